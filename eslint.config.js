@@ -10,20 +10,20 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is read in exactly one place.
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["server/env.ts", "scripts/**", "e2e/**", "*.config.ts", "bench/**", "contracts/**", "instrumentation.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
+    },
+  },
+  {
     // core/ is pure: no framework, no env, no clock. Pass them in.
     files: ["core/**/*.ts"],
     ignores: ["core/**/*.test.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "wagmi", "@trpc/*", "**/server/*", "**/app/*"] }],
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "core/ reads no configuration; pass values in." }, { object: "Date", property: "now", message: "core/ reads no clock; pass a clock in." }],
-    },
-  },
-  {
-    // Configuration is read in exactly one place.
-    files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["server/env.ts", "scripts/**", "e2e/**", "*.config.ts", "bench/**", "contracts/**", "instrumentation.ts"],
-    rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
     },
   },
 );
