@@ -1,0 +1,109 @@
+/**
+ * All configuration, read and validated in this one file (nothing else reads process.env).
+ * Every setting has a default that works with nothing configured: embedded PGlite under
+ * .data/, the local Hardhat chain on 127.0.0.1:8545 and its well-known test keys.
+ * `.env.example` documents each setting.
+ */
+import path from "node:path";
+import { z } from "zod";
+import { hardhatTestAccount, LOCAL_ROLES } from "../core/chain/hardhat-test-accounts";
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** PostgreSQL server; when absent, the embedded PGlite database in PGLITE_DATA_DIR is used. */
+    DATABASE_URL: z.string().url().optional(),
+    PGLITE_DATA_DIR: z.string().default(".data/pglite"),
+    /** Port of the local Hardhat node that `npm run dev` starts. */
+    CHAIN_PORT: port.default(8545),
+    /** JSON-RPC endpoint of the chain; defaults to the local node on CHAIN_PORT. */
+    CHAIN_RPC_URL: z.string().url().optional(),
+    /** Where the local deployment (contract and token addresses) is written and read. */
+    DEPLOYMENT_FILE: z.string().default(".data/deployment.json"),
+    /** Contract addresses on a real chain; when set they win over DEPLOYMENT_FILE. */
+    CUSTODY_ADDRESS: address.optional(),
+    USDC_ADDRESS: address.optional(),
+    WETH_ADDRESS: address.optional(),
+    WBTC_ADDRESS: address.optional(),
+    /** Blocks a deposit must be buried under before it is credited. */
+    CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
+    /** The exchange's signing key. Default: the local chain's WELL-KNOWN TEST key #1 (local chain only). */
+    EXCHANGE_PRIVATE_KEY: hex32.optional(),
+    /** The first admin's wallet address. Default: local test account #0. */
+    ADMIN_ADDRESS: address.optional(),
+    /** The app's public origin, used for SIWE domain checks and same-origin checks. */
+    APP_URL: z.string().url().default("http://localhost:3000"),
+    PORT: port.default(3000),
+    /** Secret for session cookies (>= 32 chars). Required in production. */
+    SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "SESSION_SECRET is required in production" });
+    }
+    const rpc = env.CHAIN_RPC_URL ?? `http://127.0.0.1:${env.CHAIN_PORT}`;
+    if (!isLocalUrl(rpc) && !env.EXCHANGE_PRIVATE_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EXCHANGE_PRIVATE_KEY"],
+        message: `EXCHANGE_PRIVATE_KEY is required for a non-local chain (${rpc}); the test keys are for the local chain only`,
+      });
+    }
+  });
+
+function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "::1";
+}
+
+export type Env = ReturnType<typeof loadEnv>;
+
+/** Parse and validate a configuration source (process.env by default); throws one error naming every bad setting. */
+export function loadEnv(source: Record<string, string | undefined> = process.env) {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const chainRpcUrl = e.CHAIN_RPC_URL ?? `http://127.0.0.1:${e.CHAIN_PORT}`;
+  const localChain = isLocalUrl(chainRpcUrl);
+  const root = process.cwd();
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction: e.NODE_ENV === "production",
+    database: e.DATABASE_URL
+      ? ({ kind: "postgres", url: e.DATABASE_URL } as const)
+      : ({ kind: "pglite", dataDir: path.resolve(root, e.PGLITE_DATA_DIR) } as const),
+    chain: {
+      rpcUrl: chainRpcUrl,
+      port: e.CHAIN_PORT,
+      isLocal: localChain,
+      confirmations: e.CHAIN_CONFIRMATIONS,
+      deploymentFile: path.resolve(root, e.DEPLOYMENT_FILE),
+      /** Explicit addresses for a real chain (all four or none). */
+      addresses:
+        e.CUSTODY_ADDRESS && e.USDC_ADDRESS && e.WETH_ADDRESS && e.WBTC_ADDRESS
+          ? { custody: e.CUSTODY_ADDRESS, USDC: e.USDC_ADDRESS, WETH: e.WETH_ADDRESS, WBTC: e.WBTC_ADDRESS }
+          : null,
+    },
+    exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ?? hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
+    adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
+    appUrl: e.APP_URL,
+    port: e.PORT,
+    // Development default only; production refuses to start without SESSION_SECRET (checked above).
+    sessionSecret: e.SESSION_SECRET ?? "clearline-development-session-secret-not-for-production",
+  };
+}
+
+const g = globalThis as unknown as { __clearlineEnv?: Env };
+
+/** The process's configuration, parsed once. */
+export function env(): Env {
+  return (g.__clearlineEnv ??= loadEnv());
+}
