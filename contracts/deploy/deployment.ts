@@ -1,0 +1,60 @@
+/**
+ * What a deployment of Clearline's contracts is: where the custody contract and the tokens
+ * live on which chain. deployLocal() returns one; the server reads one from a JSON file and
+ * validates it with `deploymentSchema`.
+ */
+import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+export const DEMO_TOKEN_SYMBOLS = ["USDC", "WETH", "WBTC"] as const;
+export type DemoTokenSymbol = (typeof DEMO_TOKEN_SYMBOLS)[number];
+
+export interface DeployedToken {
+  address: Address;
+  decimals: number;
+  symbol: string;
+}
+
+export interface Deployment {
+  chainId: number;
+  /** hash of block 0: tells one local chain from a restarted one with the same chain id */
+  genesisHash: Hex;
+  /** block of the custody deployment: where a chain watcher starts scanning */
+  deployBlock: number;
+  custody: Address;
+  /** the exchange's address: the counterparty of every channel (immutable in the custody contract) */
+  exchange: Address;
+  challengePeriodSeconds: number;
+  tokens: Record<DemoTokenSymbol, DeployedToken>;
+}
+
+const address = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), { message: "not an address" })
+  .transform((value) => getAddress(value));
+const hash32 = z
+  .string()
+  .refine((value) => isHex(value, { strict: true }) && value.length === 66, { message: "not a 32-byte hex hash" })
+  .transform((value) => value.toLowerCase() as Hex);
+const token = z.object({
+  address,
+  decimals: z.number().int().min(0).max(36),
+  symbol: z.string().min(1).max(16),
+});
+
+/** Validates a deployment JSON document (addresses are checksummed on the way in). */
+export const deploymentSchema = z.object({
+  chainId: z.number().int().positive(),
+  genesisHash: hash32,
+  deployBlock: z
+    .union([z.number().int().nonnegative(), z.bigint().nonnegative(), z.string().regex(/^\d+$/)])
+    .transform((value) => Number(value)),
+  custody: address,
+  exchange: address,
+  challengePeriodSeconds: z.number().int().positive(),
+  tokens: z.object({ USDC: token, WETH: token, WBTC: token }),
+}) satisfies z.ZodType<Deployment, unknown>;
+
+export function parseDeployment(json: unknown): Deployment {
+  return deploymentSchema.parse(json);
+}
