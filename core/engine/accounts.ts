@@ -1,0 +1,17 @@
+/** Which legs of an account share a settlement asset (cross margin is per settlement asset). */
+import type { Account, Leg } from "./state";
+
+/** The account's perpetual legs settled in `quote` (the same array when all are). */
+export function settlementLegs(account: Account, quote: string): readonly Leg[] {
+  const legs = account.perpLegs;
+  for (const leg of legs) {
+    if (leg.market.params.quote.symbol !== quote) return legs.filter((l) => l.market.params.quote.symbol === quote);
+  }
+  return legs;
+}
+
+/** True when any of the account's perpetual positions settled in `quote` is open. */
+export function hasPositions(account: Account, quote: string): boolean {
+  for (const leg of account.perpLegs) if (leg.position.lots !== 0n && leg.market.params.quote.symbol === quote) return true;
+  return false;
+}

@@ -1,0 +1,171 @@
+/**
+ * Conditional orders: stops, and a position's take-profit / stop-loss pair (one cancels the
+ * other). Each trigger is removed before its order is placed, so it fires exactly once.
+ */
+import { BPS, mulDivDown, mulDivUp } from "../money/math";
+import { rejection } from "../market/rejection";
+import type { PlaceCommand, SetTpSlCommand, TimeInForce } from "./events";
+import { placeOrder, reject } from "./orders";
+import type { EngineState, MarketState, Trigger } from "./state";
+
+const DEFAULT_TPSL_SLIPPAGE_BPS = 500n;
+
+/** Register a stop order; it becomes a market or limit order when the trigger price is crossed. */
+export function addStopTrigger(st: EngineState, market: MarketState, id: number, cmd: PlaceCommand, isLimit: boolean, tif: TimeInForce, reduceOnly: boolean): void {
+  const t: Trigger = {
+    id,
+    account: cmd.account,
+    market: market.params.symbol,
+    kind: "stop",
+    triggerPerLot: cmd.triggerPerLot!,
+    side: cmd.side,
+    orderKind: isLimit ? "limit" : "market",
+    pricePerLot: isLimit ? cmd.pricePerLot! : null,
+    worstPricePerLot: isLimit ? null : cmd.worstPricePerLot!,
+    sizeBase: cmd.sizeBase,
+    tif,
+    reduceOnly,
+    slippageBps: 0n,
+    ocoId: null,
+    clientOrderId: cmd.clientOrderId ?? null,
+  };
+  addTrigger(st, market, t);
+}
+
+function addTrigger(st: EngineState, market: MarketState, t: Trigger): void {
+  market.triggers.push(t);
+  st.triggers.set(t.id, t);
+  st.out.push({ type: "triggerAccepted", orderId: t.id, account: t.account, market: t.market, kind: t.kind, triggerPerLot: t.triggerPerLot });
+}
+
+/** Drop a pending trigger (and say why). */
+export function removeTrigger(st: EngineState, t: Trigger, reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation"): void {
+  detachTrigger(st, st.markets.get(t.market)!, t);
+  st.out.push({ type: "triggerCancelled", orderId: t.id, account: t.account, market: t.market, reason });
+}
+
+/** Remove an account's TP/SL pair in a market (all of its triggers there with `all`). */
+export function clearAccountTriggers(st: EngineState, market: MarketState, account: string, reason: "positionClosed" | "replaced" | "liquidation", all = false): void {
+  if (market.triggers.length === 0) return;
+  for (const t of market.triggers.filter((x) => x.account === account && (all || x.kind !== "stop"))) removeTrigger(st, t, reason);
+}
+
+/** Set a position's take-profit and stop-loss (replacing the old pair); null clears one. */
+export function setTpSl(st: EngineState, cmd: SetTpSlCommand): void {
+  const fail = (code: Parameters<typeof rejection>[0], message: string, details: Record<string, string | bigint | null>) =>
+    reject(st, "setTpSl", null, cmd.account, rejection(code, message, details));
+  const market = st.markets.get(cmd.market);
+  if (market === undefined) return fail("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) });
+  if (!market.isPerp) return fail("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: cmd.market });
+  const tp = cmd.takeProfitPerLot;
+  const sl = cmd.stopLossPerLot;
+  const slip = cmd.slippageBps ?? DEFAULT_TPSL_SLIPPAGE_BPS;
+  if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n) || slip < 0n || slip >= BPS)
+    return fail("TRIGGER_PRICE_INVALID", "take-profit / stop-loss must be positive and slippage below 10000 bps", { takeProfit: tp, stopLoss: sl, slippageBps: slip });
+  const leg = st.accounts.get(cmd.account)?.legs.get(cmd.market);
+  if (leg === undefined || leg.position.lots === 0n) return fail("NO_POSITION", "there is no open position to protect", { market: cmd.market });
+  clearAccountTriggers(st, market, cmd.account, "replaced");
+  const make = (kind: "takeProfit" | "stopLoss", price: bigint): Trigger => ({
+    id: st.nextOrderId++,
+    account: cmd.account,
+    market: cmd.market,
+    kind,
+    triggerPerLot: price,
+    side: null,
+    orderKind: "market",
+    pricePerLot: null,
+    worstPricePerLot: null,
+    sizeBase: null,
+    tif: "IOC",
+    reduceOnly: true,
+    slippageBps: slip,
+    ocoId: null,
+    clientOrderId: null,
+  });
+  const tpT = tp !== null ? make("takeProfit", tp) : null;
+  const slT = sl !== null ? make("stopLoss", sl) : null;
+  if (tpT && slT) {
+    tpT.ocoId = slT.id;
+    slT.ocoId = tpT.id;
+  }
+  if (tpT) addTrigger(st, market, tpT);
+  if (slT) addTrigger(st, market, slT);
+}
+
+/** Does `t` fire at `price`? Stops by their side; TP/SL by the position's direction now. */
+function crosses(st: EngineState, t: Trigger, price: bigint): boolean | null {
+  if (t.kind === "stop") return t.side === "buy" ? price >= t.triggerPerLot : price <= t.triggerPerLot;
+  const lots = st.accounts.get(t.account)?.legs.get(t.market)?.position.lots ?? 0n;
+  if (lots === 0n) return null;
+  const above = price >= t.triggerPerLot;
+  const below = price <= t.triggerPerLot;
+  if (t.kind === "takeProfit") return lots > 0n ? above : below;
+  return lots > 0n ? below : above;
+}
+
+/** Fire every trigger of the market crossed by its trigger price, oldest first, until none is. */
+export function runTriggers(st: EngineState, market: MarketState): void {
+  for (;;) {
+    const price = market.params.triggerSource === "last" ? market.lastPerLot : market.markPerLot;
+    if (price === null) return;
+    let fired: Trigger | null = null;
+    const stale: Trigger[] = [];
+    for (const t of market.triggers) {
+      const c = crosses(st, t, price);
+      if (c === null) stale.push(t);
+      else if (c) {
+        fired = t;
+        break;
+      }
+    }
+    for (const t of stale) removeTrigger(st, t, "positionClosed");
+    if (fired === null) return;
+    fire(st, market, fired, price);
+  }
+}
+
+function detachTrigger(st: EngineState, market: MarketState, t: Trigger): void {
+  const i = market.triggers.indexOf(t);
+  if (i >= 0) market.triggers.splice(i, 1);
+  st.triggers.delete(t.id);
+}
+
+function fire(st: EngineState, market: MarketState, t: Trigger, price: bigint): void {
+  detachTrigger(st, market, t);
+  st.out.push({ type: "triggered", orderId: t.id, account: t.account, market: t.market, kind: t.kind, triggerPerLot: t.triggerPerLot, pricePerLot: price });
+  if (t.ocoId !== null) {
+    const other = st.triggers.get(t.ocoId);
+    if (other !== undefined) removeTrigger(st, other, "oco");
+  }
+  const p = market.params;
+  let cmd: PlaceCommand;
+  if (t.kind === "stop") {
+    cmd = {
+      type: "place",
+      account: t.account,
+      market: t.market,
+      side: t.side!,
+      kind: t.orderKind,
+      sizeBase: t.sizeBase!,
+      tif: t.tif,
+      reduceOnly: t.reduceOnly,
+      clientOrderId: t.clientOrderId ?? undefined,
+      ...(t.orderKind === "limit" ? { pricePerLot: t.pricePerLot! } : { worstPricePerLot: t.worstPricePerLot! }),
+    };
+  } else {
+    const lots = st.accounts.get(t.account)!.legs.get(t.market)!.position.lots;
+    const sell = lots > 0n;
+    const worst = sell ? mulDivDown(t.triggerPerLot, BPS - t.slippageBps, BPS) : mulDivUp(t.triggerPerLot, BPS + t.slippageBps, BPS);
+    cmd = {
+      type: "place",
+      account: t.account,
+      market: t.market,
+      side: sell ? "sell" : "buy",
+      kind: "market",
+      sizeBase: (sell ? lots : -lots) * p.lotSizeBase,
+      worstPricePerLot: worst > 0n ? worst : 1n,
+      reduceOnly: true,
+    };
+  }
+  placeOrder(st, cmd, t.id, "trigger");
+}
