@@ -40,7 +40,7 @@ describe("hashState", () => {
             ],
           },
           primaryType: "EIP712Domain",
-          data: channelTypedDataDomain(domain),
+          data: { ...channelTypedDataDomain(domain), chainId: BigInt(domain.chainId) },
         });
         expect(domainSeparator(domain)).toBe(viemSeparator);
       }),
