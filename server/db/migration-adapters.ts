@@ -88,8 +88,8 @@ async function pgliteAdapter(client: PGlite, onDispose: () => Promise<void>): Pr
 }
 
 /** Migrations on a PGlite instance the caller owns (and closes); the shadow is in-memory PGlite. */
-export function pgliteMigrationFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  return {
+export function pgliteMigrationFactory(client: PGlite): ClosableMigrationFactory {
+  return tracked({
     provider: "postgres",
     adapterName: "clearline-migrate-pglite",
     connect: () => pgliteAdapter(client, async () => {}),
@@ -97,7 +97,7 @@ export function pgliteMigrationFactory(client: PGlite): SqlMigrationAwareDriverA
       const shadow = await PGlite.create();
       return pgliteAdapter(shadow, () => shadow.close());
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------- PostgreSQL server
@@ -123,7 +123,9 @@ function patchCharColumns<T extends object>(queryable: T): T {
 }
 
 async function postgresAdapter(url: string, onDispose: () => Promise<void>): Promise<SqlDriverAdapter> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // One connection: the engine takes a session-level advisory lock (pg_advisory_lock(72707369))
+  // and must release it on the same session; a pool would scatter lock and unlock.
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   const inner = patchCharColumns(await new PrismaPg(pool).connect());
   const adapter = withScriptRunner(
     inner,
@@ -191,12 +193,53 @@ async function postgresShadow(url: string, onNote?: (note: string) => void): Pro
 export function postgresMigrationFactory(
   url: string,
   options: { onNote?: (note: string) => void } = {},
-): SqlMigrationAwareDriverAdapterFactory {
+): ClosableMigrationFactory {
   if (databaseNameOf(url) === "") throw new Error("DATABASE_URL must name a database");
-  return {
+  return tracked({
     provider: "postgres",
     adapterName: "clearline-migrate-pg",
     connect: () => postgresAdapter(url, async () => {}),
     connectToShadowDb: () => postgresShadow(url, options.onNote),
+  });
+}
+
+// ---------------------------------------------------------------- disposal
+
+/** A factory that can dispose every adapter it handed out. */
+export interface ClosableMigrationFactory extends SqlMigrationAwareDriverAdapterFactory {
+  /** Disposes adapters the engine did not (it does not on free()): ends pools, releases its advisory lock, drops shadow databases. */
+  closeAll(): Promise<void>;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+function tracked(factory: SqlMigrationAwareDriverAdapterFactory): ClosableMigrationFactory {
+  const open = new Set<() => Promise<void>>();
+  const track = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    const dispose = once(() => adapter.dispose());
+    open.add(dispose);
+    return {
+      ...adapter,
+      dispose: async () => {
+        open.delete(dispose);
+        await dispose();
+      },
+    };
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => track(await factory.connect()),
+    connectToShadowDb: async () => track(await factory.connectToShadowDb()),
+    closeAll: async () => {
+      const pending = [...open];
+      open.clear();
+      const results = await Promise.allSettled(pending.map((d) => d()));
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
   };
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
-import { pgliteMigrationFactory, postgresMigrationFactory } from "./migration-adapters";
+import { type ClosableMigrationFactory, pgliteMigrationFactory, postgresMigrationFactory } from "./migration-adapters";
 import { openSchemaEngine, type SchemaEngine } from "./schema-engine";
 
 export type MigrationTarget =
@@ -75,6 +75,13 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationLi
   };
 }
 
+/** The engine's error text without its Rust span trace ("   0: sql_schema_connector::…", "with …", "at …"). */
+export function withoutEngineTrace(text: string): string {
+  const lines = text.split("\n");
+  const kept = lines.filter((l) => !/^\s+\d+: /.test(l) && !/^\s+(with|at) /.test(l) && l.trim() !== "external connector error");
+  return kept.join("\n").trim() || text.trim();
+}
+
 /** Turns whatever the engine threw into a readable message. */
 export function engineErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -85,7 +92,7 @@ export function engineErrorMessage(error: unknown): string {
 }
 
 interface Opened {
-  factory: SqlMigrationAwareDriverAdapterFactory;
+  factory: ClosableMigrationFactory;
   close(): Promise<void>;
 }
 
@@ -94,12 +101,17 @@ async function open(target: MigrationTarget, onNote?: (note: string) => void): P
     case "pglite": {
       await fs.mkdir(target.dataDir, { recursive: true });
       const client = await PGlite.create(target.dataDir);
-      return { factory: pgliteMigrationFactory(client), close: () => client.close() };
+      const factory = pgliteMigrationFactory(client);
+      return { factory, close: () => factory.closeAll().finally(() => client.close()) };
     }
-    case "pglite-client":
-      return { factory: pgliteMigrationFactory(target.client), close: async () => {} };
-    case "postgres":
-      return { factory: postgresMigrationFactory(target.url, { onNote }), close: async () => {} };
+    case "pglite-client": {
+      const factory = pgliteMigrationFactory(target.client);
+      return { factory, close: () => factory.closeAll() };
+    }
+    case "postgres": {
+      const factory = postgresMigrationFactory(target.url, { onNote });
+      return { factory, close: () => factory.closeAll() };
+    }
   }
 }
 
@@ -176,6 +188,15 @@ export async function migrateDeploy(
 ): Promise<DeployResult> {
   const migrationsList = await readMigrations(paths.migrationsDir);
   return withEngine(target, {}, async (engine, factory) => {
+    const earlier = (await migrationRows(factory)).filter((r) => !r.finishedAt && !r.rolledBackAt).at(-1);
+    if (earlier) {
+      throw new MigrationError(
+        `Migration ${earlier.name} failed earlier and was rolled back; nothing is applied until it is resolved.\n` +
+          `${withoutEngineTrace(earlier.logs ?? "")}\n` +
+          `Fix the migration, then run: npx tsx scripts/db/migrate.ts resolve --rolled-back ${earlier.name}`,
+        earlier.name,
+      );
+    }
     try {
       const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
       return { applied: out.appliedMigrationNames };
@@ -186,12 +207,12 @@ export async function migrateDeploy(
       if (last) {
         throw new MigrationError(
           `Migration ${last.name} failed and was rolled back; the database is as it was before it.\n` +
-            `${(last.logs ?? message).trim()}\n` +
+            `${withoutEngineTrace(last.logs ?? message)}\n` +
             `Fix the migration, then run: npx tsx scripts/db/migrate.ts resolve --rolled-back ${last.name}`,
           last.name,
         );
       }
-      throw new MigrationError(`Applying migrations failed: ${message}`);
+      throw new MigrationError(`Applying migrations failed: ${withoutEngineTrace(message)}`);
     }
   });
 }
