@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICustody} from "./interfaces/ICustody.sol";
@@ -223,6 +224,17 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     function hashState(ChannelState calldata state) external view returns (bytes32 digest) {
         (bytes32 stateHash,) = StateHash.hash(state);
         return _hashTypedDataV4(stateHash);
+    }
+
+    /// Whether `signature` is `signer`'s over `state` under the contract's own rules (EOA or ERC-1271):
+    /// lets off-chain code check a smart-wallet participant's signature exactly as the contract will.
+    function isValidStateSignature(address signer, ChannelState calldata state, bytes calldata signature)
+        external
+        view
+        returns (bool)
+    {
+        (bytes32 stateHash,) = StateHash.hash(state);
+        return SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(stateHash), signature);
     }
 
     function hashChallenge(bytes32 channelId, uint48 version, bytes32 stateHash) external view returns (bytes32) {

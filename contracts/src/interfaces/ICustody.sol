@@ -70,6 +70,10 @@ interface ICustody {
     function channel(bytes32 channelId) external view returns (ChannelView memory);
     function channelIdOf(address trader, uint64 nonce) external view returns (bytes32);
     function hashState(ChannelState calldata state) external view returns (bytes32 digest);
+    function isValidStateSignature(address signer, ChannelState calldata state, bytes calldata signature)
+        external
+        view
+        returns (bool);
     function hashChallenge(bytes32 channelId, uint48 version, bytes32 stateHash) external view returns (bytes32 digest);
     function domainSeparator() external view returns (bytes32);
 }
