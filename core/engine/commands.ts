@@ -41,9 +41,9 @@ export function deposit(st: EngineState, cmd: DepositCommand): void {
 }
 
 /**
- * Debit a withdrawal. It may take only available balance and, in a settlement asset, only
- * free collateral: equity without unrealized gains, above initial margin; never from an
- * account with negative equity.
+ * Debit a withdrawal. In an asset the account uses only for spot it may take the available
+ * balance; in a perpetual settlement asset it may take only free collateral (equity without
+ * unrealized gains, above initial margin), never from an account with negative equity.
  */
 export function withdraw(st: EngineState, cmd: WithdrawCommand): void {
   const fail = (r: Parameters<typeof reject>[4]) => reject(st, "withdraw", null, cmd.account, r);
@@ -52,17 +52,16 @@ export function withdraw(st: EngineState, cmd: WithdrawCommand): void {
   const account = st.accounts.get(cmd.account);
   const b = account?.balances.get(cmd.asset);
   const available = b?.available ?? 0n;
-  if (account === undefined || b === undefined || available < cmd.amount)
+  const legs = account === undefined || isReservedAccount(account.id) ? [] : settlementLegs(account, cmd.asset);
+  if (account === undefined || b === undefined || (legs.length === 0 && available < cmd.amount))
     return fail(rejection("INSUFFICIENT_BALANCE", `only ${available} ${cmd.asset} available`, { asset: cmd.asset, available, required: cmd.amount }));
-  if (!isReservedAccount(account.id)) {
-    const legs = settlementLegs(account, cmd.asset);
-    if (legs.length > 0) {
-      const eq = equity(b.available, legs);
-      if (eq < 0n) return fail(rejection("NEGATIVE_EQUITY", "an account with negative equity cannot withdraw", { equity: eq }));
-      const free = withdrawable(b.available, legs);
-      if (cmd.amount > free)
-        return fail(rejection("WITHDRAW_EXCEEDS_FREE_COLLATERAL", `only ${free} can be withdrawn (unrealized profit and initial margin stay)`, { amount: cmd.amount, free }));
-    }
+  if (legs.length > 0) {
+    // a settlement asset: the balance carries the positions' quote flows, so the limit is free collateral
+    const eq = equity(b.available, legs);
+    if (eq < 0n) return fail(rejection("NEGATIVE_EQUITY", "an account with negative equity cannot withdraw", { equity: eq }));
+    const free = withdrawable(b.available, legs);
+    if (cmd.amount > free)
+      return fail(rejection("WITHDRAW_EXCEEDS_FREE_COLLATERAL", `only ${free} can be withdrawn (unrealized profit and initial margin stay)`, { amount: cmd.amount, free }));
   }
   moveBalance(st, account.id, cmd.asset, b, -cmd.amount, 0n, "withdraw");
   st.netDeposits.set(cmd.asset, (st.netDeposits.get(cmd.asset) ?? 0n) - cmd.amount);

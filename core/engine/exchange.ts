@@ -23,6 +23,8 @@ import { clearAccountTriggers, runTriggers, setTpSl } from "./triggers";
 /** Risk figures of one account in one settlement asset (all in quote base units). */
 export interface AccountRisk {
   balanceQuote: bigint;
+  /** balance + the positions' entry cost: deposits, fees, realized PnL and funding, without unrealized PnL */
+  collateralQuote: bigint;
   equityQuote: bigint;
   unrealizedPnlQuote: bigint;
   initialMarginQuote: bigint;
@@ -116,9 +118,15 @@ export class Exchange {
     const balanceQuote = a?.balances.get(quote)?.available ?? 0n;
     const legs = a === undefined ? [] : settlementLegs(a, quote);
     let upnl = 0n;
-    for (const leg of legs) if (leg.position.lots !== 0n) upnl += unrealizedPnl(leg.position, leg.market.markPerLot ?? 0n);
+    let entry = 0n;
+    for (const leg of legs) {
+      if (leg.position.lots === 0n) continue;
+      upnl += unrealizedPnl(leg.position, leg.market.markPerLot ?? 0n);
+      entry += leg.position.entryQuote;
+    }
     return {
       balanceQuote,
+      collateralQuote: balanceQuote + entry,
       equityQuote: equity(balanceQuote, legs),
       unrealizedPnlQuote: upnl,
       initialMarginQuote: initialRequirement(legs),

@@ -16,7 +16,8 @@ import { settlePerpSide } from "./matching";
 import { placeOrder } from "./orders";
 import { cancelResting } from "./resting";
 import { clearAccountTriggers } from "./triggers";
-import { EXCHANGE_ACCOUNT, INSURANCE_ACCOUNT, type Account, type EngineState, type Leg } from "./state";
+import { BUY } from "../market/book";
+import { EXCHANGE_ACCOUNT, INSURANCE_ACCOUNT, type Account, type EngineState, type Leg, type Order } from "./state";
 
 const MAX_TICK = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -51,10 +52,11 @@ function liquidate(st: EngineState, account: Account, quote: string): void {
   const bal = account.balance(quote);
   const legs = settlementLegs(account, quote);
   st.out.push({ type: "liquidationStarted", account: account.id, asset: quote, equityQuote: equity(bal.available, legs), maintenanceQuote: maintenanceRequirement(legs) });
-  for (const leg of legs) {
-    for (const order of [...st.orders.values()].filter((o) => o.leg === leg).sort((a, b) => a.id - b.id)) cancelResting(st, order, "liquidation");
-    clearAccountTriggers(st, leg.market, account.id, "liquidation", true);
-  }
+  // every order that uses this collateral goes: perpetual orders and spot orders locking it
+  const usesCollateral = (o: Order) =>
+    o.leg.account === account && (o.leg.market.isPerp ? o.leg.market.params.quote.symbol === quote : (o.side === BUY ? o.leg.market.params.quote : o.leg.market.params.base).symbol === quote);
+  for (const order of [...st.orders.values()].filter(usesCollateral).sort((a, b) => a.id - b.id)) cancelResting(st, order, "liquidation");
+  for (const leg of legs) clearAccountTriggers(st, leg.market, account.id, "liquidation", true);
   for (const leg of legs) {
     const lots = leg.position.lots;
     if (lots === 0n) continue;

@@ -4,7 +4,7 @@ import { BUY, SELL, type SideIndex } from "../market/book";
 import { rejection, type Rejection } from "../market/rejection";
 import { divDown, divUp, max, min } from "../money/math";
 import { equity, executionLoss, initialRequirement } from "../risk/margin";
-import { settlementLegs } from "./accounts";
+import { settlementLegs, spendable } from "./accounts";
 import type { AmendCommand, CancelCommand, Command, PlaceCommand } from "./events";
 import { moveBalance } from "./ledger";
 import { fillableLots, matchTaker } from "./matching";
@@ -43,15 +43,15 @@ function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerLot: big
   const m = leg.market;
   if (order.side === BUY) {
     const need = buyLockQuote(lots, pricePerLot, m.maxFeePips) - order.lockedQuote;
-    if (need > 0n && leg.quote.available < need)
-      return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.quote.symbol} available`, { asset: m.params.quote.symbol, available: leg.quote.available, required: need });
+    const room = need > 0n ? spendable(leg.account, m.params.quote.symbol, leg.quote.available) : 0n;
+    if (need > room) return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.quote.symbol} available`, { asset: m.params.quote.symbol, available: room, required: need });
     if (need !== 0n) moveBalance(st, leg.account.id, m.params.quote.symbol, leg.quote, -need, need, need > 0n ? "lock" : "unlock");
     order.lockedQuote += need;
     return null;
   }
   const need = (lots - order.lots) * m.params.lotSizeBase;
-  if (need > 0n && leg.base.available < need)
-    return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.base.symbol} available`, { asset: m.params.base.symbol, available: leg.base.available, required: need });
+  const room = need > 0n ? spendable(leg.account, m.params.base.symbol, leg.base.available) : 0n;
+  if (need > room) return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.base.symbol} available`, { asset: m.params.base.symbol, available: room, required: need });
   if (need !== 0n) moveBalance(st, leg.account.id, m.params.base.symbol, leg.base, -need, need, need > 0n ? "lock" : "unlock");
   return null;
 }
@@ -60,15 +60,18 @@ function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerLot: big
  * Perpetual pre-trade check: with the order fully filled at its limit, equity less the loss
  * against the mark and the fee must still cover initial margin (so no order opens a position
  * that is already liquidatable). `oldLots` is what the order already counts for (amend).
+ * A reduce-only order needs only to keep equity non-negative: closing at a price far through
+ * the mark must not leave a deficit behind.
  */
-function checkMargin(leg: Leg, side: SideIndex, lots: bigint, oldLots: bigint, limitPerLot: bigint): Rejection | null {
+function checkMargin(leg: Leg, side: SideIndex, lots: bigint, oldLots: bigint, limitPerLot: bigint, reduceOnly = false): Rejection | null {
   const m = leg.market;
   const mark = m.markPerLot;
   if (mark === null) return rejection("MARK_PRICE_UNAVAILABLE", `market ${m.params.symbol} has no mark price yet`, { market: m.params.symbol });
   const legs = settlementLegs(leg.account, m.params.quote.symbol);
   const eq = equity(leg.quote.available, legs);
   const extra = lots - oldLots;
-  const required = initialRequirement(legs, { leg, buyLots: side === BUY ? extra : 0n, sellLots: side === SELL ? extra : 0n });
+  // a reduce-only order lowers the requirement; it must only not leave the account bankrupt
+  const required = reduceOnly ? 0n : initialRequirement(legs, { leg, buyLots: side === BUY ? extra : 0n, sellLots: side === SELL ? extra : 0n });
   const loss = executionLoss(side === BUY, lots, limitPerLot, mark);
   const fee = feeForNotional(lots * max(limitPerLot, mark), m.params.takerFeePips);
   if (eq - loss - fee < required)
@@ -156,8 +159,8 @@ export function placeOrder(st: EngineState, cmd: PlaceCommand, orderId: number, 
     if (fillable < lots) return fail(rejection("FOK_NOT_FILLABLE", "fill-or-kill order cannot fill entirely", { size: lots * p.lotSizeBase, fillable: fillable * p.lotSizeBase }));
   }
   if (market.isPerp) {
-    if (!reduceOnly) {
-      const r = checkMargin(leg, side, lots, 0n, pricePerLot);
+    if (origin !== "liquidation") {
+      const r = checkMargin(leg, side, lots, 0n, pricePerLot, reduceOnly);
       if (r !== null) return fail(r);
     }
   } else {
@@ -241,8 +244,8 @@ export function amendOrder(st: EngineState, cmd: AmendCommand): void {
   if (order.postOnly && opposite !== undefined && (order.side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
     return fail(rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price, bestOpposite: opposite.pricePerLot }));
   if (market.isPerp) {
-    if (!order.reduceOnly && !keepsPriority) {
-      const r = checkMargin(leg, order.side, lots, order.lots, price);
+    if (!keepsPriority && order.origin !== "liquidation") {
+      const r = checkMargin(leg, order.side, lots, order.lots, price, order.reduceOnly);
       if (r !== null) return fail(r);
     }
   } else {
