@@ -15,6 +15,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { lockPgliteDir } from "./db/pglite-lock";
 import { env } from "./env";
 
 export type Db = PrismaClient;
@@ -48,8 +49,10 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   }
   let pglite: PGlite;
   let location: string;
+  let unlock = () => {};
   if (config.kind === "pglite") {
     fs.mkdirSync(config.dataDir, { recursive: true });
+    unlock = lockPgliteDir(config.dataDir);
     pglite = new PGlite(config.dataDir);
     location = config.dataDir;
   } else {
@@ -63,8 +66,12 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     location,
     pglite,
     close: async () => {
-      await db.$disconnect();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await db.$disconnect();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

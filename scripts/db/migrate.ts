@@ -21,6 +21,7 @@ import {
   migrateStatus,
   type MigrationTarget,
 } from "../../server/db/migrations";
+import { DatabaseInUseError } from "../../server/db/pglite-lock";
 import { schemaEngineInfo } from "../../server/db/schema-engine";
 
 function configuredTarget(): MigrationTarget {
@@ -102,7 +103,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof MigrationError ? `error: ${error.message}` : error);
+    const expected = error instanceof MigrationError || error instanceof DatabaseInUseError;
+    console.error(expected ? `error: ${error.message}` : error);
     process.exit(1);
   },
 );

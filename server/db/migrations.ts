@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import { type ClosableMigrationFactory, pgliteMigrationFactory, postgresMigrationFactory } from "./migration-adapters";
+import { lockPgliteDir } from "./pglite-lock";
 import { openSchemaEngine, type SchemaEngine } from "./schema-engine";
 
 export type MigrationTarget =
@@ -100,9 +101,16 @@ async function open(target: MigrationTarget, onNote?: (note: string) => void): P
   switch (target.kind) {
     case "pglite": {
       await fs.mkdir(target.dataDir, { recursive: true });
-      const client = await PGlite.create(target.dataDir);
+      const unlock = lockPgliteDir(target.dataDir);
+      let client: PGlite;
+      try {
+        client = await PGlite.create(target.dataDir);
+      } catch (error) {
+        unlock();
+        throw error;
+      }
       const factory = pgliteMigrationFactory(client);
-      return { factory, close: () => factory.closeAll().finally(() => client.close()) };
+      return { factory, close: () => factory.closeAll().finally(() => client.close().finally(unlock)) };
     }
     case "pglite-client": {
       const factory = pgliteMigrationFactory(target.client);
