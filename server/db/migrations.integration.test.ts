@@ -61,6 +61,10 @@ describe(`migrations (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
     const paths = await scratchPrisma();
     await fs.appendFile(paths.schemaPath, "\nmodel Drift {\n  id Int @id\n}\n");
     expect(await diffToSchema("database", t.target, paths)).toContain('CREATE TABLE "Drift"');
+    expect(await diffToSchema("migrations", t.target, paths)).toContain('CREATE TABLE "Drift"');
+    // The "database" side really is the live database: a hand-made change shows up.
+    await t.handle.db.$executeRawUnsafe(`ALTER TABLE "Asset" ADD COLUMN "extra" INTEGER`);
+    expect(await diffToSchema("database", t.target)).toMatch(/DROP COLUMN "extra"/);
   });
 
   it("record the native CLI's checksums (sha256 of migration.sql) and applying twice is a no-op", async () => {

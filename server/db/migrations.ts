@@ -367,6 +367,15 @@ export async function diffToSchema(
   const content = await fs.readFile(paths.schemaPath, "utf8");
   const files = [{ path: paths.schemaPath, content }];
   const migrationsList = await readMigrations(paths.migrationsDir);
+  if (from === "migrations" && target.kind === "pglite") {
+    // Only the shadow (in-memory PGlite) is used: do not open, and lock, the data folder.
+    const scratch = await PGlite.create();
+    try {
+      return await diffToSchema(from, { kind: "pglite-client", client: scratch }, paths);
+    } finally {
+      await scratch.close();
+    }
+  }
   return withEngine(target, { datamodel: { path: paths.schemaPath, content } }, async (engine) => {
     const out = await engine.diff({
       from:
