@@ -167,9 +167,17 @@ export class Exchange {
     return out.sort((a, b) => a.orderId - b.orderId);
   }
 
+  /** A resting order's owner, side, price and remaining size, or null. */
+  restingOrder(orderId: number): { account: string; market: string; side: "buy" | "sell"; pricePerLot: bigint; sizeBase: bigint } | null {
+    const o = this.st.orders.get(orderId);
+    if (o === undefined) return null;
+    const m = o.leg.market.params;
+    return { account: o.leg.account.id, market: m.symbol, side: o.side === BUY ? "buy" : "sell", pricePerLot: o.pricePerLot, sizeBase: o.lots * m.lotSizeBase };
+  }
+
   /** Number of resting orders in a market. */
   restingCount(market: string): number {
-    return this.st.markets.get(market)?.book.orders.size ?? 0;
+    return this.st.markets.get(market)?.book.size ?? 0;
   }
 }
 

@@ -84,43 +84,48 @@ function checkMargin(leg: Leg, side: SideIndex, lots: bigint, oldLots: bigint, l
 
 /** Place an order (command, fired trigger or liquidation); all outcomes are events. */
 export function placeOrder(st: EngineState, cmd: PlaceCommand, orderId: number, origin: OrderOrigin): void {
-  const fail = (r: Rejection) => reject(st, "place", orderId, cmd.account ?? null, r);
+  const r = checkAndPlace(st, cmd, orderId, origin);
+  if (r !== null) reject(st, "place", orderId, typeof cmd.account === "string" ? cmd.account : null, r);
+}
+
+/** The body of placeOrder: returns the rejection instead of emitting it (no closure on the hot path). */
+function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, origin: OrderOrigin): Rejection | null {
   const market = st.markets.get(cmd.market);
-  if (market === undefined) return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
+  if (market === undefined) return rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) });
   if (origin === "user" && (typeof cmd.account !== "string" || isReservedAccount(cmd.account)))
-    return fail(rejection("ACCOUNT_RESERVED", "this account cannot trade", { account: String(cmd.account) }));
+    return rejection("ACCOUNT_RESERVED", "this account cannot trade", { account: String(cmd.account) });
   const p = market.params;
   const side: SideIndex | null = cmd.side === "buy" ? BUY : cmd.side === "sell" ? SELL : null;
-  if (side === null) return fail(rejection("ORDER_INVALID", "side must be buy or sell", { side: String(cmd.side) }));
+  if (side === null) return rejection("ORDER_INVALID", "side must be buy or sell", { side: String(cmd.side) });
   const lotsOrErr = lotsOf(market, cmd.sizeBase);
-  if (typeof lotsOrErr !== "bigint") return fail(lotsOrErr);
+  if (typeof lotsOrErr !== "bigint") return (lotsOrErr);
   let lots = lotsOrErr;
   const kind = cmd.kind;
   const isLimit = kind === "limit" || kind === "stopLimit";
-  if (!isLimit && kind !== "market" && kind !== "stopMarket") return fail(rejection("ORDER_INVALID", "unknown order kind", { kind: String(kind) }));
+  if (!isLimit && kind !== "market" && kind !== "stopMarket") return rejection("ORDER_INVALID", "unknown order kind", { kind: String(kind) });
   const tif = cmd.tif ?? (isLimit ? "GTC" : "IOC");
-  if (tif !== "GTC" && tif !== "IOC" && tif !== "FOK") return fail(rejection("ORDER_INVALID", "tif must be GTC, IOC or FOK", { tif: String(tif) }));
-  if (!isLimit && tif === "GTC") return fail(rejection("ORDER_INVALID", "a market order cannot rest (GTC)", { kind }));
+  if (tif !== "GTC" && tif !== "IOC" && tif !== "FOK") return rejection("ORDER_INVALID", "tif must be GTC, IOC or FOK", { tif: String(tif) });
+  if (!isLimit && tif === "GTC") return rejection("ORDER_INVALID", "a market order cannot rest (GTC)", { kind });
   const postOnly = cmd.postOnly === true;
-  if (postOnly && (tif !== "GTC" || !isLimit)) return fail(rejection("ORDER_INVALID", "post-only needs a GTC limit order", { tif, kind }));
+  if (postOnly && (tif !== "GTC" || !isLimit)) return rejection("ORDER_INVALID", "post-only needs a GTC limit order", { tif, kind });
   const reduceOnly = cmd.reduceOnly === true;
-  if (reduceOnly && !market.isPerp) return fail(rejection("PERP_ONLY", "reduce-only is for perpetuals", { market: p.symbol }));
+  if (reduceOnly && !market.isPerp) return rejection("PERP_ONLY", "reduce-only is for perpetuals", { market: p.symbol });
   const tp = cmd.takeProfitPerLot ?? null;
   const sl = cmd.stopLossPerLot ?? null;
-  if ((tp !== null || sl !== null) && !market.isPerp) return fail(rejection("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: p.symbol }));
-  if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n)) return fail(rejection("TRIGGER_PRICE_INVALID", "take-profit and stop-loss must be positive", { takeProfit: tp, stopLoss: sl }));
+  if ((tp !== null || sl !== null) && !market.isPerp) return rejection("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: p.symbol });
+  if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n)) return rejection("TRIGGER_PRICE_INVALID", "take-profit and stop-loss must be positive", { takeProfit: tp, stopLoss: sl });
 
   let tick: number;
   let pricePerLot: bigint;
   if (isLimit) {
     const t = tickOf(market, cmd.pricePerLot, "pricePerLot");
-    if (typeof t !== "number") return fail(t);
+    if (typeof t !== "number") return (t);
     tick = t;
     pricePerLot = cmd.pricePerLot!;
   } else {
     const worst = cmd.worstPricePerLot;
     if (typeof worst !== "bigint" || worst <= 0n)
-      return fail(rejection("PRICE_NOT_POSITIVE", "a market order needs a positive worstPricePerLot (slippage bound)", { field: "worstPricePerLot", price: typeof worst === "bigint" ? worst : null }));
+      return rejection("PRICE_NOT_POSITIVE", "a market order needs a positive worstPricePerLot (slippage bound)", { field: "worstPricePerLot", price: typeof worst === "bigint" ? worst : null });
     const index = side === BUY ? divDown(worst, p.tickSizeQuote) : divUp(worst, p.tickSizeQuote);
     tick = Number(min(index, MAX_TICK));
     pricePerLot = worst;
@@ -128,44 +133,44 @@ export function placeOrder(st: EngineState, cmd: PlaceCommand, orderId: number, 
 
   if ((kind === "stopLimit" || kind === "stopMarket") && origin !== "trigger") {
     const trig = cmd.triggerPerLot;
-    if (typeof trig !== "bigint" || trig <= 0n) return fail(rejection("TRIGGER_PRICE_INVALID", "a stop order needs a positive triggerPerLot", { trigger: typeof trig === "bigint" ? trig : null }));
-    if (tp !== null || sl !== null) return fail(rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind }));
-    if (st.accounts.get(cmd.account) === undefined) return fail(rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n }));
+    if (typeof trig !== "bigint" || trig <= 0n) return rejection("TRIGGER_PRICE_INVALID", "a stop order needs a positive triggerPerLot", { trigger: typeof trig === "bigint" ? trig : null });
+    if (tp !== null || sl !== null) return rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind });
+    if (st.accounts.get(cmd.account) === undefined) return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
     addStopTrigger(st, market, orderId, cmd, isLimit, tif, reduceOnly);
-    return;
+    return null;
   }
 
   const account = st.accounts.get(cmd.account);
-  if (account === undefined) return fail(rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n }));
+  if (account === undefined) return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
   const leg = st.leg(account, market);
   if (reduceOnly) {
     const pos = leg.position.lots;
     const allowed = side === BUY ? -pos : pos;
-    if (allowed <= 0n) return fail(rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order must be against the open position", { position: pos * p.lotSizeBase, side: cmd.side }));
+    if (allowed <= 0n) return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order must be against the open position", { position: pos * p.lotSizeBase, side: cmd.side });
     lots = min(lots, allowed);
   }
   const opposite = side === BUY ? market.book.asks.best() : market.book.bids.best();
   if (!reduceOnly && p.minNotionalQuote > 0n) {
     const refPrice = isLimit || opposite === undefined ? pricePerLot : opposite.pricePerLot;
     if (lots * refPrice < p.minNotionalQuote)
-      return fail(rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * refPrice} is below the minimum ${p.minNotionalQuote}`, { notional: lots * refPrice, minimum: p.minNotionalQuote }));
+      return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * refPrice} is below the minimum ${p.minNotionalQuote}`, { notional: lots * refPrice, minimum: p.minNotionalQuote });
   }
   if (postOnly && opposite !== undefined && (side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
-    return fail(rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price: pricePerLot, bestOpposite: opposite.pricePerLot }));
+    return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price: pricePerLot, bestOpposite: opposite.pricePerLot });
 
   const order = new Order(orderId, side, tick, pricePerLot, 0n, leg, kind, tif, postOnly, reduceOnly, origin, cmd.clientOrderId ?? null, tp, sl);
   if (tif === "FOK") {
     const fillable = fillableLots(side === BUY ? market.book.asks : market.book.bids, order, lots);
-    if (fillable < lots) return fail(rejection("FOK_NOT_FILLABLE", "fill-or-kill order cannot fill entirely", { size: lots * p.lotSizeBase, fillable: fillable * p.lotSizeBase }));
+    if (fillable < lots) return rejection("FOK_NOT_FILLABLE", "fill-or-kill order cannot fill entirely", { size: lots * p.lotSizeBase, fillable: fillable * p.lotSizeBase });
   }
   if (market.isPerp) {
     if (origin !== "liquidation") {
       const r = checkMargin(leg, side, lots, 0n, pricePerLot, reduceOnly);
-      if (r !== null) return fail(r);
+      if (r !== null) return (r);
     }
   } else {
     const r = lockFunds(st, order, lots, pricePerLot);
-    if (r !== null) return fail(r);
+    if (r !== null) return (r);
   }
   order.lots = lots;
   st.out.push({
@@ -187,6 +192,7 @@ export function placeOrder(st: EngineState, cmd: PlaceCommand, orderId: number, 
   if (order.lots === 0n) endOrder(st, order, "filled");
   else if (isLimit && tif === "GTC") rest(st, order);
   else endOrder(st, order, origin === "liquidation" ? "liquidation" : "expired");
+  return null;
 }
 
 /** Cancel a resting order or pending trigger of the account. */
@@ -208,49 +214,55 @@ export function cancelOrder(st: EngineState, cmd: CancelCommand): void {
 
 /** Amend a resting order's price and/or remaining size. */
 export function amendOrder(st: EngineState, cmd: AmendCommand): void {
-  const fail = (r: Rejection) => reject(st, "amend", cmd.orderId, cmd.account, r);
+  const r = checkAndAmend(st, cmd);
+  if (r !== null) reject(st, "amend", cmd.orderId, cmd.account, r);
+}
+
+function checkAndAmend(st: EngineState, cmd: AmendCommand): Rejection | null {
   const order = st.orders.get(cmd.orderId);
   if (order === undefined) {
-    if (st.triggers.has(cmd.orderId)) return fail(rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", { orderId: cmd.orderId }));
-    return fail(rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId }));
+    if (st.triggers.has(cmd.orderId)) return rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", { orderId: cmd.orderId });
+    return rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId });
   }
   const leg = order.leg;
-  if (leg.account.id !== cmd.account) return fail(rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }));
+  if (leg.account.id !== cmd.account) return rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId });
   const market = leg.market;
   const p = market.params;
   let tick = order.tick;
   let price = order.pricePerLot;
   if (cmd.pricePerLot !== undefined) {
     const t = tickOf(market, cmd.pricePerLot, "pricePerLot");
-    if (typeof t !== "number") return fail(t);
+    if (typeof t !== "number") return (t);
     tick = t;
     price = cmd.pricePerLot;
   }
   let lots = order.lots;
   if (cmd.sizeBase !== undefined) {
     const l = lotsOf(market, cmd.sizeBase);
-    if (typeof l !== "bigint") return fail(l);
+    if (typeof l !== "bigint") return (l);
     lots = l;
   }
-  if (price === order.pricePerLot && lots === order.lots) return fail(rejection("AMEND_NO_CHANGE", "the amend changes neither price nor size", { orderId: cmd.orderId }));
+  if (price === order.pricePerLot && lots === order.lots) return rejection("AMEND_NO_CHANGE", "the amend changes neither price nor size", { orderId: cmd.orderId });
   const keepsPriority = price === order.pricePerLot && lots < order.lots;
   if (order.reduceOnly) {
     const allowed = order.side === BUY ? -leg.position.lots : leg.position.lots;
-    if (lots > allowed) return fail(rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order cannot exceed the position", { size: lots * p.lotSizeBase, position: leg.position.lots * p.lotSizeBase }));
+    if (lots > allowed) return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order cannot exceed the position", { size: lots * p.lotSizeBase, position: leg.position.lots * p.lotSizeBase });
   } else if (!keepsPriority && p.minNotionalQuote > 0n && lots * price < p.minNotionalQuote) {
-    return fail(rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * price} is below the minimum ${p.minNotionalQuote}`, { notional: lots * price, minimum: p.minNotionalQuote }));
+    return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * price} is below the minimum ${p.minNotionalQuote}`, { notional: lots * price, minimum: p.minNotionalQuote });
   }
-  const opposite = order.side === BUY ? market.book.asks.best() : market.book.bids.best();
-  if (order.postOnly && opposite !== undefined && (order.side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
-    return fail(rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price, bestOpposite: opposite.pricePerLot }));
+  if (order.postOnly) {
+    const opposite = order.side === BUY ? market.book.asks.best() : market.book.bids.best();
+    if (opposite !== undefined && (order.side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
+      return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price, bestOpposite: opposite.pricePerLot });
+  }
   if (market.isPerp) {
     if (!keepsPriority && order.origin !== "liquidation") {
       const r = checkMargin(leg, order.side, lots, order.lots, price, order.reduceOnly);
-      if (r !== null) return fail(r);
+      if (r !== null) return (r);
     }
   } else {
     const r = lockFunds(st, order, lots, price);
-    if (r !== null) return fail(r);
+    if (r !== null) return (r);
   }
   st.out.push({ type: "orderAmended", orderId: order.id, account: leg.account.id, market: p.symbol, pricePerLot: price, sizeBase: lots * p.lotSizeBase, keptPriority: keepsPriority });
   if (keepsPriority) {
@@ -260,13 +272,17 @@ export function amendOrder(st: EngineState, cmd: AmendCommand): void {
       if (order.side === BUY) leg.openBuyLots -= cut;
       else leg.openSellLots -= cut;
     }
-    return;
+    return null;
   }
-  unrest(st, order);
+  // off the book but still indexed by id: it re-rests under the same id unless it fills
+  unrest(st, order, true);
   order.tick = tick;
   order.pricePerLot = price;
   order.lots = lots;
   matchTaker(st, market, order);
-  if (order.lots === 0n) endOrder(st, order, "filled");
-  else rest(st, order);
+  if (order.lots === 0n) {
+    st.orders.delete(order.id);
+    endOrder(st, order, "filled");
+  } else rest(st, order, true);
+  return null;
 }

@@ -4,11 +4,11 @@ import type { DoneReason } from "./events";
 import { moveBalance } from "./ledger";
 import type { EngineState, Order } from "./state";
 
-/** Rest an order on its book and count it in its leg. */
-export function rest(st: EngineState, order: Order): void {
+/** Rest an order on its book and count it in its leg (`indexed`: already in the order map, as when amended). */
+export function rest(st: EngineState, order: Order, indexed = false): void {
   const leg = order.leg;
   leg.market.book.add(order);
-  st.orders.set(order.id, order);
+  if (!indexed) st.orders.set(order.id, order);
   if (leg.market.isPerp) {
     if (order.reduceOnly) {
       // kept in id order so trimming is the same after a restore
@@ -22,11 +22,11 @@ export function rest(st: EngineState, order: Order): void {
   }
 }
 
-/** Take an order off its book and out of its leg's counts. */
-export function unrest(st: EngineState, order: Order): void {
+/** Take an order off its book and out of its leg's counts (`keepIndexed`: stays in the order map). */
+export function unrest(st: EngineState, order: Order, keepIndexed = false): void {
   const leg = order.leg;
   leg.market.book.remove(order);
-  st.orders.delete(order.id);
+  if (!keepIndexed) st.orders.delete(order.id);
   if (leg.market.isPerp) {
     if (order.reduceOnly) {
       const i = leg.reduceOnly.indexOf(order);

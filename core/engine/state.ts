@@ -134,16 +134,14 @@ export class MarketState {
   readonly triggers: Trigger[] = [];
   /** the highest fee rate a resting buy may pay, for its lock */
   readonly maxFeePips: bigint;
+  readonly isPerp: boolean;
   constructor(
     readonly params: MarketParams,
     /** position in creation order */
     readonly ordinal: number,
   ) {
     this.maxFeePips = params.takerFeePips > params.makerFeePips ? params.takerFeePips : params.makerFeePips;
-  }
-
-  get isPerp(): boolean {
-    return this.params.kind === "perp";
+    this.isPerp = params.kind === "perp";
   }
 }
 

@@ -30,8 +30,12 @@ describe("Book", () => {
     book.remove(a);
     book.remove(c);
     expect(book.asks.sorted).toEqual([]);
-    expect(book.asks.byTick.size).toBe(0);
-    expect(book.orders.size).toBe(0);
+    expect(book.asks.best()).toBeUndefined();
+    expect(book.size).toBe(0);
+    // an emptied level is reused, not duplicated
+    book.add(order(9, SELL, 5, 1n));
+    expect(book.asks.sorted).toHaveLength(1);
+    expect(book.asks.best()!.totalLots).toBe(1n);
   });
 
   test("random adds and removes agree with a naive model", () => {

@@ -43,8 +43,9 @@ export class Level<O extends BookOrder> {
 
 /** One side of the book. */
 export class BookSide<O extends BookOrder> {
-  /** Levels sorted worst → best (bids ascending, asks descending). */
+  /** Non-empty levels sorted worst → best (bids ascending, asks descending). */
   readonly sorted: Level<O>[] = [];
+  /** Levels by tick; emptied levels stay here for reuse until there are too many of them. */
   readonly byTick = new Map<number, Level<O>>();
   constructor(readonly isBid: boolean) {}
 
@@ -63,20 +64,29 @@ export class BookSide<O extends BookOrder> {
     const s = this.sorted;
     let lo = 0;
     let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.better(s[mid]!.tick, tick)) hi = mid;
-      else lo = mid + 1;
+    if (this.isBid) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid]!.tick > tick) hi = mid;
+        else lo = mid + 1;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid]!.tick < tick) hi = mid;
+        else lo = mid + 1;
+      }
     }
     return lo;
   }
 
-  /** The level at `tick`, created (empty) if missing. */
+  /** The non-empty-or-new level at `tick`, placed in the sorted array. */
   levelAt(tick: number, pricePerLot: bigint): Level<O> {
     let level = this.byTick.get(tick);
-    if (level !== undefined) return level;
-    level = new Level<O>(tick, pricePerLot);
-    this.byTick.set(tick, level);
+    if (level === undefined) {
+      level = new Level<O>(tick, pricePerLot);
+      this.byTick.set(tick, level);
+    } else if (level.count > 0) return level;
     const s = this.sorted;
     const top = s[s.length - 1];
     if (top === undefined || this.better(tick, top.tick)) s.push(level);
@@ -84,25 +94,29 @@ export class BookSide<O extends BookOrder> {
     return level;
   }
 
-  /** Drop an empty level. */
+  /** Take an emptied level out of the sorted array (kept for reuse, pruned when many). */
   removeLevel(level: Level<O>): void {
-    this.byTick.delete(level.tick);
     const s = this.sorted;
-    if (s[s.length - 1] === level) {
-      s.pop();
-      return;
+    if (s[s.length - 1] === level) s.pop();
+    else {
+      // levels are unique per tick: the one just before the insertion point of `tick` is it
+      const i = this.insertionIndex(level.tick) - 1;
+      if (s[i] === level) s.splice(i, 1);
     }
-    // levels are unique per tick: the one just before the insertion point of `tick` is it
-    const i = this.insertionIndex(level.tick) - 1;
-    if (s[i] === level) s.splice(i, 1);
+    if (this.byTick.size > 2 * s.length + 1024) this.prune();
+  }
+
+  private prune(): void {
+    for (const [tick, level] of this.byTick) if (level.count === 0) this.byTick.delete(tick);
   }
 }
 
-/** Bids and asks of one market plus the order map. */
+/** Bids and asks of one market. */
 export class Book<O extends BookOrder> {
   readonly bids = new BookSide<O>(true);
   readonly asks = new BookSide<O>(false);
-  readonly orders = new Map<number, O>();
+  /** number of resting orders */
+  size = 0;
 
   /** The side an order of `side` rests on. */
   sideOf(side: SideIndex): BookSide<O> {
@@ -125,7 +139,7 @@ export class Book<O extends BookOrder> {
     level.tail = order;
     level.totalLots += order.lots;
     level.count++;
-    this.orders.set(order.id, order);
+    this.size++;
   }
 
   /** Take an order off the book (its level goes when empty). */
@@ -140,7 +154,7 @@ export class Book<O extends BookOrder> {
     level.count--;
     order.prev = order.next = null;
     order.level = null;
-    this.orders.delete(order.id);
+    this.size--;
     if (level.count === 0) this.sideOf(order.side).removeLevel(level);
   }
 
