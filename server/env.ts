@@ -22,6 +22,8 @@ const schema = z
     CHAIN_PORT: port.default(8545),
     /** JSON-RPC endpoint of the chain; defaults to the local node on CHAIN_PORT. */
     CHAIN_RPC_URL: z.string().url().optional(),
+    /** The RPC URL the browser's wallet uses; defaults to CHAIN_RPC_URL. */
+    PUBLIC_CHAIN_RPC_URL: z.string().url().optional(),
     /** Where the local deployment (contract and token addresses) is written and read. */
     DEPLOYMENT_FILE: z.string().default(".data/deployment.json"),
     /** Contract addresses on a real chain; when set they win over DEPLOYMENT_FILE. */
@@ -29,6 +31,8 @@ const schema = z
     USDC_ADDRESS: address.optional(),
     WETH_ADDRESS: address.optional(),
     WBTC_ADDRESS: address.optional(),
+    /** Block the custody contract was deployed in (the chain watcher starts there). */
+    CUSTODY_DEPLOY_BLOCK: z.coerce.number().int().min(0).default(0),
     /** Blocks a deposit must be buried under before it is credited. */
     CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
     /** The exchange's signing key. Default: the local chain's WELL-KNOWN TEST key #1 (local chain only). */
@@ -40,6 +44,8 @@ const schema = z
     PORT: port.default(3000),
     /** Secret for session cookies (>= 32 chars). Required in production. */
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+    /** Chromium for the end-to-end tests; default: Debian's /usr/bin/chromium or Playwright's own. */
+    CHROMIUM_PATH: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -82,6 +88,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       : ({ kind: "pglite", dataDir: path.resolve(root, e.PGLITE_DATA_DIR) } as const),
     chain: {
       rpcUrl: chainRpcUrl,
+      publicRpcUrl: e.PUBLIC_CHAIN_RPC_URL ?? chainRpcUrl,
+      deployBlock: e.CUSTODY_DEPLOY_BLOCK,
       port: e.CHAIN_PORT,
       isLocal: localChain,
       confirmations: e.CHAIN_CONFIRMATIONS,
@@ -94,6 +102,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     },
     exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ?? hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
     adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
+    chromiumPath: e.CHROMIUM_PATH ?? null,
     appUrl: e.APP_URL,
     port: e.PORT,
     // Development default only; production refuses to start without SESSION_SECRET (checked above).

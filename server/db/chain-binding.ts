@@ -123,7 +123,7 @@ export async function bindChain(
       action: "reset",
       previous,
       wiped,
-      message: `${why}: ${differences.join(", ")}; chain and trading data wiped (${wiped.length} tables), database rebound to ${describe} — reseed it`,
+      message: `${why}: ${differences.join(", ")}; chain and trading data wiped (${wiped.length} tables), database rebound to ${describe} and reseeded`,
     };
   });
 }

@@ -1,0 +1,13 @@
+import { systemStatus } from "@/server/services/system-status";
+
+export const dynamic = "force-dynamic";
+
+/** 200 when the chain and the database answer, 503 otherwise; the body says which. */
+export async function GET() {
+  const s = await systemStatus();
+  const healthy = s.chain.reachable && s.database.reachable && !("error" in s.deployment);
+  return Response.json(
+    { healthy, chain: s.chain.reachable, database: s.database.reachable, deployment: !("error" in s.deployment) },
+    { status: healthy ? 200 : 503 },
+  );
+}

@@ -1,0 +1,40 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { publicConfig } from "@/server/public-config";
+import { WalletButton } from "./_wallet/WalletButton";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Clearline — exchange on state channels",
+  description: "Trade spot and perpetuals off-chain at exchange speed; leave any time with your latest co-signed balance.",
+};
+
+export const viewport: Viewport = { themeColor: "#0b0e11", width: "device-width", initialScale: 1 };
+
+// Every page reads the live deployment and database: nothing is prerendered at build time.
+export const dynamic = "force-dynamic";
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const config = await publicConfig();
+  return (
+    <html lang="en">
+      <body>
+        <Providers config={config}>
+          <header className="topbar">
+            <Link href="/" className="brand">
+              Clear<span>line</span>
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/">Markets</Link>
+            </nav>
+            <div className="spacer" />
+            <WalletButton />
+          </header>
+          {children}
+        </Providers>
+      </body>
+    </html>
+  );
+}

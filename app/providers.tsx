@@ -1,0 +1,32 @@
+"use client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { useState, type ReactNode } from "react";
+import superjson from "superjson";
+import { WagmiProvider } from "wagmi";
+import type { AppRouter } from "@/server/api/root";
+import type { PublicConfig } from "@/server/public-config";
+import { TRPCProvider } from "./_trpc/client";
+import { PublicConfigContext } from "./_wallet/public-config";
+import { createWagmiConfig } from "./_wallet/config";
+
+export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: false } } }),
+  );
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+  );
+  const [wagmiConfig] = useState(() => createWagmiConfig(config));
+  return (
+    <PublicConfigContext value={config}>
+      <WagmiProvider config={wagmiConfig}>
+        <QueryClientProvider client={queryClient}>
+          <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+            {children}
+          </TRPCProvider>
+        </QueryClientProvider>
+      </WagmiProvider>
+    </PublicConfigContext>
+  );
+}

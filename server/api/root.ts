@@ -1,0 +1,13 @@
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { list as marketsList } from "./markets/list";
+import { status as systemStatus } from "./system/status";
+
+export const appRouter = createTRPCRouter({
+  system: createTRPCRouter({ status: systemStatus }),
+  markets: createTRPCRouter({ list: marketsList }),
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls (server components, tests) with a given context. */
+export const createCaller = createCallerFactory(appRouter);

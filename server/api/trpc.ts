@@ -1,0 +1,59 @@
+/**
+ * tRPC setup: the transformer, the error shape and every kind of procedure.
+ *   publicProcedure   anyone
+ *   authedProcedure   a signed-in user (UNAUTHORIZED otherwise)
+ *   operatorProcedure an operator or admin: read-only ops console
+ *   adminProcedure    an admin: acts
+ *   brokerProcedure   a broker venue
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { ClearlineError } from "../../core/errors";
+import type { Context, Role } from "./context";
+import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const clearline: ClearlineErrorData | null =
+      cause instanceof ClearlineError ? { clearlineCode: cause.code, details: publicDetails(cause.details) } : null;
+    const zodIssues =
+      cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null;
+    return { ...shape, data: { ...shape.data, stack: undefined, clearline, zodIssues } };
+  },
+});
+
+/** Every procedure maps ClearlineError to its tRPC code in one place (server/api/errors.ts). */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped instanceof TRPCError) throw mapped;
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in with your wallet first." });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+function requireRole(...roles: Role[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!ctx.session.roles.some((r) => roles.includes(r))) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${roles.join(" or ")} role.` });
+    }
+    return next();
+  });
+}
+
+export const operatorProcedure = requireRole("OPERATOR", "ADMIN");
+export const adminProcedure = requireRole("ADMIN");
+export const brokerProcedure = requireRole("BROKER");

@@ -1,0 +1,54 @@
+/**
+ * Which contracts this exchange uses. On a real chain the addresses come from configuration
+ * (token symbols and decimals are read from the chain); locally, from the deployment file
+ * that `npm run dev` writes after deploying to the local node.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { erc20Abi, type Address } from "viem";
+import { deploymentSchema, type Deployment } from "../../contracts/deploy/deployment";
+import { env } from "../env";
+import { chainClient } from "./client";
+
+const g = globalThis as unknown as { __clearlineDeployment?: Promise<Deployment> };
+
+/** Parse a deployment file; the error names the file and what is wrong with it. */
+export function readDeploymentFile(file: string): Deployment {
+  if (!existsSync(file)) throw new Error(`no deployment file at ${file}: run \`npm run dev\` (local chain) or set CUSTODY_ADDRESS and the token addresses`);
+  const parsed = deploymentSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`deployment file ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return parsed.data;
+}
+
+async function fromConfiguredAddresses(addresses: { custody: string; USDC: string; WETH: string; WBTC: string }): Promise<Deployment> {
+  const client = chainClient();
+  const [chainId, genesis] = await Promise.all([client.getChainId(), client.getBlock({ blockNumber: 0n })]);
+  const token = async (expected: "USDC" | "WETH" | "WBTC") => {
+    const address = addresses[expected] as Address;
+    const [symbol, decimals] = await Promise.all([
+      client.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
+      client.readContract({ address, abi: erc20Abi, functionName: "decimals" }),
+    ]);
+    return { address, symbol, decimals };
+  };
+  const [USDC, WETH, WBTC] = await Promise.all([token("USDC"), token("WETH"), token("WBTC")]);
+  return deploymentSchema.parse({
+    chainId,
+    genesisHash: genesis.hash,
+    deployBlock: env().chain.deployBlock,
+    custody: addresses.custody,
+    exchange: (await import("viem/accounts")).privateKeyToAccount(env().exchangePrivateKey).address,
+    tokens: { USDC, WETH, WBTC },
+  });
+}
+
+/** The deployment in use by this process (read once). */
+export function currentDeployment(): Promise<Deployment> {
+  const addresses = env().chain.addresses;
+  g.__clearlineDeployment ??= (addresses ? fromConfiguredAddresses(addresses) : Promise.resolve().then(() => readDeploymentFile(env().chain.deploymentFile))).catch(
+    (e: unknown) => {
+      g.__clearlineDeployment = undefined; // retry on the next call
+      throw e;
+    },
+  );
+  return g.__clearlineDeployment;
+}

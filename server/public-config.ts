@@ -1,0 +1,34 @@
+/** What the browser needs to know about the deployment, handed to it by the root layout at request time. */
+import { env } from "./env";
+import { currentDeployment } from "./chain/deployment";
+
+export interface PublicToken {
+  symbol: string;
+  address: `0x${string}`;
+  decimals: number;
+}
+
+export interface PublicConfig {
+  chain: { id: number; name: string; rpcUrl: string; isLocal: boolean };
+  custody: `0x${string}` | null;
+  tokens: PublicToken[];
+}
+
+/** The browser-facing configuration; tokens and custody are empty when no deployment is known yet. */
+export async function publicConfig(): Promise<PublicConfig> {
+  const e = env();
+  const deployment = await currentDeployment().catch(() => null);
+  const chainId = deployment?.chainId ?? 31337;
+  return {
+    chain: {
+      id: chainId,
+      name: e.chain.isLocal ? "Clearline local chain" : `Chain ${chainId}`,
+      rpcUrl: e.chain.publicRpcUrl,
+      isLocal: e.chain.isLocal,
+    },
+    custody: deployment?.custody ?? null,
+    tokens: deployment
+      ? Object.values(deployment.tokens).map((t) => ({ symbol: t.symbol, address: t.address, decimals: t.decimals }))
+      : [],
+  };
+}
