@@ -28,6 +28,9 @@ export default defineConfig({
     env: E2E_ENV,
     timeout: 180_000,
     reuseExistingServer: false,
+    // The stack stops its chain and app (each in its own process group) on SIGTERM; the default
+    // SIGKILL would leave them running and holding this runner's output pipe.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -39,7 +39,6 @@ async function main() {
   const args = new Set(process.argv.slice(2));
   const prod = args.has("--prod");
   const e = env();
-  const dataDir = path.resolve(".data");
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
@@ -56,7 +55,7 @@ async function main() {
   } else if (!e.chain.isLocal) {
     throw new Error(`CHAIN_RPC_URL ${e.chain.rpcUrl} is not local: set CUSTODY_ADDRESS, USDC_ADDRESS, WETH_ADDRESS and WBTC_ADDRESS`);
   } else {
-    const chain = await startLocalChain({ port: new URL(e.chain.rpcUrl).port ? Number(new URL(e.chain.rpcUrl).port) : e.chain.port, logDir: path.join(dataDir, "logs") });
+    const chain = await startLocalChain({ port: new URL(e.chain.rpcUrl).port ? Number(new URL(e.chain.rpcUrl).port) : e.chain.port, logDir: path.join(path.dirname(e.chain.deploymentFile), "logs") });
     if (chain.process) {
       running.push(chain.process);
       void chain.process.exited.then((code) => {
