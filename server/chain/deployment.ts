@@ -4,7 +4,9 @@
  * that `npm run dev` writes after deploying to the local node.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { erc20Abi, type Address } from "viem";
+import { erc20Abi, getAddress, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { custodyAbi } from "../../contracts/generated";
 import { deploymentSchema, type Deployment } from "../../contracts/deploy/deployment";
 import { env } from "../env";
 import { chainClient } from "./client";
@@ -14,8 +16,12 @@ const g = globalThis as unknown as { __clearlineDeployment?: Promise<Deployment>
 /** Parse a deployment file; the error names the file and what is wrong with it. */
 export function readDeploymentFile(file: string): Deployment {
   if (!existsSync(file)) throw new Error(`no deployment file at ${file}: run \`npm run dev\` (local chain) or set CUSTODY_ADDRESS and the token addresses`);
-  const parsed = deploymentSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`deployment file ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return validDeployment(`deployment file ${file}`, JSON.parse(readFileSync(file, "utf8")));
+}
+
+function validDeployment(what: string, value: unknown): Deployment {
+  const parsed = deploymentSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`${what} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }
 
@@ -30,13 +36,25 @@ async function fromConfiguredAddresses(addresses: { custody: string; USDC: strin
     ]);
     return { address, symbol, decimals };
   };
-  const [USDC, WETH, WBTC] = await Promise.all([token("USDC"), token("WETH"), token("WBTC")]);
-  return deploymentSchema.parse({
+  const custody = addresses.custody as Address;
+  const [USDC, WETH, WBTC, exchange, challengePeriod] = await Promise.all([
+    token("USDC"),
+    token("WETH"),
+    token("WBTC"),
+    client.readContract({ address: custody, abi: custodyAbi, functionName: "exchange" }),
+    client.readContract({ address: custody, abi: custodyAbi, functionName: "challengePeriod" }),
+  ]);
+  const signer = privateKeyToAccount(env().exchangePrivateKey).address;
+  if (getAddress(exchange) !== signer) {
+    throw new Error(`EXCHANGE_PRIVATE_KEY signs as ${signer}, but the custody contract at ${custody} belongs to the exchange ${exchange}`);
+  }
+  return validDeployment(`the contracts configured for ${env().chain.rpcUrl}`, {
     chainId,
     genesisHash: genesis.hash,
     deployBlock: env().chain.deployBlock,
-    custody: addresses.custody,
-    exchange: (await import("viem/accounts")).privateKeyToAccount(env().exchangePrivateKey).address,
+    custody,
+    exchange,
+    challengePeriodSeconds: Number(challengePeriod),
     tokens: { USDC, WETH, WBTC },
   });
 }
