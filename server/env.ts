@@ -44,6 +44,14 @@ const schema = z
     PORT: port.default(3000),
     /** Secret for session cookies (>= 32 chars). Required in production. */
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+    /** Sign-in: how long a session cookie lasts; how old a signed SIWE message (and its nonce) may be. */
+    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+    SIWE_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+    /** Largest tRPC request body accepted, in bytes. */
+    API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+    /** Rate limits (token buckets, in-process): sign-in attempts per IP per minute; order entry per session per second (also the burst). */
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    RATE_LIMIT_ORDERS_PER_SECOND: z.coerce.number().int().min(1).default(50),
     /** Chromium for the end-to-end tests; default: Debian's /usr/bin/chromium or Playwright's own. */
     CHROMIUM_PATH: z.string().optional(),
   })
@@ -107,6 +115,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: e.PORT,
     // Development default only; production refuses to start without SESSION_SECRET (checked above).
     sessionSecret: e.SESSION_SECRET ?? "clearline-development-session-secret-not-for-production",
+    sessionTtlSeconds: Math.round(e.SESSION_TTL_HOURS * 3600),
+    siweMaxAgeSeconds: e.SIWE_MAX_AGE_SECONDS,
+    apiMaxBodyBytes: e.API_MAX_BODY_BYTES,
+    rateLimits: { signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE, ordersPerSecond: e.RATE_LIMIT_ORDERS_PER_SECOND },
   };
 }
 
