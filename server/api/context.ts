@@ -1,22 +1,31 @@
 /** The per-request context every procedure receives. */
-export type Role = "TRADER" | "OPERATOR" | "ADMIN" | "BROKER";
+import { authDeps, secureCookies, type AuthDeps } from "../auth/deps";
+import { readSessionToken } from "../auth/session-token";
+import { loadSession } from "../services/auth";
+import type { Role, Session } from "../auth/session";
 
-export interface Session {
-  userId: string;
-  address: `0x${string}`;
-  roles: readonly Role[];
-}
+export type { Role, Session };
 
 export interface Context {
-  /** null until the caller signs in (sign-in with Ethereum lands with the service issue) */
+  /** the signed-in user, loaded from the session cookie on every request (null: signed out) */
   session: Session | null;
   headers: Headers;
-  /** best-effort client IP, for rate limits */
+  /** best-effort client IP, for rate limits (the last X-Forwarded-For hop: set by our proxy, or by Next.js itself) */
   ip: string;
+  /** headers added to the HTTP response (Set-Cookie); a server-side caller gets a throwaway one */
+  resHeaders: Headers;
+  deps: AuthDeps;
 }
 
-export async function createContext(opts: { req: Request }): Promise<Context> {
+export function clientIp(headers: Headers): string {
+  const hops = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  return hops.at(-1) || headers.get("x-real-ip") || "local";
+}
+
+export async function createContext(opts: { req: Request; resHeaders?: Headers; deps?: AuthDeps }): Promise<Context> {
   const headers = opts.req.headers;
-  const ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
-  return { session: null, headers, ip };
+  const deps = opts.deps ?? authDeps();
+  const token = readSessionToken(headers.get("cookie"), secureCookies(deps));
+  const session = token ? await loadSession(deps, token) : null;
+  return { session, headers, ip: clientIp(headers), resHeaders: opts.resHeaders ?? new Headers(), deps };
 }

@@ -1,10 +1,12 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { list as marketsList } from "./markets/list";
 import { status as systemStatus } from "./system/status";
+import { authRouter } from "./auth/router";
 
 export const appRouter = createTRPCRouter({
   system: createTRPCRouter({ status: systemStatus }),
   markets: createTRPCRouter({ list: marketsList }),
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

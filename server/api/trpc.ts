@@ -5,12 +5,15 @@
  *   operatorProcedure an operator or admin: read-only ops console
  *   adminProcedure    an admin: acts
  *   brokerProcedure   a broker venue
+ *   tradingProcedure  a signed-in user who is not suspended (order entry)
+ * and rateLimited(name, limit), the rate-limit middleware for any of them.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { ClearlineError } from "../../core/errors";
 import type { Context, Role } from "./context";
+import type { ConfiguredRateLimits, RateLimit } from "../auth/rate-limit";
 import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
 
 const t = initTRPC.context<Context>().create({
@@ -57,3 +60,29 @@ function requireRole(...roles: Role[]) {
 export const operatorProcedure = requireRole("OPERATOR", "ADMIN");
 export const adminProcedure = requireRole("ADMIN");
 export const brokerProcedure = requireRole("BROKER");
+
+/** Suspended users (User.suspendedAt) can sign in and read, but not place or change orders. */
+export const tradingProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.session.suspendedAt) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Your account is suspended since ${ctx.session.suspendedAt.toISOString()}: you cannot trade.` });
+  }
+  return next();
+});
+
+/**
+ * A token-bucket limit named `name` (buckets are per name): per IP, or per session (per IP when
+ * signed out). `limit` is a configured limit's name ("signIn", "nonce", "orders": RATE_LIMIT_*
+ * in server/env.ts) or an explicit one. Put it before .input() so a flood is refused unparsed:
+ *   tradingProcedure.use(rateLimited("orders.place", "orders")).input(...)
+ */
+export function rateLimited(name: string, limit: RateLimit | keyof ConfiguredRateLimits) {
+  return t.middleware(({ ctx, next }) => {
+    const spec = typeof limit === "string" ? ctx.deps.limits[limit] : limit;
+    const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
+    const taken = ctx.deps.limiter.take(`${name}|${who}`, spec, ctx.deps.now().getTime());
+    if (!taken.ok) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s` });
+    }
+    return next();
+  });
+}

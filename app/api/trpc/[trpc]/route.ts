@@ -1,18 +1,6 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "@/server/api/context";
-import { appRouter } from "@/server/api/root";
+import { createTrpcHandler } from "@/server/api/handler";
 
-function handler(req: Request) {
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: () => createContext({ req }),
-    onError({ path, error }) {
-      // Without this, server errors are silent 500s.
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
-    },
-  });
-}
+// Guard (same origin, JSON, body size) + tRPC; see server/api/handler.ts.
+const handler = createTrpcHandler();
 
 export { handler as GET, handler as POST };

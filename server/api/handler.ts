@@ -1,0 +1,33 @@
+/**
+ * The HTTP entry of the API (app/api/trpc/[trpc]/route.ts serves it): the request guard
+ * (same origin, JSON, body size) in front of tRPC's fetch adapter, the session cookie read in
+ * the context and written through `resHeaders`.
+ */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { authDeps, type AuthDeps } from "../auth/deps";
+import { guardRequest, standInRequest } from "../auth/request-guard";
+import { createContext } from "./context";
+import { appRouter } from "./root";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/** `deps` defaults to the running server's; tests pass a throwaway database, chain client and clock. */
+export function createTrpcHandler(getDeps: () => AuthDeps = authDeps): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const deps = getDeps();
+    const guarded = await guardRequest(req, { appOrigin: deps.appUrl.origin, maxBodyBytes: deps.maxBodyBytes });
+    return fetchRequestHandler({
+      endpoint: TRPC_ENDPOINT,
+      req: guarded.ok ? guarded.req : standInRequest(req),
+      router: appRouter,
+      createContext: ({ req: accepted, resHeaders }) => {
+        if (!guarded.ok) throw guarded.error;
+        return createContext({ req: accepted, resHeaders, deps });
+      },
+      onError({ path, error }) {
+        // Without this, server errors are silent 500s.
+        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      },
+    });
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Refuses, before tRPC parses anything, the requests a browser can be tricked into sending:
+ * every POST (tRPC sends every mutation as a POST; method override stays off) must come from
+ * the app's own origin, as JSON, and be at most maxBodyBytes long. A cross-site HTML form can
+ * send neither JSON nor our Origin; a cross-site fetch with JSON needs a CORS preflight we
+ * never grant.
+ */
+import { TRPCError } from "@trpc/server";
+
+export type GuardResult = { ok: true; req: Request } | { ok: false; error: TRPCError };
+
+export interface GuardOptions {
+  /** e.g. http://localhost:3000 */
+  appOrigin: string;
+  maxBodyBytes: number;
+}
+
+export async function guardRequest(req: Request, options: GuardOptions): Promise<GuardResult> {
+  if (req.method !== "POST") return { ok: true, req };
+  const refuse = (code: TRPCError["code"], message: string): GuardResult => ({ ok: false, error: new TRPCError({ code, message }) });
+
+  const origin = req.headers.get("origin");
+  const fetchSite = req.headers.get("sec-fetch-site");
+  if (origin !== null) {
+    if (origin !== options.appOrigin) {
+      return refuse("FORBIDDEN", `Cross-site request refused: origin ${origin} may not call this API (only ${options.appOrigin}).`);
+    }
+  } else if (fetchSite !== "same-origin") {
+    return refuse("FORBIDDEN", `Request refused: send an Origin header of ${options.appOrigin} (or Sec-Fetch-Site: same-origin) with every mutation.`);
+  }
+
+  const contentType = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (contentType !== "application/json") {
+    return refuse("FORBIDDEN", `Request refused: mutations must be sent as content-type application/json (got ${contentType || "none"}).`);
+  }
+
+  const tooLarge = () => refuse("PAYLOAD_TOO_LARGE", `Request body too large: the limit is ${options.maxBodyBytes} bytes.`);
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge();
+  // Content-Length may be absent (chunked) or wrong: count what actually arrives.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > options.maxBodyBytes) {
+        await reader.cancel();
+        return tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return { ok: true, req: new Request(req.url, { method: "POST", headers: req.headers, body, signal: req.signal }) };
+}
+
+/**
+ * What tRPC is given in place of a refused request: an empty JSON POST to the same URL (the
+ * refused body is never parsed). Context creation then throws the refusal, so the client gets
+ * tRPC's usual error shape for every call in the batch.
+ */
+export function standInRequest(req: Request): Request {
+  return new Request(req.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+}
