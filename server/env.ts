@@ -52,6 +52,15 @@ const schema = z
     /** Rate limits (token buckets, in-process): sign-in attempts per IP per minute; order entry per session per second (also the burst). */
     RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_ORDERS_PER_SECOND: z.coerce.number().int().min(1).default(50),
+    /** Engine runtime: index prices for perpetuals ("simulated" random walk; default simulated on a local chain, else off). */
+    MARK_FEED: z.enum(["simulated", "off"]).optional(),
+    MARK_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    MARK_FEED_DRIFT_BPS: z.coerce.number().min(-100).max(100).default(0),
+    MARK_FEED_VOLATILITY_BPS: z.coerce.number().int().min(0).max(1_000).default(5),
+    MARK_FEED_SEED: z.coerce.number().int().min(0).default(1),
+    /** Engine snapshots: after this many journaled commands, or this many ms, whichever first. */
+    ENGINE_SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(10_000),
+    ENGINE_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
     /** Chromium for the end-to-end tests; default: Debian's /usr/bin/chromium or Playwright's own. */
     CHROMIUM_PATH: z.string().optional(),
   })
@@ -119,6 +128,17 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     siweMaxAgeSeconds: e.SIWE_MAX_AGE_SECONDS,
     apiMaxBodyBytes: e.API_MAX_BODY_BYTES,
     rateLimits: { signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE, ordersPerSecond: e.RATE_LIMIT_ORDERS_PER_SECOND },
+    engine: {
+      markFeed: {
+        kind: e.MARK_FEED ?? (localChain ? "simulated" : "off"),
+        intervalMs: e.MARK_FEED_INTERVAL_MS,
+        driftBps: e.MARK_FEED_DRIFT_BPS,
+        volatilityBps: e.MARK_FEED_VOLATILITY_BPS,
+        seed: e.MARK_FEED_SEED,
+      },
+      snapshotEvery: e.ENGINE_SNAPSHOT_EVERY,
+      snapshotIntervalMs: e.ENGINE_SNAPSHOT_INTERVAL_MS,
+    },
   };
 }
 
