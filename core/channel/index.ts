@@ -34,3 +34,13 @@ export {
   type ResizeDelta,
 } from "./transitions";
 export { hashTraderAppData, TRADER_APP_DATA_TYPES, type TraderAppData, type PositionSummary, type FeeTotal } from "./app-data";
+export {
+  createStateSigner,
+  createStateVerifier,
+  nobleBackend,
+  type Secp256k1Backend,
+  type StateSigner,
+  type StateVerifier,
+} from "./fast";
+export { hashStateBytes, hashStateStructBytes } from "./hash";
+export { bytesToHex, hexToBytes } from "./bytes";
