@@ -17,6 +17,7 @@ export interface MarketView {
   makerFeePips: number;
   takerFeePips: number;
   fundingIntervalSec: number | null;
+  fundingCapPips: number | null;
 }
 
 export async function listMarkets(db: Db): Promise<MarketView[]> {
@@ -36,5 +37,6 @@ export async function listMarkets(db: Db): Promise<MarketView[]> {
     makerFeePips: m.makerFeePips,
     takerFeePips: m.takerFeePips,
     fundingIntervalSec: m.fundingIntervalSec,
+    fundingCapPips: m.fundingCapPips,
   }));
 }

@@ -1,0 +1,13 @@
+export {
+  startEngineRuntime,
+  getEngineRuntime,
+  maybeEngineRuntime,
+  recoverExchange,
+  simulatedMarkSource,
+  type EngineRuntime,
+  type EngineRuntimeOptions,
+  type EngineRuntimeStatus,
+  type IdempotentRequest,
+} from "./runtime";
+export { toEngineMarketConfig, priceToPerLot, priceFromPerLotDown } from "./market-config";
+export type { MarkPriceSource } from "./mark-feed";

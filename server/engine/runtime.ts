@@ -1,0 +1,541 @@
+/**
+ * The engine runtime: ONE writer for every market. Commands are applied to the in-memory
+ * Exchange in arrival order (JavaScript runs them one at a time, so the books need no locks),
+ * journaled with group commit, and answered only once their batch is durable.
+ *
+ *   submit(cmd) ─▶ stamp time ─▶ exchange.apply(cmd) ─▶ pending batch ─▶ one transaction:
+ *                                                        journal rows + event rows + idempotency
+ *                                                        keys (+ a snapshot when due)
+ *                                                        ─▶ resolve callers ─▶ onCommitted listeners
+ *
+ * Commands that arrive while a batch is being written form the next batch. The state may run
+ * ahead of the journal by the batch in flight, but nothing leaves the runtime (answers, events
+ * to listeners) before it is durable. If a write fails the runtime stops accepting commands
+ * (status().failed): memory is then ahead of the journal, and a restart (snapshot + journal)
+ * is the way back. Callers whose batch failed get UNAVAILABLE and retry with their idempotency
+ * key, which answers correctly whether or not the batch had committed.
+ */
+import { ClearlineError } from "../../core/errors";
+import { Exchange, type Command, type EngineEvent } from "../../core/engine";
+import type { Db } from "../db";
+import type { CommittedBatch, CommittedEntry, EnginePort } from "../ports";
+import { listMarkets, type MarketView } from "../services/markets";
+import { decode, encode } from "./codec";
+import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow } from "./journal-store";
+import { priceFromPerLotDown, toEngineMarketConfig } from "./market-config";
+import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
+
+export interface EngineRuntimeOptions {
+  db: Db;
+  /** ms since epoch; stamped into commands that need time (fundingTick) and into journal rows */
+  clock?: () => number;
+  /** snapshot after this many commands (default 10_000) ... */
+  snapshotEvery?: number;
+  /** ... or this many ms since the last one (default 60_000), whichever first */
+  snapshotIntervalMs?: number;
+  /** index prices for perpetuals; null = none (tests drive markPrice themselves) */
+  markSource?: MarkPriceSource | null | ((markets: readonly MarketView[], prices: Map<string, bigint>) => MarkPriceSource | null);
+  /** check funding every N ms (default 1_000); 0 = no funding loop */
+  fundingCheckMs?: number;
+  /** add markets found in the Market table that the engine does not know (default true) */
+  syncMarkets?: boolean;
+  /** logs listener failures and background errors (default console.error) */
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** An idempotent submission: the key is stored with the command in the same transaction. */
+export interface IdempotentRequest<R> {
+  account: string;
+  key: string;
+  requestHash: string;
+  command: Command;
+  /** the answer, computed from the committed entry (stored, and returned to every retry) */
+  respond(entry: CommittedEntry): R;
+}
+
+export interface EngineRuntimeStatus {
+  /** last applied seq (in memory) */
+  sequence: bigint;
+  /** last durable seq */
+  durableSequence: bigint;
+  /** commands applied but not yet durable */
+  journalLag: number;
+  batches: number;
+  commands: number;
+  events: number;
+  lastBatchSize: number;
+  maxBatchSize: number;
+  avgBatchSize: number;
+  lastSnapshotSeq: bigint;
+  failed: string | null;
+  stopped: boolean;
+  replayedOnStart: number;
+}
+
+export interface EngineRuntime extends EnginePort {
+  submit(command: Command, options?: { meta?: Record<string, unknown> }): Promise<CommittedEntry>;
+  /** Submit once per (account, key): a retry with the same body gets the first answer; another body is IDEMPOTENCY_KEY_REUSED. */
+  submitIdempotent<R>(request: IdempotentRequest<R>): Promise<R>;
+  /** The Market table's view of a market (units for conversions), or null. */
+  market(symbol: string): MarketView | null;
+  markets(): MarketView[];
+  /** Add markets created in the Market table since start (journaled addMarket commands). */
+  syncMarkets(): Promise<string[]>;
+  /** Set a perpetual's index price by hand (admin); the simulated feed continues from it. */
+  overrideMarkPrice(market: string, pricePerWhole: bigint, reason: string): Promise<CommittedEntry>;
+  /** Hooks for the admin controls: refuse new orders in a halted market / from a suspended account. */
+  setMarketHalted(market: string, halted: boolean): void;
+  setAccountSuspended(account: string, suspended: boolean): void;
+  /** Throws (PRECONDITION_FAILED / FORBIDDEN) if `account` may not trade in `market` now. */
+  checkTradingAllowed(account: string, market: string | null): void;
+  status(): EngineRuntimeStatus;
+  /** Stop the loops, wait for the batch in flight, write a final snapshot. */
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  row: JournalRow;
+  entry: CommittedEntry;
+  resolve(entry: CommittedEntry): void;
+  reject(error: unknown): void;
+}
+
+interface KeyState {
+  requestHash: string;
+  answer: Promise<unknown>;
+  /** when its batch committed (null while in flight) */
+  committedAt: number | null;
+}
+
+const KEY_RETENTION_MS = 60_000;
+
+class Runtime implements EngineRuntime {
+  private exchange: Exchange;
+  private seq: bigint;
+  private durableSeq: bigint;
+  private pending: Pending[] = [];
+  private writing = false;
+  private flushScheduled = false;
+  private idle: (() => void)[] = [];
+  private listeners = new Set<{ fn: (batch: CommittedBatch) => void | Promise<void>; chain: Promise<void> }>();
+  private failed: string | null = null;
+  private stopped = false;
+  private stats = { batches: 0, commands: 0, events: 0, lastBatchSize: 0, maxBatchSize: 0 };
+  private lastSnapshotSeq: bigint;
+  private lastSnapshotAt: number;
+  private readonly views = new Map<string, MarketView>();
+  private readonly halted = new Set<string>();
+  private readonly suspended = new Set<string>();
+  private readonly keys = new Map<string, KeyState>();
+  /** start times of idempotency lookups in the database that are still running */
+  private readonly lookups = new Set<{ startedAt: number }>();
+  private readonly stoppers: (() => void)[] = [];
+  private readonly lastFundingMs = new Map<string, number>();
+  private source: MarkPriceSource | null = null;
+  replayedOnStart = 0;
+  readonly clock: () => number;
+  private readonly db: Db;
+  private readonly snapshotEvery: number;
+  private readonly snapshotIntervalMs: number;
+  private readonly log: (message: string, error?: unknown) => void;
+
+  constructor(o: EngineRuntimeOptions, exchange: Exchange, seq: bigint, snapshotSeq: bigint) {
+    this.db = o.db;
+    this.clock = o.clock ?? Date.now;
+    this.snapshotEvery = o.snapshotEvery ?? 10_000;
+    this.snapshotIntervalMs = o.snapshotIntervalMs ?? 60_000;
+    this.log = o.log ?? ((m, e) => console.error(`[engine] ${m}`, e ?? ""));
+    this.exchange = exchange;
+    this.seq = seq;
+    this.durableSeq = seq;
+    this.lastSnapshotSeq = snapshotSeq;
+    this.lastSnapshotAt = this.clock();
+  }
+
+  // ── EnginePort ────────────────────────────────────────────────────────────────────────
+
+  submit(command: Command, options?: { meta?: Record<string, unknown> }): Promise<CommittedEntry> {
+    return this.enqueue(command, options?.meta ?? null, null).promise;
+  }
+
+  read<T>(fn: (exchange: Exchange) => T): T {
+    return fn(this.exchange);
+  }
+
+  onCommitted(fn: (batch: CommittedBatch) => void | Promise<void>): () => void {
+    const l = { fn, chain: Promise.resolve() };
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  // ── sequencing and group commit ──────────────────────────────────────────────────────
+
+  private enqueue(command: Command, meta: Record<string, unknown> | null, idempotency: JournalRow["idempotency"] | ((entry: CommittedEntry) => JournalRow["idempotency"])) {
+    if (this.failed !== null) throw new ClearlineError("UNAVAILABLE", `the engine stopped after a journal failure: ${this.failed}`);
+    if (this.stopped) throw new ClearlineError("UNAVAILABLE", "the engine is stopping");
+    const timeMs = this.clock();
+    let events: EngineEvent[];
+    try {
+      events = this.exchange.apply(command);
+    } catch (error) {
+      // the engine returns rejections and never throws; if it does, the state may be half changed
+      this.failed = `engine threw on a ${command.type} command: ${(error as Error)?.message ?? String(error)}`;
+      this.log(this.failed, error);
+      throw new ClearlineError("INTERNAL", "the engine failed; it stopped accepting commands", {}, { cause: error });
+    }
+    const seq = ++this.seq;
+    const entry: CommittedEntry = { seq, command, events };
+    const row: JournalRow = { seq, command, events, timeMs, meta: meta === null ? null : encode(meta), idempotency: null };
+    try {
+      row.idempotency = typeof idempotency === "function" ? idempotency(entry) : idempotency;
+    } catch (error) {
+      this.log(`answer for seq ${seq} could not be built; journaled without its idempotency key`, error);
+    }
+    let resolve!: (e: CommittedEntry) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<CommittedEntry>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.pending.push({ row, entry, resolve, reject });
+    this.scheduleFlush();
+    return { entry, promise };
+  }
+
+  private scheduleFlush() {
+    if (this.writing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => void this.flushLoop());
+  }
+
+  private snapshotDue(now: number): boolean {
+    if (this.seq === this.lastSnapshotSeq) return false;
+    return this.seq - this.lastSnapshotSeq >= BigInt(this.snapshotEvery) || now - this.lastSnapshotAt >= this.snapshotIntervalMs;
+  }
+
+  private async flushLoop(): Promise<void> {
+    this.flushScheduled = false;
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        const now = this.clock();
+        // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
+        const snap = this.snapshotDue(now) ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now } : null;
+        try {
+          await writeBatch(this.db, encodeBatch(batch.map((p) => p.row), snap));
+        } catch (error) {
+          this.fail(error, batch);
+          return;
+        }
+        const last = batch[batch.length - 1]!.entry.seq;
+        this.durableSeq = last;
+        if (snap !== null) {
+          this.lastSnapshotSeq = snap.seq;
+          this.lastSnapshotAt = now;
+        }
+        const s = this.stats;
+        s.batches++;
+        s.commands += batch.length;
+        s.lastBatchSize = batch.length;
+        if (batch.length > s.maxBatchSize) s.maxBatchSize = batch.length;
+        for (const p of batch) {
+          s.events += p.entry.events.length;
+          p.resolve(p.entry);
+        }
+        const committed: CommittedBatch = { entries: batch.map((p) => p.entry) };
+        for (const l of this.listeners) {
+          l.chain = l.chain.then(() => l.fn(committed)).catch((e: unknown) => this.log("onCommitted listener failed", e));
+        }
+      }
+    } finally {
+      this.writing = false;
+      if (this.pending.length === 0) for (const f of this.idle.splice(0)) f();
+      else if (this.failed === null) this.scheduleFlush();
+    }
+  }
+
+  private fail(error: unknown, batch: Pending[]) {
+    this.failed = (error as Error)?.message ?? String(error);
+    this.log(`journal write failed at seq ${batch[0]!.entry.seq}; refusing further commands until restart`, error);
+    const err = new ClearlineError("UNAVAILABLE", "the journal could not be written; retry with the same idempotency key", {}, { cause: error });
+    for (const p of [...batch, ...this.pending.splice(0)]) p.reject(err);
+    for (const f of this.idle.splice(0)) f();
+  }
+
+  /** Resolves when nothing is pending or being written. */
+  drained(): Promise<void> {
+    if (!this.writing && this.pending.length === 0) return Promise.resolve();
+    return new Promise((res) => this.idle.push(res));
+  }
+
+  // ── idempotency ──────────────────────────────────────────────────────────────────────
+
+  async submitIdempotent<R>(req: IdempotentRequest<R>): Promise<R> {
+    const id = `${req.account}\u0000${req.key}`;
+    const known = this.knownKey<R>(id, req);
+    if (known !== null) return known;
+    const lookup = { startedAt: this.clock() };
+    this.lookups.add(lookup);
+    let row: { requestHash: string; response: string } | null;
+    try {
+      row = await this.db.idempotencyKey.findUnique({ where: { account_key: { account: req.account, key: req.key } }, select: { requestHash: true, response: true } });
+    } finally {
+      this.lookups.delete(lookup);
+    }
+    if (row !== null) {
+      if (row.requestHash !== req.requestHash) throw reused(req.key);
+      return decode<R>(row.response);
+    }
+    // a twin may have started (or even committed) while we looked: it is in `keys` then
+    const again = this.knownKey<R>(id, req);
+    if (again !== null) return again;
+    let answer!: R;
+    const { promise } = this.enqueue(req.command, null, (entry) => {
+      answer = req.respond(entry);
+      return { account: req.account, key: req.key, requestHash: req.requestHash, response: encode(answer) };
+    });
+    const state: KeyState = { requestHash: req.requestHash, answer: promise.then(() => answer), committedAt: null };
+    this.keys.set(id, state);
+    promise.then(
+      () => {
+        state.committedAt = this.clock();
+        this.sweepKeys();
+      },
+      () => this.keys.delete(id), // not acknowledged: a retry looks it up again
+    );
+    return state.answer as Promise<R>;
+  }
+
+  private knownKey<R>(id: string, req: IdempotentRequest<R>): Promise<R> | null {
+    const k = this.keys.get(id);
+    if (k === undefined) return null;
+    if (k.requestHash !== req.requestHash) throw reused(req.key);
+    return k.answer as Promise<R>;
+  }
+
+  /** Forget committed keys once no database lookup that could have missed them is still running. */
+  private sweepKeys() {
+    let horizon = this.clock() - KEY_RETENTION_MS;
+    for (const l of this.lookups) if (l.startedAt < horizon) horizon = l.startedAt;
+    for (const [id, k] of this.keys) if (k.committedAt !== null && k.committedAt < horizon) this.keys.delete(id);
+  }
+
+  // ── markets, guards, prices ──────────────────────────────────────────────────────────
+
+  market(symbol: string): MarketView | null {
+    return this.views.get(symbol) ?? null;
+  }
+
+  markets(): MarketView[] {
+    return [...this.views.values()];
+  }
+
+  async syncMarkets(): Promise<string[]> {
+    const rows = await listMarkets(this.db);
+    const inEngine = new Set(this.exchange.snapshot().markets.map((m) => m.params.symbol));
+    const added: string[] = [];
+    for (const view of rows) {
+      this.views.set(view.symbol, view);
+      if (view.status === "HALTED") this.halted.add(view.symbol);
+      if (inEngine.has(view.symbol)) continue;
+      const entry = await this.submit({ type: "addMarket", config: toEngineMarketConfig(view) });
+      const rejected = entry.events.find((e) => e.type === "rejected");
+      if (rejected?.type === "rejected") this.log(`market ${view.symbol} refused by the engine: ${rejected.message}`);
+      else added.push(view.symbol);
+    }
+    return added;
+  }
+
+  setMarketHalted(market: string, halted: boolean) {
+    if (halted) this.halted.add(market);
+    else this.halted.delete(market);
+  }
+
+  setAccountSuspended(account: string, suspended: boolean) {
+    if (suspended) this.suspended.add(account);
+    else this.suspended.delete(account);
+  }
+
+  checkTradingAllowed(account: string, market: string | null) {
+    if (this.suspended.has(account)) throw new ClearlineError("FORBIDDEN", "this account is suspended", { account });
+    if (market !== null && this.halted.has(market)) throw new ClearlineError("PRECONDITION_FAILED", `market ${market} is halted`, { market });
+  }
+
+  async loadGuards() {
+    const users = await this.db.user.findMany({ where: { suspendedAt: { not: null } }, select: { address: true } });
+    for (const u of users) this.suspended.add(u.address);
+  }
+
+  async overrideMarkPrice(market: string, pricePerWhole: bigint, reason: string): Promise<CommittedEntry> {
+    const view = this.views.get(market);
+    if (view === undefined) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${market}`, { market });
+    if (pricePerWhole <= 0n) throw new ClearlineError("PRICE_NOT_POSITIVE", "the price must be positive", { price: pricePerWhole });
+    this.source?.reset?.(market, pricePerWhole);
+    return this.submit({ type: "markPrice", market, indexPerLot: indexToPerLot(view, pricePerWhole) }, { meta: { source: "admin", reason } });
+  }
+
+  startMarkSource(source: MarkPriceSource) {
+    this.source = source;
+    const stop = source.start((market, price) => {
+      const view = this.views.get(market);
+      if (view === undefined || this.failed !== null || this.stopped) return;
+      this.submit({ type: "markPrice", market, indexPerLot: indexToPerLot(view, price) }, { meta: { source: "feed" } }).catch((e: unknown) => this.log(`mark price for ${market} not journaled`, e));
+    });
+    this.stoppers.push(stop);
+  }
+
+  /** Funding at each interval boundary (the command carries the boundary's time, so replay needs no clock). */
+  startFunding(checkMs: number) {
+    for (const m of this.exchange.snapshot().markets) if (m.lastFundingMs !== null) this.lastFundingMs.set(m.params.symbol, m.lastFundingMs);
+    const tick = () => {
+      if (this.failed !== null || this.stopped) return;
+      const now = this.clock();
+      for (const view of this.views.values()) {
+        if (view.kind !== "PERP" || view.fundingIntervalSec === null) continue;
+        const interval = view.fundingIntervalSec * 1000;
+        const boundary = Math.floor(now / interval) * interval;
+        const last = this.lastFundingMs.get(view.symbol);
+        if (last === undefined) {
+          this.lastFundingMs.set(view.symbol, boundary); // the first payment is at the next boundary
+          continue;
+        }
+        if (boundary < last + interval) continue;
+        if (this.exchange.prices(view.symbol).markPerLot === null) continue;
+        this.lastFundingMs.set(view.symbol, boundary);
+        this.submit({ type: "fundingTick", market: view.symbol, timeMs: boundary }).catch((e: unknown) => this.log(`funding for ${view.symbol} not journaled`, e));
+      }
+    };
+    const timer = setInterval(tick, checkMs);
+    timer.unref?.();
+    this.stoppers.push(() => clearInterval(timer));
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────────────────
+
+  status(): EngineRuntimeStatus {
+    const s = this.stats;
+    return {
+      sequence: this.seq,
+      durableSequence: this.durableSeq,
+      journalLag: Number(this.seq - this.durableSeq),
+      batches: s.batches,
+      commands: s.commands,
+      events: s.events,
+      lastBatchSize: s.lastBatchSize,
+      maxBatchSize: s.maxBatchSize,
+      avgBatchSize: s.batches === 0 ? 0 : s.commands / s.batches,
+      lastSnapshotSeq: this.lastSnapshotSeq,
+      failed: this.failed,
+      stopped: this.stopped,
+      replayedOnStart: this.replayedOnStart,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    for (const s of this.stoppers.splice(0)) s();
+    await this.drained();
+    this.stopped = true;
+    if (this.failed === null && this.seq > this.lastSnapshotSeq) {
+      const now = this.clock();
+      await writeSnapshotOnly(this.db, this.seq, this.exchange, now);
+      this.lastSnapshotSeq = this.seq;
+    }
+    await Promise.all([...this.listeners].map((l) => l.chain));
+    const g = globalThis as GlobalWithRuntime;
+    if (g.__clearlineEngine === this) g.__clearlineEngine = undefined;
+  }
+}
+
+function reused(key: string) {
+  return new ClearlineError("IDEMPOTENCY_KEY_REUSED", `idempotency key ${key} was used for a different request`, { key });
+}
+
+/** An index price per whole token → per lot, rounded down (an index need not sit on the tick grid). */
+function indexToPerLot(view: MarketView, pricePerWhole: bigint): bigint {
+  const perLot = (pricePerWhole * view.lotSize) / 10n ** BigInt(view.base.decimals);
+  return perLot > 0n ? perLot : 1n;
+}
+
+async function writeSnapshotOnly(db: Db, seq: bigint, exchange: Exchange, timeMs: number) {
+  await db.engineStateSnapshot.upsert({
+    where: { seq },
+    create: { seq, data: encode(exchange.snapshot()), timeMs: BigInt(timeMs) },
+    update: {},
+  });
+}
+
+/** Rebuild the engine from the latest snapshot plus the journal after it. */
+export async function recoverExchange(db: Db): Promise<{ exchange: Exchange; seq: bigint; snapshotSeq: bigint; replayed: number }> {
+  const snap = await latestSnapshot(db);
+  const exchange = snap === null ? Exchange.create([]) : Exchange.restore(snap.state);
+  let seq = snap?.seq ?? 0n;
+  let replayed = 0;
+  for await (const row of readJournal(db, seq)) {
+    if (row.seq !== seq + 1n) throw new Error(`journal gap: expected seq ${seq + 1n}, found ${row.seq}`);
+    exchange.apply(row.command);
+    seq = row.seq;
+    replayed++;
+  }
+  return { exchange, seq, snapshotSeq: snap?.seq ?? 0n, replayed };
+}
+
+type GlobalWithRuntime = typeof globalThis & { __clearlineEngine?: EngineRuntime; __clearlineEngineStarting?: Promise<EngineRuntime> };
+
+/**
+ * Start the process's engine runtime: recover (snapshot + journal), add markets from the Market
+ * table, start the mark-price feed and funding loop. Also registers it as getEngineRuntime().
+ */
+export async function startEngineRuntime(options: EngineRuntimeOptions): Promise<EngineRuntime> {
+  const g = globalThis as GlobalWithRuntime;
+  if (g.__clearlineEngine !== undefined) throw new ClearlineError("CONFLICT", "an engine runtime is already running in this process (stop it first)");
+  const { exchange, seq, snapshotSeq, replayed } = await recoverExchange(options.db);
+  const rt = new Runtime(options, exchange, seq, snapshotSeq);
+  rt.replayedOnStart = replayed;
+  await rt.loadGuards();
+  if (options.syncMarkets ?? true) await rt.syncMarkets();
+  const source = typeof options.markSource === "function" ? options.markSource(rt.markets(), knownIndexPrices(rt)) : options.markSource;
+  if (source) rt.startMarkSource(source);
+  if ((options.fundingCheckMs ?? 1_000) > 0) rt.startFunding(options.fundingCheckMs ?? 1_000);
+  g.__clearlineEngine = rt;
+  return rt;
+}
+
+/** Index prices the engine already has, per whole token, by market. */
+function knownIndexPrices(rt: Runtime): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const v of rt.markets()) {
+    const p = rt.read((ex) => ex.prices(v.symbol));
+    const perLot = p.indexPerLot ?? p.lastPerLot;
+    if (perLot !== null) out.set(v.symbol, priceFromPerLotDown(v, perLot));
+  }
+  return out;
+}
+
+/** The development feed: a seeded random walk for every perpetual, from the engine's last index (or a demo default). */
+export function simulatedMarkSource(settings: { intervalMs: number; driftBps: number; volatilityBps: number; seed: number }) {
+  return (markets: readonly MarketView[], known: Map<string, bigint>): MarkPriceSource | null => {
+    const perps = markets
+      .filter((m) => m.kind === "PERP")
+      .map((m) => {
+        const start = known.get(m.symbol) ?? (DEFAULT_START_PRICES_WHOLE[m.base.symbol] ?? 0n) * 10n ** BigInt(m.quote.decimals);
+        return { symbol: m.symbol, startPricePerWhole: (start / m.tickSize) * m.tickSize, tickSize: m.tickSize };
+      })
+      .filter((m) => m.startPricePerWhole > 0n);
+    return perps.length === 0 ? null : randomWalkSource({ markets: perps, ...settings });
+  };
+}
+
+/** The process's engine runtime, once startEngineRuntime() has run (globalThis: Next.js loads modules more than once). */
+export function getEngineRuntime(): EngineRuntime {
+  const rt = (globalThis as GlobalWithRuntime).__clearlineEngine;
+  if (rt === undefined) throw new ClearlineError("UNAVAILABLE", "the engine is not running");
+  return rt;
+}
+
+/** Like getEngineRuntime() but null when not started. */
+export function maybeEngineRuntime(): EngineRuntime | null {
+  return (globalThis as GlobalWithRuntime).__clearlineEngine ?? null;
+}
