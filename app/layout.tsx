@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { publicConfig } from "@/server/public-config";
+import { SignIn } from "./_wallet/SignIn";
 import { WalletButton } from "./_wallet/WalletButton";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -30,6 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Link href="/">Markets</Link>
             </nav>
             <div className="spacer" />
+            <SignIn />
             <WalletButton />
           </header>
           {children}
