@@ -1,0 +1,679 @@
+/**
+ * The channel service: the registry of channels, opening, state issuance after every engine
+ * batch, co-signatures, partial withdrawals (RESIZE) and cooperative closes (CLOSE).
+ * docs/SERVICE.md ("Channels and state issuance") explains the policies.
+ *
+ * Every state is built inside one serial queue per process (`serial`), so versions are
+ * assigned in order; the database (primary key, CHECK, trigger) refuses anything else anyway.
+ */
+import { getAddress, keccak256, stringToHex, type Address, type Hex } from "viem";
+import {
+  assertConserves,
+  bytesToHex,
+  channelId as computeChannelId,
+  hashStateBytes,
+  hashTraderAppData,
+  Intent,
+  stateTypedData,
+  validateState,
+  type ChannelDomain,
+  type ChannelState,
+  type FeeTotal,
+  type PositionSummary,
+  type StateSigner,
+  type StateVerifier,
+  type TraderAppData,
+} from "../../core/channel";
+import { ClearlineError } from "../../core/errors";
+import { toClearlineError, type Exchange } from "../../core/engine";
+import type { Db } from "../db";
+import type { CommittedBatch, EnginePort } from "../ports";
+import type { ChannelChain } from "./chain";
+import {
+  fundingColumns,
+  fundingFromRow,
+  insertStates,
+  releasePendingLock,
+  stateFromRow,
+  stateRowData,
+  takePendingLock,
+  type FundingEntry,
+  type StoredState,
+} from "./repository";
+import { StateFeed } from "./state-feed";
+import type { ChannelSubmitter } from "./submitter";
+
+/** A token the channels hold, and the engine asset it is. */
+export interface ChannelAsset {
+  symbol: string;
+  /** lower-case address */
+  token: Address;
+  decimals: number;
+}
+
+/** A market, as the issuer needs it for the app data's positions. */
+export interface ChannelMarket {
+  symbol: string;
+  kind: "spot" | "perp";
+  /** engine symbol of the settlement (quote) asset */
+  quote: string;
+  baseDecimals: number;
+  quoteDecimals: number;
+  lotSizeBase: bigint;
+}
+
+export interface ChannelServiceDeps {
+  db: Db;
+  engine: EnginePort;
+  domain: ChannelDomain;
+  signer: StateSigner;
+  verifier: StateVerifier;
+  assets: readonly ChannelAsset[];
+  markets: readonly ChannelMarket[];
+  /** exchange coverage locked at open, in basis points of the trader's deposit per token (10_000 = 1×) */
+  coverageBps: bigint;
+  chain: ChannelChain;
+  /** absent: the service does not submit resizes and closes itself */
+  submitter?: ChannelSubmitter;
+  /** unix milliseconds */
+  clock?: () => number;
+  /** a fresh uint64 channel nonce */
+  randomNonce?: () => bigint;
+}
+
+export interface OpenInstructions {
+  channelId: Hex;
+  nonce: bigint;
+  state: ChannelState;
+  exchangeSignature: Hex;
+  typedData: ReturnType<typeof stateTypedData>;
+  /** the wallet calls custody.depositAndOpen(trader, nonce, state, { trader: its signature, exchange }) after approving each token */
+  depositAndOpen: { custody: Address; trader: Address; nonce: bigint; approvals: { token: Address; amount: bigint }[] };
+}
+
+export interface PendingRequest {
+  channelId: Hex;
+  /** the states the trader must co-sign, oldest first (the predecessor of a RESIZE if not co-signed yet, then the new state) */
+  toSign: { state: ChannelState; exchangeSignature: Hex; typedData: ReturnType<typeof stateTypedData> }[];
+}
+
+type ChannelRow = NonNullable<Awaited<ReturnType<Db["channel"]["findUnique"]>>>;
+
+/** Engine account id of a trader: the EIP-55 address (the same string sessions carry). */
+export function engineAccountOf(trader: string): string {
+  return getAddress(trader);
+}
+
+const E8 = 100_000_000n;
+const BPS = 10_000n;
+
+function notFound(what: string, details: Record<string, string | bigint> = {}): never {
+  throw new ClearlineError("CHANNEL_NOT_FOUND", what, details);
+}
+
+export class ChannelService {
+  readonly feed = new StateFeed();
+  private serialTail: Promise<unknown> = Promise.resolve();
+  private readonly byToken = new Map<string, ChannelAsset>();
+  private readonly bySymbol = new Map<string, ChannelAsset>();
+  private readonly marketBySymbol = new Map<string, ChannelMarket>();
+  private readonly clock: () => number;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(readonly deps: ChannelServiceDeps) {
+    for (const a of deps.assets) {
+      this.byToken.set(a.token.toLowerCase(), a);
+      this.bySymbol.set(a.symbol, a);
+    }
+    for (const m of deps.markets) this.marketBySymbol.set(m.symbol, m);
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Starts issuing states after every durable engine batch. */
+  start(): void {
+    this.unsubscribe ??= this.deps.engine.onCommitted((batch) => this.onCommitted(batch));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Runs `fn` after everything queued before it (version assignment is serial). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.serialTail.then(fn);
+    this.serialTail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once every queued state build has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.serialTail.then(() => undefined);
+  }
+
+  private asset(token: string): ChannelAsset {
+    const a = this.byToken.get(token.toLowerCase());
+    if (!a) throw new ClearlineError("INVALID_INPUT", `token ${token} is not held in channels`, { token });
+    return a;
+  }
+
+  // ── opening ──────────────────────────────────────────────────────────────────────────
+
+  /** Builds, signs and stores the INITIALIZE state of a new channel for `trader`. */
+  async prepareOpen(trader: Address, deposits: readonly { token: Address; amount: bigint }[]): Promise<OpenInstructions> {
+    const traderAddress = getAddress(trader);
+    if (deposits.length === 0) throw new ClearlineError("INVALID_INPUT", "deposit at least one token", {});
+    const amounts = new Map<string, bigint>();
+    for (const d of deposits) {
+      this.asset(d.token);
+      if (d.amount <= 0n) throw new ClearlineError("INVALID_INPUT", "deposit amounts must be positive", { token: d.token, amount: d.amount });
+      const key = d.token.toLowerCase();
+      if (amounts.has(key)) throw new ClearlineError("INVALID_INPUT", `token ${d.token} listed twice`, { token: d.token });
+      amounts.set(key, d.amount);
+    }
+    const existing = await this.deps.db.channel.findFirst({ where: { trader: traderAddress, status: { not: "CLOSED" } } });
+    if (existing) {
+      throw new ClearlineError("CONFLICT", `channel ${existing.id} is ${existing.status}: one open channel per trader`, { channelId: existing.id, status: existing.status });
+    }
+    const allocations = [];
+    for (const token of [...amounts.keys()].sort()) {
+      const traderAmount = amounts.get(token)!;
+      // coverage policy: coverageBps of the deposit, rounded down, never more than the exchange's free custody balance
+      const wanted = (traderAmount * this.deps.coverageBps) / BPS;
+      const available = await this.deps.chain.exchangeAvailable(token as Address);
+      const reserved = await this.reservedForOpening(token);
+      const free = available > reserved ? available - reserved : 0n;
+      allocations.push({ token: token as Address, traderAmount, exchangeAmount: wanted < free ? wanted : free });
+    }
+    const nonce = (this.deps.randomNonce ?? randomNonce)();
+    const id = computeChannelId({
+      chainId: this.deps.domain.chainId,
+      custody: this.deps.domain.verifyingContract,
+      trader: traderAddress,
+      exchange: this.deps.signer.address,
+      nonce,
+    });
+    const appData: TraderAppData = { journalSeq: 0n, markTime: BigInt(Math.floor(this.clock() / 1000)), fees: [], positions: [] };
+    const state: ChannelState = { channelId: id, version: 0n, intent: Intent.INITIALIZE, allocations, appDataHash: hashTraderAppData(appData) };
+    const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
+    const funding = allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
+    await this.deps.db.$transaction([
+      this.deps.db.channel.create({ data: { id, trader: traderAddress, nonce, status: "OPENING", latestVersion: 0n, ...fundingColumns(funding) } }),
+      this.deps.db.channelState.create({ data: stateRowData({ state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }) }),
+    ]);
+    return {
+      channelId: id,
+      nonce,
+      state,
+      exchangeSignature: signature,
+      typedData: stateTypedData(this.deps.domain, state),
+      depositAndOpen: {
+        custody: this.deps.domain.verifyingContract,
+        trader: traderAddress,
+        nonce,
+        approvals: allocations.map((a) => ({ token: a.token, amount: a.traderAmount })),
+      },
+    };
+  }
+
+  /** What OPENING channels' INITIALIZE states would take from the exchange's custody balance of `token`. */
+  private async reservedForOpening(token: string): Promise<bigint> {
+    const rows = await this.deps.db.channelState.findMany({
+      where: { version: 0n, channel: { status: "OPENING" }, allocationTokens: { has: token.toLowerCase() } },
+      select: { allocationTokens: true, exchangeAmounts: true },
+    });
+    let sum = 0n;
+    for (const row of rows) {
+      const i = row.allocationTokens.indexOf(token.toLowerCase());
+      sum += BigInt(row.exchangeAmounts[i]!.toFixed());
+    }
+    return sum;
+  }
+
+  // ── issuance ─────────────────────────────────────────────────────────────────────────
+
+  /** The engine listener: new OPERATE states for every active channel whose trader the batch touched. */
+  async onCommitted(batch: CommittedBatch): Promise<void> {
+    if (batch.entries.length === 0) return;
+    const touched = new Set<string>();
+    const markets = new Set<string>();
+    const fees = new Map<string, Map<string, bigint>>(); // account -> asset -> fee paid in this batch
+    const addFee = (account: string, asset: string, amount: bigint) => {
+      if (amount === 0n) return;
+      let m = fees.get(account);
+      if (!m) fees.set(account, (m = new Map()));
+      m.set(asset, (m.get(asset) ?? 0n) + amount);
+    };
+    for (const entry of batch.entries) {
+      for (const e of entry.events) {
+        switch (e.type) {
+          case "balance":
+          case "position":
+          case "fundingPayment":
+            touched.add(e.account);
+            break;
+          case "fill": {
+            touched.add(e.maker);
+            touched.add(e.taker);
+            const quote = this.marketBySymbol.get(e.market)?.quote;
+            if (quote) {
+              addFee(e.maker, quote, e.makerFeeQuote);
+              addFee(e.taker, quote, e.takerFeeQuote);
+            }
+            break;
+          }
+          case "markPrice":
+            markets.add(e.market);
+            break;
+        }
+      }
+    }
+    const journalSeq = batch.entries[batch.entries.length - 1]!.seq;
+    await this.serial(() => this.issueFor(touched, markets, fees, journalSeq));
+  }
+
+  private async issueFor(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
+    const { db } = this.deps;
+    const channels = await db.channel.findMany({ where: { status: "ACTIVE" } });
+    const perpMarkets = [...markets].filter((m) => this.marketBySymbol.get(m)?.kind === "perp");
+    const chosen = channels.filter((c) => {
+      // a withdrawal or close is being built on the latest state: it goes first, later batches build on it
+      if (c.pendingOp !== null && c.pendingVersion === null) return false;
+      if (touched.has(c.trader)) return true;
+      if (perpMarkets.length === 0) return false;
+      return this.deps.engine.read((ex) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n));
+    });
+    if (chosen.length === 0) return;
+    const latestRows = await db.channelState.findMany({
+      where: { OR: chosen.map((c) => ({ channelId: c.id, version: c.latestVersion })) },
+    });
+    const latestById = new Map(latestRows.map((r) => [r.channelId, r]));
+    const built: { stored: Omit<StoredState, "createdAt" | "trader">; funding: FundingEntry[]; trader: Address }[] = [];
+    const topUps: string[] = [];
+    for (const channel of chosen) {
+      const previous = latestById.get(channel.id);
+      if (!previous) continue;
+      const previousState = stateFromRow(previous, channel.trader as Address);
+      if (previousState.state.intent === Intent.CLOSE) continue;
+      const funding = fundingFromRow(channel);
+      const next = this.buildState(channel, funding, previousState.appData, fees.get(channel.trader), journalSeq, Intent.OPERATE);
+      if (next.overFunding) topUps.push(channel.id);
+      built.push({ stored: next.stored, funding, trader: channel.trader as Address });
+    }
+    await insertStates(db, built);
+    if (topUps.length > 0) await db.channel.updateMany({ where: { id: { in: topUps } }, data: { needsTopUp: true } });
+    const now = new Date();
+    for (const b of built) this.feed.publish(b.trader, { ...b.stored, trader: b.trader, createdAt: now });
+  }
+
+  /**
+   * The next state of `channel` from the engine's current view of its trader: per token the
+   * trader's equity as if every position closed at the mark (floored at zero, capped at the
+   * funding), the exchange the rest.
+   */
+  private buildState(
+    channel: ChannelRow,
+    funding: readonly FundingEntry[],
+    previousAppData: TraderAppData,
+    batchFees: Map<string, bigint> | undefined,
+    journalSeq: bigint,
+    intent: Intent,
+  ): { stored: Omit<StoredState, "createdAt" | "trader">; overFunding: boolean } {
+    const account = channel.trader;
+    let overFunding = false;
+    const { allocations, positions } = this.deps.engine.read((ex) => {
+      const allocations = funding.map((f) => {
+        const equity = this.traderEquity(ex, account, this.asset(f.token).symbol);
+        if (equity > f.total) overFunding = true;
+        const traderAmount = equity > f.total ? f.total : equity;
+        return { token: f.token, traderAmount, exchangeAmount: f.total - traderAmount };
+      });
+      return { allocations, positions: this.positionsOf(ex, account) };
+    });
+    const feeTotals = new Map<string, bigint>();
+    for (const f of previousAppData.fees) feeTotals.set(f.token.toLowerCase(), f.paid);
+    if (batchFees) {
+      for (const [symbol, amount] of batchFees) {
+        const asset = this.bySymbol.get(symbol);
+        if (!asset) continue;
+        const key = asset.token.toLowerCase();
+        const total = (feeTotals.get(key) ?? 0n) + amount;
+        feeTotals.set(key, total > 0n ? total : 0n); // rebates can bring a total down, never below zero
+      }
+    }
+    const appFees: FeeTotal[] = [...feeTotals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([token, paid]) => ({ token: token as Address, paid }));
+    const appData: TraderAppData = {
+      journalSeq: journalSeq > previousAppData.journalSeq ? journalSeq : previousAppData.journalSeq,
+      markTime: BigInt(Math.floor(this.clock() / 1000)),
+      fees: appFees,
+      positions,
+    };
+    const state: ChannelState = {
+      channelId: channel.id as Hex,
+      version: channel.latestVersion + 1n,
+      intent,
+      allocations,
+      appDataHash: hashTraderAppData(appData),
+    };
+    assertConserves(state, funding);
+    const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
+    return { stored: { state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }, overFunding };
+  }
+
+  /** Equity in one asset: available + locked in orders + positions at mark (settlement assets), floored at zero. */
+  private traderEquity(ex: Exchange, account: string, asset: string): bigint {
+    const equity = ex.risk(account, asset).equityQuote + ex.balance(account, asset).locked;
+    return equity > 0n ? equity : 0n;
+  }
+
+  private positionsOf(ex: Exchange, account: string): PositionSummary[] {
+    const out: PositionSummary[] = [];
+    for (const m of this.deps.markets) {
+      if (m.kind !== "perp") continue;
+      const p = ex.position(account, m.symbol);
+      if (p.sizeBase === 0n) continue;
+      const collateral = this.bySymbol.get(m.quote);
+      if (!collateral) continue;
+      const markPerLot = ex.prices(m.symbol).markPerLot ?? 0n;
+      const lots = p.sizeBase / m.lotSizeBase;
+      const baseUnit = 10n ** BigInt(m.baseDecimals);
+      const quoteUnit = 10n ** BigInt(m.quoteDecimals);
+      const abs = p.sizeBase < 0n ? -p.sizeBase : p.sizeBase;
+      const entryAbs = p.entryQuote < 0n ? -p.entryQuote : p.entryQuote;
+      out.push({
+        market: keccak256(stringToHex(m.symbol)),
+        sizeE8: (p.sizeBase * E8) / baseUnit, // truncated toward zero: display only
+        entryPriceE8: (entryAbs * baseUnit * E8) / (abs * quoteUnit),
+        markPriceE8: (markPerLot * baseUnit * E8) / (m.lotSizeBase * quoteUnit),
+        collateral: collateral.token,
+        unrealizedPnl: lots * markPerLot - p.entryQuote,
+      });
+    }
+    return out;
+  }
+
+  // ── co-signatures ────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stores the trader's signature of `version` after checking it (strict form, this chain,
+   * contract and channel, the channel's trader; ERC-1271 through the custody contract for a
+   * contract wallet). Submits a pending resize or close once everything it needs is signed.
+   */
+  async submitCoSignature(trader: Address, channelId: Hex, version: bigint, signature: Hex): Promise<{ coSignedVersion: bigint; submittedTx: Hex | null }> {
+    const { db } = this.deps;
+    const channel = await db.channel.findUnique({ where: { id: channelId.toLowerCase() } });
+    if (!channel || channel.trader !== getAddress(trader)) notFound(`no channel ${channelId} of ${trader}`, { channelId });
+    const row = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version } } });
+    if (!row) notFound(`channel ${channelId} has no state v${version}`, { channelId, version });
+    if (channel.pendingOp === "RESIZE" && channel.pendingVersion !== null && version > channel.pendingVersion) {
+      const resize = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version: channel.pendingVersion } } });
+      if (!resize?.traderSignature) {
+        throw new ClearlineError("PRECONDITION_FAILED", `co-sign the RESIZE state v${channel.pendingVersion} first`, { channelId, version, resizeVersion: channel.pendingVersion });
+      }
+    }
+    const stored = stateFromRow(row, channel.trader as Address);
+    await this.verifyTraderSignature(channel.trader as Address, stored.state, signature);
+    await db.$transaction([
+      db.channelState.update({ where: { channelId_version: { channelId: channel.id, version } }, data: { traderSignature: signature } }),
+      db.channel.updateMany({
+        where: { id: channel.id, OR: [{ coSignedVersion: null }, { coSignedVersion: { lt: version } }] },
+        data: { coSignedVersion: version },
+      }),
+    ]);
+    const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    const submittedTx = await this.maybeSubmit(fresh);
+    return { coSignedVersion: fresh.coSignedVersion ?? version, submittedTx };
+  }
+
+  private async verifyTraderSignature(trader: Address, state: ChannelState, signature: Hex): Promise<void> {
+    const digest = hashStateBytes(this.deps.domain, state);
+    if (this.deps.verifier.verifyDigest(digest, signature, trader)) return;
+    // a smart-contract wallet signs with ERC-1271: ask the custody contract, as it will at use
+    if (/^0x[0-9a-fA-F]*$/.test(signature) && (await this.deps.chain.isContract(trader))) {
+      if (await this.deps.chain.isValidStateSignature(trader, state, signature)) return;
+    }
+    throw new ClearlineError("CHANNEL_SIGNATURE_INVALID", `not ${trader}'s signature of channel ${state.channelId} v${state.version} on chain ${this.deps.domain.chainId}`, {
+      channelId: state.channelId,
+      version: state.version,
+      signer: trader,
+    });
+  }
+
+  /** Submits the pending resize or close when all its signatures are in; returns the tx hash. */
+  private async maybeSubmit(channel: ChannelRow): Promise<Hex | null> {
+    const submitter = this.deps.submitter;
+    if (!submitter || channel.pendingOp === null || channel.pendingVersion === null) return null;
+    const rows = await this.deps.db.channelState.findMany({
+      where: { channelId: channel.id, version: { in: [channel.pendingVersion - 1n, channel.pendingVersion] } },
+      orderBy: { version: "asc" },
+    });
+    const states = rows.map((r) => stateFromRow(r, channel.trader as Address));
+    const next = states.find((s) => s.state.version === channel.pendingVersion);
+    if (!next?.traderSignature) return null;
+    if (channel.pendingOp === "CLOSE") {
+      return submitter.close(next.state, { trader: next.traderSignature, exchange: next.exchangeSignature });
+    }
+    const previous = states.find((s) => s.state.version === channel.pendingVersion! - 1n);
+    if (!previous?.traderSignature) return null;
+    return submitter.resize(
+      previous.state,
+      { trader: previous.traderSignature, exchange: previous.exchangeSignature },
+      next.state,
+      { trader: next.traderSignature, exchange: next.exchangeSignature },
+    );
+  }
+
+  // ── partial withdrawal and cooperative close ────────────────────────────────────────
+
+  private async activeChannelOf(trader: Address): Promise<ChannelRow> {
+    const channel = await this.deps.db.channel.findFirst({ where: { trader: getAddress(trader), status: "ACTIVE" } });
+    if (!channel) notFound(`${trader} has no active channel`, { trader });
+    return channel;
+  }
+
+  /**
+   * Partial withdrawal: takes the channel's pending-operation lock (one per channel, in the
+   * database), debits the engine (which refuses unrealized profit and margin), and issues a
+   * RESIZE state with the reduced funding for the trader to co-sign. The engine debit stands
+   * until the chain confirms the resize: the funds are locked meanwhile.
+   */
+  async requestWithdraw(trader: Address, token: Address, amount: bigint): Promise<PendingRequest> {
+    if (amount <= 0n) throw new ClearlineError("INVALID_INPUT", "amount must be positive", { amount });
+    const asset = this.asset(token);
+    const channel = await this.activeChannelOf(trader);
+    const funding = fundingFromRow(channel);
+    const entry = funding.find((f) => f.token.toLowerCase() === asset.token);
+    if (!entry) throw new ClearlineError("INVALID_INPUT", `channel ${channel.id} holds no ${asset.symbol}`, { token });
+    if (!(await takePendingLock(this.deps.db, channel.id, "RESIZE"))) {
+      throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
+    }
+    let debited = false;
+    try {
+      if (amount > entry.total) throw new ClearlineError("PRECONDITION_FAILED", `the channel holds only ${entry.total} ${asset.symbol}`, { amount, funding: entry.total });
+      await this.engineDebit(channel.trader, asset.symbol, amount);
+      debited = true;
+      const debits = [{ asset: asset.symbol, amount: amount.toString() }];
+      return await this.serial(async () => {
+        const fresh = await this.deps.db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+        const newFunding = fundingFromRow(fresh).map((f) => (f.token.toLowerCase() === asset.token ? { token: f.token, total: f.total - amount } : f));
+        return this.issuePending(fresh, newFunding, Intent.RESIZE, debits);
+      });
+    } catch (error) {
+      if (debited) await this.engineCredit(channel.trader, asset.symbol, amount).catch(() => undefined);
+      await releasePendingLock(this.deps.db, channel.id, "RESIZE");
+      throw error;
+    }
+  }
+
+  /**
+   * Cooperative close. Every position must be closed and every order cancelled first (the
+   * trader decides at what price to exit, not us). The trader's whole balance per channel
+   * token (up to the funding) is debited in the engine and paid by a CLOSE state.
+   */
+  async requestClose(trader: Address): Promise<PendingRequest> {
+    const channel = await this.activeChannelOf(trader);
+    const account = channel.trader;
+    const busy = this.deps.engine.read((ex) => ({
+      orders: ex.openOrders(account).length,
+      positions: this.deps.markets.filter((m) => m.kind === "perp" && ex.position(account, m.symbol).sizeBase !== 0n).map((m) => m.symbol),
+    }));
+    if (busy.orders > 0 || busy.positions.length > 0) {
+      throw new ClearlineError("PRECONDITION_FAILED", "close every position and cancel every order before closing the channel", {
+        openOrders: busy.orders,
+        openPositions: busy.positions.join(","),
+      });
+    }
+    if (!(await takePendingLock(this.deps.db, channel.id, "CLOSE"))) {
+      throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
+    }
+    const debits: { asset: string; amount: string }[] = [];
+    try {
+      for (const f of fundingFromRow(channel)) {
+        const symbol = this.asset(f.token).symbol;
+        const balance = this.deps.engine.read((ex) => ex.balance(account, symbol).available);
+        const amount = balance < f.total ? balance : f.total;
+        if (amount <= 0n) continue;
+        await this.engineDebit(account, symbol, amount);
+        debits.push({ asset: symbol, amount: amount.toString() });
+      }
+      return await this.serial(async () => {
+        const fresh = await this.deps.db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+        await this.deps.db.channel.update({ where: { id: channel.id }, data: { status: "CLOSING" } });
+        return this.issuePending(fresh, fundingFromRow(fresh), Intent.CLOSE, debits);
+      });
+    } catch (error) {
+      for (const d of debits) await this.engineCredit(account, d.asset, BigInt(d.amount)).catch(() => undefined);
+      await this.deps.db.channel.update({ where: { id: channel.id }, data: { status: "ACTIVE" } });
+      await releasePendingLock(this.deps.db, channel.id, "CLOSE");
+      throw error;
+    }
+  }
+
+  /** Builds the RESIZE or CLOSE state (under the serial queue) and records it as the pending operation. */
+  private async issuePending(channel: ChannelRow, funding: FundingEntry[], intent: Intent, debits: { asset: string; amount: string }[]): Promise<PendingRequest> {
+    const { db } = this.deps;
+    const latest = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: channel.latestVersion } } });
+    const previous = stateFromRow(latest, channel.trader as Address);
+    const journalSeq = previous.appData.journalSeq;
+    const built = this.buildState(channel, funding, previous.appData, undefined, journalSeq, intent);
+    if (intent === Intent.CLOSE) {
+      // the CLOSE pays exactly what was debited; what stays in the engine (beyond funding) is not in it
+      const paid = new Map(debits.map((d) => [this.bySymbol.get(d.asset)!.token, BigInt(d.amount)]));
+      const allocations = funding.map((f) => {
+        const traderAmount = paid.get(f.token.toLowerCase() as Address) ?? 0n;
+        return { token: f.token, traderAmount, exchangeAmount: f.total - traderAmount };
+      });
+      const state = { ...built.stored.state, allocations };
+      const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
+      built.stored = { ...built.stored, state, exchangeSignature: signature, stateHash: bytesToHex(digest) };
+    }
+    validateState(built.stored.state);
+    await db.$transaction([
+      db.channelState.createMany({ data: [stateRowData(built.stored)] }),
+      db.channel.update({
+        where: { id: channel.id },
+        data: { latestVersion: built.stored.state.version, pendingVersion: built.stored.state.version, pendingDebits: debits, ...fundingColumns(funding) },
+      }),
+    ]);
+    const stored = { ...built.stored, trader: channel.trader as Address, createdAt: new Date() };
+    this.feed.publish(channel.trader, stored);
+    const toSign = [];
+    if (intent === Intent.RESIZE && latest.traderSignature === null) toSign.push(previous);
+    toSign.push(stored);
+    return {
+      channelId: channel.id as Hex,
+      toSign: toSign.map((s) => ({ state: s.state, exchangeSignature: s.exchangeSignature, typedData: stateTypedData(this.deps.domain, s.state) })),
+    };
+  }
+
+  private async engineDebit(account: string, asset: string, amount: bigint): Promise<void> {
+    const entry = await this.deps.engine.submit({ type: "withdraw", account, asset, amount });
+    const rejected = entry.events.find((e) => e.type === "rejected");
+    if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
+  }
+
+  private async engineCredit(account: string, asset: string, amount: bigint): Promise<void> {
+    const entry = await this.deps.engine.submit({ type: "deposit", account, asset, amount });
+    const rejected = entry.events.find((e) => e.type === "rejected");
+    if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────
+
+  private async channelOf(trader: Address, channelId?: Hex): Promise<ChannelRow> {
+    const where = channelId ? { id: channelId.toLowerCase(), trader: getAddress(trader) } : { trader: getAddress(trader) };
+    const channel = await this.deps.db.channel.findFirst({ where, orderBy: { createdAt: "desc" } });
+    if (!channel) notFound(channelId ? `no channel ${channelId} of ${trader}` : `${trader} has no channel`, { trader });
+    return channel;
+  }
+
+  async status(trader: Address, channelId?: Hex) {
+    const c = await this.channelOf(trader, channelId);
+    return {
+      channelId: c.id as Hex,
+      trader: c.trader as Address,
+      nonce: c.nonce,
+      status: c.status,
+      funding: fundingFromRow(c),
+      latestVersion: c.latestVersion,
+      coSignedVersion: c.coSignedVersion,
+      onChainVersion: c.onChainVersion,
+      needsTopUp: c.needsTopUp,
+      pendingOp: c.pendingOp as "RESIZE" | "CLOSE" | null,
+      pendingVersion: c.pendingVersion,
+    };
+  }
+
+  /** The newest state (exchange-signed) and the newest fully co-signed one. */
+  async latestState(trader: Address, channelId?: Hex): Promise<{ latest: StoredState; coSigned: StoredState | null }> {
+    const c = await this.channelOf(trader, channelId);
+    const latest = await this.deps.db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: c.id, version: c.latestVersion } } });
+    const coSigned = await this.deps.db.channelState.findFirst({ where: { channelId: c.id, traderSignature: { not: null } }, orderBy: { version: "desc" } });
+    return { latest: stateFromRow(latest, c.trader as Address), coSigned: coSigned ? stateFromRow(coSigned, c.trader as Address) : null };
+  }
+
+  /** Every state both signed, oldest first. */
+  async history(trader: Address, channelId?: Hex): Promise<StoredState[]> {
+    const c = await this.channelOf(trader, channelId);
+    const rows = await this.deps.db.channelState.findMany({ where: { channelId: c.id, traderSignature: { not: null } }, orderBy: { version: "asc" } });
+    return rows.map((r) => stateFromRow(r, c.trader as Address));
+  }
+
+  /** States of the trader's channels above `afterVersion` of `channelId` (subscription back-fill). */
+  async statesAfter(trader: Address, channelId: Hex, afterVersion: bigint): Promise<StoredState[]> {
+    const c = await this.channelOf(trader, channelId);
+    const rows = await this.deps.db.channelState.findMany({ where: { channelId: c.id, version: { gt: afterVersion } }, orderBy: { version: "asc" } });
+    return rows.map((r) => stateFromRow(r, c.trader as Address));
+  }
+
+  depositInstructions() {
+    return {
+      chainId: this.deps.domain.chainId,
+      custody: this.deps.domain.verifyingContract,
+      exchange: getAddress(this.deps.signer.address),
+      tokens: this.deps.assets.map((a) => ({ symbol: a.symbol, address: getAddress(a.token), decimals: a.decimals })),
+      coverageBps: this.deps.coverageBps,
+    };
+  }
+
+  /** Amount helpers for the custody sink. */
+  symbolOf(token: string): string {
+    return this.asset(token).symbol;
+  }
+
+  /** Engine debit/credit for the custody sink (reorgs, non-cooperative closes). */
+  debit(account: string, asset: string, amount: bigint): Promise<void> {
+    return this.engineDebit(account, asset, amount);
+  }
+
+  credit(account: string, asset: string, amount: bigint): Promise<void> {
+    return this.engineCredit(account, asset, amount);
+  }
+}
+
+function randomNonce(): bigint {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
