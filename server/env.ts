@@ -35,6 +35,8 @@ const schema = z
     CUSTODY_DEPLOY_BLOCK: z.coerce.number().int().min(0).default(0),
     /** Blocks a deposit must be buried under before it is credited. */
     CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
+    /** Exchange coverage locked into a new channel, in basis points of the trader's deposit per token (20000 = 2x). */
+    CHANNEL_COVERAGE_BPS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
     /** The exchange's signing key. Default: the local chain's WELL-KNOWN TEST key #1 (local chain only). */
     EXCHANGE_PRIVATE_KEY: hex32.optional(),
     /** The first admin's wallet address. Default: local test account #0. */
@@ -117,6 +119,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           ? { custody: e.CUSTODY_ADDRESS, USDC: e.USDC_ADDRESS, WETH: e.WETH_ADDRESS, WBTC: e.WBTC_ADDRESS }
           : null,
     },
+    channelCoverageBps: BigInt(e.CHANNEL_COVERAGE_BPS),
     exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ?? hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
     adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
     chromiumPath: e.CHROMIUM_PATH ?? null,
