@@ -1,0 +1,322 @@
+/**
+ * The watchtower: answers a challenge with the exchange's newest co-signed state before the
+ * deadline (SECURITY.md attack 3), so a trader who challenges with an old state is paid per the
+ * newest. It reads challenges from the chain watcher's records (listOpenChallenges), checks each
+ * against the contract's current view, and records every decision in WatchtowerAction.
+ *
+ * Once per challenge: the response transaction is signed first, its hash and raw bytes stored
+ * (SENT), and only then broadcast; a restart finds the stored transaction and waits for (or
+ * rebroadcasts) it instead of building another. A failed attempt is retried with exponential
+ * backoff while chain time is before the deadline; after it, nothing is sent and the action is
+ * MISSED with the reason. See docs/SERVICE.md, "Chain watcher and watchtower".
+ */
+import {
+  BaseError,
+  encodeFunctionData,
+  keccak256,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+  type Account,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import type { Deployment } from "../../contracts/deploy/deployment";
+import { custodyAbi } from "../../contracts/generated";
+import { INTENT_NAMES, Intent, verifyStateSignature, type ChannelState, type CoSignatures } from "../../core/channel";
+import type { WatchtowerAction } from "../../generated/prisma/client";
+import type { Db } from "../db";
+import { listOpenChallenges, type OpenChallenge } from "./watchtower-challenges";
+
+/** The exchange's newest state of a channel that both sides signed (the channels area implements it). */
+export interface LatestStateSource {
+  latestCoSigned(channelId: Hex): Promise<{ state: ChannelState; sigs: CoSignatures } | null>;
+}
+
+export type ExchangeWallet = WalletClient<Transport, Chain, Account>;
+
+export interface WatchtowerOptions {
+  db: Db;
+  client: PublicClient;
+  /** signs and sends responses: the exchange's key (any key works on-chain; this one pays the gas) */
+  wallet: ExchangeWallet;
+  deployment: Pick<Deployment, "custody" | "chainId" | "exchange">;
+  states: LatestStateSource;
+  /** pause between rounds (default 1000 ms) */
+  pollMs?: number;
+  /** first retry delay after a failed attempt, doubled per attempt up to retryMaxMs (defaults 1 s, 60 s) */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** how long a round waits for its response's receipt before leaving it to the next round (default 30 s) */
+  receiptTimeoutMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface WatchtowerStatus {
+  running: boolean;
+  lastRoundAt: Date | null;
+  lastError: string | null;
+  /** open challenges as of the last round, with deadlines and what was done */
+  openChallenges: OpenChallenge[];
+}
+
+export interface Watchtower {
+  /** Runs one round now (after any round in progress). */
+  poll(): Promise<void>;
+  status(): WatchtowerStatus;
+  stop(): Promise<void>;
+}
+
+const STATUS_NAMES = ["None", "Active", "Challenged", "Closed"] as const;
+const CHALLENGED = 2;
+
+function message(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage + (error.details && error.details !== error.shortMessage ? `: ${error.details}` : "");
+  return error instanceof Error ? error.message : String(error);
+}
+
+function abiState(state: ChannelState) {
+  return {
+    channelId: state.channelId,
+    version: Number(state.version),
+    intent: state.intent,
+    allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    appDataHash: state.appDataHash,
+  };
+}
+
+export function startWatchtower(options: WatchtowerOptions): Watchtower {
+  const { db, client, wallet, deployment, states } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const retryMaxMs = options.retryMaxMs ?? 60_000;
+  const receiptTimeoutMs = options.receiptTimeoutMs ?? 30_000;
+  const onError = options.onError ?? ((error: unknown) => console.error("watchtower:", error));
+  const domain = { chainId: deployment.chainId, verifyingContract: deployment.custody };
+
+  const state: WatchtowerStatus = { running: true, lastRoundAt: null, lastError: null, openChallenges: [] };
+
+  const update = (action: WatchtowerAction, data: Partial<Omit<WatchtowerAction, "id">>) =>
+    db.watchtowerAction.update({ where: { id: action.id }, data });
+
+  const settle = (action: WatchtowerAction, outcome: "NOT_NEEDED" | "UNANSWERABLE" | "CLEARED" | "MISSED", reason: string) =>
+    update(action, { outcome, reason, nextAttemptAt: null });
+
+  async function failAttempt(action: WatchtowerAction, error: unknown, attempts = action.attempts + 1): Promise<void> {
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    await update(action, { outcome: "PENDING", attempts, lastError: message(error), nextAttemptAt: new Date(Date.now() + delay) });
+  }
+
+  /** Resolves a SENT or ANSWERED action from its transaction. Returns true when nothing more is to be done now. */
+  async function followTransaction(action: WatchtowerAction, wait: boolean): Promise<boolean> {
+    const hash = action.txHash as Hex;
+    let receipt = null;
+    try {
+      receipt = wait
+        ? await client.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs, pollingInterval: 250 })
+        : await client.getTransactionReceipt({ hash });
+    } catch (error) {
+      if (!(error instanceof TransactionReceiptNotFoundError) && !(error instanceof BaseError && /timed out|could not be found/i.test(error.message))) throw error;
+    }
+    if (receipt?.status === "success") {
+      if (action.outcome !== "ANSWERED") {
+        await update(action, {
+          outcome: "ANSWERED",
+          reason: `answered with version ${action.answeredVersion} (${action.method}) in block ${receipt.blockNumber}`,
+          lastError: null,
+          nextAttemptAt: null,
+        });
+      }
+      return true;
+    }
+    if (receipt) {
+      await failAttempt(action, new Error(`response ${hash} reverted in block ${receipt.blockNumber}`), action.attempts);
+      return false;
+    }
+    // No receipt: still pending, or dropped (or reorged out). Rebroadcast the same signed
+    // transaction — same nonce, same hash — so at most one answer can ever be mined.
+    const pending = await client.getTransaction({ hash }).catch((error: unknown) => {
+      if (error instanceof TransactionNotFoundError) return null;
+      throw error;
+    });
+    if (pending) return true;
+    if (!action.rawTransaction) {
+      await failAttempt(action, new Error(`response ${hash} is neither mined nor pending`), action.attempts);
+      return false;
+    }
+    try {
+      await wallet.sendRawTransaction({ serializedTransaction: action.rawTransaction as Hex });
+      if (action.outcome === "ANSWERED") await update(action, { outcome: "SENT", reason: `response ${hash} left the chain; rebroadcast` });
+      return true;
+    } catch (error) {
+      // e.g. nonce too low: another transaction took its nonce, so this one can never be mined
+      await failAttempt(action, error, action.attempts);
+      return false;
+    }
+  }
+
+  async function handle(challenge: OpenChallenge): Promise<void> {
+    const key = { channelId: challenge.channelId, challengedVersion: challenge.challengedVersion, challengeDeadline: challenge.challengeDeadline };
+    let action = await db.watchtowerAction.upsert({
+      where: { channelId_challengedVersion_challengeDeadline: key },
+      create: { ...key, challenger: challenge.challenger, challengeTxHash: challenge.txHash, outcome: "PENDING" },
+      update: {},
+    });
+    if (action.outcome === "MISSED") return;
+    if (action.outcome === "SENT" || action.outcome === "ANSWERED") {
+      if (await followTransaction(action, false)) return;
+      action = await db.watchtowerAction.findUniqueOrThrow({ where: { id: action.id } });
+    }
+    if (action.nextAttemptAt && action.nextAttemptAt > new Date()) return;
+
+    const view = await client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [challenge.channelId] });
+    if (view.status !== CHALLENGED || BigInt(view.version) !== challenge.challengedVersion || BigInt(view.challengeDeadline) !== challenge.challengeDeadline) {
+      await settle(action, "CLEARED", `no longer challenged on-chain: the channel is ${STATUS_NAMES[view.status] ?? view.status} at version ${view.version}`);
+      return;
+    }
+    const chainTime = (await client.getBlock({ blockTag: "latest" })).timestamp;
+    // respond() needs block.timestamp < deadline, and the next block is at least one second later.
+    if (chainTime + 1n >= challenge.challengeDeadline) {
+      await settle(
+        action,
+        "MISSED",
+        `deadline ${challenge.challengeDeadline} reached: chain time is ${chainTime}, so an answer mined now would not be before the deadline; nothing sent`,
+      );
+      return;
+    }
+
+    let latest: Awaited<ReturnType<LatestStateSource["latestCoSigned"]>>;
+    try {
+      latest = await states.latestCoSigned(challenge.channelId);
+    } catch (error) {
+      await failAttempt(action, error);
+      return;
+    }
+    if (!latest || latest.state.version <= challenge.challengedVersion) {
+      await settle(
+        action,
+        "NOT_NEEDED",
+        `the exchange's newest co-signed state is ${latest ? `version ${latest.state.version}` : "missing"}, not newer than the challenged version ${challenge.challengedVersion}`,
+      );
+      return;
+    }
+    const { state: newest, sigs } = latest;
+    const method = newest.intent === Intent.OPERATE ? "respond" : newest.intent === Intent.CLOSE ? "close" : null;
+    if (!method) {
+      await settle(action, "UNANSWERABLE", `the newest co-signed state (version ${newest.version}) is a ${INTENT_NAMES[newest.intent]}; only OPERATE (respond) or CLOSE (close) can answer`);
+      return;
+    }
+    const signedBy = (signature: Hex, signer: Hex) => {
+      try {
+        return verifyStateSignature(domain, newest, signature, signer);
+      } catch {
+        return false;
+      }
+    };
+    if (newest.channelId.toLowerCase() !== challenge.channelId.toLowerCase() || !signedBy(sigs.trader, view.trader) || !signedBy(sigs.exchange, deployment.exchange)) {
+      await settle(action, "UNANSWERABLE", `the newest state (version ${newest.version}) is not co-signed for this channel by trader ${view.trader} and the exchange`);
+      return;
+    }
+
+    const args = [abiState(newest), sigs] as const;
+    let signed: { hash: Hex; raw: Hex };
+    try {
+      await client.simulateContract({ address: deployment.custody, abi: custodyAbi, functionName: method, args, account: wallet.account });
+      const data = encodeFunctionData({ abi: custodyAbi, functionName: method, args });
+      const request = await wallet.prepareTransactionRequest({ account: wallet.account, chain: wallet.chain, to: deployment.custody, data });
+      const raw = await wallet.signTransaction(request);
+      signed = { hash: keccak256(raw), raw };
+    } catch (error) {
+      await failAttempt(action, error);
+      return;
+    }
+    // Recorded before it is broadcast: a restart then follows this transaction instead of signing another.
+    action = await update(action, {
+      outcome: "SENT",
+      method,
+      answeredVersion: newest.version,
+      txHash: signed.hash,
+      rawTransaction: signed.raw,
+      attempts: action.attempts + 1,
+      reason: `sent ${method} with version ${newest.version}`,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    try {
+      await wallet.sendRawTransaction({ serializedTransaction: signed.raw });
+    } catch (error) {
+      await failAttempt(action, error, action.attempts);
+      return;
+    }
+    await followTransaction(action, true);
+  }
+
+  async function round(): Promise<void> {
+    for (const challenge of await listOpenChallenges(db)) {
+      await handle(challenge);
+    }
+    // Responses whose challenge the watcher already saw end: settle their receipts.
+    for (const action of await db.watchtowerAction.findMany({ where: { outcome: "SENT" } })) {
+      await followTransaction(action, false);
+    }
+    state.openChallenges = await listOpenChallenges(db);
+  }
+
+  let chain: Promise<unknown> = Promise.resolve();
+  const poll = (): Promise<void> => {
+    const next = chain.then(async () => {
+      try {
+        await round();
+        state.lastError = null;
+      } catch (error) {
+        state.lastError = message(error);
+        throw error;
+      } finally {
+        state.lastRoundAt = new Date();
+      }
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  const loop = () => {
+    if (!state.running) return;
+    poll()
+      .catch(onError)
+      .finally(() => {
+        if (state.running) timer = setTimeout(loop, pollMs);
+      });
+  };
+  loop();
+
+  return {
+    poll,
+    status: () => ({ ...state, openChallenges: [...state.openChallenges] }),
+    async stop() {
+      state.running = false;
+      if (timer) clearTimeout(timer);
+      await chain;
+    },
+  };
+}
+
+const g = globalThis as unknown as { __clearlineWatchtower?: Watchtower };
+
+/** Starts the process's watchtower once (later calls return the running one). */
+export function startProcessWatchtower(options: WatchtowerOptions): Watchtower {
+  return (g.__clearlineWatchtower ??= startWatchtower(options));
+}
+
+/** The process's watchtower, if started (for the ops console: open challenges and deadlines). */
+export function processWatchtower(): Watchtower | null {
+  return g.__clearlineWatchtower ?? null;
+}
+
+export async function stopProcessWatchtower(): Promise<void> {
+  const tower = g.__clearlineWatchtower;
+  g.__clearlineWatchtower = undefined;
+  await tower?.stop();
+}
