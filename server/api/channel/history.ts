@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { channels } from "../../services/channels";
+import { authedProcedure } from "../trpc";
+import { channelIdInput, storedStateSchema } from "./schemas";
+
+/** Every state of the trader's channel that both signed, oldest first. */
+export const history = authedProcedure
+  .input(channelIdInput)
+  .output(z.array(storedStateSchema))
+  .query(async ({ ctx, input }) => (await channels().history(ctx.session.address, input?.channelId)).map(({ trader: _trader, ...s }) => s));

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { channels } from "../../services/channels";
+import { authedProcedure } from "../trpc";
+import { addressSchema, amountSchema, hash32Schema, stateSchema, typedDataSchema } from "./schemas";
+
+/** Prepares a new channel for the signed-in trader: the exchange-signed INITIALIZE state and the depositAndOpen call to make. */
+export const prepareOpen = authedProcedure
+  .input(z.object({ deposits: z.array(z.object({ token: addressSchema, amount: amountSchema })).min(1).max(16) }))
+  .output(
+    z.object({
+      channelId: hash32Schema,
+      nonce: z.bigint(),
+      state: stateSchema,
+      exchangeSignature: z.string(),
+      typedData: typedDataSchema,
+      depositAndOpen: z.object({ custody: z.string(), trader: z.string(), nonce: z.bigint(), approvals: z.array(z.object({ token: z.string(), amount: z.bigint() })) }),
+    }),
+  )
+  .mutation(({ ctx, input }) => channels().prepareOpen(ctx.session.address, input.deposits));

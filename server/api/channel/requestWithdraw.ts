@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { channels } from "../../services/channels";
+import { authedProcedure } from "../trpc";
+import { addressSchema, amountSchema, pendingRequestSchema } from "./schemas";
+
+/** Partial withdrawal: debits the engine now, returns the RESIZE state (and its predecessor if needed) to co-sign. */
+export const requestWithdraw = authedProcedure
+  .input(z.object({ token: addressSchema, amount: amountSchema }))
+  .output(pendingRequestSchema)
+  .mutation(({ ctx, input }) => channels().requestWithdraw(ctx.session.address, input.token, input.amount));
