@@ -254,14 +254,17 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   }
 
   async function round(): Promise<void> {
+    // One challenge's failure (an RPC error) must not hold up the others; the round still reports it.
+    const failures: unknown[] = [];
     for (const challenge of await listOpenChallenges(db)) {
-      await handle(challenge);
+      await handle(challenge).catch((error: unknown) => failures.push(error));
     }
     // Responses whose challenge the watcher already saw end: settle their receipts.
     for (const action of await db.watchtowerAction.findMany({ where: { outcome: "SENT" } })) {
       await followTransaction(action, false);
     }
     state.openChallenges = await listOpenChallenges(db);
+    if (failures.length > 0) throw failures[0];
   }
 
   let chain: Promise<unknown> = Promise.resolve();
