@@ -1,12 +1,18 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
-import { list as marketsList } from "./markets/list";
+import { marketsRouter } from "./markets/router";
+import { ordersRouter } from "./orders/router";
+import { accountRouter } from "./account/router";
+import { feedsRouter } from "./feeds/router";
 import { status as systemStatus } from "./system/status";
 import { authRouter } from "./auth/router";
 import { channelRouter } from "./channel/router";
 
 export const appRouter = createTRPCRouter({
   system: createTRPCRouter({ status: systemStatus }),
-  markets: createTRPCRouter({ list: marketsList }),
+  markets: marketsRouter,
+  orders: ordersRouter,
+  account: accountRouter,
+  feeds: feedsRouter,
   auth: authRouter,
   channel: channelRouter,
 });

@@ -184,7 +184,8 @@ class Runtime implements EngineRuntime {
       throw new ClearlineError("INTERNAL", "the engine failed; it stopped accepting commands", {}, { cause: error });
     }
     const seq = ++this.seq;
-    const entry: CommittedEntry = { seq, command, events };
+    // timeMs rides along for the read-model feeds (the port's type does not need it)
+    const entry: CommittedEntry & { timeMs: number } = { seq, command, events, timeMs };
     const row: JournalRow = { seq, command, events, timeMs, meta: meta === null ? null : encode(meta), idempotency: null };
     try {
       row.idempotency = typeof idempotency === "function" ? idempotency(entry) : idempotency;

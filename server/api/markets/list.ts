@@ -1,6 +1,21 @@
-import { publicProcedure } from "../trpc";
+import { z } from "zod";
 import { getDb } from "../../db";
-import { listMarkets } from "../../services/markets";
+import { maybeEngineRuntime } from "../../engine/runtime";
+import { marketSummaries } from "../../services/market-data";
+import { publicProcedure } from "../trpc";
+import { marketViewSchema } from "./schemas";
 
-/** Every market with its parameters (integer base units as bigint). */
-export const list = publicProcedure.query(() => listMarkets(getDb()));
+/** Every market: parameters (integer base units as bigint), last/mark/index price per whole token, 24 h change and volume. */
+export const list = publicProcedure
+  .output(
+    z.array(
+      marketViewSchema.extend({
+        lastPrice: z.bigint().nullable(),
+        markPrice: z.bigint().nullable(),
+        indexPrice: z.bigint().nullable(),
+        change24h: z.bigint().nullable(),
+        volume24h: z.bigint(),
+      }),
+    ),
+  )
+  .query(() => marketSummaries(getDb(), maybeEngineRuntime(), Date.now()));

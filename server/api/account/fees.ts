@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { getDb } from "../../db";
+import { getEngineRuntime } from "../../engine/runtime";
+import { fees as feesService } from "../../services/account";
+import { authedProcedure } from "../trpc";
+import { pageInput } from "./schemas";
+
+/** Fees paid (negative: rebates) in total per asset, and per fill, newest first. */
+export const fees = authedProcedure
+  .input(pageInput)
+  .output(
+    z.object({
+      totals: z.array(z.object({ asset: z.string(), feeQuote: z.bigint() })),
+      fees: z.array(z.object({ seq: z.bigint(), market: z.string(), role: z.enum(["maker", "taker"]), feeQuote: z.bigint(), feeAsset: z.string(), timeMs: z.bigint() })),
+      nextBefore: z.bigint().nullable(),
+    }),
+  )
+  .query(({ ctx, input }) => feesService(getEngineRuntime(), getDb(), ctx.session.address, input));

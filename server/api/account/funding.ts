@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { getDb } from "../../db";
+import { funding as fundingService } from "../../services/account";
+import { authedProcedure } from "../trpc";
+import { pageInput } from "./schemas";
+
+/** Funding payments (positive received, negative paid), newest first. */
+export const funding = authedProcedure
+  .input(pageInput)
+  .output(z.object({ payments: z.array(z.object({ seq: z.bigint(), market: z.string(), amountQuote: z.bigint(), timeMs: z.bigint() })), nextBefore: z.bigint().nullable() }))
+  .query(({ ctx, input }) => fundingService(getDb(), ctx.session.address, input));

@@ -1,0 +1,10 @@
+import { createTRPCRouter } from "../trpc";
+import { balances } from "./balances";
+import { fees } from "./fees";
+import { fills } from "./fills";
+import { funding } from "./funding";
+import { history } from "./history";
+import { openOrders } from "./openOrders";
+import { positions } from "./positions";
+
+export const accountRouter = createTRPCRouter({ balances, positions, openOrders, fills, fees, funding, history });

@@ -1,0 +1,24 @@
+/**
+ * Wire units for order entry (docs/SERVICE.md "Units on the wire"): amounts are bigint integer
+ * base units (superjson carries bigint); prices are quote-asset base units per WHOLE base token
+ * (ETH at 3000 USDC = 3_000_000_000n); sizes are base-asset base units.
+ */
+import { z } from "zod";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../services/idempotency";
+
+export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -");
+export const marketSymbol = z.string().min(1).max(32);
+export const positiveAmount = z.bigint().positive();
+export const price = z.bigint().positive();
+export const orderId = z.number().int().positive();
+
+export const orderResultSchema = z.object({
+  seq: z.bigint(),
+  orderId: z.number().int(),
+  market: z.string(),
+  status: z.enum(["resting", "filled", "partiallyFilled", "cancelled", "expired", "triggerPending", "amended"]),
+  doneReason: z.string().nullable(),
+  filledSize: z.bigint(),
+  remainingSize: z.bigint(),
+  fills: z.array(z.object({ price: z.bigint(), size: z.bigint(), feeQuote: z.bigint() })),
+});

@@ -1,0 +1,192 @@
+/**
+ * Fan-out of committed engine events to live feeds (tRPC subscriptions over SSE). One hub per
+ * runtime, on globalThis. Every item carries its journal position (seq, idx) so a reconnecting
+ * client resumes after its lastEventId: the feed attaches here FIRST, back-fills from the
+ * database, then skips what it already sent. Book diffs are computed every 100 ms per market
+ * from the engine's memory, only for markets that changed and have subscribers.
+ */
+import type { EngineEvent } from "../../core/engine";
+import type { CommittedBatch } from "../ports";
+import { eventColumns, eventConcerns } from "./event-columns";
+import type { EngineRuntime } from "./runtime";
+
+/** One committed event with its journal position. */
+export interface FeedEvent {
+  seq: bigint;
+  idx: number;
+  timeMs: bigint;
+  event: EngineEvent;
+}
+
+export interface BookUpdate {
+  kind: "snapshot" | "diff";
+  market: string;
+  seq: bigint;
+  /** [pricePerLot, sizeBase]; in a diff, size 0 removes the level */
+  bids: [bigint, bigint][];
+  asks: [bigint, bigint][];
+}
+
+/** A bounded async queue: a consumer that falls too far behind is ended (it reconnects and back-fills). */
+export class FeedQueue<T> implements AsyncIterableIterator<T> {
+  private buf: T[] = [];
+  private waiter: ((r: IteratorResult<T>) => void) | null = null;
+  private done = false;
+  constructor(
+    private readonly max: number,
+    private readonly onClose: () => void,
+  ) {}
+  push(v: T) {
+    if (this.done) return;
+    if (this.waiter !== null) {
+      const w = this.waiter;
+      this.waiter = null;
+      w({ value: v, done: false });
+      return;
+    }
+    this.buf.push(v);
+    if (this.buf.length > this.max) this.close();
+  }
+  close() {
+    if (this.done) return;
+    this.done = true;
+    this.onClose();
+    const w = this.waiter;
+    this.waiter = null;
+    w?.({ value: undefined, done: true });
+  }
+  next(): Promise<IteratorResult<T>> {
+    const v = this.buf.shift();
+    if (v !== undefined) return Promise.resolve({ value: v, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((res) => (this.waiter = res));
+  }
+  return(): Promise<IteratorResult<T>> {
+    this.close();
+    this.buf = [];
+    return Promise.resolve({ value: undefined, done: true });
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+const BOOK_LEVELS = 50;
+
+export class FeedHub {
+  private readonly eventSubs = new Set<{ accept: (e: FeedEvent) => boolean; q: FeedQueue<FeedEvent> }>();
+  private readonly bookSubs = new Map<string, Set<FeedQueue<BookUpdate>>>();
+  private readonly lastBook = new Map<string, { bids: Map<bigint, bigint>; asks: Map<bigint, bigint> }>();
+  private readonly dirty = new Set<string>();
+  private readonly unsubscribe: () => void;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly rt: EngineRuntime,
+    bookIntervalMs = 100,
+  ) {
+    this.unsubscribe = rt.onCommitted((b) => this.onBatch(b));
+    this.timer = setInterval(() => this.flushBooks(), bookIntervalMs);
+    this.timer.unref?.();
+  }
+
+  private onBatch(batch: CommittedBatch) {
+    for (const entry of batch.entries) {
+      const timeMs = BigInt((entry as { timeMs?: number }).timeMs ?? 0);
+      for (let idx = 0; idx < entry.events.length; idx++) {
+        const event = entry.events[idx]!;
+        const fe: FeedEvent = { seq: entry.seq, idx, timeMs, event };
+        const market = eventColumns(event).market;
+        if (market !== null && (event.type === "orderAccepted" || event.type === "orderDone" || event.type === "orderAmended" || event.type === "fill")) this.dirty.add(market);
+        for (const s of this.eventSubs) if (s.accept(fe)) s.q.push(fe);
+      }
+    }
+  }
+
+  /** Committed events of one market's trades (fills). */
+  trades(market: string, max = 10_000): FeedQueue<FeedEvent> {
+    return this.events((e) => e.event.type === "fill" && e.event.market === market, max);
+  }
+
+  /** Committed events concerning one account. */
+  account(account: string, max = 10_000): FeedQueue<FeedEvent> {
+    return this.events((e) => eventConcerns(e.event, account), max);
+  }
+
+  private events(accept: (e: FeedEvent) => boolean, max: number): FeedQueue<FeedEvent> {
+    const sub = { accept, q: null as unknown as FeedQueue<FeedEvent> };
+    sub.q = new FeedQueue<FeedEvent>(max, () => this.eventSubs.delete(sub));
+    this.eventSubs.add(sub);
+    return sub.q;
+  }
+
+  /** A market's book: a snapshot first, then a diff every 100 ms while it changes. */
+  book(market: string, max = 1_000): FeedQueue<BookUpdate> {
+    let subs = this.bookSubs.get(market);
+    if (subs === undefined) this.bookSubs.set(market, (subs = new Set()));
+    const set = subs;
+    const q = new FeedQueue<BookUpdate>(max, () => {
+      set.delete(q);
+      if (set.size === 0) {
+        this.bookSubs.delete(market);
+        this.lastBook.delete(market);
+      }
+    });
+    set.add(q);
+    const current = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
+    if (!this.lastBook.has(market)) this.lastBook.set(market, { bids: new Map(current.d.bids), asks: new Map(current.d.asks) });
+    q.push({ kind: "snapshot", market, seq: current.seq, bids: current.d.bids, asks: current.d.asks });
+    return q;
+  }
+
+  private flushBooks() {
+    for (const market of this.dirty) {
+      const subs = this.bookSubs.get(market);
+      if (subs === undefined) continue;
+      const now = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
+      const prev = this.lastBook.get(market) ?? { bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
+      const next = { bids: new Map(now.d.bids), asks: new Map(now.d.asks) };
+      const diff = (a: Map<bigint, bigint>, b: Map<bigint, bigint>) => {
+        const out: [bigint, bigint][] = [];
+        for (const [p, s] of b) if (a.get(p) !== s) out.push([p, s]);
+        for (const p of a.keys()) if (!b.has(p)) out.push([p, 0n]);
+        return out;
+      };
+      const update: BookUpdate = { kind: "diff", market, seq: now.seq, bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) };
+      this.lastBook.set(market, next);
+      if (update.bids.length === 0 && update.asks.length === 0) continue;
+      for (const q of subs) q.push(update);
+    }
+    this.dirty.clear();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.unsubscribe();
+    for (const s of [...this.eventSubs]) s.q.close();
+    for (const set of [...this.bookSubs.values()]) for (const q of [...set]) q.close();
+  }
+}
+
+const g = globalThis as typeof globalThis & { __clearlineFeedHub?: { rt: EngineRuntime; hub: FeedHub } };
+
+/** The process's hub for the running engine (created on first use, replaced if the runtime was restarted). */
+export function getFeedHub(rt: EngineRuntime): FeedHub {
+  const cur = g.__clearlineFeedHub;
+  if (cur !== undefined && cur.rt === rt) return cur.hub;
+  cur?.hub.stop();
+  const hub = new FeedHub(rt);
+  g.__clearlineFeedHub = { rt, hub };
+  return hub;
+}
+
+/** Compare journal positions "seq:idx". */
+export function positionAfter(a: { seq: bigint; idx: number }, b: { seq: bigint; idx: number } | null): boolean {
+  return b === null || a.seq > b.seq || (a.seq === b.seq && a.idx > b.idx);
+}
+
+/** Parse a tracked id "seq:idx" (null when absent or malformed). */
+export function parsePosition(id: string | null | undefined): { seq: bigint; idx: number } | null {
+  const m = /^(\d{1,20}):(\d{1,9})$/.exec(id ?? "");
+  return m === null ? null : { seq: BigInt(m[1]!), idx: Number(m[2]) };
+}

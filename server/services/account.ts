@@ -1,0 +1,228 @@
+/**
+ * A trader's account: current state from the engine's memory (balances, positions, open
+ * orders), history from the JournalEvent read model (fills, fees, funding, every event),
+ * paginated by journal seq. Prices are per WHOLE base token (quote base units), sizes in base
+ * units, as traders see them.
+ */
+import type { EngineEvent } from "../../core/engine";
+import { abs, BPS, divDown, divUp } from "../../core/money/math";
+import type { Db } from "../db";
+import { decode } from "../engine/codec";
+import { priceFromPerLotDown } from "../engine/market-config";
+import type { EngineRuntime } from "../engine/runtime";
+
+export interface BalanceView {
+  asset: string;
+  decimals: number;
+  available: bigint;
+  locked: bigint;
+}
+
+/** Balances of every asset the markets use (zero rows included). */
+export function balances(rt: EngineRuntime, account: string): BalanceView[] {
+  const assets = new Map<string, number>();
+  for (const m of rt.markets()) {
+    assets.set(m.quote.symbol, m.quote.decimals);
+    if (m.kind === "SPOT") assets.set(m.base.symbol, m.base.decimals);
+  }
+  return rt.read((ex) =>
+    [...assets]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([asset, decimals]) => ({ asset, decimals, ...ex.balance(account, asset) })),
+  );
+}
+
+export interface PositionView {
+  market: string;
+  /** signed: positive long, negative short (base units) */
+  size: bigint;
+  /** average entry per whole token, rounded down */
+  entryPrice: bigint;
+  markPrice: bigint | null;
+  /** estimated: the mark at which the account's equity meets maintenance margin, other positions unchanged (long: rounded up, short: down) */
+  liquidationPrice: bigint | null;
+  unrealizedPnlQuote: bigint;
+  realizedPnlQuote: bigint;
+  /** maintenance margin / equity of the settlement asset, in bps (>= 10000 means liquidatable); null without equity */
+  marginRatioBps: bigint | null;
+}
+
+/** Open perpetual positions with their risk figures. */
+export function positions(rt: EngineRuntime, account: string): PositionView[] {
+  const out: PositionView[] = [];
+  for (const m of rt.markets()) {
+    if (m.kind !== "PERP") continue;
+    const row = rt.read((ex) => {
+      const pos = ex.position(account, m.symbol);
+      if (pos.sizeBase === 0n) return null;
+      return { pos, prices: ex.prices(m.symbol), risk: ex.risk(account, m.quote.symbol) };
+    });
+    if (row === null) continue;
+    const { pos, prices, risk } = row;
+    const lots = pos.sizeBase / m.lotSize;
+    const oneBase = 10n ** BigInt(m.base.decimals);
+    const mark = prices.markPerLot;
+    const upnl = mark === null ? 0n : lots * mark - pos.entryQuote;
+    const mmBps = BigInt(m.maintenanceMarginBps);
+    let liq: bigint | null = null;
+    if (mark !== null) {
+      // equity(P) = E + lots (P - mark); maintenance(P) = |lots| P mm + other; solve equity = maintenance for P (per lot)
+      const ownMm = divUp(abs(lots) * mark * mmBps, BPS);
+      const other = risk.maintenanceMarginQuote - ownMm;
+      const num = (other - risk.equityQuote + lots * mark) * BPS;
+      const den = lots * BPS - abs(lots) * mmBps;
+      const perLot = lots > 0n ? divUp(num, den) : divDown(num, den);
+      liq = perLot > 0n ? priceFromPerLotDown(m, perLot) : null;
+    }
+    out.push({
+      market: m.symbol,
+      size: pos.sizeBase,
+      entryPrice: divDown(pos.entryQuote * oneBase, pos.sizeBase),
+      markPrice: mark === null ? null : priceFromPerLotDown(m, mark),
+      liquidationPrice: liq,
+      unrealizedPnlQuote: upnl,
+      realizedPnlQuote: pos.realizedPnlQuote,
+      marginRatioBps: risk.equityQuote > 0n ? divUp(risk.maintenanceMarginQuote * BPS, risk.equityQuote) : null,
+    });
+  }
+  return out;
+}
+
+export interface OpenOrderView {
+  orderId: number;
+  market: string;
+  side: "buy" | "sell";
+  price: bigint;
+  /** remaining size, base units */
+  size: bigint;
+}
+
+/** Resting orders on the books (pending stops and TP/SL are in history as triggerAccepted). */
+export function openOrders(rt: EngineRuntime, account: string): OpenOrderView[] {
+  const rows = rt.read((ex) => ex.openOrders(account));
+  return rows.map((o) => {
+    const m = rt.market(o.market);
+    return { orderId: o.orderId, market: o.market, side: o.side, price: m === null ? o.pricePerLot : priceFromPerLotDown(m, o.pricePerLot), size: o.sizeBase };
+  });
+}
+
+export interface Page {
+  /** only rows with a seq below this (the previous page's nextBefore) */
+  before?: bigint;
+  limit: number;
+}
+
+export interface HistoryRow {
+  seq: bigint;
+  idx: number;
+  type: string;
+  market: string | null;
+  timeMs: bigint;
+  event: EngineEvent;
+}
+
+/** The account's events, newest first (pages by seq). `types` narrows to some event types. */
+export async function history(db: Db, account: string, page: Page, types?: readonly string[]): Promise<{ rows: HistoryRow[]; nextBefore: bigint | null }> {
+  const seqFilter = page.before === undefined ? {} : { seq: { lt: page.before } };
+  const typeFilter = types === undefined ? {} : { type: { in: [...types] } };
+  const rows = await db.journalEvent.findMany({
+    where: { OR: [{ account, ...seqFilter, ...typeFilter }, { counterparty: account, ...seqFilter, ...typeFilter }] },
+    orderBy: [{ seq: "desc" }, { idx: "desc" }],
+    take: page.limit + 1,
+    select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
+  });
+  // a page ends on a whole seq so `before` never splits one command's events
+  let cut = rows.length > page.limit ? rows.slice(0, page.limit) : rows;
+  let nextBefore: bigint | null = null;
+  if (rows.length > page.limit) {
+    const lastSeq = cut[cut.length - 1]!.seq;
+    const whole = cut.filter((r) => r.seq !== lastSeq);
+    cut = whole.length > 0 ? whole : cut;
+    nextBefore = cut[cut.length - 1]!.seq;
+    if (whole.length === 0) nextBefore = lastSeq;
+  }
+  return { rows: cut.map((r) => ({ seq: r.seq, idx: r.idx, type: r.type, market: r.market, timeMs: r.timeMs, event: decode<EngineEvent>(r.data) })), nextBefore };
+}
+
+export interface FillView {
+  seq: bigint;
+  market: string;
+  side: "buy" | "sell";
+  role: "maker" | "taker";
+  orderId: number;
+  price: bigint;
+  size: bigint;
+  notionalQuote: bigint;
+  /** positive paid, negative rebate */
+  feeQuote: bigint;
+  feeAsset: string;
+  liquidation: boolean;
+  timeMs: bigint;
+}
+
+/** The account's fills (its side of each), newest first. */
+export async function fills(rt: EngineRuntime, db: Db, account: string, page: Page): Promise<{ fills: FillView[]; nextBefore: bigint | null }> {
+  const h = await history(db, account, page, ["fill"]);
+  const out: FillView[] = [];
+  for (const r of h.rows) {
+    const e = r.event;
+    if (e.type !== "fill") continue;
+    const m = rt.market(e.market);
+    const taker = e.taker === account;
+    out.push({
+      seq: r.seq,
+      market: e.market,
+      side: taker ? e.takerSide : e.takerSide === "buy" ? "sell" : "buy",
+      role: taker ? "taker" : "maker",
+      orderId: taker ? e.takerOrderId : e.makerOrderId,
+      price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot),
+      size: e.sizeBase,
+      notionalQuote: e.notionalQuote,
+      feeQuote: taker ? e.takerFeeQuote : e.makerFeeQuote,
+      feeAsset: m?.quote.symbol ?? "",
+      liquidation: e.liquidation,
+      timeMs: r.timeMs,
+    });
+  }
+  return { fills: out, nextBefore: h.nextBefore };
+}
+
+/** Fees paid (and rebates received) per asset over the account's fills, with the newest fills' fees. */
+export async function fees(rt: EngineRuntime, db: Db, account: string, page: Page) {
+  const totals = new Map<string, bigint>();
+  const rows = await db.journalEvent.findMany({ where: { type: "fill", OR: [{ account }, { counterparty: account }] }, select: { data: true } });
+  for (const r of rows) {
+    const e = decode<EngineEvent>(r.data);
+    if (e.type !== "fill") continue;
+    const asset = rt.market(e.market)?.quote.symbol ?? "";
+    const fee = e.taker === account ? e.takerFeeQuote : e.makerFeeQuote;
+    totals.set(asset, (totals.get(asset) ?? 0n) + fee);
+  }
+  const recent = await fills(rt, db, account, page);
+  return {
+    totals: [...totals].map(([asset, feeQuote]) => ({ asset, feeQuote })),
+    fees: recent.fills.map((f) => ({ seq: f.seq, market: f.market, role: f.role, feeQuote: f.feeQuote, feeAsset: f.feeAsset, timeMs: f.timeMs })),
+    nextBefore: recent.nextBefore,
+  };
+}
+
+/** Funding payments (positive received, negative paid), newest first. */
+export async function funding(db: Db, account: string, page: Page) {
+  const h = await history(db, account, page, ["fundingPayment"]);
+  return {
+    payments: h.rows.flatMap((r) => (r.event.type === "fundingPayment" ? [{ seq: r.seq, market: r.event.market, amountQuote: r.event.amountQuote, timeMs: r.timeMs }] : [])),
+    nextBefore: h.nextBefore,
+  };
+}
+
+/** The account's events after a journal position, oldest first (live-feed back-fill). */
+export async function eventsAfter(db: Db, account: string, after: { seq: bigint; idx: number }, limit: number): Promise<HistoryRow[]> {
+  const pos = { OR: [{ seq: { gt: after.seq } }, { seq: after.seq, idx: { gt: after.idx } }] };
+  const rows = await db.journalEvent.findMany({
+    where: { AND: [pos, { OR: [{ account }, { counterparty: account }] }] },
+    orderBy: [{ seq: "asc" }, { idx: "asc" }],
+    take: limit,
+    select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
+  });
+  return rows.map((r) => ({ seq: r.seq, idx: r.idx, type: r.type, market: r.market, timeMs: r.timeMs, event: decode<EngineEvent>(r.data) }));
+}
