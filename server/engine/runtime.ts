@@ -73,6 +73,8 @@ export interface EngineRuntimeStatus {
 }
 
 export interface EngineRuntime extends EnginePort {
+  /** the database the journal lives in (read models are read from it too) */
+  readonly db: Db;
   submit(command: Command, options?: { meta?: Record<string, unknown> }): Promise<CommittedEntry>;
   /** Submit once per (account, key): a retry with the same body gets the first answer; another body is IDEMPOTENCY_KEY_REUSED. */
   submitIdempotent<R>(request: IdempotentRequest<R>): Promise<R>;
@@ -134,7 +136,7 @@ class Runtime implements EngineRuntime {
   private source: MarkPriceSource | null = null;
   replayedOnStart = 0;
   readonly clock: () => number;
-  private readonly db: Db;
+  readonly db: Db;
   private readonly snapshotEvery: number;
   private readonly snapshotIntervalMs: number;
   private readonly log: (message: string, error?: unknown) => void;

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getDb } from "../../db";
 import { getEngineRuntime } from "../../engine/runtime";
 import { fees as feesService } from "../../services/account";
 import { authedProcedure } from "../trpc";
@@ -15,4 +14,4 @@ export const fees = authedProcedure
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => feesService(getEngineRuntime(), getDb(), ctx.session.address, input));
+  .query(({ ctx, input }) => feesService(getEngineRuntime(), getEngineRuntime().db, ctx.session.address, input));

@@ -1,5 +1,5 @@
+import { getEngineRuntime } from "../../engine/runtime";
 import { z } from "zod";
-import { getDb } from "../../db";
 import { funding as fundingService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
@@ -8,4 +8,4 @@ import { pageInput } from "./schemas";
 export const funding = authedProcedure
   .input(pageInput)
   .output(z.object({ payments: z.array(z.object({ seq: z.bigint(), market: z.string(), amountQuote: z.bigint(), timeMs: z.bigint() })), nextBefore: z.bigint().nullable() }))
-  .query(({ ctx, input }) => fundingService(getDb(), ctx.session.address, input));
+  .query(({ ctx, input }) => fundingService(getEngineRuntime().db, ctx.session.address, input));

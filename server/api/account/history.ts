@@ -1,5 +1,5 @@
+import { getEngineRuntime } from "../../engine/runtime";
 import { z } from "zod";
-import { getDb } from "../../db";
 import { history as historyService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 import { engineEvent, pageInput } from "./schemas";
@@ -13,4 +13,4 @@ export const history = authedProcedure
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => historyService(getDb(), ctx.session.address, input, input.types));
+  .query(({ ctx, input }) => historyService(getEngineRuntime().db, ctx.session.address, input, input.types));

@@ -1,6 +1,5 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { getDb } from "../../db";
 import { getFeedHub, parsePosition, positionAfter } from "../../engine/feed-hub";
 import { getEngineRuntime } from "../../engine/runtime";
 import { eventsAfter } from "../../services/account";
@@ -23,7 +22,7 @@ export const account = authedProcedure.input(z.object({ lastEventId: z.string().
   let last = parsePosition(input.lastEventId);
   try {
     if (last !== null) {
-      for (const r of await eventsAfter(getDb(), me, last, BACKFILL_LIMIT)) {
+      for (const r of await eventsAfter(rt.db, me, last, BACKFILL_LIMIT)) {
         last = r;
         yield tracked(`${r.seq}:${r.idx}`, accountEvent.parse({ seq: r.seq, idx: r.idx, timeMs: r.timeMs, event: r.event }));
       }

@@ -1,6 +1,5 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { getDb } from "../../db";
 import { getFeedHub, parsePosition, positionAfter } from "../../engine/feed-hub";
 import { getEngineRuntime } from "../../engine/runtime";
 import { tradeFromEvent, trades as tradesService } from "../../services/market-data";
@@ -24,7 +23,7 @@ export const trades = publicProcedure
     let last = parsePosition(input.lastEventId);
     try {
       if (last !== null) {
-        for (const t of await tradesService(rt, getDb(), input.market, { limit: BACKFILL_LIMIT, after: last })) {
+        for (const t of await tradesService(rt, rt.db, input.market, { limit: BACKFILL_LIMIT, after: last })) {
           yield tracked(t.id, tradeSchema.parse(t));
           last = { seq: t.seq, idx: Number(t.id.split(":")[1]) };
         }

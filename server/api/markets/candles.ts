@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getDb } from "../../db";
 import { getEngineRuntime } from "../../engine/runtime";
 import { candles as candlesService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
@@ -25,5 +24,5 @@ export const candles = publicProcedure
     const to = input.toMs ?? BigInt(Date.now()) + 1n;
     let from = input.fromMs ?? to - span * 500n;
     if ((to - from) / span > BigInt(MAX_CANDLES)) from = to - span * BigInt(MAX_CANDLES);
-    return candlesService(getEngineRuntime(), getDb(), input.market, input.intervalSec, from, to);
+    return candlesService(getEngineRuntime(), getEngineRuntime().db, input.market, input.intervalSec, from, to);
   });

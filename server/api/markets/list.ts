@@ -18,4 +18,7 @@ export const list = publicProcedure
       }),
     ),
   )
-  .query(() => marketSummaries(getDb(), maybeEngineRuntime(), Date.now()));
+  .query(() => {
+    const rt = maybeEngineRuntime();
+    return marketSummaries(rt?.db ?? getDb(), rt, Date.now());
+  });
