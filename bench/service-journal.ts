@@ -1,0 +1,117 @@
+/**
+ * Bench row 4 (shared PERFORMANCE.md): durable journal, events committed crash-safe per second.
+ *
+ * Ours: the engine runtime's group commit — many callers submit deposit commands concurrently;
+ * each is answered only after its batch (journal rows + event rows, one multi-row INSERT per
+ * table, one transaction) committed.
+ * Peer: one Prisma transaction per event — `$transaction([journalEntry.create, journalEvent.create])`
+ * for each command, one after another (the ORM-round-trip-per-event design).
+ *
+ * Both on the same freshly migrated file-backed PGlite, in the same run, rounds alternating
+ * A B A B; medians reported. Run alone: `npx tsx bench/service-journal.ts [--quick]`.
+ */
+import { performance } from "node:perf_hooks";
+import type { Command } from "../core/engine";
+import { createMigratedTestDatabase } from "../server/db/testing";
+import type { Db } from "../server/db";
+import { encode } from "../server/engine/codec";
+import { seedMarkets, startQuietRuntime } from "../server/engine/testing";
+import type { BenchGroup, BenchOptions, BenchRow } from "./types";
+
+const ACCOUNT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const IN_FLIGHT = 512;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Ours: `count` deposits through the runtime with IN_FLIGHT callers waiting at once; events/s. */
+async function ours(submit: (c: Command) => Promise<{ events: unknown[] }>, count: number): Promise<{ perSec: number; events: number }> {
+  let next = 0;
+  let events = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < count) {
+        next++;
+        const e = await submit({ type: "deposit", account: ACCOUNT, asset: "USDC", amount: 1n });
+        events += e.events.length;
+      }
+    }),
+  );
+  return { perSec: events / ((performance.now() - t0) / 1000), events };
+}
+
+let peerSeq = 10n ** 15n; // far above the runtime's seqs, in the same tables
+
+/** Peer: one Prisma transaction per event (the same rows the runtime writes for a deposit). */
+async function peer(db: Db, count: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const seq = peerSeq++;
+    const command: Command = { type: "deposit", account: ACCOUNT, asset: "USDC", amount: 1n };
+    const event = { type: "balance", account: ACCOUNT, asset: "USDC", deltaAvailable: 1n, deltaLocked: 0n, available: BigInt(i), locked: 0n, reason: "deposit" };
+    await db.$transaction([
+      db.journalEntry.create({ data: { seq, command: encode(command), timeMs: BigInt(Date.now()) } }),
+      db.journalEvent.create({ data: { seq, idx: 0, type: "balance", account: ACCOUNT, timeMs: BigInt(Date.now()), data: encode(event) } }),
+    ]);
+  }
+  return count / ((performance.now() - t0) / 1000);
+}
+
+export const journalBench: BenchGroup = async (options: BenchOptions): Promise<BenchRow[]> => {
+  const rounds = options.quick ? 3 : 5;
+  const oursCount = options.quick ? 3_000 : 20_000;
+  const peerCount = options.quick ? 300 : 2_000;
+  const t = await createMigratedTestDatabase("");
+  try {
+    await seedMarkets(t.handle.db);
+    const rt = await startQuietRuntime(t.handle.db, { snapshotEvery: 1_000_000_000, snapshotIntervalMs: 1_000_000_000 });
+    try {
+      // warm up both paths
+      await ours((c) => rt.submit(c), 500);
+      await peer(t.handle.db, 100);
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        a.push((await ours((c) => rt.submit(c), oursCount)).perSec);
+        b.push(await peer(t.handle.db, peerCount));
+      }
+      const s = rt.status();
+      const o = median(a);
+      const p = median(b);
+      return [
+        {
+          metric: "journal.events_per_s",
+          unit: "events/s",
+          ours: o,
+          peer: p,
+          ratio: o / p,
+          target: ">= 5x peer",
+          pass: o / p >= 5,
+          note: `PGlite (file-backed, ${t.handle.location}); ours: ${oursCount} deposits x ${rounds} rounds, ${IN_FLIGHT} callers in flight, avg batch ${s.avgBatchSize.toFixed(0)} commands (max ${s.maxBatchSize}); peer: ${peerCount} one-transaction-per-event writes x ${rounds}; medians`,
+        },
+      ];
+    } finally {
+      await rt.stop();
+    }
+  } finally {
+    await t.drop();
+  }
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void journalBench({ quick: process.argv.includes("--quick") }).then(
+    async (rows) => {
+      const { renderTable } = await import("./run");
+      console.log(renderTable(rows));
+      process.exit(0);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
