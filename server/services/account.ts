@@ -131,15 +131,23 @@ export async function history(db: Db, account: string, page: Page, types?: reado
     take: page.limit + 1,
     select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
   });
-  // a page ends on a whole seq so `before` never splits one command's events
-  let cut = rows.length > page.limit ? rows.slice(0, page.limit) : rows;
+  // a page ends on a whole seq, so `before` never splits one command's events
+  let cut = rows;
   let nextBefore: bigint | null = null;
   if (rows.length > page.limit) {
-    const lastSeq = cut[cut.length - 1]!.seq;
-    const whole = cut.filter((r) => r.seq !== lastSeq);
-    cut = whole.length > 0 ? whole : cut;
+    // rows[limit] did not fit: its seq may be split, so the page holds only the seqs after it
+    const lastSeq = rows[page.limit]!.seq;
+    const whole = rows.filter((r) => r.seq > lastSeq);
+    // one command with more of this account's events than the page holds: return all of them
+    cut =
+      whole.length > 0
+        ? whole
+        : await db.journalEvent.findMany({
+            where: { seq: lastSeq, OR: [{ account, ...typeFilter }, { counterparty: account, ...typeFilter }] },
+            orderBy: { idx: "desc" },
+            select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
+          });
     nextBefore = cut[cut.length - 1]!.seq;
-    if (whole.length === 0) nextBefore = lastSeq;
   }
   return { rows: cut.map((r) => ({ seq: r.seq, idx: r.idx, type: r.type, market: r.market, timeMs: r.timeMs, event: decode<EngineEvent>(r.data) })), nextBefore };
 }

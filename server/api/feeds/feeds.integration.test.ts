@@ -168,3 +168,20 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     expect(remove![1]).toMatchObject({ kind: "diff", bids: [[usd(59_000n), 0n]], asks: [] });
   });
 });
+
+describe("account.history paging", () => {
+  it("pages backwards by whole journal entries: every event exactly once", async () => {
+    const alice = createCaller(ctxFor(TRADERS[0]));
+    const all = await alice.account.history({ limit: 500 });
+    expect(all.nextBefore).toBeNull();
+    const paged: string[] = [];
+    let before: bigint | undefined;
+    for (let i = 0; i < 100; i++) {
+      const page = await alice.account.history({ limit: 3, before });
+      paged.push(...page.rows.map((r) => `${r.seq}:${r.idx}`));
+      if (page.nextBefore === null) break;
+      before = page.nextBefore;
+    }
+    expect(paged).toEqual(all.rows.map((r) => `${r.seq}:${r.idx}`));
+  });
+});
