@@ -8,6 +8,10 @@ import type { BenchGroup, BenchRow } from "./types";
 const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   engine: async () => (await import("./engine")).engineBench,
   gas: async () => (await import("./gas")).gasBench,
+  service: async () => {
+    const [{ cryptoBench }, { journalBench }] = await Promise.all([import("./service-crypto"), import("./service-journal")]);
+    return async (options) => [...(await cryptoBench(options)), ...(await journalBench(options))];
+  },
 };
 
 function fmt(n: number | null): string {

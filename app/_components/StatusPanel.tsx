@@ -42,6 +42,19 @@ export function StatusPanel({ initial }: { initial: SystemStatus }) {
             </>
           )}
         </dd>
+        <dt>Engine</dt>
+        <dd data-testid="engine-status">
+          {s.services.running ? (
+            <>
+              <span className="badge ok">running</span> sequence <span className="num">{s.services.engineSequence?.toString()}</span>
+              {s.services.journalLag ? `, ${s.services.journalLag} not yet durable` : ""}
+            </>
+          ) : (
+            <>
+              <span className="badge bad">stopped</span> {s.services.error ?? "starting…"}
+            </>
+          )}
+        </dd>
         <dt>Custody</dt>
         <dd className="num" data-testid="custody-status">
           {"error" in s.deployment ? <span className="error-text">{s.deployment.error}</span> : s.deployment.custody}

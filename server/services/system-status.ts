@@ -2,7 +2,9 @@
 import { chainClient } from "../chain/client";
 import { currentDeployment } from "../chain/deployment";
 import { dbStatus, getDb } from "../db";
+import { maybeEngineRuntime } from "../engine/runtime";
 import { env } from "../env";
+import { servicesError } from "../runtime";
 
 export interface ChainStatus {
   reachable: boolean;
@@ -16,6 +18,8 @@ export interface SystemStatus {
   chain: ChainStatus;
   database: Awaited<ReturnType<typeof dbStatus>>;
   deployment: { custody: string; deployBlock: bigint; tokens: string[] } | { error: string };
+  /** the exchange's own services (engine, channels, watcher, watchtower) */
+  services: { running: boolean; error: string | null; engineSequence: bigint | null; journalLag: number | null };
   /** the last time the database was reset because the chain changed, and why */
   lastChainReset: { at: Date; message: string } | null;
 }
@@ -55,5 +59,13 @@ export async function systemStatus(): Promise<SystemStatus> {
     ),
     lastChainReset(),
   ]);
-  return { chain, database, deployment, lastChainReset: reset };
+  const engine = maybeEngineRuntime()?.status() ?? null;
+  const error = servicesError();
+  const services = {
+    running: engine !== null && error === null,
+    error,
+    engineSequence: engine ? BigInt(engine.sequence) : null,
+    journalLag: engine ? Number(engine.journalLag) : null,
+  };
+  return { chain, database, deployment, services, lastChainReset: reset };
 }

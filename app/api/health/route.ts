@@ -5,9 +5,9 @@ export const dynamic = "force-dynamic";
 /** 200 when the chain and the database answer, 503 otherwise; the body says which. */
 export async function GET() {
   const s = await systemStatus();
-  const healthy = s.chain.reachable && s.database.reachable && !("error" in s.deployment);
+  const healthy = s.chain.reachable && s.database.reachable && !("error" in s.deployment) && s.services.running;
   return Response.json(
-    { healthy, chain: s.chain.reachable, database: s.database.reachable, deployment: !("error" in s.deployment) },
+    { healthy, chain: s.chain.reachable, database: s.database.reachable, deployment: !("error" in s.deployment), services: s.services.running, servicesError: s.services.error },
     { status: healthy ? 200 : 503 },
   );
 }
