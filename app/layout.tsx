@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { publicConfig } from "@/server/public-config";
+import { Toaster } from "./_components/Toaster";
 import { SignIn } from "./_wallet/SignIn";
 import { WalletButton } from "./_wallet/WalletButton";
 import { Providers } from "./providers";
@@ -35,6 +36,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <WalletButton />
           </header>
           {children}
+          <Toaster />
         </Providers>
       </body>
     </html>
