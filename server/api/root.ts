@@ -6,6 +6,7 @@ import { feedsRouter } from "./feeds/router";
 import { status as systemStatus } from "./system/status";
 import { authRouter } from "./auth/router";
 import { channelRouter } from "./channel/router";
+import { adminRouter } from "./admin/router";
 
 export const appRouter = createTRPCRouter({
   system: createTRPCRouter({ status: systemStatus }),
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   feeds: feedsRouter,
   auth: authRouter,
   channel: channelRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;
