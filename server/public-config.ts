@@ -9,7 +9,7 @@ export interface PublicToken {
 }
 
 export interface PublicConfig {
-  chain: { id: number; name: string; rpcUrl: string; isLocal: boolean };
+  chain: { id: number; name: string; rpcUrl: string; isLocal: boolean; /** blocks a custody event is buried under before the exchange applies it */ confirmations: number };
   custody: `0x${string}` | null;
   tokens: PublicToken[];
 }
@@ -25,6 +25,7 @@ export async function publicConfig(): Promise<PublicConfig> {
       name: e.chain.isLocal ? "Clearline local chain" : `Chain ${chainId}`,
       rpcUrl: e.chain.publicRpcUrl,
       isLocal: e.chain.isLocal,
+      confirmations: e.chain.confirmations,
     },
     custody: deployment?.custody ?? null,
     tokens: deployment
