@@ -22,6 +22,8 @@ export interface BookUpdate {
   kind: "snapshot" | "diff";
   market: string;
   seq: bigint;
+  /** server wall-clock ms when this update was produced (the 100 ms flush, or the snapshot): lets a client measure delivery latency */
+  timeMs: bigint;
   /** [pricePerLot, sizeBase]; in a diff, size 0 removes the level */
   bids: [bigint, bigint][];
   asks: [bigint, bigint][];
@@ -135,7 +137,7 @@ export class FeedHub {
     set.add(q);
     const current = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
     if (!this.lastBook.has(market)) this.lastBook.set(market, { bids: new Map(current.d.bids), asks: new Map(current.d.asks) });
-    q.push({ kind: "snapshot", market, seq: current.seq, bids: current.d.bids, asks: current.d.asks });
+    q.push({ kind: "snapshot", market, seq: current.seq, timeMs: BigInt(Date.now()), bids: current.d.bids, asks: current.d.asks });
     return q;
   }
 
@@ -152,7 +154,7 @@ export class FeedHub {
         for (const p of a.keys()) if (!b.has(p)) out.push([p, 0n]);
         return out;
       };
-      const update: BookUpdate = { kind: "diff", market, seq: now.seq, bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) };
+      const update: BookUpdate = { kind: "diff", market, seq: now.seq, timeMs: BigInt(Date.now()), bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) };
       this.lastBook.set(market, next);
       if (update.bids.length === 0 && update.asks.length === 0) continue;
       for (const q of subs) q.push(update);

@@ -7,12 +7,13 @@ import { publicProcedure } from "../trpc";
 import { levels } from "../markets/schemas";
 import { closeOnAbort } from "./util";
 
-const bookUpdate = z.object({ kind: z.enum(["snapshot", "diff"]), market: z.string(), seq: z.bigint(), bids: levels, asks: levels });
+const bookUpdate = z.object({ kind: z.enum(["snapshot", "diff"]), market: z.string(), seq: z.bigint(), timeMs: z.bigint(), bids: levels, asks: levels });
 
 /**
  * A market's book: a full snapshot first (also after every reconnect — a book is state, not a
  * log, so resuming means a new snapshot), then diffs batched every 100 ms ([price per whole
- * token, size]; size 0 removes the level). Ids are the journal seq the update reflects.
+ * token, size]; size 0 removes the level). Ids are the journal seq the update reflects;
+ * `timeMs` is the server's clock when the update was produced (clients can measure delivery).
  */
 export const book = publicProcedure
   .input(z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() }))

@@ -166,6 +166,9 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     expect(snap![1]).toMatchObject({ kind: "snapshot", bids: [], asks: [] });
     expect(add![1]).toMatchObject({ kind: "diff", bids: [[usd(59_000n), 100_000n]], asks: [] });
     expect(remove![1]).toMatchObject({ kind: "diff", bids: [[usd(59_000n), 0n]], asks: [] });
+    // each update carries the server time it was produced (for delivery latency): in order, not in the future
+    const times = [snap!, add!, remove!].map((e) => (e[1] as unknown as { timeMs: bigint }).timeMs);
+    expect(times[0]! <= times[1]! && times[1]! <= times[2]! && times[2]! <= BigInt(Date.now())).toBe(true);
   });
 });
 
