@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { publicConfig } from "@/server/public-config";
 import { Toaster } from "./_components/Toaster";
+import { PendingStatesBadge } from "./_channel/PendingStatesBadge";
 import { SignIn } from "./_wallet/SignIn";
 import { WalletButton } from "./_wallet/WalletButton";
 import { Providers } from "./providers";
@@ -30,8 +31,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             <nav aria-label="Main">
               <Link href="/">Markets</Link>
+              <Link href="/channel">Channel</Link>
             </nav>
             <div className="spacer" />
+            <PendingStatesBadge />
             <SignIn />
             <WalletButton />
           </header>
