@@ -20,10 +20,21 @@ export interface CommittedBatch {
   entries: CommittedEntry[];
 }
 
+export interface SubmitOptions {
+  /** apply once per (account, requestId); a repeat answers the first entry (a different command: IDEMPOTENCY_KEY_REUSED) */
+  requestId?: string;
+}
+
 /** The single-writer engine runtime, as the rest of the service sees it. */
 export interface EnginePort {
-  /** Apply a command in sequence; resolves once its journal batch is durable. */
-  submit(command: Command): Promise<CommittedEntry>;
+  /**
+   * Apply a command in sequence; resolves once its journal batch is durable. With a
+   * `requestId` the command is applied at most once per (the command's account, requestId),
+   * across restarts: the id is journaled with the command (the runtime's idempotency keys), and
+   * a repeat gets the first entry back without applying anything. The chain sink uses
+   * `chain:<txHash>:<logIndex>:…`, longer than any client key (≤ 64), so the two never collide.
+   */
+  submit(command: Command, options?: SubmitOptions): Promise<CommittedEntry>;
   /** Read the in-memory state consistently (between commands). Do not keep references. */
   read<T>(fn: (exchange: Exchange) => T): T;
   /** Called after every durable batch, in order; a listener's failure is logged, not fatal. */

@@ -18,7 +18,8 @@
 import { ClearlineError } from "../../core/errors";
 import { Exchange, type Command, type EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
-import type { CommittedBatch, CommittedEntry, EnginePort } from "../ports";
+import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
+import { requestHash } from "../services/idempotency";
 import { listMarkets, type MarketView } from "../services/markets";
 import { decode, encode } from "./codec";
 import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow } from "./journal-store";
@@ -75,7 +76,7 @@ export interface EngineRuntimeStatus {
 export interface EngineRuntime extends EnginePort {
   /** the database the journal lives in (read models are read from it too) */
   readonly db: Db;
-  submit(command: Command, options?: { meta?: Record<string, unknown> }): Promise<CommittedEntry>;
+  submit(command: Command, options?: SubmitOptions & { meta?: Record<string, unknown> }): Promise<CommittedEntry>;
   /** Submit once per (account, key): a retry with the same body gets the first answer; another body is IDEMPOTENCY_KEY_REUSED. */
   submitIdempotent<R>(request: IdempotentRequest<R>): Promise<R>;
   /** The Market table's view of a market (units for conversions), or null. */
@@ -110,6 +111,8 @@ interface KeyState {
 }
 
 const KEY_RETENTION_MS = 60_000;
+/** the idempotency "account" of requestIds on commands without an account (market prices, funding) */
+const SYSTEM_REQUESTS = "@system";
 
 class Runtime implements EngineRuntime {
   private exchange: Exchange;
@@ -156,7 +159,18 @@ class Runtime implements EngineRuntime {
 
   // ── EnginePort ────────────────────────────────────────────────────────────────────────
 
-  submit(command: Command, options?: { meta?: Record<string, unknown> }): Promise<CommittedEntry> {
+  submit(command: Command, options?: SubmitOptions & { meta?: Record<string, unknown> }): Promise<CommittedEntry> {
+    if (options?.requestId !== undefined) {
+      // the same mechanism as client idempotency keys: journaled with the command, deduplicated in memory and in the table
+      const account = "account" in command && typeof command.account === "string" ? command.account : SYSTEM_REQUESTS;
+      return this.submitIdempotent<CommittedEntry>({
+        account,
+        key: options.requestId,
+        requestHash: requestHash("engine.submit", { command }),
+        command,
+        respond: ({ seq, command: c, events }) => ({ seq, command: c, events }),
+      });
+    }
     return this.enqueue(command, options?.meta ?? null, null).promise;
   }
 
