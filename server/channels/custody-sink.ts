@@ -1,8 +1,18 @@
 /**
  * The channels' CustodyEventSink: the chain watcher hands it custody events once buried under
- * the configured confirmations, and again (revert) if a reorg takes them out. Each event is
- * recorded by (tx hash, log index) in the same transaction as its effect on the channel row,
- * so a replayed log changes nothing. Engine credits and debits follow the commit.
+ * the configured confirmations, and again (revert) if a reorg takes them out.
+ *
+ * Exactly once, across crashes: for each event the sink
+ *   1. returns if the event is already recorded (by tx hash + log index) and not reverted;
+ *   2. decides the engine effects from the event and the channel row (which nothing but this
+ *      step 3 changes for the event) and submits them with a requestId
+ *      `chain:<txHash>:<logIndex>:<i>:<blockHash>` (`chain-revert:…` for a revert): the engine
+ *      runtime journals the id with the command and applies each id once, also after a restart;
+ *   3. records the event and changes the channel row in ONE transaction.
+ * A crash anywhere re-delivers the event (the watcher marks it APPLIED only after apply): before
+ * step 3 the row is unchanged, so the same effects with the same ids are submitted and the
+ * runtime answers the first result; after step 3, step 1 skips it. The block hash in the id
+ * keeps a transaction re-mined in another block (revert, then apply again) a new credit.
  *
  * Reorg policy: a reverted ChannelOpened (or a trader top-up) takes the credit back with an
  * engine withdraw. If the engine refuses (the trader already traded the money away), the
@@ -10,6 +20,7 @@
  * the state issuer never signs over funding the chain does not show.
  */
 import type { Address, Hex } from "viem";
+import type { Prisma } from "../../generated/prisma/client";
 import type { CustodyEvent, CustodyEventSink } from "../ports";
 import { fundingColumns } from "./repository";
 import type { ChannelService } from "./service";
@@ -22,29 +33,37 @@ interface AllocationArg {
 
 const CHANNEL_EVENTS = new Set(["ChannelOpened", "ChannelCheckpointed", "ChannelChallenged", "ChannelChallengeAnswered", "ChannelResized", "ChannelClosed"]);
 
+/** The engine requestId of the i-th effect of an event (apply) or of its revert. */
+export function chainRequestId(event: Pick<CustodyEvent, "txHash" | "logIndex" | "blockHash">, i: number, revert = false): string {
+  return `${revert ? "chain-revert" : "chain"}:${event.txHash.toLowerCase()}:${event.logIndex}:${i}:${event.blockHash.toLowerCase()}`;
+}
+
 export function createChannelCustodySink(service: ChannelService): CustodyEventSink {
   const { db } = service.deps;
 
-  /** Records the event; false when it was applied before (and not reverted since). */
-  async function record(event: CustodyEvent, channelId: string): Promise<boolean> {
-    const key = { txHash: event.txHash.toLowerCase(), logIndex: event.logIndex };
-    const existing = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: key } });
-    if (existing && !existing.reverted) return false;
-    if (existing) {
-      const updated = await db.channelChainEvent.updateMany({ where: { ...key, reverted: true }, data: { reverted: false, blockHash: event.blockHash, blockNumber: event.blockNumber } });
-      return updated.count === 1;
-    }
-    try {
-      await db.channelChainEvent.create({ data: { ...key, name: event.name, channelId, blockNumber: event.blockNumber, blockHash: event.blockHash } });
-      return true;
-    } catch {
-      return false; // a concurrent delivery recorded it first
-    }
+  function eventKey(event: CustodyEvent) {
+    return { txHash: event.txHash.toLowerCase(), logIndex: event.logIndex };
   }
 
-  async function unrecord(event: CustodyEvent): Promise<boolean> {
-    const updated = await db.channelChainEvent.updateMany({ where: { txHash: event.txHash.toLowerCase(), logIndex: event.logIndex, reverted: false }, data: { reverted: true } });
-    return updated.count === 1;
+  /** Step 3: the event recorded (or re-activated after a revert) and the channel row changed, together. */
+  async function commit(event: CustodyEvent, channelId: string, data: Prisma.ChannelUpdateInput | null): Promise<void> {
+    const key = eventKey(event);
+    await db.$transaction(async (tx) => {
+      const existing = await tx.channelChainEvent.findUnique({ where: { txHash_logIndex: key } });
+      if (existing) {
+        await tx.channelChainEvent.update({ where: { txHash_logIndex: key }, data: { reverted: false, blockHash: event.blockHash, blockNumber: event.blockNumber } });
+      } else {
+        await tx.channelChainEvent.create({ data: { ...key, name: event.name, channelId, blockNumber: event.blockNumber, blockHash: event.blockHash } });
+      }
+      if (data) await tx.channel.update({ where: { id: channelId }, data });
+    });
+  }
+
+  async function commitRevert(event: CustodyEvent, channelId: string, data: Prisma.ChannelUpdateInput | null): Promise<void> {
+    await db.$transaction(async (tx) => {
+      await tx.channelChainEvent.update({ where: { txHash_logIndex: eventKey(event) }, data: { reverted: true } });
+      if (data) await tx.channel.update({ where: { id: channelId }, data });
+    });
   }
 
   async function alert(channelId: string, message: string): Promise<void> {
@@ -57,53 +76,69 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     const channelId = String(event.args.channelId).toLowerCase();
     const channel = await db.channel.findUnique({ where: { id: channelId } });
     if (!channel) return; // not a channel this service prepared
-    if (!(await record(event, channelId))) return;
+    const recorded = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: eventKey(event) } });
+    if (recorded && !recorded.reverted) return; // applied before, effects included
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
+    const credit = (i: number, token: string, amount: bigint) => service.credit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i));
     switch (event.name) {
       case "ChannelOpened": {
         const allocations = event.args.allocations as readonly AllocationArg[];
-        await db.channel.update({
-          where: { id: channelId },
-          data: { status: "ACTIVE", onChainVersion: 0n, ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))) },
-        });
-        for (const a of allocations) if (a.traderAmount > 0n) await service.credit(channel.trader, service.symbolOf(a.token), a.traderAmount);
+        for (let i = 0; i < allocations.length; i++) if (allocations[i]!.traderAmount > 0n) await credit(i, allocations[i]!.token, allocations[i]!.traderAmount);
+        await commit(event, channelId, { status: "ACTIVE", onChainVersion: 0n, ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))) });
         return;
       }
       case "ChannelCheckpointed":
-      case "ChannelChallengeAnswered":
-        await db.channel.update({ where: { id: channelId }, data: { onChainVersion: version, ...(event.name === "ChannelChallengeAnswered" && channel.status === "CHALLENGED" ? { status: "ACTIVE" } : {}) } });
+      case "ChannelChallengeAnswered": {
+        // a newer co-signed state registered over a cancelled withdrawal: its RESIZE can never apply now, so the debit comes back
+        const cancelDone = channel.pendingOp === "CANCEL" && channel.pendingVersion !== null && version >= channel.pendingVersion;
+        if (cancelDone) {
+          const debits = (channel.pendingDebits ?? []) as { asset: string; amount: string }[];
+          for (let i = 0; i < debits.length; i++) await service.credit(channel.trader, debits[i]!.asset, BigInt(debits[i]!.amount), chainRequestId(event, i));
+        }
+        await commit(event, channelId, {
+          onChainVersion: version,
+          ...(event.name === "ChannelChallengeAnswered" && channel.status === "CHALLENGED" ? { status: "ACTIVE" } : {}),
+          ...(cancelDone ? { pendingOp: null, pendingVersion: null, pendingDebits: undefined } : {}),
+        });
         return;
+      }
       case "ChannelChallenged":
-        await db.channel.update({ where: { id: channelId }, data: { onChainVersion: version, status: "CHALLENGED" } });
+        await commit(event, channelId, { onChainVersion: version, status: "CHALLENGED" });
         return;
       case "ChannelResized": {
-        const ours = channel.pendingOp === "RESIZE" && channel.pendingVersion === version;
-        await db.channel.update({
-          where: { id: channelId },
-          data: { onChainVersion: version, ...(ours ? { pendingOp: null, pendingVersion: null, pendingDebits: undefined } : {}) },
-        });
+        // ours: the pending RESIZE, or a cancelled one the trader got mined before the replacement state (the debit stands either way)
+        const ours =
+          (channel.pendingOp === "RESIZE" && channel.pendingVersion === version) || (channel.pendingOp === "CANCEL" && channel.pendingVersion === version + 1n);
         const allocations = event.args.allocations as readonly AllocationArg[];
         const deltas = event.args.traderDeltas as readonly bigint[];
         // deltas are per token of the merged (previous ∪ new) lists: positive = the trader added money (top-up)
         const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
         for (let i = 0; i < deltas.length; i++) {
           const delta = deltas[i]!;
-          if (delta > 0n) await service.credit(channel.trader, service.symbolOf(tokens[i]!), delta);
+          if (delta > 0n) await credit(i, tokens[i]!, delta);
           else if (delta < 0n && !ours) await alert(channelId, `resize v${version} paid out ${-delta} of ${tokens[i]} that no pending withdrawal debited`);
         }
+        await commit(event, channelId, {
+          onChainVersion: version,
+          ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))),
+          ...(ours ? { pendingOp: null, pendingVersion: null, pendingDebits: undefined } : {}),
+        });
         return;
       }
       case "ChannelClosed": {
         const ours = channel.pendingOp === "CLOSE" && channel.pendingVersion === version;
-        await db.channel.update({ where: { id: channelId }, data: { status: "CLOSED", onChainVersion: version, pendingOp: null, pendingVersion: null } });
-        if (ours) return;
-        // a close we did not prepare (conclude after a challenge): the trader was paid these; take them out of the engine
-        for (const a of event.args.allocations as readonly AllocationArg[]) {
-          if (a.traderAmount === 0n) continue;
-          await service.debit(channel.trader, service.symbolOf(a.token), a.traderAmount).catch((e: unknown) =>
-            alert(channelId, `closed on-chain at v${version}: could not debit ${a.traderAmount} of ${a.token}: ${(e as Error).message}`),
-          );
+        if (!ours) {
+          // a close we did not prepare (conclude after a challenge): the trader was paid these; take them out of the engine
+          const allocations = event.args.allocations as readonly AllocationArg[];
+          for (let i = 0; i < allocations.length; i++) {
+            const a = allocations[i]!;
+            if (a.traderAmount === 0n) continue;
+            await service.debit(channel.trader, service.symbolOf(a.token), a.traderAmount, chainRequestId(event, i)).catch((e: unknown) =>
+              alert(channelId, `closed on-chain at v${version}: could not debit ${a.traderAmount} of ${a.token}: ${(e as Error).message}`),
+            );
+          }
         }
+        await commit(event, channelId, { status: "CLOSED", onChainVersion: version, pendingOp: null, pendingVersion: null });
         return;
       }
     }
@@ -113,43 +148,40 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     if (!CHANNEL_EVENTS.has(event.name)) return;
     const channelId = String(event.args.channelId).toLowerCase();
     const channel = await db.channel.findUnique({ where: { id: channelId } });
-    if (!channel || !(await unrecord(event))) return;
+    if (!channel) return;
+    const recorded = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: eventKey(event) } });
+    if (!recorded || recorded.reverted) return; // never applied, or reverted before
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
+    const takeBack = (i: number, token: string, amount: bigint, what: string) =>
+      service.debit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i, true)).catch((e: unknown) =>
+        alert(channelId, `${what} reorged out: could not take back ${amount} of ${token}: ${(e as Error).message}`),
+      );
     switch (event.name) {
       case "ChannelOpened": {
-        await db.channel.update({ where: { id: channelId }, data: { status: "OPENING", onChainVersion: null } });
-        for (const a of event.args.allocations as readonly AllocationArg[]) {
-          if (a.traderAmount === 0n) continue;
-          await service.debit(channel.trader, service.symbolOf(a.token), a.traderAmount).catch((e: unknown) =>
-            alert(channelId, `open reorged out: could not take back ${a.traderAmount} of ${a.token}: ${(e as Error).message}`),
-          );
-        }
+        const allocations = event.args.allocations as readonly AllocationArg[];
+        for (let i = 0; i < allocations.length; i++) if (allocations[i]!.traderAmount > 0n) await takeBack(i, allocations[i]!.token, allocations[i]!.traderAmount, "open");
+        await commitRevert(event, channelId, { status: "OPENING", onChainVersion: null });
         return;
       }
       case "ChannelChallenged":
-        await db.channel.update({ where: { id: channelId }, data: { status: "ACTIVE" } });
+        await commitRevert(event, channelId, { status: "ACTIVE" });
         return;
       case "ChannelResized": {
         // the co-signed RESIZE is still valid and will most likely be mined again: keep its debit locked, pending again
-        const wasOurs = channel.pendingOp === null && (channel.latestVersion >= version);
-        await db.channel.update({ where: { id: channelId }, data: { onChainVersion: version - 1n, ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}) } });
+        const wasOurs = channel.pendingOp === null && channel.latestVersion >= version;
         const deltas = event.args.traderDeltas as readonly bigint[];
         const allocations = event.args.allocations as readonly AllocationArg[];
         const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
-        for (let i = 0; i < deltas.length; i++) {
-          if (deltas[i]! > 0n) {
-            await service.debit(channel.trader, service.symbolOf(tokens[i]!), deltas[i]!).catch((e: unknown) =>
-              alert(channelId, `top-up reorged out: could not take back ${deltas[i]} of ${tokens[i]}: ${(e as Error).message}`),
-            );
-          }
-        }
+        for (let i = 0; i < deltas.length; i++) if (deltas[i]! > 0n) await takeBack(i, tokens[i]!, deltas[i]!, "top-up");
+        await commitRevert(event, channelId, { onChainVersion: version - 1n, ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}) });
         return;
       }
       case "ChannelClosed":
-        await db.channel.update({ where: { id: channelId }, data: { status: channel.pendingOp === null ? "ACTIVE" : "CLOSING" } });
+        await commitRevert(event, channelId, { status: channel.pendingOp === null ? "ACTIVE" : "CLOSING" });
         await alert(channelId, `close at v${version} was reorged out; waiting for it to be mined again`);
         return;
       default:
+        await commitRevert(event, channelId, null);
         return;
     }
   }

@@ -586,14 +586,14 @@ export class ChannelService {
     };
   }
 
-  private async engineDebit(account: string, asset: string, amount: bigint): Promise<void> {
-    const entry = await this.deps.engine.submit({ type: "withdraw", account, asset, amount });
+  private async engineDebit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
+    const entry = await this.deps.engine.submit({ type: "withdraw", account, asset, amount }, requestId === undefined ? undefined : { requestId });
     const rejected = entry.events.find((e) => e.type === "rejected");
     if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
   }
 
-  private async engineCredit(account: string, asset: string, amount: bigint): Promise<void> {
-    const entry = await this.deps.engine.submit({ type: "deposit", account, asset, amount });
+  private async engineCredit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
+    const entry = await this.deps.engine.submit({ type: "deposit", account, asset, amount }, requestId === undefined ? undefined : { requestId });
     const rejected = entry.events.find((e) => e.type === "rejected");
     if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
   }
@@ -661,18 +661,20 @@ export class ChannelService {
     return this.asset(token).symbol;
   }
 
-  /** Engine debit/credit for the custody sink (reorgs, non-cooperative closes). */
-  debit(account: string, asset: string, amount: bigint): Promise<void> {
-    return this.engineDebit(account, asset, amount);
+  /** Engine debit/credit for the custody sink (deposits, reorgs, non-cooperative closes); `requestId` makes it apply once. */
+  debit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
+    return this.engineDebit(account, asset, amount, requestId);
   }
 
-  credit(account: string, asset: string, amount: bigint): Promise<void> {
-    return this.engineCredit(account, asset, amount);
+  credit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
+    return this.engineCredit(account, asset, amount, requestId);
   }
 }
 
+/** A random nonce below 2^63: the contract takes a uint64, the Channel.nonce column is a signed BIGINT. */
 function randomNonce(): bigint {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
+  bytes[0]! &= 0x7f;
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
   return n;

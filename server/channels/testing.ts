@@ -11,7 +11,7 @@ import { deployLocal } from "../../contracts/deploy/local";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import { DEMO_MARKETS } from "../../core/engine/fixtures";
 import { Exchange, type Command } from "../../core/engine";
-import type { CommittedBatch, CommittedEntry, EnginePort } from "../ports";
+import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
 import type { ChannelAsset, ChannelMarket } from "./service";
 
 /** The real engine, one command per batch, listeners awaited in order. */
@@ -20,8 +20,14 @@ export class SyncEngine implements EnginePort {
   private readonly listeners: ((batch: CommittedBatch) => void | Promise<void>)[] = [];
   readonly exchange = Exchange.create(DEMO_MARKETS);
 
-  async submit(command: Command): Promise<CommittedEntry> {
+  private readonly requests = new Map<string, CommittedEntry>();
+
+  /** `requestId`: once per id, as the runtime does (a repeat gets the first entry). */
+  async submit(command: Command, options?: SubmitOptions): Promise<CommittedEntry> {
+    const first = options?.requestId === undefined ? undefined : this.requests.get(options.requestId);
+    if (first) return first;
     const entry = { seq: ++this.seq, command, events: this.exchange.apply(command) };
+    if (options?.requestId !== undefined) this.requests.set(options.requestId, entry);
     for (const listener of this.listeners) await listener({ entries: [entry] });
     return entry;
   }
