@@ -1,47 +1,31 @@
-/** Turns tRPC, wallet and chain errors into one line that says what went wrong and what to do. */
+/**
+ * Channel-specific wording on top of the shared describeError (app/_components/errors.ts): what
+ * went wrong and what to do, as one line for inline errors.
+ */
 import { TRPCClientError } from "@trpc/client";
-
-interface ClearlineData {
-  clearline?: { clearlineCode: string; details: Record<string, unknown> } | null;
-  zodIssues?: { path: string; message: string }[] | null;
-}
+import { describeError as describeShared } from "../_components/errors";
 
 export function clearlineCodeOf(e: unknown): string | null {
-  if (e instanceof TRPCClientError) return ((e.data as ClearlineData | undefined)?.clearline?.clearlineCode) ?? null;
+  if (e instanceof TRPCClientError) return ((e.data as { clearline?: { clearlineCode: string } | null } | undefined)?.clearline?.clearlineCode) ?? null;
   return null;
 }
 
+const CHANNEL_HINTS: Record<string, string> = {
+  CONFLICT: "Wait until the pending withdrawal or close is confirmed on-chain (see Channel status), then retry.",
+  CHANNEL_NOT_FOUND: "You have no channel yet: deposit to open one.",
+  PRECONDITION_FAILED: "Do what the message asks first, then retry.",
+};
+
+/** One sentence of what went wrong plus what to do. */
 export function describeError(e: unknown, action = "The request"): string {
-  if (e instanceof TRPCClientError) {
-    const data = e.data as (ClearlineData & { code?: string }) | undefined;
-    const code = data?.clearline?.clearlineCode;
-    if (data?.zodIssues?.length) return `${action} was refused: ${data.zodIssues.map((i) => `${i.path || "input"} ${i.message}`).join("; ")}. Correct it and try again.`;
-    if (data?.code === "UNAUTHORIZED") return "Your session has ended. Sign in again with your wallet, then retry.";
-    switch (code) {
-      case "CHANNEL_NOT_FOUND":
-        return "You have no channel yet. Deposit to open one.";
-      case "CONFLICT":
-        return `${e.message}. Wait until the pending operation is confirmed on-chain, then retry.`;
-      case "PRECONDITION_FAILED":
-        return `${e.message}.`;
-      case "CHANNEL_SIGNATURE_INVALID":
-        return `The exchange rejected the signature (${e.message}). Make sure the wallet account is the signed-in account and on the right network, then sign again.`;
-      case "RATE_LIMITED":
-        return "Too many requests. Wait a few seconds and retry.";
-      case "UNAVAILABLE":
-        return `${e.message}. The exchange is temporarily unavailable; retry in a moment.`;
-    }
-    if (e.message === "Failed to fetch" || /fetch|network/i.test(e.message)) {
-      return "The exchange is not reachable. Check your connection and retry; your funds stay safe in the custody contract (see Dispute).";
-    }
-    return `${e.message}${/[.!?]$/.test(e.message) ? "" : "."} Retry; if it persists, reload the page.`;
+  const d = describeShared(e);
+  const msg = (e as { shortMessage?: string; message?: string } | null)?.shortMessage ?? (e as Error | null)?.message ?? "";
+  if (!d.code && /chain ?id|network/i.test(msg) && /mismatch|does not match|match the/i.test(msg)) {
+    return "Your wallet is on another network. Switch to the exchange's network (button in the header) and retry.";
   }
-  const err = e as { name?: string; shortMessage?: string; message?: string; code?: number } | null;
-  const msg = err?.shortMessage ?? err?.message ?? String(e);
-  if (err?.name === "UserRejectedRequestError" || err?.code === 4001 || /user (rejected|denied)/i.test(msg)) {
-    return `${action} was cancelled in your wallet. Click again and approve it to continue.`;
-  }
-  if (/chain|network/i.test(msg) && /mismatch|does not match|switch/i.test(msg)) return "Your wallet is on another network. Switch to the exchange's network (button in the header) and retry.";
-  if (/insufficient funds/i.test(msg)) return "Your wallet does not have enough ETH for gas. Top it up and retry.";
-  return `${msg.split("\n")[0]}${/[.!?]$/.test(msg.split("\n")[0] ?? "") ? "" : "."} Retry, or reload the page if it persists.`;
+  if (!d.code && /insufficient funds/i.test(msg)) return "Your wallet does not have enough ETH for gas. Top it up and retry.";
+  if (!d.code && /rejected the request/.test(d.message)) return `${action} was cancelled in your wallet. Nothing was sent; click again and confirm in the wallet.`;
+  const hint = (d.code && CHANNEL_HINTS[d.code]) || d.hint || "Retry; if it keeps failing, reload the page.";
+  const message = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
+  return `${message} ${hint}`;
 }

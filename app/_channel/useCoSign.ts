@@ -44,7 +44,7 @@ export interface CoSignLatest {
   /** signs and submits the latest state (and a pending RESIZE below it first); resolves when the exchange stored it; no-op when nothing is pending */
   coSignLatest: () => Promise<void>;
   /** signs and submits the given states in order (a withdraw's or close's `toSign`) */
-  coSignStates: (states: readonly ExchangeSignedState[]) => Promise<void>;
+  coSignStates: (states: readonly ExchangeSignedState[]) => Promise<Hex[]>;
 }
 
 // ── one subscription per channel, shared by every mounted hook ─────────────────────────────
@@ -52,7 +52,7 @@ const subscriptions = new Map<string, { refs: number; stop: () => void }>();
 /** exchange-signed states seen on the stream, by channel, above the co-signed version */
 const seenStates = new Map<string, Map<bigint, WireStoredState>>();
 /** one co-signing run per channel at a time: a second caller waits for the same promise */
-const inFlight = new Map<string, Promise<void>>();
+const inFlight = new Map<string, Promise<unknown>>();
 const signingListeners = new Set<() => void>();
 const notifySigning = () => signingListeners.forEach((l) => l());
 
@@ -166,7 +166,8 @@ export function useCoSignLatest(): CoSignLatest {
         trader,
         savedAt: Date.now(),
       });
-      mergeState(queryClient, latestKey, { ...(s as WireStoredState), traderSignature: signature });
+      if ("stateHash" in s) mergeState(queryClient, latestKey, { ...(s as WireStoredState), traderSignature: signature });
+      return signature;
     },
     [domain?.chainId, domain?.verifyingContract, trader, connection.status, connection.address, connection.chainId, signTypedData, client, queryClient],
   );
@@ -180,14 +181,14 @@ export function useCoSignLatest(): CoSignLatest {
   }, [queryClient]);
 
   const run = useCallback(
-    async (work: () => Promise<void>) => {
+    async <T,>(work: () => Promise<T>): Promise<T> => {
       const id = channelId ?? "none";
       const previous = inFlight.get(id);
       if (previous) await previous.catch(() => undefined);
       const p = (async () => {
         setError(null);
         try {
-          await work();
+          return await work();
         } catch (e) {
           setError(describeError(e, "Co-signing"));
           throw e;
@@ -198,7 +199,7 @@ export function useCoSignLatest(): CoSignLatest {
       inFlight.set(id, p);
       notifySigning();
       try {
-        await p;
+        return await p;
       } finally {
         if (inFlight.get(id) === p) inFlight.delete(id);
         notifySigning();
@@ -236,7 +237,9 @@ export function useCoSignLatest(): CoSignLatest {
   const coSignStates = useCallback(
     (states: readonly ExchangeSignedState[]) =>
       run(async () => {
-        for (const s of [...states].sort((a, b) => (a.state.version < b.state.version ? -1 : 1))) await signAndSubmit(s);
+        const signatures: Hex[] = [];
+        for (const s of [...states].sort((a, b) => (a.state.version < b.state.version ? -1 : 1))) signatures.push(await signAndSubmit(s));
+        return signatures;
       }),
     [run, signAndSubmit],
   );

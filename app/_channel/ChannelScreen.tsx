@@ -1,0 +1,57 @@
+"use client";
+import type { Hex } from "viem";
+import { useConnection } from "wagmi";
+import { ChannelStatusPanel } from "./ChannelStatusPanel";
+import { DepositPanel } from "./DepositPanel";
+import { DisputePanel } from "./DisputePanel";
+import { StateHistory } from "./StateHistory";
+import { useChannel } from "./useChannel";
+import { ClosePanel, WithdrawPanel } from "./WithdrawClosePanel";
+
+/** The channel screen: status, deposit / withdraw / close, the signed state history, and the on-chain dispute. */
+export function ChannelScreen() {
+  const connection = useConnection();
+  const { me, signedIn, status, noChannel, channel } = useChannel();
+  const refresh = () => void status.refetch();
+  const canOpen = signedIn && (noChannel || channel?.status === "CLOSED" || channel?.status === "OPENING");
+  const serverDown = !!me.error || (!!status.error && !noChannel);
+
+  return (
+    <main className="page ch-page">
+      <div className="ch-grid">
+        <div className="ch-col">
+          {!connection.address ? (
+            <section className="panel">
+              <h2>Channel</h2>
+              <p className="muted" data-testid="channel-connect">Connect your wallet (top right) to see or open your channel.</p>
+            </section>
+          ) : !signedIn && !serverDown ? (
+            <section className="panel">
+              <h2>Channel</h2>
+              <p className="muted" data-testid="channel-signin">{me.isPending ? "Checking your session…" : "Sign in with your wallet (top right) to see or open your channel."}</p>
+            </section>
+          ) : (
+            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending} error={serverDown ? (me.error ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
+          )}
+          {channel && channel.status !== "OPENING" && <StateHistory channel={channel} />}
+        </div>
+        <div className="ch-col">
+          {signedIn && (canOpen || (channel && channel.status !== "CLOSED")) && (
+            <section className="panel" aria-label="Funds">
+              {canOpen && <DepositPanel opening={channel?.status === "OPENING" ? channel : null} onChanged={refresh} />}
+              {channel && (channel.status === "ACTIVE" || channel.status === "CLOSING") && (
+                <>
+                  <WithdrawPanel channel={channel} onChanged={refresh} />
+                  <hr className="ch-sep" />
+                  <ClosePanel channel={channel} onChanged={refresh} />
+                </>
+              )}
+              {channel?.status === "CHALLENGED" && <p className="muted">Trading, withdrawals and closing are stopped while the channel is challenged on-chain.</p>}
+            </section>
+          )}
+          {connection.address && <DisputePanel channelId={(channel?.channelId as Hex | undefined) ?? null} />}
+        </div>
+      </div>
+    </main>
+  );
+}

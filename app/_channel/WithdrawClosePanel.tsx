@@ -1,0 +1,221 @@
+"use client";
+/**
+ * Partial withdrawal (channel.requestWithdraw → co-sign the RESIZE state and its predecessor →
+ * the exchange submits custody.resize → the token arrives in the wallet) and cooperative close
+ * (channel.requestClose → co-sign the CLOSE state → custody.close pays the wallet). Both show
+ * "pending" until the chain watcher has confirmed the transaction (status.pendingOp clears).
+ */
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { erc20Abi, parseUnits, type Hex } from "viem";
+import { useConnection, useReadContract } from "wagmi";
+import { formatAmount } from "../_components/format";
+import { toast } from "../_components/toast";
+import { useTRPC } from "../_trpc/client";
+import { usePublicConfig } from "../_wallet/public-config";
+import { describeError } from "./errors";
+import type { ChannelStatus } from "./types";
+import { useCoSignLatest } from "./useCoSign";
+import { useTokens } from "./useChannel";
+
+function WalletTokenBalance({ token, testId }: { token: { address: `0x${string}`; symbol: string; decimals: number }; testId: string }) {
+  const cfg = usePublicConfig();
+  const { address } = useConnection();
+  const bal = useReadContract({
+    address: token.address,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: address ? [address] : undefined,
+    chainId: cfg.chain.id,
+    query: { enabled: !!address, refetchInterval: 2_000 },
+  });
+  return (
+    <span className="num" data-testid={testId}>
+      {bal.data !== undefined ? formatAmount(bal.data, token.decimals, { maxFraction: 6 }) : "…"} {token.symbol}
+    </span>
+  );
+}
+
+export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; onChanged: () => void }) {
+  const trpc = useTRPC();
+  const tokens = useTokens();
+  const cosign = useCoSignLatest();
+  const request = useMutation(trpc.channel.requestWithdraw.mutationOptions());
+  const [tokenAddr, setTokenAddr] = useState(channel.funding[0]?.token ?? "");
+  const [amount, setAmount] = useState("");
+  const [phase, setPhase] = useState<"idle" | "request" | "sign" | "chain">("idle");
+  const [error, setError] = useState<string | null>(null);
+  const wasPending = useRef(false);
+  const token = tokens.of(tokenAddr || channel.funding[0]?.token || "0x");
+  const alloc = cosign.latest?.state.allocations.find((a) => a.token.toLowerCase() === tokenAddr.toLowerCase());
+  const available = alloc?.traderAmount ?? 0n;
+
+  // pending → confirmed: the chain watcher applied ChannelResized and the lock is released
+  useEffect(() => {
+    if (channel.pendingOp === "RESIZE") wasPending.current = true;
+    if (phase === "chain" && channel.pendingOp === null && wasPending.current) {
+      wasPending.current = false;
+      setPhase("idle");
+      toast.success("Withdrawal confirmed", `The ${token.symbol} is in your wallet.`);
+    }
+  }, [channel.pendingOp, phase, token.symbol]);
+
+  let parsed: bigint | null = null;
+  let amountError: string | null = null;
+  if (amount.trim()) {
+    try {
+      parsed = parseUnits(amount.trim(), token.decimals);
+      if (parsed <= 0n) amountError = "Enter an amount above zero.";
+      else if (parsed > available) amountError = `You have ${formatAmount(available, token.decimals)} ${token.symbol} in the channel.`;
+    } catch {
+      amountError = `Enter a number with at most ${token.decimals} decimals.`;
+    }
+  }
+  const locked = channel.pendingOp !== null || channel.status !== "ACTIVE";
+  const busy = phase === "request" || phase === "sign";
+
+  async function submit() {
+    setError(null);
+    try {
+      if (parsed === null || amountError) throw new Error(amountError ?? "Enter the amount to withdraw.");
+      // co-sign what the exchange signed since the last time first (no prompt per fill)
+      setPhase("sign");
+      await cosign.coSignLatest();
+      setPhase("request");
+      const pending = await request.mutateAsync({ token: tokenAddr as Hex, amount: parsed });
+      setPhase("sign");
+      await cosign.coSignStates(pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
+      setPhase("chain");
+      wasPending.current = true;
+      toast.info("Withdrawal signed", "The exchange is submitting it on-chain; the tokens arrive once it is confirmed.");
+      setAmount("");
+    } catch (e) {
+      setPhase("idle");
+      setError(describeError(e, "The withdrawal"));
+    } finally {
+      onChanged();
+    }
+  }
+
+  return (
+    <form
+      className="ch-form"
+      aria-labelledby="withdraw-title"
+      data-testid="withdraw-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h3 id="withdraw-title">Withdraw to your wallet</h3>
+      <div className="ch-row">
+        <label className="ch-field">
+          <span>Token</span>
+          <select value={tokenAddr} onChange={(e) => setTokenAddr(e.target.value)} disabled={busy} data-testid="withdraw-token">
+            {channel.funding.map((f) => (
+              <option key={f.token} value={f.token}>
+                {tokens.of(f.token).symbol}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="ch-field grow">
+          <span>
+            Amount <span className="muted num">(in channel: {formatAmount(available, token.decimals, { maxFraction: 6 })})</span>
+          </span>
+          <span className="ch-input-row">
+            <input inputMode="decimal" autoComplete="off" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} disabled={busy || locked} aria-invalid={!!amountError} data-testid="withdraw-amount" />
+            <button type="button" onClick={() => setAmount(formatAmount(available, token.decimals, { group: false }))} disabled={busy || locked}>
+              Max
+            </button>
+          </span>
+        </label>
+      </div>
+      {amountError && <p className="error-text">{amountError}</p>}
+      <p className="muted ch-small">
+        Wallet balance: <WalletTokenBalance token={token} testId="withdraw-wallet-balance" />
+      </p>
+      <button type="submit" className="primary wide" disabled={busy || locked || !parsed || !!amountError} data-testid="withdraw-submit">
+        {phase === "request" ? "Requesting…" : phase === "sign" ? "Confirm in your wallet…" : "Withdraw"}
+      </button>
+      {(phase === "chain" || channel.pendingOp === "RESIZE") && (
+        <p className="notice" role="status" data-testid="withdraw-pending">
+          <span className="spinner" aria-hidden /> Withdrawal pending: waiting for the chain to confirm the resize the exchange submitted.
+        </p>
+      )}
+      {locked && channel.pendingOp === null && channel.status !== "ACTIVE" && <p className="muted">Withdrawals need an active channel.</p>}
+      {error && (
+        <p className="error-text" role="alert" data-testid="withdraw-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function ClosePanel({ channel, onChanged }: { channel: ChannelStatus; onChanged: () => void }) {
+  const trpc = useTRPC();
+  const cosign = useCoSignLatest();
+  const request = useMutation(trpc.channel.requestClose.mutationOptions());
+  const [confirming, setConfirming] = useState(false);
+  const [phase, setPhase] = useState<"idle" | "request" | "sign" | "chain">("idle");
+  const [error, setError] = useState<string | null>(null);
+  const closing = channel.status === "CLOSING" || channel.pendingOp === "CLOSE";
+
+  useEffect(() => {
+    if (phase === "chain" && channel.status === "CLOSED") {
+      setPhase("idle");
+      toast.success("Channel closed", "Your balance was paid to your wallet.");
+    }
+  }, [channel.status, phase]);
+
+  async function close() {
+    setError(null);
+    try {
+      setPhase("sign");
+      await cosign.coSignLatest();
+      setPhase("request");
+      const pending = await request.mutateAsync();
+      setPhase("sign");
+      await cosign.coSignStates(pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
+      setPhase("chain");
+      setConfirming(false);
+      toast.info("Close signed", "The exchange is settling it on-chain; your balance is paid to your wallet.");
+    } catch (e) {
+      setPhase("idle");
+      setError(describeError(e, "Closing"));
+    } finally {
+      onChanged();
+    }
+  }
+
+  return (
+    <div className="ch-form" aria-labelledby="close-title" data-testid="close-panel">
+      <h3 id="close-title">Close the channel</h3>
+      <p className="muted ch-small">Pays your whole channel balance to your wallet. Close every position and cancel every order first.</p>
+      {closing || phase === "chain" ? (
+        <p className="notice" role="status" data-testid="close-pending">
+          <span className="spinner" aria-hidden /> Close pending: waiting for the chain to confirm.
+        </p>
+      ) : confirming ? (
+        <div className="ch-row">
+          <button className="danger" onClick={close} disabled={phase !== "idle" || channel.status !== "ACTIVE"} data-testid="close-confirm">
+            {phase === "request" ? "Requesting…" : phase === "sign" ? "Confirm in your wallet…" : "Yes, close and pay out"}
+          </button>
+          <button onClick={() => setConfirming(false)} disabled={phase !== "idle"}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button onClick={() => setConfirming(true)} disabled={channel.status !== "ACTIVE" || channel.pendingOp !== null} data-testid="close-start">
+          Close channel…
+        </button>
+      )}
+      {error && (
+        <p className="error-text" role="alert" data-testid="close-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
