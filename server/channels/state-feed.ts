@@ -33,6 +33,13 @@ export class StateFeed {
     }
   }
 
+  /** Listeners of every trader (the ops console's "subscriptions connected"). */
+  totalSubscribers(): number {
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
   subscriberCount(trader: string): number {
     return this.listeners.get(trader.toLowerCase())?.size ?? 0;
   }

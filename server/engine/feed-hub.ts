@@ -162,6 +162,13 @@ export class FeedHub {
     this.dirty.clear();
   }
 
+  /** Connected subscriptions right now (for the ops console's health view). */
+  subscriptionCounts(): { events: number; books: number } {
+    let books = 0;
+    for (const set of this.bookSubs.values()) books += set.size;
+    return { events: this.eventSubs.size, books };
+  }
+
   stop() {
     clearInterval(this.timer);
     this.unsubscribe();
@@ -180,6 +187,11 @@ export function getFeedHub(rt: EngineRuntime): FeedHub {
   const hub = new FeedHub(rt);
   g.__clearlineFeedHub = { rt, hub };
   return hub;
+}
+
+/** Subscriptions connected to the process's hub, or null when no hub exists yet (nobody subscribed since start). */
+export function feedSubscriptionCounts(): { events: number; books: number } | null {
+  return g.__clearlineFeedHub?.hub.subscriptionCounts() ?? null;
 }
 
 /** Compare journal positions "seq:idx". */

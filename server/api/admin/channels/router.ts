@@ -1,0 +1,7 @@
+import { createTRPCRouter } from "../../trpc";
+import { challenges } from "./challenges";
+import { checkpoint } from "./checkpoint";
+import { coverage } from "./coverage";
+import { list } from "./list";
+
+export const adminChannelsRouter = createTRPCRouter({ list, challenges, coverage, checkpoint });

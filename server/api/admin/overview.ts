@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { getEngineRuntime } from "../../engine/runtime";
+import { overview as overviewService } from "../../services/admin-health";
+import { operatorProcedure } from "../trpc";
+import { chainDeps } from "./deps";
+import { coverageRow, healthView } from "./schemas";
+
+const verdict = z.object({ ok: z.boolean(), reasons: z.array(z.string()) });
+
+/** "Is the exchange healthy, solvent and safe right now?": three verdicts with reasons and the figures behind them. */
+export const overview = operatorProcedure
+  .output(
+    z.object({
+      at: z.date(),
+      healthy: verdict,
+      solvent: verdict,
+      safe: verdict,
+      health: healthView,
+      coverage: z.array(coverageRow),
+      coverageError: z.string().nullable(),
+      risk: z.object({ below: z.number(), near: z.number(), withPositions: z.number() }),
+      haltedMarkets: z.array(z.string()),
+      openChallenges: z.array(z.object({ channelId: z.string(), deadline: z.bigint(), secondsLeft: z.bigint().nullable(), watchtower: z.string().nullable() })),
+      channelAlerts: z.array(z.object({ id: z.string(), trader: z.string(), alert: z.string() })),
+      recentLiquidations24h: z.number(),
+    }),
+  )
+  .query(async () => {
+    const rt = getEngineRuntime();
+    const chain = await chainDeps();
+    return overviewService(rt, { db: rt.db, client: chain?.client ?? null, deployment: chain?.deployment ?? null });
+  });

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { getEngineRuntime } from "../../../engine/runtime";
+import { listRoleHolders } from "../../../services/admin-users";
+import { operatorProcedure } from "../../trpc";
+import { role } from "../schemas";
+
+/** Everyone holding a role beyond TRADER. */
+export const list = operatorProcedure
+  .output(z.array(z.object({ address: z.string(), roles: z.array(role), createdAt: z.date() })))
+  .query(() => listRoleHolders(getEngineRuntime().db));

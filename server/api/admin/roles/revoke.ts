@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { getEngineRuntime } from "../../../engine/runtime";
+import { changeRole } from "../../../services/admin-users";
+import { adminProcedure } from "../../trpc";
+import { address, auditId, managedRole, reason, role } from "../schemas";
+
+/** Revoke OPERATOR, ADMIN or BROKER (never the last admin); applies from the user's next request. Audited. */
+export const revoke = adminProcedure
+  .input(z.object({ address, role: managedRole, reason }))
+  .output(z.object({ address: z.string(), roles: z.array(role), auditId }))
+  .mutation(({ ctx, input }) => changeRole(getEngineRuntime().db, ctx.session.address, input.address, input.role, false, input.reason));

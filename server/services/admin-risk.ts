@@ -1,0 +1,331 @@
+/**
+ * Ops console, risk: accounts near or below maintenance margin (from the engine's memory),
+ * liquidations with every step and auto-deleveraging (from the JournalEvent read model), the
+ * insurance fund per asset over time, open interest. Amounts in quote base units; prices per
+ * whole base token.
+ */
+import type { EngineEvent } from "../../core/engine";
+import type { EngineSnapshot } from "../../core/engine/snapshot";
+import { BPS, divUp } from "../../core/money/math";
+import type { Db } from "../db";
+import { decode } from "../engine/codec";
+import { priceFromPerLotDown } from "../engine/market-config";
+import type { EngineRuntime } from "../engine/runtime";
+
+export const INSURANCE_ACCOUNT = "@insurance";
+export const FEE_ACCOUNT = "@fees";
+export const EXCHANGE_ACCOUNT = "@exchange";
+
+const reserved = (id: string) => id.startsWith("@");
+
+export function engineSnapshot(rt: EngineRuntime): EngineSnapshot {
+  return rt.read((ex) => ex.snapshot());
+}
+
+export interface AccountRiskRow {
+  account: string;
+  asset: string;
+  decimals: number;
+  equity: bigint;
+  maintenanceMargin: bigint;
+  initialMargin: bigint;
+  unrealizedPnl: bigint;
+  /** maintenance / equity in bps (>= 10000: liquidatable); null when equity <= 0 */
+  marginRatioBps: bigint | null;
+  status: "below" | "near" | "ok";
+  positions: { market: string; size: bigint; mark: bigint | null }[];
+}
+
+/**
+ * Every account with open perpetual positions, per settlement asset, riskiest first.
+ * "below": equity under maintenance margin (the engine liquidates on the next price or trade);
+ * "near": maintenance / equity at or above `nearBps` (default 8000 = 80 %).
+ */
+export function riskAccounts(rt: EngineRuntime, nearBps = 8_000n, snapshot: EngineSnapshot = engineSnapshot(rt)): AccountRiskRow[] {
+  const perps = new Map(rt.markets().filter((m) => m.kind === "PERP").map((m) => [m.symbol, m]));
+  const out: AccountRiskRow[] = [];
+  for (const a of snapshot.accounts) {
+    if (reserved(a.id)) continue;
+    const byAsset = new Map<string, AccountRiskRow["positions"]>();
+    for (const leg of a.legs) {
+      const m = perps.get(leg.market);
+      if (m === undefined || leg.lots === 0n) continue;
+      const list = byAsset.get(m.quote.symbol) ?? [];
+      const mark = rt.read((ex) => ex.prices(m.symbol).markPerLot);
+      list.push({ market: m.symbol, size: leg.lots * m.lotSize, mark: mark === null ? null : priceFromPerLotDown(m, mark) });
+      byAsset.set(m.quote.symbol, list);
+    }
+    for (const [asset, positions] of byAsset) {
+      const r = rt.read((ex) => ex.risk(a.id, asset));
+      const decimals = [...perps.values()].find((m) => m.quote.symbol === asset)!.quote.decimals;
+      const ratio = r.equityQuote > 0n ? divUp(r.maintenanceMarginQuote * BPS, r.equityQuote) : null;
+      const status = r.equityQuote < r.maintenanceMarginQuote ? "below" : ratio !== null && ratio >= nearBps ? "near" : "ok";
+      out.push({
+        account: a.id,
+        asset,
+        decimals,
+        equity: r.equityQuote,
+        maintenanceMargin: r.maintenanceMarginQuote,
+        initialMargin: r.initialMarginQuote,
+        unrealizedPnl: r.unrealizedPnlQuote,
+        marginRatioBps: ratio,
+        status,
+        positions,
+      });
+    }
+  }
+  const key = (r: AccountRiskRow) => (r.marginRatioBps === null ? 10n ** 30n : r.marginRatioBps);
+  return out.sort((x, y) => (key(y) > key(x) ? 1 : key(y) < key(x) ? -1 : x.account.localeCompare(y.account)));
+}
+
+export interface OpenInterestRow {
+  market: string;
+  baseDecimals: number;
+  quoteDecimals: number;
+  /** total long size = total short size, base units */
+  openInterest: bigint;
+  /** at the mark, quote base units (null without a mark) */
+  notional: bigint | null;
+  accounts: number;
+}
+
+export function openInterest(rt: EngineRuntime, snapshot: EngineSnapshot = engineSnapshot(rt)): OpenInterestRow[] {
+  return rt
+    .markets()
+    .filter((m) => m.kind === "PERP")
+    .map((m) => {
+      let longLots = 0n;
+      let accounts = 0;
+      for (const a of snapshot.accounts)
+        for (const leg of a.legs) {
+          if (leg.market !== m.symbol || leg.lots === 0n) continue;
+          accounts++;
+          if (leg.lots > 0n) longLots += leg.lots;
+        }
+      const mark = rt.read((ex) => ex.prices(m.symbol).markPerLot);
+      return { market: m.symbol, baseDecimals: m.base.decimals, quoteDecimals: m.quote.decimals, openInterest: longLots * m.lotSize, notional: mark === null ? null : longLots * mark, accounts };
+    });
+}
+
+export interface LiquidationStep {
+  idx: number;
+  type: string;
+  market: string | null;
+  /** plain-language description of the step, amounts in base units with the asset */
+  text: string;
+}
+
+export interface LiquidationView {
+  seq: bigint;
+  timeMs: bigint;
+  account: string;
+  asset: string;
+  equityBefore: bigint;
+  maintenanceMargin: bigint;
+  equityAfter: bigint | null;
+  /** what caused it: the command of the journal entry (markPrice, fundingTick, place, …) */
+  cause: string;
+  steps: LiquidationStep[];
+  insuranceUsed: bigint;
+  backstop: bigint;
+  adl: number;
+}
+
+type Ev<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
+
+function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
+  const whole = (market: string, perLot: bigint) => {
+    const m = rt.market(market);
+    return m === null ? `${perLot}/lot` : `${priceFromPerLotDown(m, perLot)}`;
+  };
+  switch (e.type) {
+    case "orderDone":
+      return e.reason === "liquidation" ? `cancelled order #${e.orderId} in ${e.market} (remaining ${e.remainingBase})` : null;
+    case "triggerCancelled":
+      return e.reason === "liquidation" ? `cancelled ${e.market} trigger #${e.orderId}` : null;
+    case "orderAccepted":
+      return e.origin === "liquidation" ? `close ${e.side} ${e.sizeBase} ${e.market} IOC at bankruptcy limit ${e.pricePerLot === null ? "-" : whole(e.market, e.pricePerLot)} (order #${e.orderId})` : null;
+    case "fill":
+      return e.liquidation ? `filled ${e.sizeBase} ${e.market} at ${whole(e.market, e.pricePerLot)} against ${e.maker}; liquidation fee ${e.takerFeeQuote}` : null;
+    case "adl":
+      return `auto-deleveraged ${e.sizeBase} ${e.market} against ${e.counterparty} at ${whole(e.market, e.pricePerLot)}`;
+    case "insurance":
+      return `insurance fund ${e.deltaQuote >= 0n ? "+" : ""}${e.deltaQuote} ${e.asset} (${e.reason}), balance ${e.balanceQuote}`;
+    case "backstop":
+      return `exchange backstop paid ${e.amountQuote} ${e.asset}`;
+    case "liquidationFinished":
+      return `finished: equity ${e.equityQuote} ${e.asset}`;
+    default:
+      return null;
+  }
+}
+
+/** Liquidations newest first, each with every step the engine took (from the journal entry that caused it). */
+export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: number; account?: string }): Promise<LiquidationView[]> {
+  const starts = await db.journalEvent.findMany({
+    where: { type: "liquidationStarted", ...(opts.account ? { account: opts.account } : {}) },
+    orderBy: [{ seq: "desc" }, { idx: "desc" }],
+    take: opts.limit,
+    select: { seq: true, idx: true },
+  });
+  if (starts.length === 0) return [];
+  const seqs = [...new Set(starts.map((s) => s.seq))];
+  const [events, entries] = await Promise.all([
+    db.journalEvent.findMany({ where: { seq: { in: seqs } }, orderBy: [{ seq: "asc" }, { idx: "asc" }], select: { seq: true, idx: true, timeMs: true, data: true } }),
+    db.journalEntry.findMany({ where: { seq: { in: seqs } }, select: { seq: true, command: true } }),
+  ]);
+  const causeOf = new Map(entries.map((e) => [e.seq, decode<{ type: string }>(e.command).type]));
+  const bySeq = new Map<bigint, { idx: number; timeMs: bigint; e: EngineEvent }[]>();
+  for (const r of events) {
+    const list = bySeq.get(r.seq) ?? [];
+    list.push({ idx: r.idx, timeMs: r.timeMs, e: decode<EngineEvent>(r.data) });
+    bySeq.set(r.seq, list);
+  }
+  const out: LiquidationView[] = [];
+  for (const s of starts) {
+    const all = bySeq.get(s.seq) ?? [];
+    const startAt = all.findIndex((x) => x.idx === s.idx);
+    const start = all[startAt]!.e as Ev<"liquidationStarted">;
+    const steps: LiquidationStep[] = [];
+    let finished: Ev<"liquidationFinished"> | null = null;
+    let insuranceUsed = 0n;
+    let backstop = 0n;
+    let adl = 0;
+    for (const x of all.slice(startAt + 1)) {
+      const e = x.e;
+      if (e.type === "liquidationStarted") break;
+      const concerns =
+        ("account" in e && e.account === start.account) || (e.type === "fill" && e.liquidation && e.taker === start.account) || e.type === "insurance" || e.type === "backstop";
+      if (!concerns) continue;
+      const text = describeStep(rt, e);
+      if (text === null) continue;
+      steps.push({ idx: x.idx, type: e.type, market: "market" in e ? e.market : null, text });
+      if (e.type === "insurance" && e.reason === "bankruptcyCover") insuranceUsed += -e.deltaQuote;
+      if (e.type === "backstop") backstop += e.amountQuote;
+      if (e.type === "adl") adl++;
+      if (e.type === "liquidationFinished" && e.account === start.account && e.asset === start.asset) {
+        finished = e;
+        break;
+      }
+    }
+    out.push({
+      seq: s.seq,
+      timeMs: all[startAt]!.timeMs,
+      account: start.account,
+      asset: start.asset,
+      equityBefore: start.equityQuote,
+      maintenanceMargin: start.maintenanceQuote,
+      equityAfter: finished?.equityQuote ?? null,
+      cause: causeOf.get(s.seq) ?? "unknown",
+      steps,
+      insuranceUsed,
+      backstop,
+      adl,
+    });
+  }
+  return out;
+}
+
+export interface AdlView {
+  seq: bigint;
+  timeMs: bigint;
+  market: string;
+  account: string;
+  counterparty: string;
+  size: bigint;
+  price: bigint;
+}
+
+export async function adlEvents(rt: EngineRuntime, db: Db, limit: number): Promise<AdlView[]> {
+  const rows = await db.journalEvent.findMany({ where: { type: "adl" }, orderBy: [{ seq: "desc" }, { idx: "desc" }], take: limit, select: { seq: true, timeMs: true, data: true } });
+  return rows.map((r) => {
+    const e = decode<Ev<"adl">>(r.data);
+    const m = rt.market(e.market);
+    return { seq: r.seq, timeMs: r.timeMs, market: e.market, account: e.account, counterparty: e.counterparty, size: e.sizeBase, price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot) };
+  });
+}
+
+export interface BalanceSeries {
+  asset: string;
+  decimals: number;
+  current: bigint;
+  /** every change, oldest first (at most `limit` of the newest) */
+  points: { seq: bigint; timeMs: bigint; balance: bigint; delta: bigint; reason: string }[];
+}
+
+function assetDecimals(rt: EngineRuntime): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of rt.markets()) {
+    out.set(m.quote.symbol, m.quote.decimals);
+    if (m.kind === "SPOT") out.set(m.base.symbol, m.base.decimals);
+  }
+  return out;
+}
+
+/** A reserved account's balance per asset over time, from its balance events (@insurance, @fees). */
+export async function reservedBalanceSeries(rt: EngineRuntime, db: Db, account: string, limit: number): Promise<BalanceSeries[]> {
+  const decimals = assetDecimals(rt);
+  const out: BalanceSeries[] = [];
+  for (const [asset, d] of decimals) {
+    const current = rt.read((ex) => ex.balance(account, asset).available);
+    const rows = await db.journalEvent.findMany({
+      where: { account, type: "balance", data: { contains: `"asset":"${asset}"` } },
+      orderBy: [{ seq: "desc" }, { idx: "desc" }],
+      take: limit,
+      select: { seq: true, timeMs: true, data: true },
+    });
+    const points = rows
+      .map((r) => ({ r, e: decode<Ev<"balance">>(r.data) }))
+      .filter(({ e }) => e.asset === asset)
+      .reverse()
+      .map(({ r, e }) => ({ seq: r.seq, timeMs: r.timeMs, balance: e.available, delta: e.deltaAvailable, reason: e.reason }));
+    if (points.length === 0 && current === 0n) continue;
+    out.push({ asset, decimals: d, current, points });
+  }
+  return out;
+}
+
+export interface FeeBucket {
+  market: string;
+  asset: string;
+  decimals: number;
+  /** bucket start, ms */
+  bucketMs: bigint;
+  fees: bigint;
+  fills: number;
+}
+
+/**
+ * Net fees collected per market (in its quote asset) per time bucket, from the fills: maker fee
+ * (negative = rebate) plus taker fee, except a liquidation's taker fee (it goes to the insurance fund).
+ */
+export async function feesByMarket(rt: EngineRuntime, db: Db, opts: { bucketSec: number; sinceMs: bigint }): Promise<FeeBucket[]> {
+  const bucket = BigInt(opts.bucketSec) * 1000n;
+  const out = new Map<string, FeeBucket>();
+  let cursor: { seq: bigint; idx: number } | null = null;
+  for (;;) {
+    const after = cursor === null ? {} : { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, idx: { gt: cursor.idx } }] };
+    const rows: { seq: bigint; idx: number; timeMs: bigint; data: string }[] = await db.journalEvent.findMany({
+      where: { type: "fill", timeMs: { gte: opts.sinceMs }, ...after },
+      orderBy: [{ seq: "asc" }, { idx: "asc" }],
+      take: 5_000,
+      select: { seq: true, idx: true, timeMs: true, data: true },
+    });
+    for (const r of rows) {
+      const e = decode<Ev<"fill">>(r.data);
+      const m = rt.market(e.market);
+      if (m === null) continue;
+      const fee = e.makerFeeQuote + (e.liquidation ? 0n : e.takerFeeQuote);
+      const start = (r.timeMs / bucket) * bucket;
+      const k = `${e.market}|${start}`;
+      const b = out.get(k) ?? { market: e.market, asset: m.quote.symbol, decimals: m.quote.decimals, bucketMs: start, fees: 0n, fills: 0 };
+      b.fees += fee;
+      b.fills++;
+      out.set(k, b);
+    }
+    if (rows.length < 5_000) break;
+    const last = rows[rows.length - 1]!;
+    cursor = { seq: last.seq, idx: last.idx };
+  }
+  return [...out.values()].sort((a, b) => (a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1));
+}
