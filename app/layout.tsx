@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { publicConfig } from "@/server/public-config";
+import { NavLinks } from "./_components/NavLinks";
 import { Toaster } from "./_components/Toaster";
 import { PendingStatesBadge } from "./_channel/PendingStatesBadge";
 import { SignIn } from "./_wallet/SignIn";
@@ -29,10 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/" className="brand">
               Clear<span>line</span>
             </Link>
-            <nav aria-label="Main">
-              <Link href="/">Markets</Link>
-              <Link href="/channel">Channel</Link>
-            </nav>
+            <NavLinks />
             <div className="spacer" />
             <PendingStatesBadge />
             <SignIn />

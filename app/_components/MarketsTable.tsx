@@ -1,49 +1,69 @@
-import { formatUnits } from "viem";
-import type { MarketView } from "@/server/services/markets";
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { useTRPC } from "../_trpc/client";
+import { changeBps, formatBps, formatCompact, formatPips, formatPrice } from "./format";
 
-function pct(pips: number): string {
-  return `${(pips / 10_000).toFixed(pips % 100 === 0 ? 2 : 4)}%`;
-}
+type MarketSummary = inferRouterOutputs<AppRouter>["markets"]["list"][number];
 
-/** Markets with their trading parameters, in human units. */
-export function MarketsTable({ markets }: { markets: MarketView[] }) {
+/** Every market with its live figures (last price, 24 h change and volume); a row opens its trade screen. */
+export function MarketsTable({ markets: initial }: { markets: MarketSummary[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const q = useQuery({ ...trpc.markets.list.queryOptions(), initialData: initial, refetchInterval: 5_000 });
+  const markets = q.data ?? initial;
   if (markets.length === 0) return <p className="muted">No markets yet. An admin creates them in the ops console.</p>;
   return (
-    <table className="data" data-testid="markets">
-      <thead>
-        <tr>
-          <th>Market</th>
-          <th>Type</th>
-          <th className="r">Tick</th>
-          <th className="r">Min order</th>
-          <th className="r">Max leverage</th>
-          <th className="r">Maker / taker</th>
-          <th>Status</th>
-        </tr>
-      </thead>
-      <tbody>
-        {markets.map((m) => (
-          <tr key={m.symbol} data-testid={`market-${m.symbol}`}>
-            <td>
-              <strong>{m.symbol}</strong>
-            </td>
-            <td>{m.kind === "PERP" ? "Perpetual" : "Spot"}</td>
-            <td className="r num">
-              {formatUnits(m.tickSize, m.quote.decimals)} {m.quote.symbol}
-            </td>
-            <td className="r num">
-              {formatUnits(m.minNotional, m.quote.decimals)} {m.quote.symbol}
-            </td>
-            <td className="r num">{m.kind === "PERP" ? `${m.maxLeverage}×` : "—"}</td>
-            <td className="r num">
-              {pct(m.makerFeePips)} / {pct(m.takerFeePips)}
-            </td>
-            <td>
-              <span className={`badge ${m.status === "ACTIVE" ? "ok" : "warn"}`}>{m.status === "ACTIVE" ? "Active" : "Halted"}</span>
-            </td>
+    <div className="table-scroll">
+      <table className="data markets-table" data-testid="markets">
+        <thead>
+          <tr>
+            <th>Market</th>
+            <th className="r">Last price</th>
+            <th className="r">24h change</th>
+            <th className="r">24h volume</th>
+            <th className="r hide-phone">Max leverage</th>
+            <th className="r hide-phone">Maker / taker</th>
+            <th className="hide-phone">Status</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {markets.map((m) => {
+            const price = m.lastPrice ?? m.markPrice;
+            const ch = m.lastPrice != null && m.change24h != null ? changeBps(m.lastPrice - m.change24h, m.lastPrice) : null;
+            return (
+              <tr key={m.symbol} data-testid={`market-${m.symbol}`} className="clickable" onClick={() => router.push(`/markets/${m.symbol}`)}>
+                <td>
+                  <Link href={`/markets/${m.symbol}`} onClick={(e) => e.stopPropagation()}>
+                    <strong>{m.symbol}</strong>
+                  </Link>{" "}
+                  <span className="badge">{m.kind === "PERP" ? "Perp" : "Spot"}</span>
+                </td>
+                <td className="r num" data-testid="market-last">
+                  {price != null ? formatPrice(price, m.quote.decimals, m.tickSize) : "—"}
+                  {m.lastPrice == null && price != null && <span className="muted" title="No trade yet: mark price"> (mark)</span>}
+                </td>
+                <td className={`r num ${ch !== null && ch < 0n ? "down" : ch !== null && ch > 0n ? "up" : ""}`} data-testid="market-change">
+                  {ch !== null ? formatBps(ch, { signed: true }) : "—"}
+                </td>
+                <td className="r num" data-testid="market-volume" title={`${m.volume24h} base units of ${m.base.symbol}`}>
+                  {formatCompact(m.volume24h, m.base.decimals)} {m.base.symbol}
+                </td>
+                <td className="r num hide-phone">{m.kind === "PERP" ? `${m.maxLeverage}×` : "—"}</td>
+                <td className="r num hide-phone">
+                  {formatPips(m.makerFeePips)} / {formatPips(m.takerFeePips)}
+                </td>
+                <td className="hide-phone">
+                  <span className={`badge ${m.status === "ACTIVE" ? "ok" : "warn"}`}>{m.status === "ACTIVE" ? "Active" : "Halted"}</span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

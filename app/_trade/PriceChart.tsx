@@ -1,0 +1,118 @@
+"use client";
+/**
+ * Candles (OHLC from fills) with volume, drawn with Recharts: each candle is a Bar over
+ * [low, high] whose custom shape draws the wick and the open→close body. The frame has a fixed
+ * height whether it shows a skeleton, a message or the chart, so nothing below it moves.
+ * Prices become JS numbers here only to place pixels; labels are formatted from the bigints.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatUnits } from "viem";
+import { ErrorMessage } from "../_components/ErrorMessage";
+import { useTRPC } from "../_trpc/client";
+import type { MarketSummary } from "./market";
+
+const INTERVALS = [
+  { sec: 60, label: "1m" },
+  { sec: 300, label: "5m" },
+  { sec: 900, label: "15m" },
+  { sec: 3600, label: "1h" },
+  { sec: 14_400, label: "4h" },
+  { sec: 86_400, label: "1D" },
+] as const;
+
+interface Point {
+  t: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  range: [number, number];
+  volume: number;
+}
+
+interface CandleShapeProps {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  payload?: Point;
+}
+
+function CandleShape({ x = 0, y = 0, width = 0, height = 0, payload }: CandleShapeProps) {
+  if (!payload) return null;
+  const { open, close, high, low } = payload;
+  const up = close >= open;
+  const color = up ? "var(--buy)" : "var(--sell)";
+  const span = high - low || 1;
+  const yOf = (v: number) => y + ((high - v) / span) * height;
+  const bodyTop = yOf(Math.max(open, close));
+  const bodyH = Math.max(1, Math.abs(yOf(open) - yOf(close)));
+  const cx = x + width / 2;
+  const w = Math.max(1, width * 0.7);
+  return (
+    <g>
+      <line x1={cx} x2={cx} y1={y} y2={y + Math.max(height, 1)} stroke={color} strokeWidth={1} />
+      <rect x={cx - w / 2} y={bodyTop} width={w} height={bodyH} fill={color} />
+    </g>
+  );
+}
+
+export function PriceChart({ market }: { market: MarketSummary }) {
+  const trpc = useTRPC();
+  const [intervalSec, setIntervalSec] = useState<number>(60);
+  const q = useQuery({ ...trpc.markets.candles.queryOptions({ market: market.symbol, intervalSec }), refetchInterval: 5_000 });
+  const data = useMemo<Point[]>(
+    () =>
+      (q.data ?? []).map((c) => {
+        const n = (v: bigint) => Number(formatUnits(v, market.quote.decimals));
+        return { t: Number(c.timeMs), open: n(c.open), high: n(c.high), low: n(c.low), close: n(c.close), range: [n(c.low), n(c.high)], volume: Number(formatUnits(c.volume, market.base.decimals)) };
+      }),
+    [q.data, market],
+  );
+  const fmtTime = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+
+  return (
+    <section className="panel chart" aria-labelledby="chart-title" data-testid="price-chart">
+      <div className="panel-head">
+        <h2 id="chart-title">Price</h2>
+        <div className="seg" role="group" aria-label="Candle interval">
+          {INTERVALS.map((i) => (
+            <button key={i.sec} type="button" aria-pressed={intervalSec === i.sec} onClick={() => setIntervalSec(i.sec)}>
+              {i.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="chart-frame">
+        {q.error ? (
+          <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />
+        ) : !q.data ? (
+          <span className="skeleton chart-skeleton" aria-label="Loading the chart" role="status" />
+        ) : data.length === 0 ? (
+          <p className="muted chart-empty">No trades in this window yet: the chart starts with the first trade.</p>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 300 }}>
+            <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="var(--border)" vertical={false} />
+              <XAxis dataKey="t" tickFormatter={fmtTime} stroke="var(--muted)" fontSize={11} minTickGap={40} />
+              <YAxis yAxisId="p" orientation="right" domain={["auto", "auto"]} stroke="var(--muted)" fontSize={11} width={64} tickFormatter={(v: number) => v.toLocaleString()} />
+              <YAxis yAxisId="v" hide domain={[0, (max: number) => max * 4]} />
+              <Tooltip
+                contentStyle={{ background: "var(--panel-2)", border: "1px solid var(--border)", fontSize: 12 }}
+                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                formatter={(_v, name, item) => {
+                  const p = (item as { payload: Point }).payload;
+                  return name === "range" ? [`O ${p.open} H ${p.high} L ${p.low} C ${p.close}`, market.symbol] : [p.volume, `Volume (${market.base.symbol})`];
+                }}
+              />
+              <Bar yAxisId="v" dataKey="volume" fill="color-mix(in srgb, var(--accent) 30%, transparent)" isAnimationActive={false} />
+              <Bar yAxisId="p" dataKey="range" shape={<CandleShape />} isAnimationActive={false} />
+            </ComposedChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+/** Market types and unit conversions for the trade screen (prices per WHOLE base token, as on the wire). */
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { formatAmount, formatPrice } from "../_components/format";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+export type MarketSummary = Outputs["markets"]["list"][number];
+export type Trade = Outputs["markets"]["trades"][number];
+export type Position = Outputs["account"]["positions"][number];
+export type OpenOrder = Outputs["account"]["openOrders"][number];
+export type Fill = Outputs["account"]["fills"]["fills"][number];
+export type HistoryRow = Outputs["account"]["history"]["rows"][number];
+export type Candle = Outputs["markets"]["candles"][number];
+
+/** Engine events carry prices per lot; the UI shows per whole token (rounded down, as the server does). */
+export function perLotToWhole(m: Pick<MarketSummary, "lotSize" | "base">, pricePerLot: bigint): bigint {
+  return (pricePerLot * 10n ** BigInt(m.base.decimals)) / m.lotSize;
+}
+
+export const px = (m: MarketSummary, price: bigint | null | undefined) => (price == null ? "—" : formatPrice(price, m.quote.decimals, m.tickSize));
+export const sz = (m: MarketSummary, sizeBase: bigint) => formatAmount(sizeBase, m.base.decimals, { maxFraction: sizeDecimals(m) });
+export const quoteAmt = (m: MarketSummary, amount: bigint, signed = false) => formatAmount(amount, m.quote.decimals, { maxFraction: 2, minFraction: 2, signed });
+
+/** Fraction digits the lot size needs. */
+export function sizeDecimals(m: Pick<MarketSummary, "lotSize" | "base">): number {
+  let d = m.base.decimals;
+  let s = m.lotSize;
+  while (d > 0 && s % 10n === 0n) {
+    s /= 10n;
+    d -= 1;
+  }
+  return d;
+}
+
+/** Quote value of a size at a price: size (base units) × price (quote per whole) / 10^baseDecimals, rounded down. */
+export function notional(m: Pick<MarketSummary, "base">, sizeBase: bigint, price: bigint): bigint {
+  return (sizeBase * price) / 10n ** BigInt(m.base.decimals);
+}
+
+/** Round a price to the tick: down or up. */
+export function toTick(price: bigint, tick: bigint, dir: "down" | "up"): bigint {
+  const r = price % tick;
+  if (r === 0n) return price;
+  return dir === "down" ? price - r : price - r + tick;
+}
+
+/** Round a size down to the lot. */
+export function toLot(sizeBase: bigint, lot: bigint): bigint {
+  return sizeBase - (sizeBase % lot);
+}
+
+/** The 24 h change in bps of the price 24 h ago (change24h is last − first of the window). */
+export function change24hBps(m: MarketSummary): bigint | null {
+  if (m.lastPrice == null || m.change24h == null) return null;
+  const first = m.lastPrice - m.change24h;
+  return first > 0n ? (m.change24h * 10_000n) / first : null;
+}
+
+/** A fresh idempotency key per user action (8–64 of letters, digits, _ . : -). */
+export function newIdempotencyKey(prefix: string): string {
+  return `${prefix}:${crypto.randomUUID()}`;
+}
