@@ -162,13 +162,16 @@ export class ChannelService {
   /** Builds, signs and stores the INITIALIZE state of a new channel for `trader`. */
   async prepareOpen(trader: Address, deposits: readonly { token: Address; amount: bigint }[]): Promise<OpenInstructions> {
     const traderAddress = getAddress(trader);
-    if (deposits.length === 0) throw new ClearlineError("INVALID_INPUT", "deposit at least one token", {});
+    if (deposits.length === 0) throw new ClearlineError("INVALID_INPUT", "deposits: deposit at least one token", { field: "deposits" });
     const amounts = new Map<string, bigint>();
-    for (const d of deposits) {
-      this.asset(d.token);
-      if (d.amount <= 0n) throw new ClearlineError("INVALID_INPUT", "deposit amounts must be positive", { token: d.token, amount: d.amount });
+    for (const [i, d] of deposits.entries()) {
+      if (!this.byToken.has(d.token.toLowerCase())) {
+        const held = this.deps.assets.map((a) => a.symbol).join(", ");
+        throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} is not a channel token (channels hold ${held})`, { field: `deposits.${i}.token`, token: d.token });
+      }
+      if (d.amount <= 0n) throw new ClearlineError("INVALID_INPUT", `deposits.${i}.amount: must be positive`, { field: `deposits.${i}.amount`, amount: d.amount });
       const key = d.token.toLowerCase();
-      if (amounts.has(key)) throw new ClearlineError("INVALID_INPUT", `token ${d.token} listed twice`, { token: d.token });
+      if (amounts.has(key)) throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} listed twice`, { field: `deposits.${i}.token`, token: d.token });
       amounts.set(key, d.amount);
     }
     const existing = await this.deps.db.channel.findFirst({ where: { trader: traderAddress, status: { not: "CLOSED" } } });
@@ -279,6 +282,8 @@ export class ChannelService {
     const chosen = channels.filter((c) => {
       // a withdrawal or close is being built on the latest state: it goes first, later batches build on it
       if (c.pendingOp !== null && c.pendingVersion === null) return false;
+      // a cancelled withdrawal waits for its replacement state to be registered on-chain (then the engine credit comes back)
+      if (c.pendingOp === "CANCEL") return false;
       if (touched.has(c.trader)) return true;
       if (perpMarkets.length === 0) return false;
       return this.deps.engine.read((ex) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n));
@@ -405,6 +410,9 @@ export class ChannelService {
     if (!channel || channel.trader !== getAddress(trader)) notFound(`no channel ${channelId} of ${trader}`, { channelId });
     const row = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version } } });
     if (!row) notFound(`channel ${channelId} has no state v${version}`, { channelId, version });
+    if (channel.pendingOp === "CANCEL" && row.intent === Intent.RESIZE) {
+      throw new ClearlineError("PRECONDITION_FAILED", `the withdrawal at v${version} was cancelled: co-sign v${channel.pendingVersion ?? version + 1n} instead`, { channelId, version });
+    }
     if (channel.pendingOp === "RESIZE" && channel.pendingVersion !== null && version > channel.pendingVersion) {
       const resize = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version: channel.pendingVersion } } });
       if (!resize?.traderSignature) {
@@ -452,6 +460,10 @@ export class ChannelService {
     if (!next?.traderSignature) return null;
     if (channel.pendingOp === "CLOSE") {
       return submitter.close(next.state, { trader: next.traderSignature, exchange: next.exchangeSignature });
+    }
+    if (channel.pendingOp === "CANCEL") {
+      // registering the replacement makes the cancelled RESIZE unusable (resize() needs a newer version than the registered one)
+      return submitter.checkpoint(next.state, { trader: next.traderSignature, exchange: next.exchangeSignature });
     }
     const previous = states.find((s) => s.state.version === channel.pendingVersion! - 1n);
     if (!previous?.traderSignature) return null;
@@ -501,6 +513,66 @@ export class ChannelService {
     } catch (error) {
       if (debited) await this.engineCredit(channel.trader, asset.symbol, amount).catch(() => undefined);
       await releasePendingLock(this.deps.db, channel.id, "RESIZE");
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels a partial withdrawal whose RESIZE state (version R) the trader has not co-signed.
+   * The exchange already signed R, so the trader could still co-sign it and call resize() on
+   * the contract themselves: the engine debit therefore stays until the chain makes R unusable.
+   * This issues an OPERATE state R+1 on the funding before the withdrawal (the trader's amount
+   * includes the withdrawn amount again) for the trader to co-sign; the service then checkpoints
+   * R+1 on-chain, and once ChannelCheckpointed (or a ChallengeAnswered) at ≥ R+1 is seen the
+   * custody sink credits the engine back and releases the lock. If R gets mined first instead,
+   * the withdrawal simply completes (the debit stands) and the checkpoint fails.
+   */
+  async cancelWithdraw(trader: Address): Promise<PendingRequest> {
+    const { db } = this.deps;
+    const channel = await this.activeChannelOf(trader);
+    const resizeVersion = channel.pendingVersion;
+    if (channel.pendingOp !== "RESIZE" || resizeVersion === null) {
+      throw new ClearlineError("PRECONDITION_FAILED", `channel ${channel.id} has no withdrawal waiting for a co-signature`, { channelId: channel.id });
+    }
+    const switched = await db.channel.updateMany({ where: { id: channel.id, pendingOp: "RESIZE", pendingVersion: resizeVersion }, data: { pendingOp: "CANCEL", pendingVersion: null } });
+    if (switched.count !== 1) throw new ClearlineError("CONFLICT", `the withdrawal of channel ${channel.id} changed meanwhile; look at channel.status`, { channelId: channel.id });
+    try {
+      const resize = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: resizeVersion } } });
+      if (resize.traderSignature !== null) {
+        throw new ClearlineError("CONFLICT", `the withdrawal v${resizeVersion} is co-signed already: it completes when the chain confirms it`, { channelId: channel.id, version: resizeVersion });
+      }
+      return await this.serial(async () => {
+        const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+        const before = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: resizeVersion - 1n } } });
+        const previous = stateFromRow(before, channel.trader as Address);
+        const funding = previous.state.allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
+        const latest = stateFromRow(await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: fresh.latestVersion } } }), channel.trader as Address);
+        const built = this.buildState(fresh, funding, latest.appData, undefined, latest.appData.journalSeq, Intent.OPERATE);
+        // the engine still holds the debit: the replacement pays the trader as if it were credited back
+        const back = new Map<string, bigint>();
+        for (const d of (fresh.pendingDebits ?? []) as { asset: string; amount: string }[]) {
+          const token = this.bySymbol.get(d.asset)!.token.toLowerCase();
+          back.set(token, (back.get(token) ?? 0n) + BigInt(d.amount));
+        }
+        const allocations = built.stored.state.allocations.map((a) => {
+          const want = a.traderAmount + (back.get(a.token.toLowerCase()) ?? 0n);
+          const traderAmount = want > a.traderAmount + a.exchangeAmount ? a.traderAmount + a.exchangeAmount : want;
+          return { token: a.token, traderAmount, exchangeAmount: a.traderAmount + a.exchangeAmount - traderAmount };
+        });
+        const state = { ...built.stored.state, allocations };
+        assertConserves(state, funding);
+        validateState(state);
+        const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
+        const stored = { ...built.stored, state, exchangeSignature: signature, stateHash: bytesToHex(digest) };
+        await db.$transaction([
+          db.channelState.createMany({ data: [stateRowData(stored)] }),
+          db.channel.update({ where: { id: channel.id }, data: { latestVersion: state.version, pendingVersion: state.version, ...fundingColumns(funding) } }),
+        ]);
+        this.feed.publish(channel.trader, { ...stored, trader: channel.trader as Address, createdAt: new Date() });
+        return { channelId: channel.id as Hex, toSign: [{ state, exchangeSignature: signature, typedData: stateTypedData(this.deps.domain, state) }] };
+      });
+    } catch (error) {
+      await db.channel.updateMany({ where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null }, data: { pendingOp: "RESIZE", pendingVersion: resizeVersion } });
       throw error;
     }
   }
@@ -619,7 +691,7 @@ export class ChannelService {
       coSignedVersion: c.coSignedVersion,
       onChainVersion: c.onChainVersion,
       needsTopUp: c.needsTopUp,
-      pendingOp: c.pendingOp as "RESIZE" | "CLOSE" | null,
+      pendingOp: c.pendingOp as "RESIZE" | "CLOSE" | "CANCEL" | null,
       pendingVersion: c.pendingVersion,
     };
   }

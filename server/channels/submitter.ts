@@ -13,6 +13,8 @@ import { toAbiState } from "./chain";
 export interface ChannelSubmitter {
   resize(previous: ChannelState, previousSigs: CoSignatures, state: ChannelState, sigs: CoSignatures): Promise<Hex>;
   close(state: ChannelState, sigs: CoSignatures): Promise<Hex>;
+  /** registers a co-signed OPERATE state (makes a cancelled withdrawal's RESIZE unusable) */
+  checkpoint(state: ChannelState, sigs: CoSignatures): Promise<Hex>;
 }
 
 export interface SubmitterOptions {
@@ -55,5 +57,7 @@ export function createSubmitter(options: SubmitterOptions): ChannelSubmitter {
       ),
     close: (state, sigs) =>
       send(() => client.writeContract({ address: options.custody, abi: custodyAbi, functionName: "close", args: [toAbiState(state), sigs] })),
+    checkpoint: (state, sigs) =>
+      send(() => client.writeContract({ address: options.custody, abi: custodyAbi, functionName: "checkpoint", args: [toAbiState(state), sigs] })),
   };
 }

@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../trpc";
+import { cancelWithdraw } from "./cancelWithdraw";
 import { depositInstructions } from "./depositInstructions";
 import { history } from "./history";
 import { latestState } from "./latestState";
@@ -17,6 +18,7 @@ export const channelRouter = createTRPCRouter({
   history,
   depositInstructions,
   requestWithdraw,
+  cancelWithdraw,
   requestClose,
   states,
 });

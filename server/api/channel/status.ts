@@ -17,7 +17,7 @@ export const status = authedProcedure
       coSignedVersion: z.bigint().nullable(),
       onChainVersion: z.bigint().nullable(),
       needsTopUp: z.boolean(),
-      pendingOp: z.enum(["RESIZE", "CLOSE"]).nullable(),
+      pendingOp: z.enum(["RESIZE", "CLOSE", "CANCEL"]).nullable(),
       pendingVersion: z.bigint().nullable(),
     }),
   )
