@@ -3,9 +3,19 @@ import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { addressSchema, amountSchema, hash32Schema, stateSchema, typedDataSchema } from "./schemas";
 
+/** More than the deployment's tokens is refused by the service anyway; this bounds the work before it looks. */
+const MAX_DEPOSIT_TOKENS = 16;
+
 /** Prepares a new channel for the signed-in trader: the exchange-signed INITIALIZE state and the depositAndOpen call to make. */
 export const prepareOpen = authedProcedure
-  .input(z.object({ deposits: z.array(z.object({ token: addressSchema, amount: amountSchema })).min(1).max(16) }))
+  .input(
+    z.object({
+      deposits: z
+        .array(z.object({ token: addressSchema, amount: amountSchema }))
+        .min(1, "deposit at least one token")
+        .max(MAX_DEPOSIT_TOKENS, `at most ${MAX_DEPOSIT_TOKENS} tokens per channel`),
+    }),
+  )
   .output(
     z.object({
       channelId: hash32Schema,

@@ -16,7 +16,7 @@ export const signatureSchema = z
   .regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex")
   .max(2 + 2 * 1024)
   .transform((v) => v as Hex);
-export const amountSchema = z.bigint().positive();
+export const amountSchema = z.bigint().positive("must be positive (base units)");
 export const versionSchema = z.bigint().min(0n).max((1n << 48n) - 1n);
 
 const hex = z.custom<Hex>((v) => typeof v === "string" && v.startsWith("0x"));
