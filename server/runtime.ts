@@ -24,7 +24,7 @@ interface ServicesState {
 const g = globalThis as unknown as { __clearlineServices?: ServicesState };
 
 /** The watchtower's view of the latest fully co-signed state of a channel. */
-function latestCoSignedSource(db: Db): LatestStateSource {
+export function latestCoSignedSource(db: Db): LatestStateSource {
   return {
     async latestCoSigned(channelId: Hex) {
       const row = await db.channel.findUnique({ where: { id: channelId.toLowerCase() }, select: { trader: true } });
