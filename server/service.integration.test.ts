@@ -1,0 +1,415 @@
+/**
+ * Issue 5, done-when: a trader is taken from sign-in through deposit, trading, fills,
+ * liquidation and withdrawal entirely through the API against the local chain.
+ *
+ * Everything is real: a Hardhat node (port 8650) with the contracts deployed, a fresh database
+ * (PGlite, or PostgreSQL in CI) migrated, bound and seeded, the services started as
+ * server/runtime.ts starts them (engine runtime without a simulated feed — prices are set with
+ * overrideMarkPrice as the admin would —, channels, chain watcher with 0 confirmations and a
+ * 100 ms poll, watchtower), and every call goes through the real tRPC HTTP handler as a
+ * Request with Origin, JSON and the session cookie. Signatures come from the well-known test
+ * keys (#2 and #3 trade, #4 for the crash test, #1 is the exchange).
+ */
+import { createWalletClient, erc20Abi, http, parseEventLogs, type Address, type Hex, type TypedDataDefinition } from "viem";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { custodyAbi, demoTokenAbi } from "../contracts/generated";
+import { HARDHAT_TEST_ACCOUNTS } from "../core/chain/hardhat-test-accounts";
+import { Intent, stateTypedData, verifyStateSignature, type ChannelDomain, type ChannelState } from "../core/channel";
+import { checkInvariants, INSURANCE_ACCOUNT } from "../core/engine";
+import type { AppRouter } from "./api/root";
+import { createTrpcHandler } from "./api/handler";
+import { toAbiState } from "./channels/chain";
+import { chainRequestId, createChannelCustodySink } from "./channels/custody-sink";
+import { ChannelService } from "./channels/service";
+import { startTestChain, type TestChain } from "./channels/testing";
+import { createMigratedTestDatabase, type TestDatabase } from "./db/testing";
+import type { CustodyEvent, EnginePort } from "./ports";
+import { startTestServices, type TestServices } from "./testing/services";
+import { inProcessClient, type BrowserLikeClient } from "./testing/trpc-client";
+
+const APP = "http://localhost:3650";
+const CHAIN_PORT = 8650;
+const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;
+const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
+const USDC = 1_000_000n;
+const ETH = 10n ** 18n;
+const usd = (whole: bigint) => whole * USDC;
+
+const serverUrl = inject("testDatabaseUrl");
+let chain: TestChain;
+let t: TestDatabase;
+let services: TestServices;
+let handler: (req: Request) => Promise<Response>;
+let domain: ChannelDomain;
+let usdc: Address;
+
+interface Trader {
+  key: Hex;
+  account: PrivateKeyAccount;
+  address: Address;
+  client: BrowserLikeClient;
+  api: BrowserLikeClient["api"];
+}
+
+function trader(index: number): Trader {
+  const a = HARDHAT_TEST_ACCOUNTS[index]!;
+  const client = inProcessClient(handler, APP);
+  return { key: a.privateKey, account: privateKeyToAccount(a.privateKey), address: a.address, client, api: client.api };
+}
+
+/** Polls until `probe` returns something other than null/undefined/false. */
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== null && v !== undefined && v !== false) return v;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function refusal(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+function wallet(t: Trader) {
+  const viemChain = { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+  return createWalletClient({ account: t.account, chain: viemChain, transport: http(chain.rpcUrl) });
+}
+
+async function tokenBalance(owner: Address): Promise<bigint> {
+  return chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+}
+
+/** What a wallet does with the typed data the API returns. */
+function coSign(t: Trader, typedData: unknown): Promise<Hex> {
+  return t.account.signTypedData(typedData as TypedDataDefinition);
+}
+
+async function signIn(t: Trader) {
+  const { nonce } = await t.api.auth.nonce.mutate();
+  const message = createSiweMessage({
+    domain: new URL(APP).host,
+    address: t.address,
+    statement: "Sign in to Clearline.",
+    uri: APP,
+    version: "1",
+    chainId: domain.chainId,
+    nonce,
+    issuedAt: new Date(),
+  });
+  const me = await t.api.auth.signIn.mutate({ message, signature: await t.account.signMessage({ message }) });
+  expect(me.address).toBe(t.address);
+  expect(t.client.cookie()).toMatch(/^clearline_session=/);
+  expect(await t.api.auth.me.query()).toMatchObject({ address: t.address, roles: ["TRADER"] });
+}
+
+/** prepareOpen → co-sign the INITIALIZE state → approve + depositAndOpen from the trader's wallet. Returns the open tx hash. */
+async function depositAndOpen(t: Trader, amount: bigint): Promise<{ channelId: Hex; hash: Hex }> {
+  const open = await t.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount }] });
+  expect(open.state.version).toBe(0n);
+  expect(open.state.intent).toBe(Intent.INITIALIZE);
+  expect(open.state.allocations).toEqual([{ token: usdc.toLowerCase(), traderAmount: amount, exchangeAmount: 2n * amount }]);
+  expect(verifyStateSignature(domain, open.state as ChannelState, open.exchangeSignature as Hex, EXCHANGE.address)).toBe(true);
+  const traderSig = await coSign(t, open.typedData);
+  expect((await t.api.channel.submitCoSignature.mutate({ channelId: open.channelId, version: 0n, signature: traderSig })).coSignedVersion).toBe(0n);
+  const w = wallet(t);
+  for (const a of open.depositAndOpen.approvals) {
+    await chain.client.waitForTransactionReceipt({ hash: await w.writeContract({ address: a.token as Address, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.amount] }) });
+  }
+  const hash = await w.writeContract({
+    address: domain.verifyingContract,
+    abi: custodyAbi,
+    functionName: "depositAndOpen",
+    args: [t.address, open.nonce, toAbiState(open.state as ChannelState), { trader: traderSig, exchange: open.exchangeSignature as Hex }],
+  });
+  await chain.client.waitForTransactionReceipt({ hash });
+  return { channelId: open.channelId, hash };
+}
+
+async function usdcAvailable(t: Trader): Promise<bigint> {
+  return (await t.api.account.balances.query()).find((b) => b.asset === "USDC")!.available;
+}
+
+/** The newest exchange-signed state once its version is above `above`; checked: signature, conservation against the funding. */
+async function newStateAbove(t: Trader, above: bigint) {
+  const { latest } = await eventually(`a state above v${above} for ${t.address}`, async () => {
+    const s = await t.api.channel.latestState.query();
+    return s.latest.state.version > above ? s : null;
+  });
+  const status = await t.api.channel.status.query();
+  const state = latest.state as ChannelState;
+  expect(verifyStateSignature(domain, state, latest.exchangeSignature as Hex, EXCHANGE.address)).toBe(true);
+  for (const a of state.allocations) {
+    const funded = status.funding.find((f) => f.token === a.token.toLowerCase())!.total;
+    expect(a.traderAmount + a.exchangeAmount).toBe(funded);
+  }
+  return latest;
+}
+
+let k = 0;
+const key = (what: string) => `svc-${what}-${++k}-key`;
+
+beforeAll(async () => {
+  chain = await startTestChain(CHAIN_PORT);
+  t = await createMigratedTestDatabase(serverUrl);
+  domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
+  usdc = chain.deployment.tokens.USDC.address;
+  services = await startTestServices({ db: t.handle.db, chain, exchangeKey: EXCHANGE.privateKey, appUrl: APP, adminAddress: ADMIN.address, pollMs: 100, confirmations: 0 });
+  handler = createTrpcHandler(() => services.authDeps);
+}, 180_000);
+
+afterAll(async () => {
+  await services?.stop();
+  await t?.drop();
+  await chain?.stop();
+});
+
+describe(`the exchange service end to end through the API (${serverUrl ? "PostgreSQL" : "PGlite"}, Hardhat node)`, () => {
+  it("channel router: deposit instructions, and prepareOpen's validation errors name the field", async () => {
+    const anonymous = trader(5);
+    const info = await anonymous.api.channel.depositInstructions.query();
+    expect(info).toMatchObject({ chainId: domain.chainId, custody: domain.verifyingContract, exchange: EXCHANGE.address, coverageBps: 20_000n });
+    expect(info.tokens).toContainEqual({ symbol: "USDC", address: usdc, decimals: 6 });
+    expect((await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount: 1n }] }))).data?.code).toBe("UNAUTHORIZED");
+
+    await signIn(anonymous);
+    const cases: { deposits: { token: string; amount: bigint }[]; path: string; message: RegExp }[] = [
+      { deposits: [{ token: "0x1234", amount: usd(1n) }], path: "deposits.0.token", message: /not an address/ },
+      { deposits: [{ token: usdc, amount: 0n }], path: "deposits.0.amount", message: /must be positive/ },
+      { deposits: [], path: "deposits", message: /at least one token/ },
+      { deposits: Array.from({ length: 17 }, () => ({ token: usdc, amount: 1n })), path: "deposits", message: /at most 16 tokens/ },
+    ];
+    for (const c of cases) {
+      const e = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: c.deposits as { token: Address; amount: bigint }[] }));
+      expect(e.data?.code).toBe("BAD_REQUEST");
+      expect(e.data?.zodIssues).toContainEqual({ path: c.path, message: expect.stringMatching(c.message) });
+    }
+    // well-formed but not what channels hold, or twice: the service's refusal, naming the field too
+    const stranger = "0x000000000000000000000000000000000000dEaD";
+    const notHeld = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: stranger, amount: usd(1n) }] }));
+    expect(notHeld.data?.code).toBe("BAD_REQUEST");
+    expect(notHeld.message).toMatch(/^deposits\.0\.token: .* is not a channel token \(channels hold USDC, WETH, WBTC\)$/);
+    expect(notHeld.data?.clearline?.details).toMatchObject({ field: "deposits.0.token" });
+    const twice = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount: 1n }, { token: usdc, amount: 2n }] }));
+    expect(twice.data?.code).toBe("BAD_REQUEST");
+    expect(twice.message).toMatch(/^deposits\.1\.token: .* listed twice$/);
+    // nothing was prepared by any of them
+    expect(await t.handle.db.channel.count({ where: { trader: anonymous.address } })).toBe(0);
+  });
+
+  it("sign-in → deposit → trading and fills → new states co-signed → liquidation → partial withdrawal → cancelled withdrawal → cooperative close", async () => {
+    const A = trader(2);
+    const B = trader(3);
+    const rt = services.engine;
+
+    // ── sign in with Ethereum ──
+    await signIn(A);
+    await signIn(B);
+
+    // ── deposit: prepareOpen, co-sign, depositAndOpen on-chain; the watcher sees ChannelOpened ──
+    const aOpen = await depositAndOpen(A, usd(1000n));
+    const bOpen = await depositAndOpen(B, usd(200n));
+    for (const [who, open, amount] of [[A, aOpen, usd(1000n)], [B, bOpen, usd(200n)]] as const) {
+      const status = await eventually("the channel ACTIVE", async () => {
+        const s = await who.api.channel.status.query();
+        return s.status === "ACTIVE" ? s : null;
+      });
+      expect(status.channelId).toBe(open.channelId);
+      expect(status.funding).toEqual([{ token: usdc.toLowerCase(), total: 3n * amount }]);
+      expect(await eventually("the credit", async () => ((await usdcAvailable(who)) === amount ? true : null))).toBe(true);
+    }
+
+    // ── trading: the admin sets the index; A rests a sell, B market-buys ──
+    await rt.overrideMarkPrice("ETH-PERP", usd(3000n), "test: the admin sets the index");
+    const aV = (await A.api.channel.latestState.query()).latest.state.version;
+    const bV = (await B.api.channel.latestState.query()).latest.state.version;
+    const ask = await A.api.orders.place.mutate({ idempotencyKey: key("a-ask"), market: "ETH-PERP", side: "sell", type: "limit", size: ETH, price: usd(3000n) });
+    expect(ask.status).toBe("resting");
+    const buyInput = { idempotencyKey: key("b-buy"), market: "ETH-PERP", side: "buy", type: "market", size: ETH, worstPrice: usd(3010n) } as const;
+    const buy = await B.api.orders.place.mutate(buyInput);
+    expect(buy).toMatchObject({ status: "filled", filledSize: ETH, fills: [{ price: usd(3000n), size: ETH, feeQuote: 1_500_000n }] });
+    expect(await B.api.orders.place.mutate(buyInput)).toEqual(buy); // a retry with the key: the first answer, nothing placed twice
+
+    // fills, fees and positions on both sides
+    expect((await A.api.account.fills.query({ limit: 10 })).fills).toEqual([expect.objectContaining({ market: "ETH-PERP", side: "sell", role: "maker", price: usd(3000n), size: ETH, feeQuote: 300_000n })]);
+    expect((await B.api.account.fills.query({ limit: 10 })).fills).toEqual([expect.objectContaining({ market: "ETH-PERP", side: "buy", role: "taker", price: usd(3000n), size: ETH, feeQuote: 1_500_000n })]);
+    expect((await A.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 300_000n }]);
+    expect((await B.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 1_500_000n }]);
+    expect(await A.api.account.positions.query()).toEqual([expect.objectContaining({ market: "ETH-PERP", size: -ETH, entryPrice: usd(3000n), markPrice: usd(3000n) })]);
+    const [bPosition] = await B.api.account.positions.query();
+    expect(bPosition).toMatchObject({ market: "ETH-PERP", size: ETH, entryPrice: usd(3000n), unrealizedPnlQuote: 0n });
+    expect(bPosition!.liquidationPrice).toBeGreaterThan(usd(2860n)); // ~14x leveraged: liquidated on a ~4.3 % drop
+
+    // ── both get new exchange-signed states (equity at the mark) and co-sign them ──
+    const aState = await newStateAbove(A, aV);
+    const bState = await newStateAbove(B, bV);
+    expect(aState.state.allocations[0]!.traderAmount).toBe(usd(1000n) - 300_000n);
+    expect(bState.state.allocations[0]!.traderAmount).toBe(usd(200n) - 1_500_000n);
+    expect(bState.appData.positions).toHaveLength(1);
+    expect(bState.appData.fees).toEqual([{ token: usdc.toLowerCase(), paid: 1_500_000n }]);
+    for (const [who, s] of [[A, aState], [B, bState]] as const) {
+      // latestState serves the state; the wallet signs its EIP-712 form in the deposit instructions' domain
+      const signature = await coSign(who, stateTypedData(domain, s.state as ChannelState));
+      const signed = await who.api.channel.submitCoSignature.mutate({ channelId: s.state.channelId, version: s.state.version, signature });
+      expect(signed.coSignedVersion).toBe(s.state.version);
+      expect((await who.api.channel.latestState.query()).coSigned?.state.version).toBe(s.state.version);
+    }
+
+    // ── liquidation: A bids below; the admin moves the index down; B (long ~14x) is liquidated into A's bid ──
+    await A.api.orders.place.mutate({ idempotencyKey: key("a-bid"), market: "ETH-PERP", side: "buy", type: "limit", size: ETH, price: usd(2850n) });
+    const insurance = () => rt.read((ex) => ex.balance(INSURANCE_ACCOUNT, "USDC").available);
+    const insuranceBefore = insurance();
+    const bBefore = (await B.api.channel.latestState.query()).latest.state.version;
+    await rt.overrideMarkPrice("ETH-PERP", usd(2860n), "test: the admin moves the index");
+    const liquidation = await B.api.account.history.query({ types: ["liquidationStarted", "liquidationFinished"] });
+    expect(liquidation.rows.map((r) => r.type).sort()).toEqual(["liquidationFinished", "liquidationStarted"]);
+    expect(await B.api.account.positions.query()).toEqual([]);
+    expect(await A.api.account.positions.query()).toEqual([]); // A's bid took the liquidation order: A is flat
+    const liquidationFill = (await B.api.account.fills.query({ limit: 1 })).fills[0]!;
+    expect(liquidationFill).toMatchObject({ side: "sell", role: "taker", price: usd(2850n), liquidation: true });
+    // the liquidation fee (0.5 % of 2850) went to the insurance fund
+    expect(insurance() - insuranceBefore).toBe(14_250_000n);
+    expect(await usdcAvailable(B)).toBe(usd(200n) - 1_500_000n - usd(150n) - 14_250_000n);
+    const bAfter = await newStateAbove(B, bBefore);
+    expect(bAfter.state.allocations[0]!.traderAmount).toBe(usd(200n) - 1_500_000n - usd(150n) - 14_250_000n);
+    expect(bAfter.appData.positions).toEqual([]);
+    const aBalance = usd(1000n) - 300_000n + usd(150n) - 285_000n; // short 3000 → bought back 2850 as maker
+    expect(await usdcAvailable(A)).toBe(aBalance);
+
+    // ── partial withdrawal: RESIZE co-signed, the service submits it, the wallet gets exactly the amount ──
+    const walletBefore = await tokenBalance(A.address);
+    const withdraw = await A.api.channel.requestWithdraw.mutate({ token: usdc, amount: usd(100n) });
+    const resize = withdraw.toSign.at(-1)!;
+    expect(resize.state.intent).toBe(Intent.RESIZE);
+    expect(resize.state.allocations[0]!.traderAmount + resize.state.allocations[0]!.exchangeAmount).toBe(usd(3000n) - usd(100n));
+    expect(await usdcAvailable(A)).toBe(aBalance - usd(100n)); // locked until the chain confirms
+    let submitted: string | null = null;
+    for (const s of withdraw.toSign) {
+      submitted = (await A.api.channel.submitCoSignature.mutate({ channelId: withdraw.channelId, version: s.state.version, signature: await coSign(A, s.typedData) })).submittedTx;
+    }
+    expect(submitted).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await tokenBalance(A.address)).toBe(walletBefore + usd(100n));
+    const afterResize = await eventually("the resize seen by the watcher", async () => {
+      const s = await A.api.channel.status.query();
+      return s.pendingOp === null && s.onChainVersion === resize.state.version ? s : null;
+    });
+    expect(afterResize.funding[0]!.total).toBe(usd(2900n));
+    expect(await usdcAvailable(A)).toBe(aBalance - usd(100n));
+
+    // ── a second withdrawal, cancelled before it is co-signed ──
+    const aHeld = aBalance - usd(100n);
+    const second = await A.api.channel.requestWithdraw.mutate({ token: usdc, amount: usd(50n) });
+    const cancelled = second.toSign.at(-1)!;
+    for (const s of second.toSign.slice(0, -1)) await A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: s.state.version, signature: await coSign(A, s.typedData) });
+    const predecessor = (await A.api.channel.latestState.query()).coSigned!;
+    expect(predecessor.state.version).toBe(cancelled.state.version - 1n);
+    const cancelledSig = await coSign(A, cancelled.typedData); // the trader could sign it any time: the exchange's signature is out
+    const replacement = await A.api.channel.cancelWithdraw.mutate();
+    const next = replacement.toSign[0]!;
+    expect(next.state.version).toBe(cancelled.state.version + 1n);
+    expect(next.state.intent).toBe(Intent.OPERATE);
+    expect(next.state.allocations[0]).toMatchObject({ traderAmount: aHeld, exchangeAmount: usd(2900n) - aHeld }); // the old funding, the money back
+    expect((await A.api.channel.status.query()).pendingOp).toBe("CANCEL");
+    expect(await usdcAvailable(A)).toBe(aHeld - usd(50n)); // still locked: the RESIZE could be used until the replacement is on-chain
+    const late = await refusal(A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: cancelled.state.version, signature: cancelledSig }));
+    expect(late.data?.code).toBe("PRECONDITION_FAILED");
+    const checkpoint = await A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: next.state.version, signature: await coSign(A, next.typedData) });
+    expect(checkpoint.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
+    await eventually("the checkpoint seen by the watcher", async () => {
+      const s = await A.api.channel.status.query();
+      return s.pendingOp === null && s.onChainVersion === next.state.version ? s : null;
+    });
+    expect(await usdcAvailable(A)).toBe(aHeld); // credited back once the RESIZE can no longer apply
+    // on-chain, the cancelled RESIZE (now fully signed) is refused: a newer version is registered
+    await expect(
+      chain.client.simulateContract({
+        account: A.address,
+        address: domain.verifyingContract,
+        abi: custodyAbi,
+        functionName: "resize",
+        args: [
+          toAbiState(predecessor.state as ChannelState),
+          { trader: predecessor.traderSignature as Hex, exchange: predecessor.exchangeSignature as Hex },
+          toAbiState(cancelled.state as ChannelState),
+          { trader: cancelledSig, exchange: cancelled.exchangeSignature as Hex },
+        ],
+      }),
+    ).rejects.toThrow(/ChannelVersionTooOld|reverted/);
+
+    // ── cooperative close: the wallet gets the final allocation, the channel is CLOSED ──
+    const walletBeforeClose = await tokenBalance(A.address);
+    const close = await A.api.channel.requestClose.mutate();
+    const closeState = close.toSign.at(-1)!;
+    expect(closeState.state.intent).toBe(Intent.CLOSE);
+    expect(closeState.state.allocations[0]!.traderAmount).toBe(aHeld);
+    const closed = await A.api.channel.submitCoSignature.mutate({ channelId: close.channelId, version: closeState.state.version, signature: await coSign(A, closeState.typedData) });
+    expect(closed.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await tokenBalance(A.address)).toBe(walletBeforeClose + aHeld);
+    await eventually("CLOSED", async () => ((await A.api.channel.status.query()).status === "CLOSED" ? true : null));
+    expect(await usdcAvailable(A)).toBe(0n);
+    const history = await A.api.channel.history.query();
+    expect(history.at(-1)!.state.version).toBe(closeState.state.version);
+    for (const s of history) expect(verifyStateSignature(domain, s.state as ChannelState, s.traderSignature as Hex, A.address)).toBe(true);
+
+    // ── the engine's invariants hold ──
+    expect(checkInvariants(rt.read((ex) => ex.snapshot()))).toEqual([]);
+  });
+
+  it("a custody event re-delivered after a crash credits exactly once (engine requestId chain:<tx>:<log>), also across an engine restart", async () => {
+    const C = trader(4);
+    await signIn(C);
+    await services.stopWatcher(); // the log is delivered by hand first, as a crashing process would have
+    const { hash } = await depositAndOpen(C, usd(300n));
+    const receipt = await chain.client.getTransactionReceipt({ hash });
+    const opened = parseEventLogs({ abi: custodyAbi, logs: receipt.logs, eventName: "ChannelOpened" }).map(
+      (log): CustodyEvent => ({ name: log.eventName, args: log.args as unknown as Record<string, unknown>, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash }),
+    )[0]!;
+    const engine = services.engine;
+    const crashing = (mode: "before" | "after"): EnginePort => ({
+      submit: async (command, options) => {
+        if (mode === "after") await engine.submit(command, options);
+        throw new Error(`process killed ${mode} the engine credit`);
+      },
+      read: (fn) => engine.read(fn),
+      onCommitted: (l) => engine.onCommitted(l),
+    });
+    const sinkWith = (port: EnginePort) => createChannelCustodySink(new ChannelService({ ...services.channels.deps, engine: port }));
+
+    // 1. killed before the credit: nothing recorded, nothing credited
+    await expect(sinkWith(crashing("before")).apply(opened)).rejects.toThrow("killed before");
+    expect(await usdcAvailable(C)).toBe(0n);
+    expect(await t.handle.db.channelChainEvent.count({ where: { txHash: hash.toLowerCase() } })).toBe(0);
+    // 2. killed after the credit was journaled, before the event was recorded: re-delivered later
+    await expect(sinkWith(crashing("after")).apply(opened)).rejects.toThrow("killed after");
+    expect(await usdcAvailable(C)).toBe(usd(300n));
+    expect((await C.api.channel.status.query()).status).toBe("OPENING");
+    // 3. the engine restarts (memory gone: snapshot + journal); the watcher restarts from its cursor and delivers the log again
+    await services.restartEngine();
+    expect(services.engine).not.toBe(engine);
+    await eventually("ACTIVE after the re-delivery", async () => ((await C.api.channel.status.query()).status === "ACTIVE" ? true : null));
+    expect(await usdcAvailable(C)).toBe(usd(300n));
+    // 4. and once more (a crash before the watcher's APPLIED mark): skipped
+    await createChannelCustodySink(services.channels).apply(opened);
+    expect(await usdcAvailable(C)).toBe(usd(300n));
+    // exactly one deposit journaled for C, under the chain request id
+    const keys = await t.handle.db.idempotencyKey.findMany({ where: { account: C.address } });
+    expect(keys.map((r) => r.key)).toEqual([chainRequestId(opened, 0)]);
+    const deposits = await t.handle.db.journalEvent.count({ where: { account: C.address, type: "balance" } });
+    expect(deposits).toBe(1);
+    expect(checkInvariants(services.engine.read((ex) => ex.snapshot()))).toEqual([]);
+  });
+});
