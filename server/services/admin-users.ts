@@ -125,7 +125,9 @@ export async function setSuspended(rt: EngineRuntime, actor: string, address: st
 }
 
 export async function listRoleHolders(db: Db): Promise<{ address: string; roles: Role[]; createdAt: Date }[]> {
-  const rows = await db.user.findMany({ where: { roles: { hasSome: ["OPERATOR", "ADMIN", "BROKER"] } }, orderBy: { createdAt: "asc" } });
+  // (Prisma's `hasSome` / `has` on an enum array binds a malformed array literal through the PGlite adapter: filter in SQL)
+  const ids = await db.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM "User" WHERE roles && ARRAY['OPERATOR','ADMIN','BROKER']::"Role"[]`;
+  const rows = await db.user.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { createdAt: "asc" } });
   return rows.map((u) => ({ address: u.address, roles: u.roles, createdAt: u.createdAt }));
 }
 
