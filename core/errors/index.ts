@@ -13,8 +13,16 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export type ErrorDetails = Readonly<Record<string, string | number | bigint | boolean | null>>;
 
 /** An error with a stable code, a short message and the values that failed. */
+/** Brand shared by every copy of this module (Next.js bundles it separately for instrumentation and route handlers). */
+const CLEARLINE_ERROR = Symbol.for("clearline.ClearlineError");
+
 export class ClearlineError extends Error {
   override readonly name = "ClearlineError";
+  /** `instanceof` across module copies: a service started from instrumentation.ts throws another copy's class. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [CLEARLINE_ERROR]?: unknown })[CLEARLINE_ERROR] === true;
+  }
+  readonly [CLEARLINE_ERROR] = true;
   constructor(
     readonly code: ErrorCode,
     message: string,
