@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTRPC } from "../_trpc/client";
 
-/** The main navigation; the ops console link shows only for admins. */
+/** The main navigation; the ops console link shows only for operators and admins. */
 export function NavLinks() {
   const path = usePathname();
   const trpc = useTRPC();
@@ -14,7 +14,7 @@ export function NavLinks() {
     ["/markets/ETH-PERP", "Trade", path.startsWith("/markets")],
     ["/channel", "Channel", path.startsWith("/channel")],
   ];
-  if (me.data?.roles.includes("ADMIN")) links.push(["/admin", "Admin", path.startsWith("/admin")]);
+  if (me.data?.roles.some((r) => r === "ADMIN" || r === "OPERATOR")) links.push(["/admin", "Admin", path.startsWith("/admin")]);
   return (
     <nav aria-label="Main">
       {links.map(([href, label, on]) => (

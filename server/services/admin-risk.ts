@@ -120,6 +120,8 @@ export interface LiquidationView {
   timeMs: bigint;
   account: string;
   asset: string;
+  /** the asset's decimals (for display) */
+  decimals: number;
   equityBefore: bigint;
   maintenanceMargin: bigint;
   equityAfter: bigint | null;
@@ -213,6 +215,7 @@ export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: num
       timeMs: all[startAt]!.timeMs,
       account: start.account,
       asset: start.asset,
+      decimals: rt.markets().find((m) => m.quote.symbol === start.asset)?.quote.decimals ?? 0,
       equityBefore: start.equityQuote,
       maintenanceMargin: start.maintenanceQuote,
       equityAfter: finished?.equityQuote ?? null,

@@ -14,6 +14,7 @@ export const liquidations = operatorProcedure
         timeMs: z.bigint(),
         account: z.string(),
         asset: z.string(),
+        decimals: z.number(),
         equityBefore: z.bigint(),
         maintenanceMargin: z.bigint(),
         equityAfter: z.bigint().nullable(),
