@@ -157,6 +157,32 @@ describe("channels", () => {
     expect(latest.appData.journalSeq).toBeGreaterThan(0n);
   });
 
+  it("batches committed while states are being built merge into one round: each batch's fees counted once, the newest state is the engine's view", async () => {
+    const account = engineAccountOf(TRADER.address);
+    const before = (await service.latestState(TRADER.address)).latest;
+    const paidBefore = before.appData.fees.find((f) => f.token === usdc.toLowerCase())?.paid ?? 0n;
+    // three fills in three batches, no idle() in between: later batches arrive while the first round is built
+    for (let i = 0; i < 3; i++) {
+      await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "sell", kind: "limit", sizeBase: 10n ** 16n, pricePerLot: 3_000_000n });
+      await engine.submit({ type: "place", account, market: "ETH-PERP", side: "buy", kind: "market", sizeBase: 10n ** 16n, worstPricePerLot: 3_100_000n });
+    }
+    await service.idle();
+    const { latest } = await service.latestState(TRADER.address);
+    const issued = latest.state.version - before.state.version;
+    // the later batches arrive while the first round waits on the database: fewer states than batches
+    expect(issued >= 1n && issued < 3n).toBe(true);
+    expect(latest.appData.fees).toEqual([{ token: usdc.toLowerCase(), paid: paidBefore + 3n * 15_000n }]);
+    expect(latest.state.allocations[0]!.traderAmount).toBe(engine.read((ex) => ex.risk(account, "USDC").equityQuote));
+    expect(latest.appData.positions[0]!.sizeE8).toBe(4_000_000n); // 0.04 ETH
+    expect(latest.appData.journalSeq).toBeGreaterThanOrEqual(before.appData.journalSeq + 6n); // the last merged batch's seq
+    expect(verifyStateSignature(domain, latest.state, latest.exchangeSignature, EXCHANGE.address)).toBe(true);
+    // back to the 0.01 ETH position the later tests expect
+    await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "buy", kind: "limit", sizeBase: 3n * 10n ** 16n, pricePerLot: 3_000_000n });
+    await engine.submit({ type: "place", account, market: "ETH-PERP", side: "sell", kind: "market", sizeBase: 3n * 10n ** 16n, worstPricePerLot: 2_900_000n });
+    await service.idle();
+    expect(engine.read((ex) => ex.position(account, "ETH-PERP").sizeBase)).toBe(10n ** 16n);
+  });
+
   it("co-signing N supersedes earlier versions; a late co-signature of an older one does not go back", async () => {
     const { latest } = await service.latestState(TRADER.address);
     const older = (await service.statesAfter(TRADER.address, open.channelId, -1n)).at(-2)!;

@@ -97,6 +97,14 @@ export interface PendingRequest {
   toSign: { state: ChannelState; exchangeSignature: Hex; typedData: ReturnType<typeof stateTypedData> }[];
 }
 
+/** Batches merged into one state-issuance round: account -> asset -> fee paid in them. */
+interface IssueRound {
+  touched: Set<string>;
+  markets: Set<string>;
+  fees: Map<string, Map<string, bigint>>;
+  journalSeq: bigint;
+}
+
 type ChannelRow = NonNullable<Awaited<ReturnType<Db["channel"]["findUnique"]>>>;
 
 /** Engine account id of a trader: the EIP-55 address (the same string sessions carry). */
@@ -119,6 +127,8 @@ export class ChannelService {
   private readonly marketBySymbol = new Map<string, ChannelMarket>();
   private readonly clock: () => number;
   private unsubscribe: (() => void) | null = null;
+  /** the issuance round that has not started yet: later batches merge into it */
+  private nextRound: IssueRound | null = null;
 
   constructor(readonly deps: ChannelServiceDeps) {
     for (const a of deps.assets) {
@@ -235,12 +245,26 @@ export class ChannelService {
 
   // ── issuance ─────────────────────────────────────────────────────────────────────────
 
-  /** The engine listener: new OPERATE states for every active channel whose trader the batch touched. */
-  async onCommitted(batch: CommittedBatch): Promise<void> {
-    if (batch.entries.length === 0) return;
-    const touched = new Set<string>();
-    const markets = new Set<string>();
-    const fees = new Map<string, Map<string, bigint>>(); // account -> asset -> fee paid in this batch
+  /**
+   * The engine listener: new OPERATE states for every active channel whose trader the batch touched.
+   * Batches that commit while earlier states are still being built are merged into one round
+   * (touched accounts and markets united, fees summed, the last journal seq): every state is
+   * built from the engine's current view anyway, so the newest state per channel is the same,
+   * with one database round per round instead of per batch. Returns at once (the runtime then
+   * hands over the next batch); `idle()` waits for the states.
+   */
+  onCommitted(batch: CommittedBatch): Promise<void> {
+    if (batch.entries.length === 0) return Promise.resolve();
+    let round = this.nextRound;
+    if (round === null) {
+      const r: IssueRound = { touched: new Set(), markets: new Set(), fees: new Map(), journalSeq: 0n };
+      this.nextRound = round = r;
+      this.serial(() => {
+        if (this.nextRound === r) this.nextRound = null; // batches from now on form the next round
+        return this.issueFor(r.touched, r.markets, r.fees, r.journalSeq);
+      }).catch((e: unknown) => console.error("[channels] state issuance failed", e));
+    }
+    const { touched, markets, fees } = round;
     const addFee = (account: string, asset: string, amount: bigint) => {
       if (amount === 0n) return;
       let m = fees.get(account);
@@ -271,8 +295,8 @@ export class ChannelService {
         }
       }
     }
-    const journalSeq = batch.entries[batch.entries.length - 1]!.seq;
-    await this.serial(() => this.issueFor(touched, markets, fees, journalSeq));
+    round.journalSeq = batch.entries[batch.entries.length - 1]!.seq;
+    return Promise.resolve();
   }
 
   private async issueFor(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
