@@ -4,6 +4,7 @@
  * insurance fund per asset over time, open interest. Amounts in quote base units; prices per
  * whole base token.
  */
+import { formatUnits } from "viem";
 import type { EngineEvent } from "../../core/engine";
 import type { EngineSnapshot } from "../../core/engine/snapshot";
 import { BPS, divUp } from "../../core/money/math";
@@ -136,27 +137,31 @@ export interface LiquidationView {
 type Ev<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
 
 function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
-  const whole = (market: string, perLot: bigint) => {
-    const m = rt.market(market);
-    return m === null ? `${perLot}/lot` : `${priceFromPerLotDown(m, perLot)}`;
+  // exact decimal text (viem's formatUnits), with the asset: "2 WETH", "2510.51 USDC"
+  const m = "market" in e ? rt.market(e.market) : null;
+  const size = (base: bigint) => (m === null ? `${base} base units` : `${formatUnits(base, m.base.decimals)} ${m.base.symbol}`);
+  const price = (perLot: bigint) => (m === null ? `${perLot} per lot` : `${formatUnits(priceFromPerLotDown(m, perLot), m.quote.decimals)} ${m.quote.symbol}`);
+  const money = (amount: bigint, asset: string) => {
+    const d = rt.markets().find((x) => x.quote.symbol === asset)?.quote.decimals;
+    return d === undefined ? `${amount} ${asset} base units` : `${formatUnits(amount, d)} ${asset}`;
   };
   switch (e.type) {
     case "orderDone":
-      return e.reason === "liquidation" ? `cancelled order #${e.orderId} in ${e.market} (remaining ${e.remainingBase})` : null;
+      return e.reason === "liquidation" ? `order #${e.orderId} in ${e.market} ended (${size(e.remainingBase)} unfilled)` : null;
     case "triggerCancelled":
       return e.reason === "liquidation" ? `cancelled ${e.market} trigger #${e.orderId}` : null;
     case "orderAccepted":
-      return e.origin === "liquidation" ? `close ${e.side} ${e.sizeBase} ${e.market} IOC at bankruptcy limit ${e.pricePerLot === null ? "-" : whole(e.market, e.pricePerLot)} (order #${e.orderId})` : null;
+      return e.origin === "liquidation" ? `closing order #${e.orderId}: ${e.side} ${size(e.sizeBase)} ${e.market}, IOC limited at the bankruptcy price ${e.pricePerLot === null ? "-" : price(e.pricePerLot)}` : null;
     case "fill":
-      return e.liquidation ? `filled ${e.sizeBase} ${e.market} at ${whole(e.market, e.pricePerLot)} against ${e.maker}; liquidation fee ${e.takerFeeQuote}` : null;
+      return e.liquidation ? `filled ${size(e.sizeBase)} ${e.market} at ${price(e.pricePerLot)} against ${e.maker}; liquidation fee ${money(e.takerFeeQuote, m?.quote.symbol ?? "")} to the insurance fund` : null;
     case "adl":
-      return `auto-deleveraged ${e.sizeBase} ${e.market} against ${e.counterparty} at ${whole(e.market, e.pricePerLot)}`;
+      return `auto-deleveraged ${size(e.sizeBase)} ${e.market} against ${e.counterparty} at ${price(e.pricePerLot)}`;
     case "insurance":
-      return `insurance fund ${e.deltaQuote >= 0n ? "+" : ""}${e.deltaQuote} ${e.asset} (${e.reason}), balance ${e.balanceQuote}`;
+      return `insurance fund ${e.deltaQuote >= 0n ? "+" : ""}${money(e.deltaQuote, e.asset)} (${e.reason}), now ${money(e.balanceQuote, e.asset)}`;
     case "backstop":
-      return `exchange backstop paid ${e.amountQuote} ${e.asset}`;
+      return `the exchange's backstop paid ${money(e.amountQuote, e.asset)}`;
     case "liquidationFinished":
-      return `finished: equity ${e.equityQuote} ${e.asset}`;
+      return `finished: equity ${money(e.equityQuote, e.asset)}`;
     default:
       return null;
   }

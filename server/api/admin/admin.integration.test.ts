@@ -106,6 +106,8 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
     expect(types.at(-1)).toBe("liquidationFinished");
     expect(types.some((x) => x === "adl" || x === "fill")).toBe(true);
     expect(types).toContain("orderAccepted"); // the closing IOC at the bankruptcy limit
+    // steps read in whole units with their assets
+    expect(liq.steps.find((s) => s.type === "orderAccepted")!.text).toMatch(/^closing order #\d+: sell 5 WETH ETH-PERP, IOC limited at the bankruptcy price \d+(\.\d+)? USDC$/);
 
     const audit = await operator().admin.audit.list({ action: "price." });
     expect(audit.rows[0]).toMatchObject({

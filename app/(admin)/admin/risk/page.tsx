@@ -87,7 +87,6 @@ export default function RiskPage() {
             )
           }
         </Loading>
-        <p className="muted small">Amounts inside the steps are in base units (sizes in the base asset&apos;s, money in the settlement asset&apos;s).</p>
       </Panel>
 
       <Panel title="Insurance fund per asset">
