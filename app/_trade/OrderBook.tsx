@@ -6,7 +6,7 @@ import { formatPrice } from "../_components/format";
 import { px, sz, type MarketSummary } from "./market";
 import { groupLevels, type BookState } from "./useMarketData";
 
-const ROWS = 11;
+const ROWS = 9;
 
 /** Asks above, bids below, spread between; depth bars show cumulative size; click a price to fill the order form. */
 export function OrderBook({ market, book, onPickPrice }: { market: MarketSummary; book: BookState; onPickPrice: (price: bigint) => void }) {

@@ -107,8 +107,8 @@ export function PriceChart({ market }: { market: MarketSummary }) {
                   return name === "range" ? [`O ${p.open} H ${p.high} L ${p.low} C ${p.close}`, market.symbol] : [p.volume, `Volume (${market.base.symbol})`];
                 }}
               />
-              <Bar yAxisId="v" dataKey="volume" fill="color-mix(in srgb, var(--accent) 30%, transparent)" isAnimationActive={false} />
-              <Bar yAxisId="p" dataKey="range" shape={<CandleShape />} isAnimationActive={false} />
+              <Bar yAxisId="v" dataKey="volume" fill="color-mix(in srgb, var(--accent) 30%, transparent)" isAnimationActive={false} maxBarSize={14} />
+              <Bar yAxisId="p" dataKey="range" shape={<CandleShape />} isAnimationActive={false} maxBarSize={14} />
             </ComposedChart>
           </ResponsiveContainer>
         )}

@@ -93,6 +93,9 @@ export function useTrades(market: string): { trades: Trade[]; ready: boolean; er
             if (rows.some((r) => r.id === t.id)) return rows;
             return [t, ...rows].slice(0, MAX_TRADES);
           });
+          // a trade moves the last price, 24 h figures and the current candle
+          void queryClient.invalidateQueries({ queryKey: trpc.markets.list.queryKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.markets.candles.queryKey() });
         },
       },
     ),
