@@ -31,15 +31,23 @@ export function ChannelScreen() {
               <p className="muted" data-testid="channel-signin">{me.isPending ? "Checking your session…" : "Sign in with your wallet (top right) to see or open your channel."}</p>
             </section>
           ) : (
-            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending} error={serverDown ? (me.error ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
+            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending && !noChannel} error={serverDown ? (me.error ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
           )}
           {channel && channel.status !== "OPENING" && <StateHistory channel={channel} />}
         </div>
         <div className="ch-col">
-          {signedIn && (canOpen || (channel && channel.status !== "CLOSED")) && (
-            <section className="panel" aria-label="Funds">
-              {canOpen && <DepositPanel opening={channel?.status === "OPENING" ? channel : null} onChanged={refresh} />}
-              {channel && (channel.status === "ACTIVE" || channel.status === "CLOSING") && (
+          {/* mounted while signed in: a deposit in flight keeps its progress when the channel appears */}
+          {signedIn && (
+            <DepositPanel
+              available={canOpen}
+              opening={channel?.status === "OPENING" ? channel : null}
+              channelStatus={channel?.status ?? null}
+              onChanged={refresh}
+            />
+          )}
+          {signedIn && channel && (channel.status === "ACTIVE" || channel.status === "CLOSING" || channel.status === "CHALLENGED") && (
+            <section className="panel" aria-label="Withdraw and close">
+              {(channel.status === "ACTIVE" || channel.status === "CLOSING") && (
                 <>
                   <WithdrawPanel channel={channel} onChanged={refresh} />
                   <hr className="ch-sep" />

@@ -30,7 +30,17 @@ const STEPS: { key: Step; label: string }[] = [
   { key: "confirm", label: "Confirmations on-chain" },
 ];
 
-export function DepositPanel({ opening, onChanged }: { opening: ChannelStatus | null; onChanged: () => void }) {
+export function DepositPanel({
+  available,
+  opening,
+  channelStatus,
+  onChanged,
+}: {
+  available: boolean;
+  opening: ChannelStatus | null;
+  channelStatus: ChannelStatus["status"] | null;
+  onChanged: () => void;
+}) {
   const cfg = usePublicConfig();
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -59,11 +69,11 @@ export function DepositPanel({ opening, onChanged }: { opening: ChannelStatus | 
 
   // the channel became ACTIVE: the flow is complete
   useEffect(() => {
-    if (step === "confirm" && opening?.status === "ACTIVE") {
+    if (step === "confirm" && channelStatus === "ACTIVE") {
       setStep("done");
       toast.success("Channel open", "Your deposit is confirmed and credited. You can trade now.");
     }
-  }, [opening?.status, step]);
+  }, [channelStatus, step]);
 
   if (!token) return <p className="muted">No tokens are deployed on this chain yet.</p>;
 
@@ -80,7 +90,8 @@ export function DepositPanel({ opening, onChanged }: { opening: ChannelStatus | 
   }
 
   const busy = step !== "idle" && step !== "done" && !(step === "confirm" && error);
-  const resuming = opening?.status === "OPENING";
+  // an OPENING channel found when no flow runs here: finish it (during a flow it is this flow's own channel)
+  const resuming = opening?.status === "OPENING" && (step === "idle" || step === "done");
 
   async function run() {
     setError(null);
@@ -143,7 +154,21 @@ export function DepositPanel({ opening, onChanged }: { opening: ChannelStatus | 
   const confirmations = minedBlock !== null && head.data !== undefined ? Number(head.data - minedBlock) : null;
   const activeIndex = STEPS.findIndex((s) => s.key === step);
 
+  if (!available && (step === "idle" || step === "done")) {
+    return step === "done" ? (
+      <section className="panel" aria-label="Deposit">
+        <p className="ch-ok" role="status" data-testid="deposit-done">
+          ✓ Channel active. Your deposit is confirmed and credited.{" "}
+          <button className="link-button" onClick={() => setStep("idle")}>
+            Dismiss
+          </button>
+        </p>
+      </section>
+    ) : null;
+  }
+
   return (
+    <section className="panel" aria-label="Deposit">
     <form
       className="ch-form"
       onSubmit={(e) => {
@@ -240,5 +265,6 @@ export function DepositPanel({ opening, onChanged }: { opening: ChannelStatus | 
         </p>
       )}
     </form>
+    </section>
   );
 }

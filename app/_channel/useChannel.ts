@@ -1,6 +1,7 @@
 "use client";
 /** The signed-in trader's channel as the screen needs it: session, status (polled while something is in flight), tokens. */
 import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import type { Address } from "viem";
 import { useTRPC } from "../_trpc/client";
 import { usePublicConfig } from "../_wallet/public-config";
@@ -30,6 +31,11 @@ export function useChannel() {
       return s.status === "OPENING" || s.status === "CLOSING" || s.status === "CHALLENGED" || s.pendingOp ? 1_500 : 5_000;
     },
   });
-  const noChannel = clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND";
+  // react-query clears `error` while an errored query without data refetches: keep the last
+  // settled answer so the screen (and a deposit in progress) does not flicker or unmount
+  const lastNoChannel = useRef(false);
+  if (status.isSuccess) lastNoChannel.current = false;
+  else if (status.error) lastNoChannel.current = clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND";
+  const noChannel = status.error ? clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND" : status.isPending && lastNoChannel.current;
   return { me, signedIn, status, noChannel, channel: signedIn && !noChannel ? (status.data ?? null) : null };
 }
