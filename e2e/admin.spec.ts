@@ -117,6 +117,10 @@ test("admin overrides a mark price → the leveraged long is liquidated → in t
   await admin.page.setViewportSize({ width: 390, height: 844 });
   await admin.page.getByRole("link", { name: "Overview" }).click();
   await expect(admin.page.getByTestId("verdict-safe")).toBeVisible();
+  await expect(admin.page.getByTestId("stat-liquidations-24-h").locator("strong")).toHaveText("1");
+  // the console itself fits the phone (no sideways scrolling of the page; wide tables scroll inside their panel)
+  expect(await admin.page.evaluate(() => document.querySelector("main.admin")!.getBoundingClientRect().right)).toBeLessThanOrEqual(390);
+  expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await admin.page.screenshot({ path: testInfo.outputPath("admin-overview-phone.png"), fullPage: true });
   for (const s of [admin, long, short]) await s.context.close();
 });

@@ -60,7 +60,7 @@ export function Panel({ title, children, actions, testId }: { title: string; chi
  * A button that opens an inline form asking for a reason (every admin action is audited with
  * one), then runs `run(reason)`: a loading state, the error in words, a success toast.
  */
-export function ReasonAction({
+export function ReasonAction<T>({
   label,
   confirmLabel,
   danger = false,
@@ -76,8 +76,9 @@ export function ReasonAction({
   danger?: boolean;
   disabled?: boolean;
   disabledWhy?: string;
-  run: (reason: string) => Promise<unknown>;
-  success: string;
+  run: (reason: string) => Promise<T>;
+  /** the success toast's title, or built from what `run` returned */
+  success: string | ((result: T) => string);
   children?: ReactNode;
   testId?: string;
 }) {
@@ -101,8 +102,8 @@ export function ReasonAction({
         setBusy(true);
         setError(null);
         try {
-          await run(reason.trim());
-          toast.success(success, reason.trim());
+          const result = await run(reason.trim());
+          toast.success(typeof success === "function" ? success(result) : success, reason.trim());
           setOpen(false);
           setReason("");
         } catch (err) {

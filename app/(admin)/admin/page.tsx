@@ -70,7 +70,7 @@ export default function OverviewPage() {
 
 function Stat({ label, value, sub, href, bad = false }: { label: string; value: string; sub?: string; href: string; bad?: boolean }) {
   return (
-    <Link href={href} className={`stat panel${bad ? " bad" : ""}`}>
+    <Link href={href} className={`stat panel${bad ? " bad" : ""}`} data-testid={`stat-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "")}`}>
       <span className="muted">{label}</span>
       <strong className="num">{value}</strong>
       {sub && <span className="muted small">{sub}</span>}

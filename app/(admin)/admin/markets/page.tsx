@@ -73,10 +73,11 @@ export default function MarketsPage() {
                             confirmLabel={`Halt ${m.symbol}`}
                             danger
                             testId={`halt-${m.symbol}`}
-                            success={`${m.symbol} halted: new orders are refused, ${m.restingOrders} resting orders kept`}
-                            run={async (reason) => {
-                              await halt.mutateAsync({ market: m.symbol, reason });
+                            success={(r) => `${m.symbol} halted: new orders are refused, ${r.restingOrders} resting order(s) kept`}
+                            run={async (reason: string) => {
+                              const r = await halt.mutateAsync({ market: m.symbol, reason });
                               await refresh();
+                              return r;
                             }}
                           />
                         ) : (
@@ -212,7 +213,7 @@ function CreateMarket({ markets, onCreated }: { markets: Row[]; onCreated: () =>
   const lot = parseAmount(f.lot, bd);
   const minNotional = parseAmount(f.minNotional, qd);
   const problems: string[] = [];
-  if (!/^[A-Za-z0-9._/-]{1,32}$/.test(f.symbol)) problems.push("Symbol: 1–32 letters, digits, . _ / -");
+  if (!/^[A-Za-z0-9._/-]{1,32}$/.test(f.symbol) && f.symbol !== "") problems.push("Symbol: 1–32 letters, digits, . _ / -");
   if (tick === null || tick <= 0n) problems.push(`Tick: a positive number with at most ${qd} decimals`);
   if (lot === null || lot <= 0n) problems.push(`Lot: a positive number with at most ${bd} decimals`);
   if (minNotional === null) problems.push("Min notional: a number");
@@ -277,7 +278,7 @@ function CreateMarket({ markets, onCreated }: { markets: Row[]; onCreated: () =>
             {p}
           </p>
         ))}
-        <button type="submit" className="primary" disabled={create.isPending || problems.length > 0}>
+        <button type="submit" className="primary" disabled={create.isPending || problems.length > 0 || f.symbol === ""}>
           {create.isPending ? "Creating…" : "Create market"}
         </button>
         {create.error ? <ErrorMessage error={create.error} compact /> : null}
