@@ -29,12 +29,16 @@ export interface PickedPrice {
 export function OrderForm({
   market,
   book,
-  position,
+  positions,
+  markets,
   picked,
 }: {
   market: MarketSummary;
   book: BookState;
-  position: Position | undefined;
+  /** every open perpetual position (cross margin: all of them count toward equity) */
+  positions: Position[];
+  /** every market, to value positions in their own units */
+  markets: MarketSummary[];
   picked: PickedPrice | null;
 }) {
   const trpc = useTRPC();
@@ -87,7 +91,14 @@ export function OrderForm({
     trigger === null ? null : side === "buy" ? toTick((trigger * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up") : toTick((trigger * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
 
   const avail = (asset: string) => balances.data?.find((b) => b.asset === asset)?.available ?? 0n;
-  const quoteAvail = avail(market.quote.symbol);
+  const position = positions.find((p) => p.market === market.symbol);
+  // perpetuals settle in cash: the balance goes negative when buying; equity adds the positions at the mark
+  const perpEquity =
+    avail(market.quote.symbol) + positions.reduce((sum, p) => {
+      const pm = markets.find((x) => x.symbol === p.market);
+      return pm && pm.quote.symbol === market.quote.symbol ? sum + notional(pm, p.size, p.markPrice ?? p.entryPrice) : sum;
+    }, 0n);
+  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : avail(market.quote.symbol);
   const baseAvail = avail(market.base.symbol);
   // the most the buttons size to: spot buys spend quote, spot sells spend base, perps use collateral × leverage
   const maxSize = useMemo(() => {
@@ -190,7 +201,7 @@ export function OrderForm({
 
       <form onSubmit={submit} className="form-grid" noValidate>
         <p className="avail muted">
-          Available{" "}
+          {isPerp ? "Equity" : "Available"}{" "}
           <span className="num" data-testid="available">
             {me.data ? (
               isPerp || side === "buy" ? (

@@ -58,7 +58,7 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
           <RecentTrades market={market} trades={trades.trades} ready={trades.ready} error={trades.error} />
         </div>
         <div className="area-form">
-          <OrderForm market={market} book={book} position={positions.data?.find((p) => p.market === symbol)} picked={picked} />
+          <OrderForm market={market} book={book} positions={positions.data ?? []} markets={all} picked={picked} />
         </div>
         <div className="area-account">
           <AccountTabs markets={all} current={market} />
