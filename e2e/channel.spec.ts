@@ -143,6 +143,7 @@ test("flow 8: the exchange stops answering → the trader challenges with the la
   await page.route("**/api/trpc/**", (route) => route.abort("connectionrefused"));
   await page.reload();
   await expect(page.getByTestId("wallet-address")).toHaveAttribute("title", wallet.address);
+  await expect(page.getByTestId("channel-unreachable")).toBeVisible();
   await expect(page.getByTestId("dispute-version")).toContainText("✓ both signatures valid");
   await expect(page.getByTestId("dispute-onchain-status")).toHaveText("on-chain: Active");
   await page.getByTestId("dispute-challenge-start").click();

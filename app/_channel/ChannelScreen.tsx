@@ -14,7 +14,8 @@ export function ChannelScreen() {
   const { me, signedIn, status, noChannel, channel } = useChannel();
   const refresh = () => void status.refetch();
   const canOpen = signedIn && (noChannel || channel?.status === "CLOSED" || channel?.status === "OPENING");
-  const serverDown = !!me.error || (!!status.error && !noChannel);
+  // the exchange's API does not answer (the session check fails or keeps retrying): the dispute still works
+  const serverDown = !!me.error || me.failureCount > 0 || (!!status.error && !noChannel);
 
   return (
     <main className="page ch-page">
@@ -31,7 +32,7 @@ export function ChannelScreen() {
               <p className="muted" data-testid="channel-signin">{me.isPending ? "Checking your session…" : "Sign in with your wallet (top right) to see or open your channel."}</p>
             </section>
           ) : (
-            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending && !noChannel} error={serverDown ? (me.error ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
+            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending && !noChannel} error={serverDown ? (me.error ?? me.failureReason ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
           )}
           {channel && channel.status !== "OPENING" && <StateHistory channel={channel} />}
         </div>

@@ -37,7 +37,10 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
       <section className="panel" aria-labelledby="ch-status-title">
         <h2 id="ch-status-title">Channel</h2>
         <ErrorMessage error={error} onRetry={onRetry} />
-        <p className="muted">If the exchange stays unreachable, your funds are still safe: use Dispute below to claim them on-chain.</p>
+        <p className="muted" data-testid="channel-unreachable">
+          Your funds are safe in the custody contract. If the exchange stays unreachable, use <strong>Dispute</strong> on this page to claim them on-chain with
+          the latest state you both signed.
+        </p>
       </section>
     );
   }

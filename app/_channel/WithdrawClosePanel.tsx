@@ -52,7 +52,8 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
 
   // pending → confirmed: the chain watcher applied ChannelResized and the lock is released
   useEffect(() => {
-    if (channel.pendingOp === "RESIZE") wasPending.current = true;
+    // only a pending RESIZE seen AFTER submitting counts: the status fetched before it may still say "none"
+    if (phase === "chain" && channel.pendingOp === "RESIZE") wasPending.current = true;
     if (phase === "chain" && channel.pendingOp === null && wasPending.current) {
       wasPending.current = false;
       setPhase("idle");
@@ -85,8 +86,8 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
       const pending = await request.mutateAsync({ token: tokenAddr as Hex, amount: parsed });
       setPhase("sign");
       await cosign.coSignStates(pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
+      wasPending.current = false;
       setPhase("chain");
-      wasPending.current = true;
       toast.info("Withdrawal signed", "The exchange is submitting it on-chain; the tokens arrive once it is confirmed.");
       setAmount("");
     } catch (e) {
