@@ -10,6 +10,7 @@ import type { AuthDeps } from "../auth/deps";
 import { hashSessionToken, newSessionToken } from "../auth/session-token";
 import type { Role, Session } from "../auth/session";
 import { checkSiweMessage, refuseSignIn } from "../auth/siwe";
+import { BatchLoader } from "../db/batch-loader";
 
 export interface IssuedNonce {
   nonce: string;
@@ -105,16 +106,44 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
   return { token, expiresAt, session };
 }
 
-/** The live session behind a cookie token: one query on the unique token hash, joined to the user. */
-export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | "now">, token: string): Promise<Session | null> {
-  const tokenHash = hashSessionToken(token, deps.sessionSecret);
-  const rows = await deps.db.$queryRaw<
-    { sessionId: string; userId: string; address: string; roles: string[]; suspendedAt: Date | null; expiresAt: Date; revokedAt: Date | null }[]
-  >`SELECT s.id::text AS "sessionId", u.id::text AS "userId", u.address, u.roles::text[] AS roles, u."suspendedAt",
+interface SessionRow {
+  tokenHash: string;
+  sessionId: string;
+  userId: string;
+  address: string;
+  roles: string[];
+  suspendedAt: Date | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/**
+ * Session lookups of concurrent requests go to the database together (one query per round trip
+ * under load instead of one per request); each request still reads its row with a query started
+ * after it arrived. One loader per database client (WeakMap: throwaway test databases go away).
+ */
+const sessionLoaders = new WeakMap<AuthDeps["db"], BatchLoader<string, SessionRow>>();
+
+function sessionLoader(db: AuthDeps["db"]): BatchLoader<string, SessionRow> {
+  let loader = sessionLoaders.get(db);
+  if (!loader) {
+    loader = new BatchLoader<string, SessionRow>(
+      (hashes) => db.$queryRaw<SessionRow[]>`SELECT s."tokenHash", s.id::text AS "sessionId", u.id::text AS "userId", u.address, u.roles::text[] AS roles, u."suspendedAt",
            s."expiresAt", s."revokedAt"
       FROM "Session" s JOIN "User" u ON u.id = s."userId"
-     WHERE s."tokenHash" = ${tokenHash}`;
-  const row = rows[0];
+     WHERE s."tokenHash" = ANY(${hashes}::text[])`,
+      (hash) => hash,
+      (row) => row.tokenHash,
+    );
+    sessionLoaders.set(db, loader);
+  }
+  return loader;
+}
+
+/** The live session behind a cookie token: one query on the unique token hash, joined to the user (shared with concurrent lookups). */
+export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | "now">, token: string): Promise<Session | null> {
+  const tokenHash = hashSessionToken(token, deps.sessionSecret);
+  const row = await sessionLoader(deps.db).load(tokenHash);
   if (!row || row.revokedAt || new Date(row.expiresAt).getTime() <= deps.now().getTime()) return null;
   return {
     sessionId: row.sessionId,

@@ -381,6 +381,20 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     }
   });
 
+  it("concurrent requests share session lookups, yet each gets its own session; a revoked cookie among them is signed out", async () => {
+    const handler = createTrpcHandler(() => deps());
+    const a = await signInAs(handler, victim.privateKey);
+    const b = await signInAs(handler, attacker.privateKey);
+    const revoked = await signInAs(handler, victim.privateKey);
+    await mutate(handler, "auth.signOut", undefined, { cookie: revoked.cookie });
+    const cookies = Array.from({ length: 30 }, (_, i) => [a.cookie, b.cookie, revoked.cookie, null][i % 4]!);
+    const answers = await Promise.all(cookies.map((c) => query<{ address: string } | null>(handler, "auth.me", c ?? undefined)));
+    answers.forEach((r, i) => {
+      const c = cookies[i];
+      expect(r.data?.address ?? null).toBe(c === a.cookie ? victim.address : c === b.cookie ? attacker.address : null);
+    });
+  });
+
   it("a suspended user can sign in and read, but tradingProcedure refuses them", async () => {
     const handler = createTrpcHandler(() => deps());
     const { cookie } = await signInAs(handler, attacker.privateKey);

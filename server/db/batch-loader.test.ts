@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { BatchLoader } from "./batch-loader";
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("BatchLoader", () => {
+  it("queries at once when idle, coalesces lookups that arrive while a query runs, answers each caller with its own row", async () => {
+    const calls: string[][] = [];
+    const gates: { resolve: () => void }[] = [];
+    const loader = new BatchLoader<string, { k: string; v: number }>(
+      async (keys) => {
+        calls.push(keys);
+        const gate = deferred<void>();
+        gates.push(gate);
+        await gate.promise;
+        return keys.filter((k) => k !== "missing").map((k) => ({ k, v: k.length }));
+      },
+      (k) => k,
+      (r) => r.k,
+    );
+    const first = loader.load("a");
+    await Promise.resolve();
+    expect(calls).toEqual([["a"]]); // no waiting when nothing runs
+    const later = [loader.load("bb"), loader.load("missing"), loader.load("bb"), loader.load("ccc")];
+    expect(calls).toHaveLength(1);
+    gates[0]!.resolve();
+    expect(await first).toEqual({ k: "a", v: 1 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual([["a"], ["bb", "missing", "ccc"]]); // one query, distinct keys
+    gates[1]!.resolve();
+    expect(await Promise.all(later)).toEqual([{ k: "bb", v: 2 }, null, { k: "bb", v: 2 }, { k: "ccc", v: 3 }]);
+  });
+
+  it("a failed query rejects only its own batch; the next batch runs", async () => {
+    let n = 0;
+    const loader = new BatchLoader<string, string>(
+      async (keys) => {
+        if (n++ === 0) throw new Error("boom");
+        return keys;
+      },
+      (k) => k,
+      (r) => r,
+    );
+    const a = loader.load("x");
+    const b = loader.load("y"); // queued behind the failing query
+    await expect(a).rejects.toThrow("boom");
+    expect(await b).toBe("y");
+    expect(await loader.load("z")).toBe("z");
+  });
+});
