@@ -18,6 +18,7 @@
 import { ClearlineError } from "../../core/errors";
 import { Exchange, type Command, type EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
+import { BatchLoader } from "../db/batch-loader";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
 import { requestHash } from "../services/idempotency";
 import { listMarkets, type MarketView } from "../services/markets";
@@ -111,6 +112,8 @@ interface KeyState {
 }
 
 const KEY_RETENTION_MS = 60_000;
+const SELECT_KEYS = `SELECT k.account, k.key, k."requestHash", k.response FROM "IdempotencyKey" k
+  JOIN unnest($1::text[], $2::text[]) AS q(account, key) ON k.account = q.account AND k.key = q.key`;
 /** the idempotency "account" of requestIds on commands without an account (market prices, funding) */
 const SYSTEM_REQUESTS = "@system";
 
@@ -134,6 +137,9 @@ class Runtime implements EngineRuntime {
   private readonly keys = new Map<string, KeyState>();
   /** start times of idempotency lookups in the database that are still running */
   private readonly lookups = new Set<{ startedAt: number }>();
+  /** concurrent idempotency lookups share one query (one round trip per batch under load, not one per order) */
+  private readonly keyLoader: BatchLoader<{ account: string; key: string }, { account: string; key: string; requestHash: string; response: string }>;
+  private lastSweepAt = 0;
   private readonly stoppers: (() => void)[] = [];
   private readonly lastFundingMs = new Map<string, number>();
   private source: MarkPriceSource | null = null;
@@ -147,6 +153,11 @@ class Runtime implements EngineRuntime {
   constructor(o: EngineRuntimeOptions, exchange: Exchange, seq: bigint, snapshotSeq: bigint) {
     this.db = o.db;
     this.clock = o.clock ?? Date.now;
+    this.keyLoader = new BatchLoader(
+      (ks) => this.db.$queryRawUnsafe(SELECT_KEYS, ks.map((k) => k.account), ks.map((k) => k.key)),
+      (k) => `${k.account}\u0000${k.key}`,
+      (r) => `${r.account}\u0000${r.key}`,
+    );
     this.snapshotEvery = o.snapshotEvery ?? 10_000;
     this.snapshotIntervalMs = o.snapshotIntervalMs ?? 60_000;
     this.log = o.log ?? ((m, e) => console.error(`[engine] ${m}`, e ?? ""));
@@ -297,7 +308,7 @@ class Runtime implements EngineRuntime {
     this.lookups.add(lookup);
     let row: { requestHash: string; response: string } | null;
     try {
-      row = await this.db.idempotencyKey.findUnique({ where: { account_key: { account: req.account, key: req.key } }, select: { requestHash: true, response: true } });
+      row = await this.keyLoader.load({ account: req.account, key: req.key });
     } finally {
       this.lookups.delete(lookup);
     }
@@ -318,7 +329,11 @@ class Runtime implements EngineRuntime {
     promise.then(
       () => {
         state.committedAt = this.clock();
-        this.sweepKeys();
+        // at most once a second: a sweep walks every remembered key (~60 s of orders)
+        if (state.committedAt - this.lastSweepAt >= 1_000) {
+          this.lastSweepAt = state.committedAt;
+          this.sweepKeys();
+        }
       },
       () => this.keys.delete(id), // not acknowledged: a retry looks it up again
     );
