@@ -93,6 +93,9 @@ test.describe.serial("channel flows (account #4)", () => {
     await expect(page.getByTestId("verdict-trader-0")).toHaveText("✓");
     await page.screenshot({ path: testInfo.outputPath("channel-active.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    // the channel screen fits a phone: nothing wider than the viewport (tables scroll inside their panel)
+    const rightEdges = await page.locator(".ch-grid .panel").evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    expect(Math.max(...rightEdges)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: testInfo.outputPath("channel-active-phone.png"), fullPage: true });
   });
 

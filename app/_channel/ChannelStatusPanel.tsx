@@ -106,6 +106,7 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
           <span className="spinner" aria-hidden /> {pendingText}. Funds are locked until then.
         </p>
       )}
+      <div className="ch-scroll">
       <table className="data" data-testid="channel-balances">
         <thead>
           <tr>
@@ -132,6 +133,7 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
           })}
         </tbody>
       </table>
+      </div>
       {(cosign.pending.count > 0 || cosign.isSigning) && channel.status !== "CLOSED" && (
         <div className="ch-cosign" data-testid="cosign-box">
           <span>

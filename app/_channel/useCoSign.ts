@@ -211,6 +211,9 @@ export function useCoSignLatest(): CoSignLatest {
   const coSignLatest = useCallback(
     () =>
       run(async () => {
+        // nothing pending per the live stream: no round trip before an order
+        const cached = queryClient.getQueryData<LatestData>(latestKey);
+        if (cached?.latest.traderSignature) return;
         // read fresh: the cache may be a few ms behind the server
         const fresh = await queryClient.fetchQuery({ ...trpc.channel.latestState.queryOptions(), staleTime: 0 }).catch((e: unknown) => {
           if (clearlineCodeOf(e) === "CHANNEL_NOT_FOUND") return null;
