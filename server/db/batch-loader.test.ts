@@ -8,7 +8,7 @@ function deferred<T>() {
 }
 
 describe("BatchLoader", () => {
-  it("queries at once when idle, coalesces lookups that arrive while a query runs, answers each caller with its own row", async () => {
+  it("one query per event-loop turn, coalesces lookups that arrive while a query runs, answers each caller with its own row", async () => {
     const calls: string[][] = [];
     const gates: { resolve: () => void }[] = [];
     const loader = new BatchLoader<string, { k: string; v: number }>(
@@ -23,19 +23,23 @@ describe("BatchLoader", () => {
       (r) => r.k,
     );
     const first = loader.load("a");
+    const sameTurn = loader.load("a2");
     await Promise.resolve();
-    expect(calls).toEqual([["a"]]); // no waiting when nothing runs
+    expect(calls).toEqual([]); // the query starts after this turn of the event loop
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([["a", "a2"]]);
     const later = [loader.load("bb"), loader.load("missing"), loader.load("bb"), loader.load("ccc")];
     expect(calls).toHaveLength(1);
     gates[0]!.resolve();
     expect(await first).toEqual({ k: "a", v: 1 });
+    expect(await sameTurn).toEqual({ k: "a2", v: 2 });
     await new Promise((r) => setTimeout(r, 0));
-    expect(calls).toEqual([["a"], ["bb", "missing", "ccc"]]); // one query, distinct keys
+    expect(calls).toEqual([["a", "a2"], ["bb", "missing", "ccc"]]); // one query, distinct keys
     gates[1]!.resolve();
     expect(await Promise.all(later)).toEqual([{ k: "bb", v: 2 }, null, { k: "bb", v: 2 }, { k: "ccc", v: 3 }]);
   });
 
-  it("a failed query rejects only its own batch; the next batch runs", async () => {
+  it("a failed query rejects its own batch only; the next batch runs", async () => {
     let n = 0;
     const loader = new BatchLoader<string, string>(
       async (keys) => {
@@ -46,9 +50,9 @@ describe("BatchLoader", () => {
       (r) => r,
     );
     const a = loader.load("x");
-    const b = loader.load("y"); // queued behind the failing query
+    const b = loader.load("y"); // the same turn: the same (failing) query
     await expect(a).rejects.toThrow("boom");
-    expect(await b).toBe("y");
+    await expect(b).rejects.toThrow("boom");
     expect(await loader.load("z")).toBe("z");
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Coalesces concurrent point lookups into one query, the way the engine's group commit
- * coalesces writes: a lookup starts its query at once when none is running (no added latency
- * when idle); lookups that arrive while one runs wait for it and then go together in the next
- * query. Every caller still gets a row read by a query that started after it asked, so "read
- * on every request" stays true. Under load this turns N round trips on a single-connection
- * database (embedded PGlite runs them one at a time on the event loop) into about one per
- * round trip time.
+ * coalesces writes: the lookups made during one turn of the event loop (every request whose
+ * bytes arrived in the same I/O phase) go in one query, started by setImmediate, and lookups
+ * that arrive while a query runs go together in the next one. Every caller still gets a row
+ * read by a query that started after it asked, so "read on every request" stays true.
+ * Why a turn and not "at once when idle": embedded PGlite runs a query synchronously on the
+ * event loop (WASM + synchronous file I/O behind a promise), so no other request is even parsed
+ * while one runs — without waiting for the turn to end there would be nothing to coalesce.
  */
 export class BatchLoader<K, V> {
   private waiting: { key: K; resolve: (v: V | null) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
+  private scheduled = false;
 
   /**
    * `fetch` gets distinct keys (by `id`) and returns the rows it found; `keyOf(row)` must give
@@ -25,7 +27,13 @@ export class BatchLoader<K, V> {
   load(key: K): Promise<V | null> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ key, resolve, reject });
-      if (!this.running) void this.run();
+      if (!this.running && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.run();
+        });
+      }
     });
   }
 

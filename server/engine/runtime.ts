@@ -233,7 +233,9 @@ class Runtime implements EngineRuntime {
   private scheduleFlush() {
     if (this.writing || this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => void this.flushLoop());
+    // after this turn of the event loop, not this microtask: every request parsed in the same I/O
+    // phase joins the batch (embedded PGlite writes synchronously, so nothing could join later)
+    setImmediate(() => void this.flushLoop());
   }
 
   private snapshotDue(now: number): boolean {
