@@ -38,6 +38,9 @@ export async function startLocalChain(options: { port: number; logDir: string })
     env: childEnv(),
   });
   await waitFor(`Hardhat node on ${rpcUrl}`, () => answers(client), 60_000, proc.exited);
-  log.ok(`chain: ready (chain id ${await client.getChainId()})`);
+  // A Hardhat node mines only when a transaction arrives; a real chain keeps producing blocks,
+  // and deposits wait for CHAIN_CONFIRMATIONS more of them. Mine one a second as well.
+  await client.request({ method: "evm_setIntervalMining" as never, params: [1000] as never });
+  log.ok(`chain: ready (chain id ${await client.getChainId()}, a block at least every second)`);
   return { rpcUrl, client, process: proc };
 }
