@@ -1,22 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { readFileSync } from "node:fs";
 import { hardhatTestAccount, LOCAL_ROLES } from "../core/chain/hardhat-test-accounts";
-import { E2E_APP_URL, E2E_DEPLOYMENT_FILE, E2E_RPC_URL } from "./stack";
-import { installTestWallet } from "./test-wallet";
+import { connectAndSignIn } from "./fixtures";
+import { E2E_APP_URL } from "./stack";
 
 const trader = hardhatTestAccount(LOCAL_ROLES.traders[1]);
 const admin = hardhatTestAccount(LOCAL_ROLES.deployer);
-
-async function connectAndSignIn(page: import("@playwright/test").Page, privateKey: `0x${string}`) {
-  const { chainId } = JSON.parse(readFileSync(E2E_DEPLOYMENT_FILE, "utf8")) as { chainId: number };
-  const wallet = await installTestWallet(page, { privateKey, rpcUrl: E2E_RPC_URL, chainId });
-  await page.goto("/");
-  await page.getByRole("button", { name: "Connect wallet" }).click();
-  await page.getByRole("menuitem", { name: "Clearline Test Wallet" }).click();
-  await expect(page.getByTestId("wallet-address")).toHaveAttribute("title", wallet.address);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  return wallet;
-}
 
 test("sign in with Ethereum: the wallet signs an EIP-4361 message, the header shows the address and role; sign out ends the session", async ({ page, context }, testInfo) => {
   const wallet = await connectAndSignIn(page, trader.privateKey);

@@ -94,13 +94,16 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   await expect(b.page.getByTestId("exchange-balance-USDC").getByTestId("available")).toHaveText(formatAmount(bAfter.USDC!.available, q));
   await expect(b.page.getByTestId("exchange-balance-WETH").getByTestId("available")).toHaveText("1");
 
-  // the fill made the exchange sign new states; B co-signs the latest from the badge (no prompt per fill)
-  const badge = b.page.getByTestId("cosign-badge");
-  await expect(badge).toContainText(/\d+ states? awaiting your signature/);
+  // the fill made the exchange sign new states; the header badge counts them (no prompt per fill)
+  // and leads to the channel screen, where B co-signs the latest on demand
+  const badge = b.page.getByTestId("pending-states-badge");
+  await expect(badge).toContainText(/\d+ to co-sign/);
   await b.page.screenshot({ path: testInfo.outputPath("trade-spot-desktop.png") });
   const signsBefore = b.wallet.calls.filter((c) => c === "eth_signTypedData_v4").length;
   await badge.click();
-  await expect(badge).toHaveText("States co-signed");
+  await expect(b.page).toHaveURL(/\/channel$/);
+  await b.page.getByTestId("cosign-latest").click();
+  await expect(badge).toHaveCount(0);
   expect(b.wallet.calls.filter((c) => c === "eth_signTypedData_v4").length).toBe(signsBefore + 1);
   const bLatest = await api(b.page).query<Latest>("channel.latestState");
   expect(bLatest.latest.traderSignature).not.toBeNull();
@@ -119,6 +122,7 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   await a.page.getByTestId("cancel-order").click();
   await expect(a.page.getByTestId("toast-success").filter({ hasText: "Order cancelled" })).toBeVisible();
 
+  await b.page.goto("/markets/WETH-USDC");
   await b.page.setViewportSize({ width: 390, height: 844 });
   await b.page.screenshot({ path: testInfo.outputPath("trade-spot-phone.png"), fullPage: true });
   await a.context.close();

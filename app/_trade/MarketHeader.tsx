@@ -1,7 +1,6 @@
 "use client";
 import Link from "next/link";
 import { formatBps, formatCompact, formatPips } from "../_components/format";
-import { CoSignBadge } from "./CoSignBadge";
 import { change24hBps, px, type MarketSummary } from "./market";
 
 /** The market's name (with a switcher to the others) and its live figures. */
@@ -52,8 +51,6 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
           </span>
         </div>
         {market.status !== "ACTIVE" && <span className="badge warn">Halted</span>}
-        <div className="spacer" />
-        <CoSignBadge />
       </div>
     </section>
   );

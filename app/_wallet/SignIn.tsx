@@ -57,10 +57,11 @@ export function SignIn() {
   if (session) {
     return (
       <div className="wallet-menu" data-testid="session">
-        <span className="muted" title={session.address}>
-          Signed in <span className="num" data-testid="session-address">{session.address.slice(0, 6)}…{session.address.slice(-4)}</span>
+        <span className="muted" title={`${session.address} (${session.roles.join(", ")})`}>
+          <span className="session-label">Signed in </span>
+          <span className="num" data-testid="session-address">{session.address.slice(0, 6)}…{session.address.slice(-4)}</span>
         </span>
-        <span className="badge" data-testid="session-roles">
+        <span className="badge session-roles" data-testid="session-roles">
           {session.roles.join(" · ")}
           {session.suspended ? " · suspended" : ""}
         </span>

@@ -16,7 +16,7 @@ export function WalletButton() {
   if (connection.status === "connected" && connection.address) {
     const wrongNetwork = connection.chainId !== cfg.chain.id;
     return (
-      <div className="wallet-menu">
+      <div className="wallet-menu wallet-connected">
         {wrongNetwork && (
           <button className="primary" onClick={() => switchChain.mutate({ chainId: cfg.chain.id })} disabled={switchChain.isPending}>
             Switch to {cfg.chain.name}

@@ -5,10 +5,22 @@ import { fundingPayment, fundingRatePips } from "../risk/funding";
 import { boundedMark } from "../risk/mark";
 import { equity, withdrawable } from "../risk/margin";
 import { settlementLegs } from "./accounts";
-import type { AddMarketCommand, DepositCommand, FundingTickCommand, MarkPriceCommand, WithdrawCommand } from "./events";
+import { BUY } from "../market/book";
+import {
+  PERP_ONLY_MARKET_PARAMS,
+  UPDATABLE_MARKET_PARAMS,
+  type AddMarketCommand,
+  type DepositCommand,
+  type FundingTickCommand,
+  type MarkPriceCommand,
+  type UpdatableMarketParams,
+  type UpdateMarketCommand,
+  type WithdrawCommand,
+} from "./events";
 import { moveBalance } from "./ledger";
 import { liquidateAll } from "./liquidate";
-import { reject } from "./orders";
+import { lockFunds, reject } from "./orders";
+import { cancelResting } from "./resting";
 import { runTriggers } from "./triggers";
 import { INSURANCE_ACCOUNT, isReservedAccount, MarketState, type EngineState } from "./state";
 
@@ -27,6 +39,60 @@ export function addMarket(st: EngineState, cmd: AddMarketCommand): boolean {
   for (const asset of real) st.assets.set(asset.symbol, asset.decimals);
   st.markets.set(params.symbol, new MarketState(params, st.markets.size));
   st.out.push({ type: "marketAdded", market: params.symbol, kind: params.kind });
+  return true;
+}
+
+const IMMUTABLE_WHY: Record<string, string> = {
+  tickSizeQuote: "resting orders are keyed by tick (book levels); halt the market and create a new one to change the tick",
+  lotSizeBase: "resting orders and positions are counted in lots; halt the market and create a new one to change the lot",
+};
+
+function updatable(p: UpdatableMarketParams): UpdatableMarketParams {
+  return Object.fromEntries(UPDATABLE_MARKET_PARAMS.map((k) => [k, p[k]])) as unknown as UpdatableMarketParams;
+}
+
+/**
+ * Change a live market's tradable parameters (see UpdateMarketCommand). Refused, changing
+ * nothing: an unknown market (MARKET_NOT_FOUND), tick/lot or any other non-updatable field
+ * (MARKET_PARAM_IMMUTABLE), a perpetual-only field on a spot market (PERP_ONLY), a value of the
+ * wrong type or a merged config that fails validateMarketConfig (MARKET_CONFIG_INVALID, naming
+ * the field and value), nothing that differs (MARKET_UPDATE_NO_CHANGE).
+ * Emits `marketUpdated`, then: spot, when the highest fee rate rose, tops up each resting buy's
+ * lock (cancelling, `orderDone` cancelled, an order its owner cannot cover); perpetuals, the
+ * liquidation check over every account (the same waterfall as after a mark price).
+ */
+export function updateMarket(st: EngineState, cmd: UpdateMarketCommand): boolean {
+  const fail = (r: Parameters<typeof reject>[4]) => (reject(st, "updateMarket", null, null, r), false);
+  const market = st.markets.get(cmd.market);
+  if (market === undefined) return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
+  const symbol = market.params.symbol;
+  if (typeof cmd.params !== "object" || cmd.params === null) return fail(rejection("MARKET_UPDATE_NO_CHANGE", "params must be an object of parameters to change", { market: symbol }));
+  const allowed: readonly string[] = UPDATABLE_MARKET_PARAMS;
+  for (const field of Object.keys(cmd.params)) {
+    if (!allowed.includes(field))
+      return fail(rejection("MARKET_PARAM_IMMUTABLE", `market ${symbol}: ${field} cannot change on a live market${IMMUTABLE_WHY[field] ? `: ${IMMUTABLE_WHY[field]}` : ""}`, { market: symbol, field }));
+  }
+  const given = UPDATABLE_MARKET_PARAMS.filter((k) => cmd.params[k] !== undefined);
+  for (const field of given) {
+    const value: unknown = cmd.params[field];
+    const ok = field === "fundingIntervalMs" ? typeof value === "number" : typeof value === "bigint";
+    if (!ok) return fail(rejection("MARKET_CONFIG_INVALID", `market ${symbol}: ${field} must be ${field === "fundingIntervalMs" ? "a number" : "a bigint"}`, { market: symbol, field, value: String(value) }));
+    if (!market.isPerp && PERP_ONLY_MARKET_PARAMS.includes(field)) return fail(rejection("PERP_ONLY", `market ${symbol} is spot: ${field} is for perpetuals`, { market: symbol, field }));
+  }
+  const before = market.params;
+  const next = validateMarketConfig({ ...before, ...Object.fromEntries(given.map((k) => [k, cmd.params[k]])) });
+  if ("code" in next) return fail(next);
+  if (given.every((k) => next[k] === before[k])) return fail(rejection("MARKET_UPDATE_NO_CHANGE", `market ${symbol}: no parameter differs from the current one`, { market: symbol }));
+  market.params = next;
+  const oldMaxFee = market.maxFeePips;
+  market.maxFeePips = next.takerFeePips > next.makerFeePips ? next.takerFeePips : next.makerFeePips;
+  st.out.push({ type: "marketUpdated", market: symbol, before: updatable(before), after: updatable(next) });
+  if (!market.isPerp && market.maxFeePips > oldMaxFee) {
+    // resting buys locked fees at the old highest rate: lock the difference, or cancel the order
+    const buys = [...market.book.inPriorityOrder()].filter((o) => o.side === BUY);
+    for (const o of buys) if (lockFunds(st, o, o.lots, o.pricePerLot) !== null) cancelResting(st, o, "cancelled");
+  }
+  if (market.isPerp) liquidateAll(st);
   return true;
 }
 

@@ -3,7 +3,7 @@
  * units; prices are quote-asset base units per lot of the market (see docs/ENGINE.md).
  */
 import type { ErrorDetails } from "../errors/index";
-import type { MarketConfig } from "../market/config";
+import type { MarketConfig, MarketParams } from "../market/config";
 import type { EngineErrorCode } from "../market/rejection";
 
 export type Side = "buy" | "sell";
@@ -14,6 +14,43 @@ export type OrderKind = "limit" | "market" | "stopLimit" | "stopMarket";
 export interface AddMarketCommand {
   type: "addMarket";
   config: MarketConfig;
+}
+
+/**
+ * The parameters of a live market that `updateMarket` may change. Tick and lot size are NOT
+ * among them: resting orders are keyed by tick (book levels) and counted in lots, so changing
+ * either under a live book would re-price or re-size them (refused: MARKET_PARAM_IMMUTABLE).
+ * Neither are symbol, kind, assets or the trigger source.
+ */
+export const UPDATABLE_MARKET_PARAMS = [
+  "makerFeePips",
+  "takerFeePips",
+  "minNotionalQuote",
+  "maxLeverage",
+  "initialMarginBps",
+  "maintenanceMarginBps",
+  "liquidationFeePips",
+  "fundingIntervalMs",
+  "fundingCapPips",
+  "markBandBps",
+] as const satisfies readonly (keyof MarketParams)[];
+
+export type UpdatableMarketParam = (typeof UPDATABLE_MARKET_PARAMS)[number];
+/** Perpetual-only parameters (a spot market refuses them: PERP_ONLY). */
+export const PERP_ONLY_MARKET_PARAMS: readonly UpdatableMarketParam[] = ["maxLeverage", "initialMarginBps", "maintenanceMarginBps", "liquidationFeePips", "fundingIntervalMs", "fundingCapPips", "markBandBps"];
+export type MarketParamsUpdate = Partial<Pick<MarketParams, UpdatableMarketParam>>;
+export type UpdatableMarketParams = Pick<MarketParams, UpdatableMarketParam>;
+
+/**
+ * Change a live market's parameters (admin). The merged config must pass validateMarketConfig
+ * as a whole. Spot: a higher fee rate tops up resting buy orders' locks (an order whose owner
+ * cannot cover it is cancelled). Perpetuals: every account is then checked against maintenance
+ * margin and liquidated by the usual waterfall.
+ */
+export interface UpdateMarketCommand {
+  type: "updateMarket";
+  market: string;
+  params: MarketParamsUpdate;
 }
 
 /** Credit a confirmed deposit. */
@@ -106,6 +143,7 @@ export interface LiquidationCheckCommand {
 
 export type Command =
   | AddMarketCommand
+  | UpdateMarketCommand
   | DepositCommand
   | WithdrawCommand
   | PlaceCommand
@@ -133,6 +171,8 @@ export type DoneReason = "filled" | "cancelled" | "expired" | "selfTrade" | "red
 
 export type EngineEvent =
   | { type: "marketAdded"; market: string; kind: "spot" | "perp" }
+  /** every updatable parameter before and after (changed ones differ) */
+  | { type: "marketUpdated"; market: string; before: UpdatableMarketParams; after: UpdatableMarketParams }
   | { type: "rejected"; command: Command["type"]; orderId: number | null; account: string | null; code: EngineErrorCode; message: string; details: ErrorDetails }
   | {
       type: "orderAccepted";

@@ -11,7 +11,7 @@ import { max } from "../money/math";
 import { equity, equityWithoutGains, initialRequirement, maintenanceRequirement, withdrawable } from "../risk/margin";
 import { unrealizedPnl } from "../risk/position";
 import { settlementLegs } from "./accounts";
-import { addMarket, deposit, fundingTick, markPrice, withdraw } from "./commands";
+import { addMarket, deposit, fundingTick, markPrice, updateMarket, withdraw } from "./commands";
 import type { Command, EngineEvent } from "./events";
 import { liquidateAll, liquidateIfNeeded } from "./liquidate";
 import { amendOrder, cancelOrder, placeOrder } from "./orders";
@@ -91,6 +91,9 @@ export class Exchange {
         break;
       case "addMarket":
         addMarket(st, command);
+        break;
+      case "updateMarket":
+        updateMarket(st, command);
         break;
       default:
         st.out.push({ type: "rejected", command: (command as { type: Command["type"] }).type, orderId: null, account: null, code: "ORDER_INVALID", message: "unknown command", details: {} });

@@ -38,7 +38,7 @@ function lotsOf(market: MarketState, sizeBase: bigint | undefined): bigint | Rej
 }
 
 /** Spot: lock what the order may spend (buy: quote with fees; sell: base), or say why not. */
-function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerLot: bigint): Rejection | null {
+export function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerLot: bigint): Rejection | null {
   const leg = order.leg;
   const m = leg.market;
   if (order.side === BUY) {

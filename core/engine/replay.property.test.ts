@@ -61,6 +61,22 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ type: fc.constant("setTpSl" as const), account, market: fc.constant("ETH-PERP"), takeProfitPerLot: fc.option(price, { nil: null }), stopLossPerLot: fc.option(price, { nil: null }) }),
   },
   { weight: 1, arbitrary: fc.constant({ type: "liquidationCheck" as const }) },
+  {
+    // occasional parameter changes, valid and invalid (bad values, tick/lot, perp fields on spot)
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant("updateMarket" as const),
+      market,
+      params: fc.oneof(
+        fc.record({ makerFeePips: fc.bigInt({ min: -600n, max: 1_000n }), takerFeePips: fc.bigInt({ min: 0n, max: 1_500n }) }, { requiredKeys: [] }),
+        fc
+          .record({ maintenanceMarginBps: fc.bigInt({ min: 100n, max: 2_500n }), initialMarginBps: fc.bigInt({ min: 500n, max: 3_000n }), maxLeverage: fc.bigInt({ min: 1n, max: 20n }) }, { requiredKeys: ["maintenanceMarginBps"] }),
+        fc.record({ liquidationFeePips: fc.bigInt({ min: 0n, max: 20_000n }), markBandBps: fc.bigInt({ min: 0n, max: 1_000n }), fundingCapPips: fc.bigInt({ min: 0n, max: 2_000n }), fundingIntervalMs: fc.constantFrom(0, 3_600_000, 8 * 3_600_000) }, { requiredKeys: [] }),
+        fc.record({ minNotionalQuote: fc.bigInt({ min: -1n, max: 10_000_000n }) }),
+        fc.constantFrom({ tickSizeQuote: 20n }, { lotSizeBase: 2n * LOT }),
+      ),
+    }) as fc.Arbitrary<Command>,
+  },
 );
 
 function fresh(): Exchange {
@@ -124,6 +140,6 @@ describe("determinism and invariants over random command sequences", () => {
       }),
       { numRuns: Math.ceil(RUNS / 2) },
     );
-    for (const t of ["fill", "position", "liquidationStarted", "triggered", "fundingPayment", "orderAmended"]) expect(seen.has(t), t).toBe(true);
+    for (const t of ["fill", "position", "liquidationStarted", "triggered", "fundingPayment", "orderAmended", "marketUpdated"]) expect(seen.has(t), t).toBe(true);
   });
 });

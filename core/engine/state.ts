@@ -132,11 +132,12 @@ export class MarketState {
   lastFundingMs: number | null = null;
   /** Pending triggers, in the order they were set (which is their firing order). */
   readonly triggers: Trigger[] = [];
-  /** the highest fee rate a resting buy may pay, for its lock */
-  readonly maxFeePips: bigint;
+  /** the highest fee rate a resting buy may pay, for its lock (recomputed by updateMarket) */
+  maxFeePips: bigint;
   readonly isPerp: boolean;
   constructor(
-    readonly params: MarketParams,
+    /** replaced as a whole by updateMarket (never tick, lot, symbol, kind or assets) */
+    public params: MarketParams,
     /** position in creation order */
     readonly ordinal: number,
   ) {

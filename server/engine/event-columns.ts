@@ -28,6 +28,7 @@ export function eventColumns(e: EngineEvent): EventColumns {
     case "insurance":
       return { market: null, account: e.account, counterparty: null, pricePerLot: null, sizeBase: null };
     case "marketAdded":
+    case "marketUpdated":
     case "markPrice":
     case "funding":
       return { market: e.market, account: null, counterparty: null, pricePerLot: null, sizeBase: null };
