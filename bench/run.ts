@@ -9,9 +9,11 @@ const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   engine: async () => (await import("./engine")).engineBench,
   gas: async () => (await import("./gas")).gasBench,
   service: async () => {
-    const [{ cryptoBench }, { journalBench }] = await Promise.all([import("./service-crypto"), import("./service-journal")]);
-    return async (options) => [...(await cryptoBench(options)), ...(await journalBench(options))];
+    const [{ cryptoBench }, { journalBench }, { httpBench }, { sseBench }] = await Promise.all([import("./service-crypto"), import("./service-journal"), import("./service-http"), import("./service-sse")]);
+    // the end-to-end rows (5, 6) start the real stack each (production build, chain, server)
+    return async (options) => [...(await cryptoBench(options)), ...(await journalBench(options)), ...(await httpBench(options)), ...(await sseBench(options))];
   },
+  web: async () => (await import("./web")).webBench,
 };
 
 function fmt(n: number | null): string {
