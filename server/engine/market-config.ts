@@ -11,6 +11,7 @@
  * 10^decimals); then every price on the tick grid converts exactly both ways.
  */
 import { ClearlineError } from "../../core/errors";
+import type { UpdatableMarketParams } from "../../core/engine";
 import type { MarketConfig } from "../../core/market/config";
 import type { MarketView } from "../services/markets";
 
@@ -84,4 +85,40 @@ export function toEngineMarketConfig(m: MarketView): MarketConfig {
     markBandBps: PERP_DEFAULTS.markBandBps,
     triggerSource: PERP_DEFAULTS.triggerSource,
   };
+}
+
+/** The Market table's columns that updateMarket can change. */
+export interface MarketCatalogueParams {
+  minNotional: bigint;
+  maxLeverage: number;
+  initialMarginBps: number;
+  maintenanceMarginBps: number;
+  makerFeePips: number;
+  takerFeePips: number;
+  fundingIntervalSec: number | null;
+  fundingCapPips: number | null;
+}
+
+/**
+ * The engine's parameters → the Market table's columns (the journal is the source of truth for
+ * the engine; the row is the catalogue and follows it). The liquidation fee and mark band have no
+ * columns: the engine (snapshot + journal) carries them, PERP_DEFAULTS only seed new markets.
+ */
+export function catalogueFromParams(kind: "SPOT" | "PERP", p: UpdatableMarketParams): MarketCatalogueParams {
+  const perp = kind === "PERP";
+  return {
+    minNotional: p.minNotionalQuote,
+    maxLeverage: perp ? Number(p.maxLeverage) : 1,
+    initialMarginBps: perp ? Number(p.initialMarginBps) : 10_000,
+    maintenanceMarginBps: perp ? Number(p.maintenanceMarginBps) : 10_000,
+    makerFeePips: Number(p.makerFeePips),
+    takerFeePips: Number(p.takerFeePips),
+    fundingIntervalSec: perp ? Math.floor(p.fundingIntervalMs / 1000) : null,
+    fundingCapPips: perp ? Number(p.fundingCapPips) : null,
+  };
+}
+
+/** True when the row's catalogue columns equal these. */
+export function catalogueEquals(view: MarketView, c: MarketCatalogueParams): boolean {
+  return (Object.keys(c) as (keyof MarketCatalogueParams)[]).every((k) => view[k] === c[k]);
 }

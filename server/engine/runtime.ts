@@ -16,15 +16,17 @@
  * key, which answers correctly whether or not the batch had committed.
  */
 import { ClearlineError } from "../../core/errors";
-import { Exchange, type Command, type EngineEvent } from "../../core/engine";
+import { Exchange, toClearlineError, type Command, type EngineEvent, type MarketParamsUpdate, type UpdatableMarketParams } from "../../core/engine";
 import type { Db } from "../db";
+import type { Prisma } from "../../generated/prisma/client";
 import { BatchLoader } from "../db/batch-loader";
+import { bigintToDecimal } from "../db/decimal";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
 import { requestHash } from "../services/idempotency";
 import { listMarkets, type MarketView } from "../services/markets";
 import { decode, encode } from "./codec";
 import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow } from "./journal-store";
-import { priceFromPerLotDown, toEngineMarketConfig } from "./market-config";
+import { catalogueEquals, catalogueFromParams, priceFromPerLotDown, toEngineMarketConfig, type MarketCatalogueParams } from "./market-config";
 import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
 
 export interface EngineRuntimeOptions {
@@ -53,6 +55,25 @@ export interface IdempotentRequest<R> {
   command: Command;
   /** the answer, computed from the committed entry (stored, and returned to every retry) */
   respond(entry: CommittedEntry): R;
+}
+
+/** A market parameter change the engine applied (journaled), with the catalogue row that follows it. */
+export interface MarketParamsChange {
+  entry: CommittedEntry;
+  before: UpdatableMarketParams;
+  after: UpdatableMarketParams;
+  /** the Market row's new columns */
+  catalogue: MarketCatalogueParams;
+}
+
+export interface UpdateMarketParamsOptions {
+  /** journaled with the command (who and why) */
+  meta?: Record<string, unknown>;
+  /**
+   * Runs the Market row write in a transaction of the caller's (e.g. with its audit record):
+   * call `writeRow(tx)` inside it. Default: a transaction of its own.
+   */
+  persist?: (change: MarketParamsChange, writeRow: (tx: Prisma.TransactionClient) => Promise<void>) => Promise<void>;
 }
 
 export interface EngineRuntimeStatus {
@@ -85,6 +106,13 @@ export interface EngineRuntime extends EnginePort {
   markets(): MarketView[];
   /** Add markets created in the Market table since start (journaled addMarket commands). */
   syncMarkets(): Promise<string[]>;
+  /**
+   * Change a live market's parameters: the journaled updateMarket command FIRST (the journal is
+   * the engine's source of truth; a refusal throws its engine code and changes nothing), THEN the
+   * Market row (the catalogue) follows the engine's new values. If the row write fails the engine
+   * keeps the change and syncMarkets() rewrites the row from the engine at the next start.
+   */
+  updateMarketParams(market: string, params: MarketParamsUpdate, options?: UpdateMarketParamsOptions): Promise<MarketParamsChange>;
   /** Set a perpetual's index price by hand (admin); the simulated feed continues from it. */
   overrideMarkPrice(market: string, pricePerWhole: bigint, reason: string): Promise<CommittedEntry>;
   /** Hooks for the admin controls: refuse new orders in a halted market / from a suspended account. */
@@ -368,18 +396,52 @@ class Runtime implements EngineRuntime {
 
   async syncMarkets(): Promise<string[]> {
     const rows = await listMarkets(this.db);
-    const inEngine = new Set(this.exchange.snapshot().markets.map((m) => m.params.symbol));
+    const engineParams = new Map(this.exchange.snapshot().markets.map((m) => [m.params.symbol, m.params]));
     const added: string[] = [];
-    for (const view of rows) {
+    for (let view of rows) {
+      const params = engineParams.get(view.symbol);
+      if (params !== undefined) {
+        // the engine (snapshot + journal) is the truth for a market it has: a row that missed an
+        // updateMarket (its write failed after the command was journaled) follows it now
+        const catalogue = catalogueFromParams(view.kind, params);
+        if (!catalogueEquals(view, catalogue)) {
+          this.log(`market ${view.symbol}: the Market row differs from the engine's parameters; rewriting the row from the engine`);
+          await this.db.market.update({ where: { symbol: view.symbol }, data: catalogueRow(catalogue) });
+          view = { ...view, ...catalogue };
+        }
+      }
       this.views.set(view.symbol, view);
       if (view.status === "HALTED") this.halted.add(view.symbol);
-      if (inEngine.has(view.symbol)) continue;
+      if (params !== undefined) continue;
       const entry = await this.submit({ type: "addMarket", config: toEngineMarketConfig(view) });
       const rejected = entry.events.find((e) => e.type === "rejected");
       if (rejected?.type === "rejected") this.log(`market ${view.symbol} refused by the engine: ${rejected.message}`);
       else added.push(view.symbol);
     }
     return added;
+  }
+
+  async updateMarketParams(market: string, params: MarketParamsUpdate, options: UpdateMarketParamsOptions = {}): Promise<MarketParamsChange> {
+    const view = this.views.get(market);
+    if (view === undefined) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${market}`, { market });
+    const entry = await this.submit({ type: "updateMarket", market, params }, { meta: options.meta });
+    const rejected = entry.events.find((e) => e.type === "rejected");
+    if (rejected?.type === "rejected") throw toClearlineError(rejected);
+    const updated = entry.events.find((e) => e.type === "marketUpdated");
+    if (updated?.type !== "marketUpdated") throw new ClearlineError("INTERNAL", `updateMarket on ${market} produced no marketUpdated event`, { market });
+    const change: MarketParamsChange = { entry, before: updated.before, after: updated.after, catalogue: catalogueFromParams(view.kind, updated.after) };
+    // conversions and the funding loop read the view: it follows the engine at once
+    this.views.set(market, { ...view, ...change.catalogue });
+    const writeRow = async (tx: Prisma.TransactionClient) => {
+      await tx.market.update({ where: { symbol: market }, data: catalogueRow(change.catalogue) });
+    };
+    try {
+      await (options.persist ?? ((_c, write) => this.db.$transaction(write)))(change, writeRow);
+    } catch (error) {
+      this.log(`market ${market}: parameters changed in the engine at seq ${entry.seq}, but the Market row was not written (the next start rewrites it from the engine)`, error);
+      throw new ClearlineError("INTERNAL", `the engine changed ${market}'s parameters (journal seq ${entry.seq}) but recording it failed; the next start brings the Market row in line`, { market, seq: entry.seq }, { cause: error });
+    }
+    return change;
   }
 
   setMarketHalted(market: string, halted: boolean) {
@@ -481,6 +543,10 @@ class Runtime implements EngineRuntime {
     const g = globalThis as GlobalWithRuntime;
     if (g.__clearlineEngine === this) g.__clearlineEngine = undefined;
   }
+}
+
+function catalogueRow(c: MarketCatalogueParams) {
+  return { ...c, minNotional: bigintToDecimal(c.minNotional) };
 }
 
 function reused(key: string) {

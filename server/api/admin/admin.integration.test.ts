@@ -89,7 +89,8 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
     expect(before.rows.find((r) => r.account === TRADERS[0])).toMatchObject({ status: "ok" });
     // the preview of a higher maintenance margin says this position would be liquidated (and changes nothing)
     const preview = await operator().admin.markets.previewParams({ market: "ETH-PERP", maintenanceMarginBps: 4_000, initialMarginBps: 5_000, maxLeverage: 2 });
-    expect(preview).toMatchObject({ valid: true, applicable: false });
+    expect(preview).toMatchObject({ valid: true });
+    expect(preview.liquidations.map((l) => l.account)).toEqual([TRADERS[0]]);
     expect(preview.positions.find((p) => p.account === TRADERS[0])).toMatchObject({ outcome: "liquidated" });
     expect(rt.market("ETH-PERP")!.maintenanceMarginBps).toBe(250);
 

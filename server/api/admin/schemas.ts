@@ -35,6 +35,8 @@ export const adminMarketRow = marketView.extend({
   index: z.bigint().nullable(),
   last: z.bigint().nullable(),
   openInterest: z.bigint().nullable(),
+  liquidationFeePips: z.number().nullable(),
+  markBandBps: z.number().nullable(),
 });
 
 export const riskRow = z.object({

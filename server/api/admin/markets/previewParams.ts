@@ -3,27 +3,22 @@ import { getEngineRuntime } from "../../../engine/runtime";
 import { previewParams as preview } from "../../../services/admin-markets";
 import { operatorProcedure } from "../../trpc";
 import { marketSymbol } from "../schemas";
+import { paramsChange, paramsEffects } from "./params";
 
-/** What a parameter change would do to open positions and resting orders. Changes nothing (the engine cannot change a live market's parameters: `notApplicableBecause`). */
+/**
+ * What a parameter change would do: the engine's updateMarket command run on a copy of the engine
+ * (so the liquidations and cancellations named are exactly those updateParams causes on the same
+ * state), with every open position's margins now and after. Changes nothing.
+ */
 export const previewParams = operatorProcedure
-  .input(
-    z.object({
-      market: marketSymbol,
-      initialMarginBps: z.number().int().min(1).max(10_000).optional(),
-      maintenanceMarginBps: z.number().int().min(1).max(10_000).optional(),
-      maxLeverage: z.number().int().min(1).max(200).optional(),
-      makerFeePips: z.number().int().min(-100_000).max(100_000).optional(),
-      takerFeePips: z.number().int().min(-100_000).max(100_000).optional(),
-      minNotional: z.bigint().nonnegative().optional(),
-    }),
-  )
+  .input(z.strictObject({ market: marketSymbol, ...paramsChange }))
   .output(
     z.object({
       market: z.string(),
       valid: z.boolean(),
+      invalidCode: z.string().nullable(),
       invalidReason: z.string().nullable(),
-      applicable: z.literal(false),
-      notApplicableBecause: z.string(),
+      ...paramsEffects,
       positions: z.array(
         z.object({
           account: z.string(),
