@@ -17,9 +17,9 @@ export function RecentTrades({ market, trades, ready, error }: { market: MarketS
       {error ? (
         <ErrorMessage error={error} compact />
       ) : !ready ? (
-        <SkeletonRows rows={12} height={16} label="Loading trades" />
+        <SkeletonRows rows={6} height={16} label="Loading trades" />
       ) : trades.length === 0 ? (
-        <p className="muted">No trades yet.</p>
+        <p className="muted trades-empty">No trades yet.</p>
       ) : (
         <div className="trades-body">
           {trades.map((t) => (
