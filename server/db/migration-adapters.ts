@@ -18,6 +18,7 @@
  * database as it was (statements that cannot run in a transaction block, e.g.
  * CREATE INDEX CONCURRENTLY, are not supported in migrations).
  */
+import { ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -106,17 +107,35 @@ const PG_CHAR_OID = 18;
 const PG_BPCHAR_OID = 1042;
 
 /**
- * adapter-pg's queryRaw maps each result column's type OID and throws on OID 18 ("char").
- * Its performIO (the instance method queryRaw calls) returns pg's raw result: relabel those
- * columns as bpchar, which it maps to text (pg parses "char" values as strings anyway).
+ * adapter-pg's queryRaw maps each result column's type OID and throws on OID 18 ("char"),
+ * which the engine's catalog queries return (e.g. pg_constraint.contype) and read back as a
+ * Character column. Its performIO (the instance method queryRaw calls with the same query
+ * object) returns pg's raw result: relabel those columns as bpchar so the mapping does not
+ * throw, remember which they were, and report them to the engine as Character.
  */
 function patchCharColumns<T extends object>(queryable: T): T {
-  const q = queryable as unknown as { performIO?: (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }> };
-  const original = q.performIO;
-  if (typeof original !== "function") return queryable;
+  type Raw = { fields: { dataTypeID: number }[] };
+  type Mapped = { columnTypes: number[] };
+  const q = queryable as unknown as { performIO?: (query: object) => Promise<Raw>; queryRaw?: (query: object) => Promise<Mapped> };
+  const performIO = q.performIO;
+  const queryRaw = q.queryRaw;
+  if (typeof performIO !== "function" || typeof queryRaw !== "function") return queryable;
+  const charColumns = new WeakMap<object, number[]>();
   q.performIO = async (query) => {
-    const result = await original.call(queryable, query);
-    for (const field of result?.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_BPCHAR_OID;
+    const result = await performIO.call(queryable, query);
+    const found: number[] = [];
+    result?.fields?.forEach((field, i) => {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_BPCHAR_OID;
+        found.push(i);
+      }
+    });
+    if (found.length > 0 && typeof query === "object" && query !== null) charColumns.set(query, found);
+    return result;
+  };
+  q.queryRaw = async (query) => {
+    const result = await queryRaw.call(queryable, query);
+    for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
   };
   return queryable;
