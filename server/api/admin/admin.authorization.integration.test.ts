@@ -37,6 +37,7 @@ const QUERY_INPUTS: Record<string, unknown> = {
   "admin.users.search": {},
   "admin.users.detail": { address: TRADERS[0] },
   "admin.fees.summary": {},
+  "admin.fees.withdrawable": undefined,
   "admin.audit.list": {},
 };
 
@@ -89,7 +90,7 @@ describe(`admin API authorization (${serverUrl ? "PostgreSQL server" : "PGlite"}
   it("finds the admin procedures in the router (queries and mutations, no subscriptions)", () => {
     expect(procs.length).toBeGreaterThan(20);
     expect(procs.filter((p) => p.type === "mutation").map((p) => p.path)).toEqual(
-      expect.arrayContaining(["admin.prices.override", "admin.markets.halt", "admin.markets.resume", "admin.users.suspend", "admin.roles.grant", "admin.roles.revoke", "admin.markets.create", "admin.channels.checkpoint"]),
+      expect.arrayContaining(["admin.prices.override", "admin.markets.halt", "admin.markets.resume", "admin.users.suspend", "admin.roles.grant", "admin.roles.revoke", "admin.markets.create", "admin.channels.checkpoint", "admin.fees.withdraw"]),
     );
     expect(procs.filter((p) => p.type === "subscription")).toEqual([]);
     // every query has a sample input (a new read procedure must be added to QUERY_INPUTS)

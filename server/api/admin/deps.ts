@@ -19,3 +19,9 @@ export async function exchangeChain() {
   const deployment = await currentDeployment();
   return { client: chainClient(), wallet: exchangeWalletClient(deployment), custody: deployment.custody };
 }
+
+/** The chain client, the exchange's wallet and the whole deployment (custody, exchange, tokens): what the fee withdrawal needs. */
+export async function exchangeWallet() {
+  const deployment = await currentDeployment();
+  return { client: chainClient(), wallet: exchangeWalletClient(deployment), deployment };
+}

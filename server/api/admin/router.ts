@@ -7,6 +7,8 @@ import { createTRPCRouter } from "../trpc";
 import { list as auditList } from "./audit/list";
 import { adminChannelsRouter } from "./channels/router";
 import { summary as feesSummary } from "./fees/summary";
+import { withdraw as feesWithdraw } from "./fees/withdraw";
+import { withdrawable as feesWithdrawable } from "./fees/withdrawable";
 import { health } from "./health";
 import { adminMarketsRouter } from "./markets/router";
 import { overview } from "./overview";
@@ -24,6 +26,6 @@ export const adminRouter = createTRPCRouter({
   risk: adminRiskRouter,
   channels: adminChannelsRouter,
   users: adminUsersRouter,
-  fees: createTRPCRouter({ summary: feesSummary }),
+  fees: createTRPCRouter({ summary: feesSummary, withdrawable: feesWithdrawable, withdraw: feesWithdraw }),
   audit: createTRPCRouter({ list: auditList }),
 });

@@ -1,0 +1,202 @@
+/**
+ * The ops console's on-chain actions through the real admin router, on a real Hardhat node
+ * (port 8720) with the contracts deployed and the whole service running (startTestServices):
+ * - admin.fees.withdraw moves exactly the amount from the exchange's custody account to `to`
+ *   and is audited; above what is available (free balance minus what channels being opened
+ *   reserve) it is refused naming both numbers and nothing changes;
+ * - admin.channels.checkpoint puts a channel's newer co-signed state on-chain (the custody
+ *   contract's channel view shows its version) and is audited.
+ */
+import { createWalletClient, erc20Abi, http, type Address, type Hex, type TypedDataDefinition } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { custodyAbi, demoTokenAbi } from "../../../contracts/generated";
+import { HARDHAT_TEST_ACCOUNTS } from "../../../core/chain/hardhat-test-accounts";
+import { stateTypedData, type ChannelDomain, type ChannelState } from "../../../core/channel";
+import { toAbiState } from "../../channels/chain";
+import { startTestChain, type TestChain } from "../../channels/testing";
+import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
+import { env } from "../../env";
+import { startTestServices, type TestServices } from "../../testing/services";
+import { createCaller } from "../root";
+import { ctxFor, OPERATOR, useTestDatabaseAsProcessDatabase } from "./testing";
+
+const CHAIN_PORT = 8720;
+const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;
+const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
+const TRADER = HARDHAT_TEST_ACCOUNTS[4]!;
+const MAKER = HARDHAT_TEST_ACCOUNTS[5]!;
+const USDC = 1_000_000n;
+const ETH = 10n ** 18n;
+const usd = (n: bigint) => n * USDC;
+
+const serverUrl = inject("testDatabaseUrl");
+let chain: TestChain;
+let t: TestDatabase;
+let services: TestServices;
+let restoreDb: () => void;
+let restoreChain: () => void;
+let domain: ChannelDomain;
+let usdc: Address;
+
+const admin = () => createCaller(ctxFor(ADMIN.address, ["TRADER", "ADMIN"]));
+const operator = () => createCaller(ctxFor(OPERATOR, ["TRADER", "OPERATOR"]));
+
+/**
+ * The admin procedures reach the chain through the process singletons (env's RPC URL and
+ * exchange key, the deployment, the read client): point them at the test chain.
+ */
+function useTestChainAsProcessChain(c: TestChain): () => void {
+  const g = globalThis as unknown as { __clearlineEnv?: ReturnType<typeof env>; __clearlineDeployment?: Promise<unknown>; __clearlineChainClient?: unknown };
+  const previous = { env: g.__clearlineEnv, deployment: g.__clearlineDeployment, client: g.__clearlineChainClient };
+  const e = env();
+  g.__clearlineEnv = { ...e, chain: { ...e.chain, rpcUrl: c.rpcUrl }, exchangePrivateKey: EXCHANGE.privateKey };
+  g.__clearlineDeployment = Promise.resolve(c.deployment);
+  g.__clearlineChainClient = c.client;
+  return () => {
+    g.__clearlineEnv = previous.env;
+    g.__clearlineDeployment = previous.deployment;
+    g.__clearlineChainClient = previous.client;
+  };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== null && v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const custodyBalance = (account: Address) => chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "balanceOf", args: [account, usdc] });
+const tokenBalance = (owner: Address) => chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+const sign = (typedData: unknown) => privateKeyToAccount(TRADER.privateKey).signTypedData(typedData as TypedDataDefinition);
+
+/** prepareOpen (the exchange reserves coverage), co-sign, approve + depositAndOpen from the trader's wallet. */
+async function openChannel(amount: bigint): Promise<Hex> {
+  const open = await services.channels.prepareOpen(TRADER.address, [{ token: usdc, amount }]);
+  const traderSig = await sign(open.typedData);
+  await services.channels.submitCoSignature(TRADER.address, open.channelId, 0n, traderSig);
+  const w = createWalletClient({
+    account: privateKeyToAccount(TRADER.privateKey),
+    chain: { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } },
+    transport: http(chain.rpcUrl),
+  });
+  await chain.client.waitForTransactionReceipt({ hash: await w.writeContract({ address: usdc, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, amount] }) });
+  const hash = await w.writeContract({
+    address: domain.verifyingContract,
+    abi: custodyAbi,
+    functionName: "depositAndOpen",
+    args: [TRADER.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
+  });
+  await chain.client.waitForTransactionReceipt({ hash });
+  return open.channelId;
+}
+
+beforeAll(async () => {
+  chain = await startTestChain(CHAIN_PORT);
+  t = await createMigratedTestDatabase(serverUrl);
+  restoreDb = useTestDatabaseAsProcessDatabase(t.handle);
+  restoreChain = useTestChainAsProcessChain(chain);
+  domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
+  usdc = chain.deployment.tokens.USDC.address;
+  services = await startTestServices({ db: t.handle.db, chain, exchangeKey: EXCHANGE.privateKey, appUrl: "http://localhost:8721", adminAddress: ADMIN.address, pollMs: 100, confirmations: 0 });
+}, 180_000);
+
+afterAll(async () => {
+  await services?.stop();
+  restoreChain?.();
+  restoreDb?.();
+  await t?.drop();
+  await chain?.stop();
+});
+
+describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGlite"}, Hardhat node)`, () => {
+  it("fees.withdraw: exactly the amount moves from the exchange's custody account to `to`, audited; above what is available (channels being opened reserve theirs) it is refused and nothing changes", async () => {
+    const to = HARDHAT_TEST_ACCOUNTS[7]!.address;
+    const [custodyBefore, toBefore] = await Promise.all([custodyBalance(EXCHANGE.address), tokenBalance(to)]);
+    expect(custodyBefore).toBeGreaterThan(usd(1_000n));
+    const view = (await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")!;
+    expect(view).toMatchObject({ token: usdc.toLowerCase(), balance: custodyBefore, reservedForOpening: 0n, available: custodyBefore });
+
+    const done = await admin().admin.fees.withdraw({ token: usdc, amount: "125.5", to, reason: "fee sweep to treasury" });
+    expect(done).toMatchObject({ asset: "USDC", amount: 125_500_000n, to, balanceBefore: custodyBefore, balanceAfter: custodyBefore - 125_500_000n });
+    expect(await custodyBalance(EXCHANGE.address)).toBe(custodyBefore - 125_500_000n);
+    expect(await tokenBalance(to)).toBe(toBefore + 125_500_000n);
+    expect((await chain.client.getTransactionReceipt({ hash: done.txHash as Hex })).status).toBe("success");
+    const audit = await operator().admin.audit.list({ action: "fees.withdraw" });
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({
+      id: done.auditId,
+      actor: ADMIN.address,
+      target: "USDC",
+      before: { custodyBalance: custodyBefore.toString(), reservedForOpening: "0", available: custodyBefore.toString() },
+      after: { custodyBalance: (custodyBefore - 125_500_000n).toString(), amount: "125500000", to, reason: "fee sweep to treasury", txHash: done.txHash },
+    });
+
+    // a channel being opened (signed INITIALIZE, not mined) reserves its coverage: 2 × 1000 USDC
+    const pending = await services.channels.prepareOpen(HARDHAT_TEST_ACCOUNTS[6]!.address, [{ token: usdc, amount: usd(1_000n) }]);
+    expect(pending.state.allocations[0]!.exchangeAmount).toBe(usd(2_000n));
+    const balance = custodyBefore - 125_500_000n;
+    const available = balance - usd(2_000n);
+    expect((await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")).toMatchObject({ balance, reservedForOpening: usd(2_000n), available });
+
+    // the whole free balance would starve that open: refused, naming the amount and what is available
+    const fmt = (v: bigint) => `${v / USDC}${v % USDC === 0n ? "" : `.${(v % USDC).toString().padStart(6, "0").replace(/0+$/, "")}`} USDC`;
+    const auditCount = await t.handle.db.auditLog.count();
+    await expect(admin().admin.fees.withdraw({ token: usdc, amount: `${balance / USDC}`, to, reason: "too much" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining(`amount ${fmt((balance / USDC) * USDC)} is above what is available: ${fmt(available)}`),
+    });
+    expect(await custodyBalance(EXCHANGE.address)).toBe(balance);
+    expect(await tokenBalance(to)).toBe(toBefore + 125_500_000n);
+    expect(await t.handle.db.auditLog.count()).toBe(auditCount);
+    // bad inputs name the field
+    await expect(admin().admin.fees.withdraw({ token: usdc, amount: "1.0000001", to, reason: "too precise" })).rejects.toMatchObject({ message: expect.stringContaining("at most 6 decimals") });
+    await expect(admin().admin.fees.withdraw({ token: to, amount: "1", to, reason: "not a token" })).rejects.toMatchObject({ message: expect.stringContaining("is not a custody token") });
+    // an operator reads but cannot withdraw
+    await expect(operator().admin.fees.withdraw({ token: usdc, amount: "1", to, reason: "operator tries" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await custodyBalance(EXCHANGE.address)).toBe(balance);
+  });
+
+  it("channels.checkpoint: a channel with a newer co-signed state than on-chain gets it registered (custody channel view shows the version), audited", async () => {
+    const channelId = await openChannel(usd(1_000n));
+    await eventually("the channel ACTIVE and credited", async () => {
+      const c = await t.handle.db.channel.findUnique({ where: { id: channelId.toLowerCase() } });
+      return c?.status === "ACTIVE" && services.engine.read((ex) => ex.balance(TRADER.address, "USDC").available) === usd(1_000n);
+    });
+    const onChainBefore = await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] });
+    expect(BigInt(onChainBefore.version)).toBe(0n); // uint64: viem reads it as a number
+
+    // a fill charges the trader a fee: the service issues a new OPERATE state, the trader co-signs it
+    const rt = services.engine;
+    await rt.submit({ type: "deposit", account: MAKER.address, asset: "USDC", amount: usd(100_000n) });
+    await rt.overrideMarkPrice("ETH-PERP", usd(3000n), "test: the admin sets the index");
+    const maker = createCaller(ctxFor(MAKER.address));
+    const taker = createCaller(ctxFor(TRADER.address));
+    expect((await maker.orders.place({ idempotencyKey: "chk-ask-key-1", market: "ETH-PERP", side: "sell", type: "limit", size: ETH / 10n, price: usd(3000n) })).status).toBe("resting");
+    expect((await taker.orders.place({ idempotencyKey: "chk-buy-key-1", market: "ETH-PERP", side: "buy", type: "market", size: ETH / 10n, worstPrice: usd(3010n) })).status).toBe("filled");
+    const latest = await eventually("a new OPERATE state", async () => {
+      const s = await services.channels.latestState(TRADER.address);
+      return s.latest.state.version > 0n ? s.latest : null;
+    });
+    const signed = await services.channels.submitCoSignature(TRADER.address, channelId, latest.state.version, await sign(stateTypedData(domain, latest.state as ChannelState)));
+    expect(signed).toMatchObject({ coSignedVersion: latest.state.version, submittedTx: null }); // an OPERATE state stays off-chain
+    expect((await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] })).version).toBe(0);
+
+    const done = await admin().admin.channels.checkpoint({ channelId });
+    expect(done).toMatchObject({ channelId: channelId.toLowerCase(), version: latest.state.version });
+    const onChain = await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] });
+    expect(BigInt(onChain.version)).toBe(latest.state.version);
+    expect((await chain.client.getTransactionReceipt({ hash: done.txHash as Hex })).status).toBe("success");
+    const audit = await operator().admin.audit.list({ action: "channel.checkpoint" });
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({ id: done.auditId, actor: ADMIN.address, target: channelId.toLowerCase(), before: { onChainVersion: "0" }, after: { onChainVersion: latest.state.version.toString(), txHash: done.txHash } });
+
+    // the watcher records the checkpoint; then there is nothing newer to register
+    await eventually("the watcher records the on-chain version", async () => (await t.handle.db.channel.findUnique({ where: { id: channelId.toLowerCase() } }))?.onChainVersion === latest.state.version);
+    await expect(admin().admin.channels.checkpoint({ channelId })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("nothing newer to register") });
+  });
+});
