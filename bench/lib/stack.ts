@@ -148,6 +148,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       if (!gone && proc.pid) process.kill(proc.pid, "SIGTERM");
     };
     process.once("exit", onExit);
+    // a bench stopped with Ctrl-C or kill still stops its stack (a signal skips "exit")
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(130));
 
     const tail = () => readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
     const deadline = Date.now() + 300_000;
