@@ -18,4 +18,7 @@ export const E2E_ENV = {
   DEPLOYMENT_FILE: E2E_DEPLOYMENT_FILE,
   // Test-only secret for the e2e server; production must configure its own.
   SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef",
+  // Every browser in the suite signs in from 127.0.0.1: the per-IP sign-in limit (tested on its
+  // own in server/api/auth) would otherwise refuse the suite's later sign-ins.
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
 };
