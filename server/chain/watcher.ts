@@ -32,6 +32,7 @@ import {
   type RawCustodyLog,
 } from "./cursor";
 import { canonicalHash, findCommonAncestor } from "./reorg";
+import { processSingleton } from "../process-singleton";
 
 export interface ChainWatcherOptions {
   db: Db;
@@ -240,21 +241,19 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
   };
 }
 
-const g = globalThis as unknown as { __clearlineChainWatcher?: ChainWatcher };
+const processWatcher = processSingleton<ChainWatcher>("__clearlineChainWatcher");
 
 /** Starts the process's chain watcher once (later calls return the running one). */
 export function startProcessChainWatcher(options: ChainWatcherOptions): ChainWatcher {
-  return (g.__clearlineChainWatcher ??= startChainWatcher(options));
+  return processWatcher.start(() => startChainWatcher(options));
 }
 
 /** The process's chain watcher, if started (for the ops console's status). */
 export function processChainWatcher(): ChainWatcher | null {
-  return g.__clearlineChainWatcher ?? null;
+  return processWatcher.get();
 }
 
 /** Stops the process's chain watcher (on SIGTERM/SIGINT). */
-export async function stopProcessChainWatcher(): Promise<void> {
-  const watcher = g.__clearlineChainWatcher;
-  g.__clearlineChainWatcher = undefined;
-  await watcher?.stop();
+export function stopProcessChainWatcher(): Promise<void> {
+  return processWatcher.stop();
 }

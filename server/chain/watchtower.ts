@@ -29,6 +29,7 @@ import { INTENT_NAMES, Intent, verifyStateSignature, type ChannelState, type CoS
 import type { WatchtowerAction } from "../../generated/prisma/client";
 import type { Db } from "../db";
 import { listOpenChallenges, type OpenChallenge } from "./watchtower-challenges";
+import { processSingleton } from "../process-singleton";
 
 /** The exchange's newest state of a channel that both sides signed (the channels area implements it). */
 export interface LatestStateSource {
@@ -306,20 +307,19 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   };
 }
 
-const g = globalThis as unknown as { __clearlineWatchtower?: Watchtower };
+const processTower = processSingleton<Watchtower>("__clearlineWatchtower");
 
 /** Starts the process's watchtower once (later calls return the running one). */
 export function startProcessWatchtower(options: WatchtowerOptions): Watchtower {
-  return (g.__clearlineWatchtower ??= startWatchtower(options));
+  return processTower.start(() => startWatchtower(options));
 }
 
 /** The process's watchtower, if started (for the ops console: open challenges and deadlines). */
 export function processWatchtower(): Watchtower | null {
-  return g.__clearlineWatchtower ?? null;
+  return processTower.get();
 }
 
-export async function stopProcessWatchtower(): Promise<void> {
-  const tower = g.__clearlineWatchtower;
-  g.__clearlineWatchtower = undefined;
-  await tower?.stop();
+/** Stops the process's watchtower (on SIGTERM/SIGINT). */
+export function stopProcessWatchtower(): Promise<void> {
+  return processTower.stop();
 }
