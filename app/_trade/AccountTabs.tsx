@@ -181,6 +181,11 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
   }
 
   const pnlAt = (price: bigint | null) => (price === null ? null : ((price - p.entryPrice) * p.size) / 10n ** BigInt(m.base.decimals));
+  /** Estimated PnL if the position closed at the typed price, or nothing while the text is not a price. */
+  const pnlHint = (text: string): string => {
+    const pnl = pnlAt(parseAmount(text, m.quote.decimals));
+    return pnl === null ? "" : `${quoteAmt(m, pnl, true)} ${m.quote.symbol}`;
+  };
   return (
     <>
       <tr data-testid={`position-${m.symbol}`}>
@@ -215,11 +220,11 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
             <form className="inline-form" onSubmit={saveTpSl}>
               <label>
                 Take profit <input inputMode="decimal" value={tpText} onChange={(e) => setTpText(e.target.value)} placeholder="none" aria-label="Take-profit price" />
-                <span className="num muted">{pnlAt(parseAmount(tpText, m.quote.decimals)) !== null ? `${quoteAmt(m, pnlAt(parseAmount(tpText, m.quote.decimals))!, true)} ${m.quote.symbol}` : ""}</span>
+                <span className="num muted">{pnlHint(tpText)}</span>
               </label>
               <label>
                 Stop loss <input inputMode="decimal" value={slText} onChange={(e) => setSlText(e.target.value)} placeholder="none" aria-label="Stop-loss price" />
-                <span className="num muted">{pnlAt(parseAmount(slText, m.quote.decimals)) !== null ? `${quoteAmt(m, pnlAt(parseAmount(slText, m.quote.decimals))!, true)} ${m.quote.symbol}` : ""}</span>
+                <span className="num muted">{pnlHint(slText)}</span>
               </label>
               <button type="submit" className="primary" disabled={setTpSl.isPending}>
                 {setTpSl.isPending ? "Saving…" : "Save"}
