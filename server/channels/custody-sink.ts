@@ -57,6 +57,7 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
       }
       if (data) await tx.channel.update({ where: { id: channelId }, data });
     });
+    await service.channelChanged(channelId);
   }
 
   async function commitRevert(event: CustodyEvent, channelId: string, data: Prisma.ChannelUpdateInput | null): Promise<void> {
@@ -64,6 +65,7 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
       await tx.channelChainEvent.update({ where: { txHash_logIndex: eventKey(event) }, data: { reverted: true } });
       if (data) await tx.channel.update({ where: { id: channelId }, data });
     });
+    await service.channelChanged(channelId);
   }
 
   async function alert(channelId: string, message: string): Promise<void> {

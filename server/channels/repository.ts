@@ -112,18 +112,65 @@ export function fundingColumns(funding: readonly FundingEntry[]) {
   return { fundingTokens: funding.map((f) => f.token.toLowerCase()), fundingTotals: funding.map((f) => bigintToDecimal(f.total)) };
 }
 
+/** A round's UPDATE found a channel whose latestVersion was not the one the round built on. */
+export class StaleRoundError extends Error {
+  constructor(expected: number, updated: number) {
+    super(`issuance round: ${updated} of ${expected} channels were at the version the round built on`);
+  }
+}
+
+// One statement each, whatever the number of channels: arrays bound through unnest, the states
+// as one JSON parameter (a state's allocations are arrays themselves, which unnest would flatten).
+const UPDATE_LATEST_VERSIONS = `UPDATE "Channel" AS c
+  SET "latestVersion" = u.version, "needsTopUp" = c."needsTopUp" OR u.top, "updatedAt" = now() AT TIME ZONE 'UTC'
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[]) AS u(id, previous, version, top)
+  WHERE c."id" = u.id AND c."latestVersion" = u.previous`;
+const INSERT_STATES = `INSERT INTO "ChannelState" ("channelId", "version", "intent", "allocationTokens", "traderAmounts", "exchangeAmounts", "appData", "appDataHash", "stateHash", "exchangeSignature", "traderSignature")
+  SELECT s.cid, s.v, s.i, s.tokens, s.traders, s.exchanges, s.app, s.apph, s.h, s.xsig, NULL
+  FROM jsonb_to_recordset($1::jsonb) AS s(cid text, v bigint, i int, tokens text[], traders numeric[], exchanges numeric[], app jsonb, apph text, h text, xsig text)`;
+
 /**
- * Stores a batch of new states (any channels) in one multi-row INSERT and moves each channel's
- * latestVersion (and funding, for a RESIZE) in the same transaction.
+ * Stores one issuance round — a new exchange-signed state for any number of channels — in ONE
+ * transaction of two statements: one UPDATE moves every channel's latestVersion (and sets
+ * needsTopUp where asked), guarded by the version the state was built on, and one INSERT stores
+ * every state. A channel not at its expected version (the caller's view was stale) fails the
+ * whole round with StaleRoundError and nothing is written.
  */
-export async function insertStates(db: Db, states: readonly { stored: Omit<StoredState, "createdAt" | "trader">; funding: readonly FundingEntry[] }[]): Promise<void> {
+export async function commitRound(
+  db: Db,
+  states: readonly { stored: Omit<StoredState, "createdAt" | "trader">; previousVersion: bigint; needsTopUp: boolean }[],
+): Promise<void> {
   if (states.length === 0) return;
-  const latest = new Map<string, { version: bigint; funding: readonly FundingEntry[] }>();
-  for (const { stored, funding } of states) latest.set(stored.state.channelId, { version: stored.state.version, funding });
-  await db.$transaction([
-    db.channelState.createMany({ data: states.map((s) => stateRowData(s.stored)) }),
-    ...[...latest].map(([id, { version, funding }]) => db.channel.update({ where: { id }, data: { latestVersion: version, ...fundingColumns(funding) } })),
-  ]);
+  const ids: string[] = [];
+  const previous: string[] = [];
+  const versions: string[] = [];
+  const tops: string[] = [];
+  const rows = [];
+  for (const { stored, previousVersion, needsTopUp } of states) {
+    const s = stored.state;
+    ids.push(s.channelId);
+    previous.push(previousVersion.toString());
+    versions.push(s.version.toString());
+    tops.push(needsTopUp ? "true" : "false");
+    rows.push({
+      cid: s.channelId,
+      v: s.version.toString(),
+      i: s.intent,
+      tokens: s.allocations.map((a) => a.token.toLowerCase()),
+      traders: s.allocations.map((a) => a.traderAmount.toString()),
+      exchanges: s.allocations.map((a) => a.exchangeAmount.toString()),
+      app: appDataToJson(stored.appData),
+      apph: s.appDataHash,
+      h: stored.stateHash,
+      xsig: stored.exchangeSignature,
+    });
+  }
+  const json = JSON.stringify(rows);
+  await db.$transaction(async (tx) => {
+    const updated = await tx.$executeRawUnsafe(UPDATE_LATEST_VERSIONS, ids, previous, versions, tops);
+    if (updated !== states.length) throw new StaleRoundError(states.length, updated);
+    await tx.$executeRawUnsafe(INSERT_STATES, json);
+  });
 }
 
 /** Takes the channel's pending-operation lock; false when another operation holds it (or the channel is not ACTIVE). */

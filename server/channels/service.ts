@@ -29,11 +29,13 @@ import { toClearlineError, type Exchange } from "../../core/engine";
 import type { Db } from "../db";
 import type { CommittedBatch, EnginePort } from "../ports";
 import type { ChannelChain } from "./chain";
+import { ActiveChannelRegistry, type ActiveChannel } from "./registry";
 import {
+  commitRound,
   fundingColumns,
   fundingFromRow,
-  insertStates,
   releasePendingLock,
+  StaleRoundError,
   stateFromRow,
   stateRowData,
   takePendingLock,
@@ -129,6 +131,8 @@ export class ChannelService {
   private unsubscribe: (() => void) | null = null;
   /** the issuance round that has not started yet: later batches merge into it */
   private nextRound: IssueRound | null = null;
+  /** ACTIVE channels as issuance needs them, kept in memory (registry.ts says why that is safe) */
+  private readonly registry: ActiveChannelRegistry;
 
   constructor(readonly deps: ChannelServiceDeps) {
     for (const a of deps.assets) {
@@ -137,6 +141,16 @@ export class ChannelService {
     }
     for (const m of deps.markets) this.marketBySymbol.set(m.symbol, m);
     this.clock = deps.clock ?? Date.now;
+    this.registry = new ActiveChannelRegistry(deps.db);
+  }
+
+  /**
+   * Tells the service a channel row changed outside its issuance rounds (the custody sink after
+   * each event it records; the service itself after locks and pending states): the in-memory
+   * registry of ACTIVE channels re-reads it.
+   */
+  channelChanged(channelId: string): Promise<void> {
+    return this.registry.refresh(channelId);
   }
 
   /** Starts issuing states after every durable engine batch. */
@@ -299,40 +313,59 @@ export class ChannelService {
     return Promise.resolve();
   }
 
+  /**
+   * One issuance round: a constant number of statements whatever the number of channels (the
+   * ACTIVE channels and their latest states come from the in-memory registry; one UPDATE and one
+   * INSERT in one transaction, repository.commitRound). A stale registry (commitRound refused a
+   * version) is reloaded and the round built once more.
+   */
   private async issueFor(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
-    const { db } = this.deps;
-    const channels = await db.channel.findMany({ where: { status: "ACTIVE" } });
+    await this.registry.load();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.issueRound(touched, markets, fees, journalSeq);
+      } catch (error) {
+        if (!(error instanceof StaleRoundError) || attempt > 0) throw error;
+        console.error(`[channels] ${error.message}: registry reloaded, round built again`);
+        await this.registry.reload();
+      }
+    }
+  }
+
+  private async issueRound(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
     const perpMarkets = [...markets].filter((m) => this.marketBySymbol.get(m)?.kind === "perp");
-    const chosen = channels.filter((c) => {
+    const candidates: ActiveChannel[] = [];
+    if (perpMarkets.length > 0) {
+      // a mark price moves every channel holding a position in that perpetual
+      const withPosition = new Set(
+        this.deps.engine.read((ex) => [...this.registry.all()].filter((c) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n)).map((c) => c.id)),
+      );
+      for (const c of this.registry.all()) if (withPosition.has(c.id) || touched.has(c.trader)) candidates.push(c);
+    } else {
+      for (const account of touched) {
+        const c = this.registry.ofTrader(account);
+        if (c) candidates.push(c);
+      }
+    }
+    const chosen = candidates.filter((c) => {
       // a withdrawal or close is being built on the latest state: it goes first, later batches build on it
       if (c.pendingOp !== null && c.pendingVersion === null) return false;
       // a cancelled withdrawal waits for its replacement state to be registered on-chain (then the engine credit comes back)
       if (c.pendingOp === "CANCEL") return false;
-      if (touched.has(c.trader)) return true;
-      if (perpMarkets.length === 0) return false;
-      return this.deps.engine.read((ex) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n));
+      return c.latestIntent !== Intent.CLOSE;
     });
     if (chosen.length === 0) return;
-    const latestRows = await db.channelState.findMany({
-      where: { OR: chosen.map((c) => ({ channelId: c.id, version: c.latestVersion })) },
-    });
-    const latestById = new Map(latestRows.map((r) => [r.channelId, r]));
-    const built: { stored: Omit<StoredState, "createdAt" | "trader">; funding: FundingEntry[]; trader: Address }[] = [];
-    const topUps: string[] = [];
+    const built: { stored: Omit<StoredState, "createdAt" | "trader">; previousVersion: bigint; needsTopUp: boolean; trader: Address }[] = [];
     for (const channel of chosen) {
-      const previous = latestById.get(channel.id);
-      if (!previous) continue;
-      const previousState = stateFromRow(previous, channel.trader as Address);
-      if (previousState.state.intent === Intent.CLOSE) continue;
-      const funding = fundingFromRow(channel);
-      const next = this.buildState(channel, funding, previousState.appData, fees.get(channel.trader), journalSeq, Intent.OPERATE);
-      if (next.overFunding) topUps.push(channel.id);
-      built.push({ stored: next.stored, funding, trader: channel.trader as Address });
+      const next = this.buildState(channel, channel.funding, channel.latestAppData, fees.get(channel.trader), journalSeq, Intent.OPERATE);
+      built.push({ stored: next.stored, previousVersion: channel.latestVersion, needsTopUp: next.overFunding, trader: channel.trader as Address });
     }
-    await insertStates(db, built);
-    if (topUps.length > 0) await db.channel.updateMany({ where: { id: { in: topUps } }, data: { needsTopUp: true } });
+    await commitRound(this.deps.db, built);
     const now = new Date();
-    for (const b of built) this.feed.publish(b.trader, { ...b.stored, trader: b.trader, createdAt: now });
+    for (const b of built) {
+      this.registry.advanced(b.stored.state.channelId, b.stored.state.version, b.stored.state.intent, b.stored.appData);
+      this.feed.publish(b.trader, { ...b.stored, trader: b.trader, createdAt: now });
+    }
   }
 
   /**
@@ -341,7 +374,7 @@ export class ChannelService {
    * funding), the exchange the rest.
    */
   private buildState(
-    channel: ChannelRow,
+    channel: Pick<ChannelRow, "id" | "trader" | "latestVersion">,
     funding: readonly FundingEntry[],
     previousAppData: TraderAppData,
     batchFees: Map<string, bigint> | undefined,
@@ -523,6 +556,7 @@ export class ChannelService {
     if (!(await takePendingLock(this.deps.db, channel.id, "RESIZE"))) {
       throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
     }
+    await this.channelChanged(channel.id); // issuance skips the channel from now on
     let debited = false;
     try {
       if (amount > entry.total) throw new ClearlineError("PRECONDITION_FAILED", `the channel holds only ${entry.total} ${asset.symbol}`, { amount, funding: entry.total });
@@ -537,6 +571,7 @@ export class ChannelService {
     } catch (error) {
       if (debited) await this.engineCredit(channel.trader, asset.symbol, amount).catch(() => undefined);
       await releasePendingLock(this.deps.db, channel.id, "RESIZE");
+      await this.channelChanged(channel.id);
       throw error;
     }
   }
@@ -560,6 +595,7 @@ export class ChannelService {
     }
     const switched = await db.channel.updateMany({ where: { id: channel.id, pendingOp: "RESIZE", pendingVersion: resizeVersion }, data: { pendingOp: "CANCEL", pendingVersion: null } });
     if (switched.count !== 1) throw new ClearlineError("CONFLICT", `the withdrawal of channel ${channel.id} changed meanwhile; look at channel.status`, { channelId: channel.id });
+    await this.channelChanged(channel.id);
     try {
       const resize = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: resizeVersion } } });
       if (resize.traderSignature !== null) {
@@ -592,11 +628,13 @@ export class ChannelService {
           db.channelState.createMany({ data: [stateRowData(stored)] }),
           db.channel.update({ where: { id: channel.id }, data: { latestVersion: state.version, pendingVersion: state.version, ...fundingColumns(funding) } }),
         ]);
+        await this.channelChanged(channel.id);
         this.feed.publish(channel.trader, { ...stored, trader: channel.trader as Address, createdAt: new Date() });
         return { channelId: channel.id as Hex, toSign: [{ state, exchangeSignature: signature, typedData: stateTypedData(this.deps.domain, state) }] };
       });
     } catch (error) {
       await db.channel.updateMany({ where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null }, data: { pendingOp: "RESIZE", pendingVersion: resizeVersion } });
+      await this.channelChanged(channel.id);
       throw error;
     }
   }
@@ -622,6 +660,7 @@ export class ChannelService {
     if (!(await takePendingLock(this.deps.db, channel.id, "CLOSE"))) {
       throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
     }
+    await this.channelChanged(channel.id); // issuance skips the channel from now on
     const debits: { asset: string; amount: string }[] = [];
     try {
       for (const f of fundingFromRow(channel)) {
@@ -641,6 +680,7 @@ export class ChannelService {
       for (const d of debits) await this.engineCredit(account, d.asset, BigInt(d.amount)).catch(() => undefined);
       await this.deps.db.channel.update({ where: { id: channel.id }, data: { status: "ACTIVE" } });
       await releasePendingLock(this.deps.db, channel.id, "CLOSE");
+      await this.channelChanged(channel.id);
       throw error;
     }
   }
@@ -671,6 +711,7 @@ export class ChannelService {
         data: { latestVersion: built.stored.state.version, pendingVersion: built.stored.state.version, pendingDebits: debits, ...fundingColumns(funding) },
       }),
     ]);
+    await this.channelChanged(channel.id);
     const stored = { ...built.stored, trader: channel.trader as Address, createdAt: new Date() };
     this.feed.publish(channel.trader, stored);
     const toSign = [];

@@ -6,12 +6,20 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import { createPublicClient, http, type PublicClient } from "viem";
+import { createPublicClient, http, keccak256, stringToHex, type Address, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { deployLocal } from "../../contracts/deploy/local";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import { DEMO_MARKETS } from "../../core/engine/fixtures";
 import { Exchange, type Command } from "../../core/engine";
+import { bytesToHex, channelId, hashTraderAppData, Intent, type ChannelDomain, type ChannelState, type StateSigner, type TraderAppData } from "../../core/channel";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../../generated/prisma/client";
+import type { Db } from "../db";
+import type { TestDatabase } from "../db/testing";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
+import { fundingColumns, stateRowData } from "./repository";
 import type { ChannelAsset, ChannelMarket } from "./service";
 
 /** The real engine, one command per batch, listeners awaited in order. */
@@ -100,4 +108,69 @@ export async function startTestChain(port: number): Promise<TestChain> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * `count` ACTIVE channels written straight into the database (as the custody sink leaves them
+ * after ChannelOpened: INITIALIZE state signed by the exchange, funding = the trader's USDC
+ * deposit + 2× coverage) with the deposit credited in the engine — for issuance tests and
+ * measurements that need many channels but no chain. Returns the traders' engine accounts.
+ */
+export async function seedActiveChannels(
+  db: Db,
+  engine: SyncEngine,
+  signer: StateSigner,
+  domain: ChannelDomain,
+  usdc: Address,
+  count: number,
+  depositE6 = 1_000_000_000n,
+): Promise<string[]> {
+  const traders: string[] = [];
+  const token = usdc.toLowerCase() as Address;
+  const appData: TraderAppData = { journalSeq: 0n, markTime: 0n, fees: [], positions: [] };
+  const channels = [];
+  const states = [];
+  for (let i = 0; i < count; i++) {
+    const trader = privateKeyToAccount(keccak256(stringToHex(`seeded trader ${i}`))).address;
+    traders.push(trader);
+    const nonce = BigInt(i + 1);
+    const id = channelId({ chainId: domain.chainId, custody: domain.verifyingContract, trader, exchange: signer.address, nonce });
+    const state: ChannelState = {
+      channelId: id,
+      version: 0n,
+      intent: Intent.INITIALIZE,
+      allocations: [{ token, traderAmount: depositE6, exchangeAmount: 2n * depositE6 }],
+      appDataHash: hashTraderAppData(appData),
+    };
+    const { signature, digest } = signer.sign(domain, state);
+    channels.push({ id, trader, nonce, status: "ACTIVE" as const, latestVersion: 0n, onChainVersion: 0n, ...fundingColumns([{ token, total: 3n * depositE6 }]) });
+    states.push(stateRowData({ state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }));
+  }
+  await db.$transaction([db.channel.createMany({ data: channels }), db.channelState.createMany({ data: states })]);
+  for (const trader of traders) engine.exchange.apply({ type: "deposit", account: trader, asset: "USDC", amount: depositE6 });
+  return traders;
+}
+
+/** One committed batch in which every one of `accounts` gets `amount` USDC more (a real engine deposit each), as the runtime hands it to listeners. */
+export function depositBatch(engine: SyncEngine, accounts: readonly string[], seq: bigint, amount = 1n): CommittedBatch {
+  const entries: CommittedEntry[] = accounts.map((account, i) => {
+    const command: Command = { type: "deposit", account, asset: "USDC", amount };
+    return { seq: seq + BigInt(i), command, events: engine.exchange.apply(command) };
+  });
+  return { entries };
+}
+
+/**
+ * A second PrismaClient on a test database that reports every SQL statement it sends (Prisma's
+ * `query` log events): for proving how many statements an operation costs.
+ */
+export function statementCountingClient(t: TestDatabase): { db: Db; statements: string[]; close(): Promise<void> } {
+  const log = [{ emit: "event" as const, level: "query" as const }];
+  const db =
+    t.target.kind === "postgres"
+      ? new PrismaClient({ adapter: new PrismaPg({ connectionString: t.target.url }), log })
+      : new PrismaClient({ adapter: new PrismaPGlite(t.handle.pglite!), log });
+  const statements: string[] = [];
+  db.$on("query", (e) => statements.push(e.query));
+  return { db: db as unknown as Db, statements, close: () => db.$disconnect() };
 }
