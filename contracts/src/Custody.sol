@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICustody} from "./interfaces/ICustody.sol";
 import {Allocation, ChannelState, CoSignatures} from "./types/ChannelState.sol";
 import {Channel} from "./libraries/Channel.sol";
@@ -12,6 +11,7 @@ import {Ledger} from "./libraries/Ledger.sol";
 import {Signatures} from "./libraries/Signatures.sol";
 import {StateHash} from "./libraries/StateHash.sol";
 import {TokenTransfers} from "./libraries/TokenTransfers.sol";
+import {ReentrancyGuard} from "./utils/ReentrancyGuard.sol";
 
 /// Clearline custody: holds every trader's and the exchange's deposits and all trader↔exchange
 /// channels. A thin shell: the channel lifecycle lives in Channel, state hashing in StateHash,
@@ -21,7 +21,7 @@ import {TokenTransfers} from "./libraries/TokenTransfers.sol";
 /// or locked in a channel (`totalLocked`); a channel only ever pays out allocations that sum to
 /// what was locked into it. Profits a trader earns beyond their own deposit come out of the
 /// exchange's share of the channel, which the exchange locked from its custody account.
-contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
+contract Custody is ICustody, EIP712, ReentrancyGuard {
     using Channel for Channel.Data;
     using Ledger for mapping(address => mapping(address => uint256));
 
