@@ -3,7 +3,8 @@
  *   1. a local Hardhat node on 127.0.0.1:CHAIN_PORT (or the one already running there),
  *   2. the contracts and demo tokens deployed (or the recorded deployment reused),
  *   3. the database migrated, bound to this chain (reset if the chain was restarted) and seeded,
- *   4. Next.js on PORT (`next dev`; `--prod` serves the production build with `next start`).
+ *   4. the app server on PORT (server/main.ts: the API and the services, Next.js in development
+ *      mode for the pages; `--prod` serves the production build).
  * Ctrl-C stops everything it started.
  *
  * Flags: --prod  serve the production build (`npm run build` first)
@@ -70,15 +71,15 @@ async function main() {
 
   await prepareDatabase(deployment);
 
-  log.step(`app: starting Next.js (${prod ? "production build" : "development"}) on http://localhost:${e.port}`);
-  const next = startManaged("next", bin("next"), [prod ? "start" : "dev", "--port", String(e.port)], {
+  log.step(`app: starting the server (${prod ? "production build" : "development"}) on http://localhost:${e.port}`);
+  const app = startManaged("app", bin("tsx"), ["server/main.ts", ...(prod ? [] : ["--dev"]), "--port", String(e.port)], {
     stdio: "inherit",
     env: childEnv({ NODE_ENV: prod ? "production" : "development" }),
   });
-  running.push(next);
-  void next.exited.then((code) => {
+  running.push(app);
+  void app.exited.then((code) => {
     if (!shuttingDown) {
-      log.error(`Next.js exited (code ${code})`);
+      log.error(`the app server exited (code ${code})`);
       void shutdown(code ?? 1);
     }
   });

@@ -17,11 +17,11 @@ async function main() {
   const e = env();
   const deployment = await currentDeployment();
   await prepareDatabase(deployment, { allowReset: e.chain.isLocal });
-  const next = startManaged("next", bin("next"), ["start", "--port", String(e.port)], { stdio: "inherit", env: childEnv({ NODE_ENV: "production" }) });
-  const stop = () => void next.stop().then(() => process.exit(0));
+  const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], { stdio: "inherit", env: childEnv({ NODE_ENV: "production" }) });
+  const stop = () => void app.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  process.exit((await next.exited) ?? 1);
+  process.exit((await app.exited) ?? 1);
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,9 @@
 /**
  * The exchange service in one process: the engine runtime (sequencer + journal), channels
  * (state issuance, co-signatures, withdrawals), the chain watcher feeding custody events to the
- * channels, and the watchtower answering stale challenges. Started once per server process
- * from instrumentation.ts (after `npm run dev` / `npm start` migrated, bound and seeded the
- * database); stopped in reverse order on shutdown.
+ * channels, and the watchtower answering stale challenges. Started once per server process by
+ * server/main.ts (after `npm run dev` / `npm start` migrated, bound and seeded the database);
+ * stopped in reverse order on shutdown.
  */
 import type { Hex } from "viem";
 import { chainClient } from "./chain/client";
@@ -78,20 +78,4 @@ export async function stopServices(): Promise<void> {
   stopChannels();
   await maybeEngineRuntime()?.stop();
   await closeDb();
-}
-
-/** Start the services and stop them (then exit) on SIGTERM/SIGINT: Next.js does not close them itself. */
-export async function startServicesWithShutdown(): Promise<void> {
-  await startServices();
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[clearline] ${signal}: stopping services`);
-    stopServices()
-      .catch((error: unknown) => console.error("[clearline] stopping services failed:", error))
-      .finally(() => process.exit(0));
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
 }

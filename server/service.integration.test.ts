@@ -6,10 +6,13 @@
  * (PGlite, or PostgreSQL in CI) migrated, bound and seeded, the services started as
  * server/runtime.ts starts them (engine runtime without a simulated feed — prices are set with
  * overrideMarkPrice as the admin would —, channels, chain watcher with 0 confirmations and a
- * 100 ms poll, watchtower), and every call goes through the real tRPC HTTP handler as a
- * Request with Origin, JSON and the session cookie. Signatures come from the well-known test
+ * 100 ms poll, watchtower), and every call goes over a loopback socket to the app server's own
+ * routing (server/http/api-listener.ts → the request guard → tRPC) with Origin, JSON and the
+ * session cookie. Signatures come from the well-known test
  * keys (#2 and #3 trade, #4 for the crash test, #1 is the exchange).
  */
+import nodeHttp from "node:http";
+import type { AddressInfo } from "node:net";
 import { createWalletClient, erc20Abi, http, parseEventLogs, type Address, type Hex, type TypedDataDefinition } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
@@ -21,6 +24,7 @@ import { Intent, stateTypedData, verifyStateSignature, type ChannelDomain, type 
 import { checkInvariants, INSURANCE_ACCOUNT } from "../core/engine";
 import type { AppRouter } from "./api/root";
 import { createTrpcHandler } from "./api/handler";
+import { apiListener } from "./http/api-listener";
 import { toAbiState } from "./channels/chain";
 import { chainRequestId, createChannelCustodySink } from "./channels/custody-sink";
 import { ChannelService } from "./channels/service";
@@ -43,6 +47,7 @@ let chain: TestChain;
 let t: TestDatabase;
 let services: TestServices;
 let handler: (req: Request) => Promise<Response>;
+let appServer: nodeHttp.Server;
 let domain: ChannelDomain;
 let usdc: Address;
 
@@ -169,10 +174,27 @@ beforeAll(async () => {
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   services = await startTestServices({ db: t.handle.db, chain, exchangeKey: EXCHANGE.privateKey, appUrl: APP, adminAddress: ADMIN.address, pollMs: 100, confirmations: 0 });
-  handler = createTrpcHandler(() => services.authDeps);
+  appServer = nodeHttp.createServer(
+    apiListener({
+      api: createTrpcHandler(() => services.authDeps),
+      origin: APP,
+      maxBodyBytes: services.authDeps.maxBodyBytes,
+      fallback: (_req, res) => void res.writeHead(404).end(),
+    }),
+  );
+  await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+  // The client addresses APP (its Origin); the request travels to the test server's socket.
+  handler = async (req) => {
+    const u = new URL(req.url);
+    const body = req.method === "GET" ? undefined : await req.arrayBuffer();
+    return fetch(base + u.pathname + u.search, { method: req.method, headers: req.headers, body });
+  };
 }, 180_000);
 
 afterAll(async () => {
+  appServer?.closeAllConnections();
+  appServer?.close();
   await services?.stop();
   await t?.drop();
   await chain?.stop();

@@ -14,7 +14,7 @@ import path from "node:path";
 const ROOT = process.cwd();
 const BUILD_LOCK = "/tmp/clearline-build.lock";
 /** What the production build is made of (tests excluded: they are not in the bundle). */
-const BUILD_INPUTS = ["app", "server", "core", "lib", "contracts/generated", "generated", "public", "instrumentation.ts", "next.config.ts", "package.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "server", "core", "lib", "contracts/generated", "generated", "public", "next.config.ts", "package.json", "tsconfig.json"];
 
 export interface BenchStack {
   appUrl: string;

@@ -1,5 +1,5 @@
 /**
- * The HTTP entry of the API (app/api/trpc/[trpc]/route.ts serves it): the request guard
+ * The HTTP entry of the API (server/main.ts serves it on /api/trpc/*): the request guard
  * (same origin, JSON, body size) in front of tRPC's fetch adapter, the session cookie read in
  * the context and written through `resHeaders`.
  */

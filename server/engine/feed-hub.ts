@@ -75,10 +75,17 @@ export class FeedQueue<T> implements AsyncIterableIterator<T> {
 
 const BOOK_LEVELS = 50;
 
+/** Where a book update goes: a subscriber's queue, or a fan-out's callback. */
+interface BookSink {
+  push(u: BookUpdate): void;
+  close?(): void;
+}
+
 export class FeedHub {
   private readonly eventSubs = new Set<{ accept: (e: FeedEvent) => boolean; q: FeedQueue<FeedEvent> }>();
-  private readonly bookSubs = new Map<string, Set<FeedQueue<BookUpdate>>>();
-  private readonly lastBook = new Map<string, { bids: Map<bigint, bigint>; asks: Map<bigint, bigint> }>();
+  private readonly bookSubs = new Map<string, Set<BookSink>>();
+  /** Per market with subscribers: the view every subscriber has after the last flush (its snapshot for newcomers). */
+  private readonly lastBook = new Map<string, { seq: bigint; bids: Map<bigint, bigint>; asks: Map<bigint, bigint> }>();
   private readonly dirty = new Set<string>();
   private readonly unsubscribe: () => void;
   private readonly timer: ReturnType<typeof setInterval>;
@@ -124,21 +131,63 @@ export class FeedHub {
 
   /** A market's book: a snapshot first, then a diff every 100 ms while it changes. */
   book(market: string, max = 1_000): FeedQueue<BookUpdate> {
+    let q!: FeedQueue<BookUpdate>;
+    this.addBookSink(market, (close) => (q = new FeedQueue<BookUpdate>(max, close)));
+    q.push(this.bookSnapshot(market));
+    return q;
+  }
+
+  /**
+   * The same feed as `book`, delivered by calling `onUpdate` synchronously at each flush (one
+   * call per update for all of a fan-out's subscribers, see server/http/book-stream.ts).
+   * `snapshot()` is the view the next diff applies to, for a newcomer. `close()` stops the
+   * calls; `onEnd` is called when the hub stops instead.
+   */
+  watchBook(market: string, onUpdate: (u: BookUpdate) => void, onEnd: () => void): { snapshot(): BookUpdate; close(): void } {
+    let closeSink!: () => void;
+    this.addBookSink(market, (close) => {
+      closeSink = close;
+      return {
+        push: onUpdate,
+        close: () => {
+          close();
+          onEnd();
+        },
+      };
+    });
+    return { snapshot: () => this.bookSnapshot(market), close: () => closeSink() };
+  }
+
+  private addBookSink(market: string, make: (close: () => void) => BookSink): void {
     let subs = this.bookSubs.get(market);
     if (subs === undefined) this.bookSubs.set(market, (subs = new Set()));
     const set = subs;
-    const q = new FeedQueue<BookUpdate>(max, () => {
-      set.delete(q);
-      if (set.size === 0) {
+    let closed = false;
+    const sink = make(() => {
+      if (closed) return;
+      closed = true;
+      set.delete(sink);
+      if (set.size === 0 && this.bookSubs.get(market) === set) {
         this.bookSubs.delete(market);
         this.lastBook.delete(market);
       }
     });
-    set.add(q);
-    const current = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
-    if (!this.lastBook.has(market)) this.lastBook.set(market, { bids: new Map(current.d.bids), asks: new Map(current.d.asks) });
-    q.push({ kind: "snapshot", market, seq: current.seq, timeMs: BigInt(Date.now()), bids: current.d.bids, asks: current.d.asks });
-    return q;
+    set.add(sink);
+    if (!this.lastBook.has(market)) {
+      const current = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
+      this.lastBook.set(market, { seq: current.seq, bids: new Map(current.d.bids), asks: new Map(current.d.asks) });
+    }
+  }
+
+  /**
+   * A newcomer's snapshot is the last flushed view, not the live book: the diffs that follow
+   * are computed against exactly that view (a level changed and changed back between two
+   * flushes appears in no diff, so a live snapshot could keep a stale size forever).
+   */
+  private bookSnapshot(market: string): BookUpdate {
+    const view = this.lastBook.get(market) ?? { seq: 0n, bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
+    // The maps keep depth()'s order: bids best (highest) first, asks best (lowest) first.
+    return { kind: "snapshot", market, seq: view.seq, timeMs: BigInt(Date.now()), bids: [...view.bids], asks: [...view.asks] };
   }
 
   private flushBooks() {
@@ -146,8 +195,8 @@ export class FeedHub {
       const subs = this.bookSubs.get(market);
       if (subs === undefined) continue;
       const now = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
-      const prev = this.lastBook.get(market) ?? { bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
-      const next = { bids: new Map(now.d.bids), asks: new Map(now.d.asks) };
+      const prev = this.lastBook.get(market) ?? { seq: 0n, bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
+      const next = { seq: now.seq, bids: new Map(now.d.bids), asks: new Map(now.d.asks) };
       const diff = (a: Map<bigint, bigint>, b: Map<bigint, bigint>) => {
         const out: [bigint, bigint][] = [];
         for (const [p, s] of b) if (a.get(p) !== s) out.push([p, s]);
@@ -157,7 +206,7 @@ export class FeedHub {
       const update: BookUpdate = { kind: "diff", market, seq: now.seq, timeMs: BigInt(Date.now()), bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) };
       this.lastBook.set(market, next);
       if (update.bids.length === 0 && update.asks.length === 0) continue;
-      for (const q of subs) q.push(update);
+      for (const sink of [...subs]) sink.push(update);
     }
     this.dirty.clear();
   }
@@ -173,7 +222,7 @@ export class FeedHub {
     clearInterval(this.timer);
     this.unsubscribe();
     for (const s of [...this.eventSubs]) s.q.close();
-    for (const set of [...this.bookSubs.values()]) for (const q of [...set]) q.close();
+    for (const set of [...this.bookSubs.values()]) for (const sink of [...set]) sink.close?.();
   }
 }
 

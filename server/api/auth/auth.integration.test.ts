@@ -1,6 +1,6 @@
 /**
  * Sign-in, sessions, roles and the request guard through the real HTTP handler (the one
- * app/api/trpc/[trpc]/route.ts serves), with real Requests, a real database, real signatures
+ * server/main.ts serves), with real Requests, a real database, real signatures
  * from the well-known test keys and a real Hardhat node for smart-wallet (ERC-1271) signatures.
  * SECURITY.md attacks 14 and 15.
  */

@@ -2,42 +2,57 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { getFeedHub, type BookUpdate } from "../../engine/feed-hub";
 import { priceFromPerLotDown } from "../../engine/market-config";
+import type { MarketView } from "../../services/markets";
 import { getEngineRuntime } from "../../engine/runtime";
 import { publicProcedure } from "../trpc";
 import { levels } from "../markets/schemas";
 import { closeOnAbort } from "./util";
 
 const bookUpdate = z.object({ kind: z.enum(["snapshot", "diff"]), market: z.string(), seq: z.bigint(), timeMs: z.bigint(), bids: levels, asks: levels });
+export type BookWire = z.infer<typeof bookUpdate>;
+
+export const bookInput = z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() });
 
 /**
  * The hub pushes ONE update object to every subscriber of a market: convert and validate it
  * once, not once per subscriber (with 1,000 subscribers that was 1,000 conversions per 100 ms).
  */
-const wire = new WeakMap<BookUpdate, z.infer<typeof bookUpdate>>();
+const wire = new WeakMap<BookUpdate, BookWire>();
+
+/** A hub update as subscribers see it: prices per whole token instead of per lot (cached per update). */
+export function bookWire(m: Pick<MarketView, "lotSize" | "base">, u: BookUpdate): BookWire {
+  let out = wire.get(u);
+  if (out === undefined) {
+    const conv = (rows: [bigint, bigint][]) => rows.map(([p, s]) => [priceFromPerLotDown(m, p), s] as [bigint, bigint]);
+    wire.set(u, (out = bookUpdate.parse({ ...u, bids: conv(u.bids), asks: conv(u.asks) })));
+  }
+  return out;
+}
+
+/** The event id of an update: the journal seq it reflects (a book is state: a reconnect gets a new snapshot, ids are not resumed from). */
+export function bookEventId(u: BookUpdate): string {
+  return `${u.seq}`;
+}
 
 /**
  * A market's book: a full snapshot first (also after every reconnect — a book is state, not a
  * log, so resuming means a new snapshot), then diffs batched every 100 ms ([price per whole
  * token, size]; size 0 removes the level). Ids are the journal seq the update reflects;
  * `timeMs` is the server's clock when the update was produced (clients can measure delivery).
+ *
+ * Over HTTP, server/http/book-stream.ts serves this same feed (same wire format, same
+ * converter) and writes each update's bytes once for all subscribers; this procedure serves
+ * server-side callers and tests.
  */
-export const book = publicProcedure
-  .input(z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() }))
-  .subscription(async function* ({ input, signal }) {
-    const rt = getEngineRuntime();
-    const m = rt.market(input.market);
-    if (m === null) return;
-    const q = getFeedHub(rt).book(input.market);
-    closeOnAbort(signal, q);
-    const conv = (rows: [bigint, bigint][]) => rows.map(([p, s]) => [priceFromPerLotDown(m, p), s] as [bigint, bigint]);
-    let n = 0;
-    try {
-      for await (const u of q) {
-        let out = wire.get(u);
-        if (out === undefined) wire.set(u, (out = bookUpdate.parse({ ...u, bids: conv(u.bids), asks: conv(u.asks) })));
-        yield tracked(`${u.seq}:${n++}`, out);
-      }
-    } finally {
-      q.close();
-    }
-  });
+export const book = publicProcedure.input(bookInput).subscription(async function* ({ input, signal }) {
+  const rt = getEngineRuntime();
+  const m = rt.market(input.market);
+  if (m === null) return;
+  const q = getFeedHub(rt).book(input.market);
+  closeOnAbort(signal, q);
+  try {
+    for await (const u of q) yield tracked(bookEventId(u), bookWire(m, u));
+  } finally {
+    q.close();
+  }
+});

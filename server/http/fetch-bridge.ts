@@ -1,0 +1,103 @@
+/**
+ * Serves a fetch-style handler (`Request` → `Response`, as tRPC's fetch adapter is) on Node's
+ * own http server, without Next.js's route pipeline in between (see server/main.ts for why).
+ *
+ * - The body is read here, at most `maxBodyBytes + 1` bytes: the request guard then refuses an
+ *   oversized one with its usual error instead of this reading an unbounded stream.
+ * - The socket's address is appended to X-Forwarded-For, as Next.js does, so the last hop is
+ *   always one this server wrote (server/api/context.ts reads it for per-IP rate limits).
+ * - A streamed response (SSE) is written chunk by chunk; when the client goes away the
+ *   request's signal aborts, which ends tRPC's subscription.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export type FetchHandler = (req: Request) => Promise<Response>;
+
+export interface BridgeOptions {
+  /** e.g. http://localhost:3000: the URL the Request is given (the app's own origin). */
+  origin: string;
+  maxBodyBytes: number;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, Math.min(size, limit)));
+    req.on("data", (chunk: Buffer) => {
+      if (size >= limit) return;
+      size += chunk.byteLength;
+      chunks.push(chunk);
+      if (size >= limit) {
+        // Enough to tell the guard it is too large; stop buffering the rest.
+        req.pause();
+        done();
+      }
+    });
+    req.on("end", done);
+    req.on("error", reject);
+  });
+}
+
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  const remote = req.socket.remoteAddress;
+  if (remote) headers.append("x-forwarded-for", remote);
+  return headers;
+}
+
+function responseHeaders(response: Response): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") out[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) out["set-cookie"] = cookies;
+  return out;
+}
+
+async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) break;
+      // Backpressure: a slow SSE reader must not make this buffer without bound.
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Answers one request with `handler`; never rejects (a failure becomes a 500 or a closed socket). */
+export async function serveWithFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, options: BridgeOptions): Promise<void> {
+  const controller = new AbortController();
+  res.once("close", () => controller.abort());
+  try {
+    const method = req.method ?? "GET";
+    const hasBody = method !== "GET" && method !== "HEAD";
+    // A Buffer is a Uint8Array over a plain ArrayBuffer here (never shared memory).
+    const body = hasBody ? ((await readBody(req, options.maxBodyBytes + 1)) as Uint8Array<ArrayBuffer>) : undefined;
+    const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller.signal });
+    const response = await handler(request);
+    res.writeHead(response.status, responseHeaders(response));
+    if (response.body) {
+      res.flushHeaders();
+      await writeBody(response.body, res);
+    }
+    res.end();
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    console.error("[http] request failed:", error);
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "Internal server error" } }));
+    } else {
+      res.destroy();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The app's server process: one Node http server on PORT that
+ *   - answers the API (`/api/trpc/*`: tRPC behind the request guard, server/api/handler.ts)
+ *     itself, through server/http/api-listener.ts (which also fans the order book out over
+ *     SSE, server/http/book-stream.ts), and
+ *   - hands every other request (pages, assets, /api/health, dev HMR) to Next.js.
+ * It also starts the exchange's services (engine runtime, channels, chain watcher, watchtower)
+ * before it listens, and stops them on SIGTERM/SIGINT.
+ *
+ * Why not a Next.js route handler for the API: Next's route pipeline costs ~0.8 ms of CPU per
+ * request on this kind of machine, more than the order itself (docs/SERVICE.md, Performance).
+ * The tRPC router, guard, context and procedures are the same either way.
+ *
+ * Run by scripts/dev.ts (`--dev`: Next in development mode) and scripts/start.ts; not directly.
+ *   tsx server/main.ts [--dev] --port 3000
+ */
+import http from "node:http";
+import next from "next";
+import { authDeps } from "./auth/deps";
+import { env } from "./env";
+import { apiListener } from "./http/api-listener";
+import { createTrpcHandler, TRPC_ENDPOINT } from "./api/handler";
+import { startServices, servicesError, stopServices } from "./runtime";
+
+async function main() {
+  const args = process.argv.slice(2);
+  const dev = args.includes("--dev");
+  const portArg = args.indexOf("--port");
+  const e = env();
+  const port = portArg >= 0 ? Number(args[portArg + 1]) : e.port;
+  const origin = new URL(e.appUrl).origin;
+
+  await startServices();
+  const failed = servicesError();
+  if (failed) throw new Error(`services failed to start: ${failed}`);
+
+  const server = http.createServer();
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port, httpServer: server, ...(dev ? { turbopack: true } : {}) });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  server.on("request", apiListener({ api: createTrpcHandler(), origin, maxBodyBytes: authDeps().maxBodyBytes, fallback: (req, res) => void handleNext(req, res) }));
+  // Many keep-alive clients (SSE streams, load generators) are normal for an exchange.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[clearline] ${signal}: stopping`);
+    server.close();
+    server.closeAllConnections();
+    stopServices()
+      .then(() => app.close())
+      .catch((error: unknown) => console.error("[clearline] stopping failed:", error))
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => resolve());
+  });
+  console.log(`[clearline] ${dev ? "development" : "production"} server on http://localhost:${port} (API on ${TRPC_ENDPOINT}, pages by Next.js)`);
+}
+
+main().catch((error: unknown) => {
+  console.error("[clearline] server failed to start:", error);
+  process.exit(1);
+});
