@@ -249,9 +249,13 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
 
     function _deposit(address account, address token, uint256 amount) private {
         if (amount == 0) revert CustodyZeroAmount();
-        uint256 expectedValue = token == address(0) ? amount : 0;
-        if (msg.value != expectedValue) revert TokenTransfers.CustodyEthValueMismatch(msg.value, expectedValue);
-        uint256 received = TokenTransfers.pull(token, msg.sender, amount);
+        uint256 received = amount;
+        if (token == address(0)) {
+            if (msg.value != amount) revert TokenTransfers.CustodyEthValueMismatch(msg.value, amount);
+        } else {
+            if (msg.value != 0) revert TokenTransfers.CustodyEthValueMismatch(msg.value, 0);
+            received = TokenTransfers.pullToken(token, msg.sender, amount);
+        }
         _balances.credit(account, token, received);
         emit Deposited(account, token, received);
     }

@@ -19,6 +19,11 @@ library TokenTransfers {
     /// `amount` (callers that pull several assets check the ETH total themselves).
     function pull(address token, address from, uint256 amount) internal returns (uint256 received) {
         if (token == address(0)) return amount;
+        return pullToken(token, from, amount);
+    }
+
+    /// `pull` for an ERC-20 `token` (not address(0)): what arrived, never more than `amount`, never zero.
+    function pullToken(address token, address from, uint256 amount) internal returns (uint256 received) {
         uint256 before = _selfBalance(token);
         bool ok;
         assembly ("memory-safe") {

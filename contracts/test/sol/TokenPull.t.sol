@@ -7,7 +7,7 @@ import {CustodyFixture} from "./utils/CustodyFixture.sol";
 
 /// How a deposit reads the token's answer to transferFrom (TokenTransfers.pull's assembly):
 /// true or no return data from a contract is success; false, any other word, a silent no-op
-/// or an address without code is refused.
+/// or an address without code is refused; so is ETH sent along with an ERC-20 deposit.
 contract TokenPullTest is CustodyFixture {
     OddReturnToken private odd;
 
@@ -64,6 +64,12 @@ contract TokenPullTest is CustodyFixture {
             10e18,
             abi.encodeWithSelector(TokenTransfers.CustodyReceivedAmountInvalid.selector, address(odd), 10e18, 0)
         );
+    }
+
+    function test_ethAttachedToAnErc20DepositReverts() public {
+        vm.prank(other);
+        vm.expectRevert(abi.encodeWithSelector(TokenTransfers.CustodyEthValueMismatch.selector, 1 wei, 0));
+        custody.deposit{value: 1 wei}(address(usdc), 10e6);
     }
 
     function test_addressWithoutCodeReverts() public {
