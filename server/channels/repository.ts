@@ -173,6 +173,23 @@ export async function commitRound(
   });
 }
 
+/**
+ * What OPENING channels' INITIALIZE states will take from the exchange's free custody balance of
+ * `token` (debited when each trader's depositAndOpen is mined). prepareOpen subtracts it before
+ * promising coverage and the fee withdrawal before taking tokens; both run under
+ * withCoverageLock (coverage-lock.ts).
+ */
+export async function reservedForOpening(db: Db, token: string): Promise<bigint> {
+  const key = token.toLowerCase();
+  const rows = await db.channelState.findMany({
+    where: { version: 0n, channel: { status: "OPENING" }, allocationTokens: { has: key } },
+    select: { allocationTokens: true, exchangeAmounts: true },
+  });
+  let sum = 0n;
+  for (const row of rows) sum += decimalToBigint(row.exchangeAmounts[row.allocationTokens.indexOf(key)]!);
+  return sum;
+}
+
 /** Takes the channel's pending-operation lock; false when another operation holds it (or the channel is not ACTIVE). */
 export async function takePendingLock(db: Db, channelId: string, op: "RESIZE" | "CLOSE"): Promise<boolean> {
   const taken = await db.channel.updateMany({ where: { id: channelId, pendingOp: null, status: "ACTIVE" }, data: { pendingOp: op } });

@@ -29,12 +29,14 @@ import { toClearlineError, type Exchange } from "../../core/engine";
 import type { Db } from "../db";
 import type { CommittedBatch, EnginePort } from "../ports";
 import type { ChannelChain } from "./chain";
+import { withCoverageLock } from "./coverage-lock";
 import { ActiveChannelRegistry, type ActiveChannel } from "./registry";
 import {
   commitRound,
   fundingColumns,
   fundingFromRow,
   releasePendingLock,
+  reservedForOpening,
   StaleRoundError,
   stateFromRow,
   stateRowData,
@@ -198,6 +200,11 @@ export class ChannelService {
       if (amounts.has(key)) throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} listed twice`, { field: `deposits.${i}.token`, token: d.token });
       amounts.set(key, d.amount);
     }
+    // the exchange's free custody balance is read, promised and stored under the process's coverage lock (coverage-lock.ts)
+    return withCoverageLock(() => this.prepareOpenLocked(traderAddress, amounts));
+  }
+
+  private async prepareOpenLocked(traderAddress: Address, amounts: Map<string, bigint>): Promise<OpenInstructions> {
     const existing = await this.deps.db.channel.findFirst({ where: { trader: traderAddress, status: { not: "CLOSED" } } });
     if (existing) {
       throw new ClearlineError("CONFLICT", `channel ${existing.id} is ${existing.status}: one open channel per trader`, { channelId: existing.id, status: existing.status });
@@ -208,7 +215,7 @@ export class ChannelService {
       // coverage policy: coverageBps of the deposit, rounded down, never more than the exchange's free custody balance
       const wanted = (traderAmount * this.deps.coverageBps) / BPS;
       const available = await this.deps.chain.exchangeAvailable(token as Address);
-      const reserved = await this.reservedForOpening(token);
+      const reserved = await reservedForOpening(this.deps.db, token);
       const free = available > reserved ? available - reserved : 0n;
       allocations.push({ token: token as Address, traderAmount, exchangeAmount: wanted < free ? wanted : free });
     }
@@ -241,20 +248,6 @@ export class ChannelService {
         approvals: allocations.map((a) => ({ token: a.token, amount: a.traderAmount })),
       },
     };
-  }
-
-  /** What OPENING channels' INITIALIZE states would take from the exchange's custody balance of `token`. */
-  private async reservedForOpening(token: string): Promise<bigint> {
-    const rows = await this.deps.db.channelState.findMany({
-      where: { version: 0n, channel: { status: "OPENING" }, allocationTokens: { has: token.toLowerCase() } },
-      select: { allocationTokens: true, exchangeAmounts: true },
-    });
-    let sum = 0n;
-    for (const row of rows) {
-      const i = row.allocationTokens.indexOf(token.toLowerCase());
-      sum += BigInt(row.exchangeAmounts[i]!.toFixed());
-    }
-    return sum;
   }
 
   // ── issuance ─────────────────────────────────────────────────────────────────────────

@@ -9,8 +9,10 @@
  * What may leave: the free balance minus what OPENING channels will take from it. prepareOpen
  * signs an INITIALIZE state whose exchange allocation (the coverage) is debited from the
  * exchange's free balance when the trader's depositAndOpen is mined; it already subtracts what
- * earlier OPENING channels reserved (ChannelService.reservedForOpening), and the withdrawal uses
- * the SAME rule, so a withdrawal never takes tokens a signed-but-unmined open counts on. Coverage
+ * earlier OPENING channels reserved (reservedForOpening in server/channels/repository.ts), and the withdrawal uses
+ * the SAME rule, so a withdrawal never takes tokens a signed-but-unmined open counts on. Both
+ * run under the process's coverage lock (server/channels/coverage-lock.ts), so a withdrawal and
+ * a prepareOpen that overlap take turns and each sees the other's effect. Coverage
  * already locked in ACTIVE channels is not in the free balance at all (`coverage(token)`'s second
  * figure) and cannot be withdrawn. The engine's `@fees` account is the ledger of what was earned
  * and is not touched: the withdrawal moves tokens the exchange owns on-chain, the books owe
@@ -23,6 +25,8 @@ import { fromBaseUnits, toBaseUnits } from "../../core/money/units";
 import { ClearlineError } from "../../core/errors";
 import type { ExchangeWallet } from "../chain/watchtower";
 import type { Db } from "../db";
+import { withCoverageLock } from "../channels/coverage-lock";
+import { reservedForOpening } from "../channels/repository";
 import { audited } from "./audit";
 
 export interface FeeWithdrawalChain {
@@ -41,18 +45,6 @@ export interface WithdrawableRow {
   reservedForOpening: bigint;
   /** balance − reservedForOpening (never below 0): what a withdrawal may take */
   available: bigint;
-}
-
-/** What OPENING channels' INITIALIZE states will take from the exchange's free custody balance of `token` (same query as ChannelService.prepareOpen). */
-export async function reservedForOpening(db: Db, token: string): Promise<bigint> {
-  const key = token.toLowerCase();
-  const rows = await db.channelState.findMany({
-    where: { version: 0n, channel: { status: "OPENING" }, allocationTokens: { has: key } },
-    select: { allocationTokens: true, exchangeAmounts: true },
-  });
-  let sum = 0n;
-  for (const row of rows) sum += BigInt(row.exchangeAmounts[row.allocationTokens.indexOf(key)]!.toFixed());
-  return sum;
 }
 
 async function withdrawableOf(db: Db, chain: FeeWithdrawalChain, t: { symbol: string; address: string; decimals: number }): Promise<WithdrawableRow> {
@@ -77,16 +69,6 @@ export interface FeeWithdrawal {
   balanceBefore: bigint;
   balanceAfter: bigint;
   auditId: bigint;
-}
-
-const g = globalThis as unknown as { __clearlineFeeWithdrawalLock?: Promise<unknown> };
-
-/** One withdrawal at a time in this process: two concurrent ones would both pass the available check. */
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = g.__clearlineFeeWithdrawalLock ?? Promise.resolve();
-  const next = previous.then(fn, fn);
-  g.__clearlineFeeWithdrawalLock = next.catch(() => undefined);
-  return next;
 }
 
 /**
@@ -116,7 +98,8 @@ export async function withdrawFees(
   const to = getAddress(input.to);
   if (to === "0x0000000000000000000000000000000000000000") throw new ClearlineError("INVALID_INPUT", "to: the zero address cannot receive tokens", { field: "to" });
 
-  return serialized(async () => {
+  // under the coverage lock until the receipt: a prepareOpen (or another withdrawal) waiting on it then reads the lowered balance
+  return withCoverageLock(async () => {
     const before = await withdrawableOf(db, chain, t);
     if (amount > before.available) {
       const fmt = (v: bigint) => `${fromBaseUnits(v, t.decimals)} ${t.symbol}`;
