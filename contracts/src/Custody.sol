@@ -84,8 +84,9 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
             Allocation calldata allocation = allocations[i];
             uint256 amount = allocation.traderAmount;
             if (amount == 0) continue;
+            uint256 received = amount;
             if (allocation.token == address(0)) ethExpected = amount;
-            uint256 received = TokenTransfers.pull(allocation.token, msg.sender, amount);
+            else received = TokenTransfers.pullToken(allocation.token, msg.sender, amount);
             _balances.credit(trader, allocation.token, received);
             emit Deposited(trader, allocation.token, received);
         }

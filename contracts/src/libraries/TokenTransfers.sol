@@ -14,15 +14,9 @@ library TokenTransfers {
     error CustodyBalanceQueryFailed(address token);
     error CustodyReceivedAmountInvalid(address token, uint256 requested, uint256 received);
 
-    /// Pulls `amount` of `token` from `from` and returns what actually arrived, so
-    /// fee-on-transfer tokens are credited with the net amount. For ETH, msg.value must equal
-    /// `amount` (callers that pull several assets check the ETH total themselves).
-    function pull(address token, address from, uint256 amount) internal returns (uint256 received) {
-        if (token == address(0)) return amount;
-        return pullToken(token, from, amount);
-    }
-
-    /// `pull` for an ERC-20 `token` (not address(0)): what arrived, never more than `amount`, never zero.
+    /// Pulls `amount` of ERC-20 `token` (never address(0): callers handle ETH, whose msg.value
+    /// they check themselves) from `from` and returns what actually arrived, so fee-on-transfer
+    /// tokens are credited with the net amount: never zero, never more than `amount`.
     function pullToken(address token, address from, uint256 amount) internal returns (uint256 received) {
         uint256 before = _selfBalance(token);
         bool ok;

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 /// TEST token whose transferFrom answers in the ways real tokens do (or misbehave), to pin
-/// down how TokenTransfers.pull reads the answer. No allowances: anyone may move anyone's.
+/// down how TokenTransfers.pullToken reads the answer. No allowances: anyone may move anyone's.
 contract OddReturnToken {
     enum Mode {
         ReturnsTrue, // standard ERC-20

@@ -5,7 +5,7 @@ import {TokenTransfers} from "../../src/libraries/TokenTransfers.sol";
 import {OddReturnToken} from "../../src/test/OddReturnToken.sol";
 import {CustodyFixture} from "./utils/CustodyFixture.sol";
 
-/// How a deposit reads the token's answer to transferFrom (TokenTransfers.pull's assembly):
+/// How a deposit reads the token's answer to transferFrom (TokenTransfers.pullToken's assembly):
 /// true or no return data from a contract is success; false, any other word, a silent no-op
 /// or an address without code is refused; so is ETH sent along with an ERC-20 deposit.
 contract TokenPullTest is CustodyFixture {
