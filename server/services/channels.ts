@@ -1,6 +1,6 @@
 /**
  * The process's channel service (globalThis singleton: Next.js loads modules more than once).
- * The runtime wiring (server/runtime.ts or instrumentation.ts) calls startChannels(engine) once
+ * The runtime wiring (server/runtime.ts) calls startChannels(engine) once
  * the engine runtime is up, and hands channelCustodySink() to the chain watcher.
  */
 import { currentDeployment } from "../chain/deployment";
