@@ -83,6 +83,15 @@ export function getDbHandle(): DatabaseHandle {
   return (g.__clearlineDb ??= openDatabase(env().database));
 }
 
+/**
+ * Makes `handle` the process's database, before anything opened one (server/main.ts installs
+ * PGlite on a worker thread this way, see server/db/pglite-thread.ts).
+ */
+export function useDbHandle(handle: DatabaseHandle): void {
+  if (g.__clearlineDb) throw new Error(`the process's database is already open (${g.__clearlineDb.location})`);
+  g.__clearlineDb = handle;
+}
+
 /** The process's PrismaClient. */
 export function getDb(): Db {
   return getDbHandle().db;

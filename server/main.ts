@@ -17,6 +17,8 @@
 import http from "node:http";
 import next from "next";
 import { authDeps } from "./auth/deps";
+import { useDbHandle } from "./db";
+import { openPgliteOnThread } from "./db/pglite-thread";
 import { env } from "./env";
 import { apiListener } from "./http/api-listener";
 import { createTrpcHandler, TRPC_ENDPOINT } from "./api/handler";
@@ -30,6 +32,8 @@ async function main() {
   const port = portArg >= 0 ? Number(args[portArg + 1]) : e.port;
   const origin = new URL(e.appUrl).origin;
 
+  // Embedded PGlite runs on its own thread here, off the thread that serves requests.
+  if (e.database.kind === "pglite") useDbHandle(await openPgliteOnThread(e.database.dataDir));
   await startServices();
   const failed = servicesError();
   if (failed) throw new Error(`services failed to start: ${failed}`);
