@@ -130,8 +130,14 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
       case "ChannelClosed": {
         const ours = channel.pendingOp === "CLOSE" && channel.pendingVersion === version;
         if (!ours) {
-          // a close we did not prepare (conclude after a challenge): the trader was paid these; take them out of the engine
           const allocations = event.args.allocations as readonly AllocationArg[];
+          // a pending withdrawal, close or cancel can never apply to a closed channel: its engine debit comes back first
+          // (ids after the payout's, so the payout's ids stay what they were)
+          const debits = channel.pendingOp === null ? [] : ((channel.pendingDebits ?? []) as { asset: string; amount: string }[]);
+          for (let i = 0; i < debits.length; i++) {
+            await service.credit(channel.trader, debits[i]!.asset, BigInt(debits[i]!.amount), chainRequestId(event, allocations.length + i));
+          }
+          // a close we did not prepare (conclude after a challenge): the trader was paid these; take them out of the engine
           for (let i = 0; i < allocations.length; i++) {
             const a = allocations[i]!;
             if (a.traderAmount === 0n) continue;

@@ -57,6 +57,7 @@ beforeAll(async () => {
       exchangeAvailable: () => Promise.reject(new Error("no chain in this test")),
       isContract: () => Promise.resolve(false),
       isValidStateSignature: () => Promise.resolve(false),
+      channel: () => Promise.reject(new Error("no chain here")),
     },
     clock: () => 1_800_000_000_000,
   });

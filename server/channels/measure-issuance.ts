@@ -35,6 +35,7 @@ try {
       exchangeAvailable: () => Promise.reject(new Error("no chain in this measurement")),
       isContract: () => Promise.resolve(false),
       isValidStateSignature: () => Promise.resolve(false),
+      channel: () => Promise.reject(new Error("no chain here")),
     },
   });
   const traders = await seedActiveChannels(counting.db, engine, signer, domain, usdc, channels);

@@ -45,6 +45,7 @@ import {
   type StoredState,
 } from "./repository";
 import { StateFeed } from "./state-feed";
+import { PendingSubmissions, type SubmissionRetryOptions, type SubmissionStatus } from "./submissions";
 import type { ChannelSubmitter } from "./submitter";
 
 /** A token the channels hold, and the engine asset it is. */
@@ -79,6 +80,8 @@ export interface ChannelServiceDeps {
   chain: ChannelChain;
   /** absent: the service does not submit resizes and closes itself */
   submitter?: ChannelSubmitter;
+  /** the background retry of submissions (submissions.ts); defaults: 1 s rounds, backoff 1 s doubling to 60 s */
+  submissionRetry?: SubmissionRetryOptions;
   /** unix milliseconds */
   clock?: () => number;
   /** a fresh uint64 channel nonce */
@@ -135,6 +138,8 @@ export class ChannelService {
   private nextRound: IssueRound | null = null;
   /** ACTIVE channels as issuance needs them, kept in memory (registry.ts says why that is safe) */
   private readonly registry: ActiveChannelRegistry;
+  /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
+  readonly submissions: PendingSubmissions | null;
 
   constructor(readonly deps: ChannelServiceDeps) {
     for (const a of deps.assets) {
@@ -144,6 +149,16 @@ export class ChannelService {
     for (const m of deps.markets) this.marketBySymbol.set(m.symbol, m);
     this.clock = deps.clock ?? Date.now;
     this.registry = new ActiveChannelRegistry(deps.db);
+    this.submissions = deps.submitter
+      ? new PendingSubmissions({
+          db: deps.db,
+          chain: deps.chain,
+          submitter: deps.submitter,
+          clock: this.clock,
+          channelChanged: (id) => this.channelChanged(id),
+          options: deps.submissionRetry,
+        })
+      : null;
   }
 
   /**
@@ -155,14 +170,17 @@ export class ChannelService {
     return this.registry.refresh(channelId);
   }
 
-  /** Starts issuing states after every durable engine batch. */
+  /** Starts issuing states after every durable engine batch, and the background retry of pending submissions. */
   start(): void {
     this.unsubscribe ??= this.deps.engine.onCommitted((batch) => this.onCommitted(batch));
+    this.submissions?.start();
   }
 
+  /** Stops both; an attempt already running finishes on its own (`submissions.stop()` resolves when it has). */
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    void this.submissions?.stop();
   }
 
   /** Runs `fn` after everything queued before it (version assignment is serial). */
@@ -452,9 +470,17 @@ export class ChannelService {
   /**
    * Stores the trader's signature of `version` after checking it (strict form, this chain,
    * contract and channel, the channel's trader; ERC-1271 through the custody contract for a
-   * contract wallet). Submits a pending resize or close once everything it needs is signed.
+   * contract wallet). Submits a pending resize, close or checkpoint once everything it needs is
+   * signed. A submission that fails does not fail the call: the co-signature is stored, and
+   * `submission` says what happened (state "retrying" with the error and the next attempt, which
+   * the background loop makes; "refused"/"failed" with the reason, also in the channel's alert).
    */
-  async submitCoSignature(trader: Address, channelId: Hex, version: bigint, signature: Hex): Promise<{ coSignedVersion: bigint; submittedTx: Hex | null }> {
+  async submitCoSignature(
+    trader: Address,
+    channelId: Hex,
+    version: bigint,
+    signature: Hex,
+  ): Promise<{ coSignedVersion: bigint; submittedTx: Hex | null; submission: SubmissionStatus | null }> {
     const { db } = this.deps;
     const channel = await db.channel.findUnique({ where: { id: channelId.toLowerCase() } });
     if (!channel || channel.trader !== getAddress(trader)) notFound(`no channel ${channelId} of ${trader}`, { channelId });
@@ -479,8 +505,9 @@ export class ChannelService {
       }),
     ]);
     const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
-    const submittedTx = await this.maybeSubmit(fresh);
-    return { coSignedVersion: fresh.coSignedVersion ?? version, submittedTx };
+    const submission = (await this.submissions?.submitNow(channel.id)) ?? null;
+    const submittedTx = submission?.state === "submitted" ? submission.txHash : null;
+    return { coSignedVersion: fresh.coSignedVersion ?? version, submittedTx, submission };
   }
 
   private async verifyTraderSignature(trader: Address, state: ChannelState, signature: Hex): Promise<void> {
@@ -495,34 +522,6 @@ export class ChannelService {
       version: state.version,
       signer: trader,
     });
-  }
-
-  /** Submits the pending resize or close when all its signatures are in; returns the tx hash. */
-  private async maybeSubmit(channel: ChannelRow): Promise<Hex | null> {
-    const submitter = this.deps.submitter;
-    if (!submitter || channel.pendingOp === null || channel.pendingVersion === null) return null;
-    const rows = await this.deps.db.channelState.findMany({
-      where: { channelId: channel.id, version: { in: [channel.pendingVersion - 1n, channel.pendingVersion] } },
-      orderBy: { version: "asc" },
-    });
-    const states = rows.map((r) => stateFromRow(r, channel.trader as Address));
-    const next = states.find((s) => s.state.version === channel.pendingVersion);
-    if (!next?.traderSignature) return null;
-    if (channel.pendingOp === "CLOSE") {
-      return submitter.close(next.state, { trader: next.traderSignature, exchange: next.exchangeSignature });
-    }
-    if (channel.pendingOp === "CANCEL") {
-      // registering the replacement makes the cancelled RESIZE unusable (resize() needs a newer version than the registered one)
-      return submitter.checkpoint(next.state, { trader: next.traderSignature, exchange: next.exchangeSignature });
-    }
-    const previous = states.find((s) => s.state.version === channel.pendingVersion! - 1n);
-    if (!previous?.traderSignature) return null;
-    return submitter.resize(
-      previous.state,
-      { trader: previous.traderSignature, exchange: previous.exchangeSignature },
-      next.state,
-      { trader: next.traderSignature, exchange: next.exchangeSignature },
-    );
   }
 
   // ── partial withdrawal and cooperative close ────────────────────────────────────────
@@ -751,6 +750,10 @@ export class ChannelService {
       needsTopUp: c.needsTopUp,
       pendingOp: c.pendingOp as "RESIZE" | "CLOSE" | "CANCEL" | null,
       pendingVersion: c.pendingVersion,
+      /** why the channel needs an operator (also shown in the ops console), e.g. a withdrawal the chain refuses */
+      alert: c.alert,
+      /** the last submission attempt of the pending operation in this process (null: none yet) */
+      submission: this.submissions?.status(c.id, c.pendingOp, c.pendingVersion) ?? null,
     };
   }
 

@@ -2,7 +2,8 @@
  * Sends the exchange's own channel transactions once both signatures are in: cooperative
  * closes and resizes (partial withdrawals). The chain watcher (server/chain) reports their
  * events back; this module only submits and waits for the receipt. One wallet client with the
- * exchange key; transactions are sent one at a time so nonces never collide.
+ * exchange key; transactions are sent one at a time so nonces never collide. When to submit, and
+ * again after a failure, is submissions.ts's job.
  */
 import { createWalletClient, http, publicActions, type Address, type Chain, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -15,6 +16,13 @@ export interface ChannelSubmitter {
   close(state: ChannelState, sigs: CoSignatures): Promise<Hex>;
   /** registers a co-signed OPERATE state (makes a cancelled withdrawal's RESIZE unusable) */
   checkpoint(state: ChannelState, sigs: CoSignatures): Promise<Hex>;
+}
+
+/** The transaction was mined and reverted (a revert found while estimating gas is viem's ContractFunctionRevertedError instead). */
+export class SubmissionRevertedError extends Error {
+  constructor(readonly txHash: Hex) {
+    super(`transaction ${txHash} reverted`);
+  }
 }
 
 export interface SubmitterOptions {
@@ -38,7 +46,7 @@ export function createSubmitter(options: SubmitterOptions): ChannelSubmitter {
     const next = queue.then(async () => {
       const hash = await run();
       const receipt = await client.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      if (receipt.status !== "success") throw new SubmissionRevertedError(hash);
       return hash;
     });
     queue = next.catch(() => undefined);

@@ -68,3 +68,20 @@ export const pendingRequestSchema = z.object({
 });
 
 export const channelIdInput = z.object({ channelId: hash32Schema.optional() }).optional();
+
+/**
+ * The last attempt to send the pending resize / close / checkpoint (server/channels/submissions.ts):
+ * "retrying" = it failed for a passing reason (RPC down…), the service tries again at nextAttemptAt
+ * by itself and the funds stay locked; "submitted"/"onChain" = on-chain, waiting for the watcher;
+ * "refused"/"failed" = the contract refuses it for now / it can never apply — `lastError` and the
+ * channel's alert say why.
+ */
+export const submissionSchema = z.object({
+  op: z.enum(["RESIZE", "CLOSE", "CANCEL"]),
+  version: z.bigint(),
+  state: z.enum(["submitting", "submitted", "onChain", "retrying", "refused", "failed"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.date().nullable(),
+  txHash: z.string().nullable(),
+});

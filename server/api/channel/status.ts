@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
-import { channelIdInput } from "./schemas";
+import { channelIdInput, submissionSchema } from "./schemas";
 
-/** The trader's channel (the newest, or the one named): status, funding, versions, pending operation. */
+/** The trader's channel (the newest, or the one named): status, funding, versions, pending operation and its submission, alert. */
 export const status = authedProcedure
   .input(channelIdInput)
   .output(
@@ -19,6 +19,8 @@ export const status = authedProcedure
       needsTopUp: z.boolean(),
       pendingOp: z.enum(["RESIZE", "CLOSE", "CANCEL"]).nullable(),
       pendingVersion: z.bigint().nullable(),
+      alert: z.string().nullable(),
+      submission: submissionSchema.nullable(),
     }),
   )
   .query(({ ctx, input }) => channels().status(ctx.session.address, input?.channelId));

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
-import { hash32Schema, signatureSchema, versionSchema } from "./schemas";
+import { hash32Schema, signatureSchema, submissionSchema, versionSchema } from "./schemas";
 
 /** Stores the trader's co-signature of a state after verifying it; may submit a pending resize or close on-chain. */
 export const submitCoSignature = authedProcedure
   .input(z.object({ channelId: hash32Schema, version: versionSchema, signature: signatureSchema }))
-  .output(z.object({ coSignedVersion: z.bigint(), submittedTx: z.string().nullable() }))
+  .output(z.object({ coSignedVersion: z.bigint(), submittedTx: z.string().nullable(), submission: submissionSchema.nullable() }))
   .mutation(({ ctx, input }) => channels().submitCoSignature(ctx.session.address, input.channelId, input.version, input.signature));
