@@ -63,6 +63,8 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
       : channel.pendingOp === "CLOSE"
         ? `Close (v${channel.pendingVersion}) waiting for the chain to confirm`
         : null;
+  // the pending operation's submission failed (retried by the service) or can/does not apply (alert, also shown to operators)
+  const chainTrouble = channel.alert ?? (channel.submission?.state === "retrying" ? `Sending it to the chain failed (${channel.submission.lastError}); the exchange retries by itself.` : null);
 
   async function coSign() {
     try {
@@ -106,6 +108,7 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
           <span className="spinner" aria-hidden /> {pendingText}. Funds are locked until then.
         </p>
       )}
+      {chainTrouble && <p className="error-text" role="alert" data-testid="channel-alert">{chainTrouble}</p>}
       <div className="ch-scroll">
       <table className="data" data-testid="channel-balances">
         <thead>
