@@ -114,27 +114,37 @@ export function fundingColumns(funding: readonly FundingEntry[]) {
 
 /** A round's UPDATE found a channel whose latestVersion was not the one the round built on. */
 export class StaleRoundError extends Error {
-  constructor(expected: number, updated: number) {
-    super(`issuance round: ${updated} of ${expected} channels were at the version the round built on`);
+  constructor(expected: number) {
+    super(`issuance round: not all of its ${expected} channels were at the version the round built on`);
   }
 }
 
-// One statement each, whatever the number of channels: arrays bound through unnest, the states
-// as one JSON parameter (a state's allocations are arrays themselves, which unnest would flatten).
-const UPDATE_LATEST_VERSIONS = `UPDATE "Channel" AS c
-  SET "latestVersion" = u.version, "needsTopUp" = c."needsTopUp" OR u.top, "updatedAt" = now() AT TIME ZONE 'UTC'
-  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[]) AS u(id, previous, version, top)
-  WHERE c."id" = u.id AND c."latestVersion" = u.previous`;
-const INSERT_STATES = `INSERT INTO "ChannelState" ("channelId", "version", "intent", "allocationTokens", "traderAmounts", "exchangeAmounts", "appData", "appDataHash", "stateHash", "exchangeSignature", "traderSignature")
+// One statement whatever the number of channels: arrays bound through unnest, the states as one
+// JSON parameter (a state's allocations are arrays themselves, which unnest would flatten).
+/**
+ * The round as ONE statement: the UPDATE (a data-modifying CTE) moves every channel's
+ * latestVersion, guarded by the version its new state was built on, and the INSERT stores every
+ * state only if the UPDATE moved all of them — otherwise clearline_check (migration
+ * channel_round_check) raises and the whole statement, UPDATE included, is undone.
+ */
+const STALE_ROUND = "clearline: stale issuance round";
+const COMMIT_ROUND = `WITH moved AS (
+  UPDATE "Channel" AS c
+     SET "latestVersion" = u.version, "needsTopUp" = c."needsTopUp" OR u.top, "updatedAt" = now() AT TIME ZONE 'UTC'
+    FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[]) AS u(id, previous, version, top)
+   WHERE c."id" = u.id AND c."latestVersion" = u.previous
+  RETURNING c."id")
+INSERT INTO "ChannelState" ("channelId", "version", "intent", "allocationTokens", "traderAmounts", "exchangeAmounts", "appData", "appDataHash", "stateHash", "exchangeSignature", "traderSignature")
   SELECT s.cid, s.v, s.i, s.tokens, s.traders, s.exchanges, s.app, s.apph, s.h, s.xsig, NULL
-  FROM jsonb_to_recordset($1::jsonb) AS s(cid text, v bigint, i int, tokens text[], traders numeric[], exchanges numeric[], app jsonb, apph text, h text, xsig text)`;
+    FROM jsonb_to_recordset($5::jsonb) AS s(cid text, v bigint, i int, tokens text[], traders numeric[], exchanges numeric[], app jsonb, apph text, h text, xsig text)
+   WHERE clearline_check((SELECT count(*) FROM moved) = $6::int, '${STALE_ROUND}')`;
 
 /**
  * Stores one issuance round — a new exchange-signed state for any number of channels — in ONE
- * transaction of two statements: one UPDATE moves every channel's latestVersion (and sets
- * needsTopUp where asked), guarded by the version the state was built on, and one INSERT stores
- * every state. A channel not at its expected version (the caller's view was stale) fails the
- * whole round with StaleRoundError and nothing is written.
+ * statement (COMMIT_ROUND): every channel's latestVersion moves (and needsTopUp is set where
+ * asked), guarded by the version the state was built on, and every state is stored. A channel
+ * not at its expected version (the caller's view was stale) fails the whole round with
+ * StaleRoundError and nothing is written.
  */
 export async function commitRound(
   db: Db,
@@ -166,11 +176,12 @@ export async function commitRound(
     });
   }
   const json = JSON.stringify(rows);
-  await db.$transaction(async (tx) => {
-    const updated = await tx.$executeRawUnsafe(UPDATE_LATEST_VERSIONS, ids, previous, versions, tops);
-    if (updated !== states.length) throw new StaleRoundError(states.length, updated);
-    await tx.$executeRawUnsafe(INSERT_STATES, json);
-  });
+  try {
+    await db.$executeRawUnsafe(COMMIT_ROUND, ids, previous, versions, tops, json, states.length);
+  } catch (error) {
+    if (String((error as Error).message).includes(STALE_ROUND)) throw new StaleRoundError(states.length);
+    throw error;
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The journal's tables (prisma/schema.prisma, "Engine runtime"): one group commit writes every
  * command of a batch, every event they caused, their idempotency keys and (sometimes) a
- * snapshot in ONE transaction, one multi-row INSERT per table (arrays bound through unnest, so
- * a batch of any size is four statements and a handful of parameters).
+ * snapshot in ONE statement, one multi-row INSERT per table (arrays bound through unnest, so
+ * a batch of any size is one statement and a handful of parameters).
  */
 import type { Command, EngineEvent, EngineSnapshot } from "../../core/engine";
 import type { Db } from "../db";
@@ -18,13 +18,26 @@ export interface JournalRow {
   idempotency: { account: string; key: string; requestHash: string; response: string } | null;
 }
 
-const INSERT_JOURNAL = `INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])`;
-const INSERT_EVENTS = `INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
-  SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::bigint[], $10::text[])`;
-const INSERT_KEYS = `INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])`;
-const INSERT_SNAPSHOT = `INSERT INTO "EngineStateSnapshot" ("seq", "data", "timeMs") VALUES ($1::bigint, $2, $3::bigint)`;
+/**
+ * One batch is ONE statement: the four inserts are data-modifying CTEs of a single INSERT, so
+ * the batch is atomic without BEGIN/COMMIT, and the database is held for one round trip instead
+ * of six (with PGlite on its own thread every round trip also waits for the server thread).
+ * Foreign keys between them are checked at the end of the statement, as for any INSERT.
+ */
+const WRITE_BATCH = (withSnapshot: boolean) => `WITH
+  journal AS (INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])),
+  events AS (INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
+    SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::bigint[], $14::text[]))${
+  withSnapshot
+    ? `,
+  snapshot AS (INSERT INTO "EngineStateSnapshot" ("seq", "data", "timeMs") VALUES ($21::bigint, $22, $23::bigint))`
+    : ""
+}
+INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
+  SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::bigint[])`;
+const WRITE_BATCH_PLAIN = WRITE_BATCH(false);
+const WRITE_BATCH_WITH_SNAPSHOT = WRITE_BATCH(true);
 
 /** Everything a batch writes, already encoded (encoding happens before the transaction). */
 export interface EncodedBatch {
@@ -71,13 +84,10 @@ export function encodeBatch(rows: readonly JournalRow[], snapshot: { seq: bigint
   return { journal: j, events: e, keys: k, snapshot: snapshot === null ? null : { seq: snapshot.seq, data: encode(snapshot.state), timeMs: snapshot.timeMs } };
 }
 
-/** Write one batch durably (one transaction). */
+/** Write one batch durably (one statement, so one transaction). */
 export async function writeBatch(db: Db, b: EncodedBatch): Promise<void> {
-  const ops = [db.$executeRawUnsafe(INSERT_JOURNAL, ...b.journal)];
-  if (b.events[0].length > 0) ops.push(db.$executeRawUnsafe(INSERT_EVENTS, ...b.events));
-  if (b.keys[0].length > 0) ops.push(db.$executeRawUnsafe(INSERT_KEYS, ...b.keys));
-  if (b.snapshot !== null) ops.push(db.$executeRawUnsafe(INSERT_SNAPSHOT, b.snapshot.seq.toString(), b.snapshot.data, String(b.snapshot.timeMs)));
-  await db.$transaction(ops);
+  if (b.snapshot === null) await db.$executeRawUnsafe(WRITE_BATCH_PLAIN, ...b.journal, ...b.events, ...b.keys);
+  else await db.$executeRawUnsafe(WRITE_BATCH_WITH_SNAPSHOT, ...b.journal, ...b.events, ...b.keys, b.snapshot.seq.toString(), b.snapshot.data, String(b.snapshot.timeMs));
 }
 
 /** The newest snapshot, or null. */
