@@ -75,7 +75,7 @@ export function servicesError(): string | null {
 export async function stopServices(): Promise<void> {
   await stopProcessWatchtower();
   await stopProcessChainWatcher();
-  stopChannels();
+  await stopChannels();
   await maybeEngineRuntime()?.stop();
   await closeDb();
 }

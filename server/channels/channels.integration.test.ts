@@ -97,7 +97,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  service?.stop();
+  await service?.stop();
   await t?.drop();
   await chain?.stop();
 });

@@ -176,11 +176,11 @@ export class ChannelService {
     this.submissions?.start();
   }
 
-  /** Stops both; an attempt already running finishes on its own (`submissions.stop()` resolves when it has). */
-  stop(): void {
+  /** Stops both; resolves once a submission attempt already running has finished (so it never writes to a closed database). */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    void this.submissions?.stop();
+    await this.submissions?.stop();
   }
 
   /** Runs `fn` after everything queued before it (version assignment is serial). */

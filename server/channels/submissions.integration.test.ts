@@ -184,8 +184,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  service?.stop();
-  await service?.submissions?.stop();
+  await service?.stop();
   await proxy?.cut();
   await t?.drop();
   await chain?.stop();

@@ -56,10 +56,11 @@ export async function startChannels(engine: EnginePort, deps?: ChannelServiceDep
   return service;
 }
 
-export function stopChannels(): void {
-  g.__clearlineChannels?.stop();
+export async function stopChannels(): Promise<void> {
+  const service = g.__clearlineChannels;
   g.__clearlineChannels = undefined;
   g.__clearlineChannelSink = undefined;
+  await service?.stop();
 }
 
 /** The running channel service; UNAVAILABLE until startChannels ran. */

@@ -125,7 +125,7 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     async restartEngine() {
       await stopProcessChainWatcher();
       await channels.idle();
-      stopChannels();
+      await stopChannels();
       await engine.stop();
       engine = await startEngine();
       channels = await startChannels(engine, await channelDeps(engine));
@@ -135,7 +135,7 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
       await stopProcessWatchtower();
       await stopProcessChainWatcher();
       await channels.idle();
-      stopChannels();
+      await stopChannels();
       await engine.stop();
     },
   };
