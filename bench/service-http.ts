@@ -132,7 +132,7 @@ export const httpBench: BenchGroup = async (options: BenchOptions): Promise<Benc
 
     const errors = errorsOf(warmResult, thr, open);
     const statuses = [...answers.statuses].map(([k, v]) => `${k} ${v}`).join(", ");
-    const common = `${host}; real stack (next start, PGlite file, Hardhat), ${list.length} traders with channels on ${MARKET}`;
+    const common = `${host}; real stack (server/main.ts + Next.js production build, ${stack.database}, Hardhat), ${list.length} traders with channels on ${MARKET}`;
     return [
       {
         metric: "e2e.orders_per_s",

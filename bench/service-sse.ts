@@ -86,7 +86,7 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
         target: `<= ${TARGET_P99_MS} ms`,
         pass: p99 <= TARGET_P99_MS && silent === 0 && ended.length === 0,
         note:
-          `${host}; real stack (next start); ${subscribers} SSE subscribers to feeds.book ${MARKET} (raw node:http streams), ` +
+          `${host}; real stack (server/main.ts, ${stack.database}); ${subscribers} SSE subscribers to feeds.book ${MARKET} (raw node:http streams), ` +
           `driver ${driven.ok} orders due at ${DRIVER_RATE}/s over ${(durationMs / 1000).toFixed(0)} s (all answered after ${(driven.elapsedMs / 1000).toFixed(1)} s); ` +
           `${latencies.length} diffs delivered in ${windowS.toFixed(1)} s (median ${diffsPerSub} per subscriber, ${(diffsPerSub / windowS).toFixed(1)}/s); p50 ${p50.toFixed(1)} ms, max ${max.toFixed(0)} ms; ` +
           `latency = receive time − the hub's timeMs` +

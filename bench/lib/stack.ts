@@ -1,7 +1,7 @@
 /**
  * The real stack for the end-to-end benches: `scripts/dev.ts --prod --fresh` (Hardhat node,
- * contracts, migrated + seeded PGlite, `next start` on the production build) on the bench's own
- * ports and data directory, like e2e/stack.ts does for Playwright. The production build is made
+ * contracts, migrated + seeded PGlite — or the PostgreSQL server in BENCH_DATABASE_URL —, the app
+ * server on the production build) on the bench's own ports and data directory, like e2e/stack.ts does for Playwright. The production build is made
  * first when it is missing or older than the sources, under the shared build lock
  * (/tmp/clearline-build.lock), which is held until our server has loaded its routes so that
  * nobody rebuilds .next under it while it starts.
@@ -19,6 +19,8 @@ const BUILD_INPUTS = ["app", "server", "core", "lib", "contracts/generated", "ge
 export interface BenchStack {
   appUrl: string;
   rpcUrl: string;
+  /** what the server stores in: "PGlite (file, worker thread)" or "PostgreSQL server (host:port/db)" */
+  database: string;
   /** the stack's combined output */
   logFile: string;
   /** SIGTERM to the dev script (it stops its chain and Next.js), SIGKILL after 20 s */
@@ -98,6 +100,14 @@ function ensureProductionBuild(dataDir: string, log: (l: string) => void): void 
   }
 }
 
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "";
+
+function describeDatabase(): string {
+  if (!BENCH_DATABASE_URL) return "PGlite (file, worker thread)";
+  const u = new URL(BENCH_DATABASE_URL);
+  return `PostgreSQL server (${u.hostname}:${u.port || "5432"}${u.pathname})`;
+}
+
 /** Start the stack, wait for /api/health and the API route; throws (with the log's tail) if it does not come up. */
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
   const log = o.log ?? ((l: string) => console.error(`[bench] ${l}`));
@@ -122,7 +132,9 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       env: {
         ...process.env,
         NODE_OPTIONS: "",
-        DATABASE_URL: "",
+        // BENCH_DATABASE_URL: measure against a PostgreSQL server (its database is wiped: the
+        // chain is new, so the binding resets it). Default: the embedded PGlite, as `npm run dev`.
+        DATABASE_URL: BENCH_DATABASE_URL,
         CHAIN_RPC_URL: "",
         CUSTODY_ADDRESS: "",
         CHAIN_PORT: String(o.chainPort),
@@ -174,7 +186,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       clearTimeout(timer);
       if (onExit) process.removeListener("exit", onExit);
     };
-    return { appUrl, rpcUrl, logFile, stop: stopFn };
+    return { appUrl, rpcUrl, database: describeDatabase(), logFile, stop: stopFn };
   } catch (error) {
     release();
     if (child?.pid && child.exitCode === null) {
