@@ -9,6 +9,17 @@ import { TRPCError } from "@trpc/server";
 
 export type GuardResult = { ok: true; req: Request } | { ok: false; error: TRPCError };
 
+/**
+ * Requests whose body the server already read into memory, with its exact length (the app
+ * server's bridge, server/http/fetch-bridge.ts, reads at most maxBodyBytes + 1): the guard then
+ * checks that length instead of reading the body a second time into a new Request.
+ */
+const bufferedBodies = new WeakMap<Request, number>();
+
+export function markBodyBuffered(req: Request, byteLength: number): void {
+  bufferedBodies.set(req, byteLength);
+}
+
 export interface GuardOptions {
   /** e.g. http://localhost:3000 */
   appOrigin: string;
@@ -37,6 +48,8 @@ export async function guardRequest(req: Request, options: GuardOptions): Promise
   const tooLarge = () => refuse("PAYLOAD_TOO_LARGE", `Request body too large: the limit is ${options.maxBodyBytes} bytes.`);
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge();
+  const buffered = bufferedBodies.get(req);
+  if (buffered !== undefined) return buffered > options.maxBodyBytes ? tooLarge() : { ok: true, req };
   // Content-Length may be absent (chunked) or wrong: count what actually arrives.
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -10,6 +10,7 @@
  *   request's signal aborts, which ends tRPC's subscription.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { markBodyBuffered } from "../auth/request-guard";
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -75,14 +76,16 @@ async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse):
 
 /** Answers one request with `handler`; never rejects (a failure becomes a 500 or a closed socket). */
 export async function serveWithFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, options: BridgeOptions): Promise<void> {
-  const controller = new AbortController();
-  res.once("close", () => controller.abort());
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  // Only a GET can be a subscription (a stream to end when the client goes): the rest answer once.
+  const controller = hasBody ? null : new AbortController();
+  if (controller) res.once("close", () => controller.abort());
   try {
-    const method = req.method ?? "GET";
-    const hasBody = method !== "GET" && method !== "HEAD";
     // A Buffer is a Uint8Array over a plain ArrayBuffer here (never shared memory).
     const body = hasBody ? ((await readBody(req, options.maxBodyBytes + 1)) as Uint8Array<ArrayBuffer>) : undefined;
-    const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller.signal });
+    const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller?.signal });
+    if (body) markBodyBuffered(request, body.byteLength);
     const response = await handler(request);
     res.writeHead(response.status, responseHeaders(response));
     if (response.body) {
@@ -91,7 +94,7 @@ export async function serveWithFetchHandler(handler: FetchHandler, req: Incoming
     }
     res.end();
   } catch (error) {
-    if (controller.signal.aborted) return;
+    if (controller?.signal.aborted || res.destroyed) return;
     console.error("[http] request failed:", error);
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
