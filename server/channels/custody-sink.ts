@@ -113,6 +113,8 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
           (channel.pendingOp === "RESIZE" && channel.pendingVersion === version) || (channel.pendingOp === "CANCEL" && channel.pendingVersion === version + 1n);
         const allocations = event.args.allocations as readonly AllocationArg[];
         const deltas = event.args.traderDeltas as readonly bigint[];
+        // our RESIZE that locked more of the exchange's tokens: the exchange top-up (ChannelService.requestTopUp) is done
+        const exchangeTopUp = ours && (event.args.exchangeDeltas as readonly bigint[]).some((d) => d > 0n);
         // deltas are per token of the merged (previous ∪ new) lists: positive = the trader added money (top-up)
         const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
         for (let i = 0; i < deltas.length; i++) {
@@ -124,6 +126,8 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
           onChainVersion: version,
           ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))),
           ...(ours ? { pendingOp: null, pendingVersion: null, pendingDebits: undefined } : {}),
+          // the next issuance round flags it again if the trader's equity is still above the new funding
+          ...(exchangeTopUp ? { needsTopUp: false } : {}),
         });
         return;
       }
@@ -180,8 +184,13 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
         const deltas = event.args.traderDeltas as readonly bigint[];
         const allocations = event.args.allocations as readonly AllocationArg[];
         const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
+        const exchangeTopUp = wasOurs && (event.args.exchangeDeltas as readonly bigint[]).some((d) => d > 0n);
         for (let i = 0; i < deltas.length; i++) if (deltas[i]! > 0n) await takeBack(i, tokens[i]!, deltas[i]!, "top-up");
-        await commitRevert(event, channelId, { onChainVersion: version - 1n, ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}) });
+        await commitRevert(event, channelId, {
+          onChainVersion: version - 1n,
+          ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}),
+          ...(exchangeTopUp ? { needsTopUp: true } : {}),
+        });
         return;
       }
       case "ChannelClosed":

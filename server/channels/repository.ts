@@ -185,10 +185,14 @@ export async function commitRound(
 }
 
 /**
- * What OPENING channels' INITIALIZE states will take from the exchange's free custody balance of
- * `token` (debited when each trader's depositAndOpen is mined). prepareOpen subtracts it before
- * promising coverage and the fee withdrawal before taking tokens; both run under
- * withCoverageLock (coverage-lock.ts).
+ * What the exchange has promised from its free custody balance of `token` but the chain has not
+ * debited yet: OPENING channels' INITIALIZE states (debited when each trader's depositAndOpen is
+ * mined) and pending top-ups (RESIZE states that raise the exchange's amount, debited when the
+ * resize is mined; counted until the watcher's ChannelResized releases the lock, so between
+ * mining and that event it is counted twice — in the exchange's favour). prepareOpen and a
+ * top-up subtract it before promising coverage, the fee withdrawal before taking tokens; all run
+ * under withCoverageLock (coverage-lock.ts). (The name predates top-ups; the admin fee
+ * withdrawal imports it.)
  */
 export async function reservedForOpening(db: Db, token: string): Promise<bigint> {
   const key = token.toLowerCase();
@@ -198,6 +202,32 @@ export async function reservedForOpening(db: Db, token: string): Promise<bigint>
   });
   let sum = 0n;
   for (const row of rows) sum += decimalToBigint(row.exchangeAmounts[row.allocationTokens.indexOf(key)]!);
+  return sum + (await reservedForTopUps(db, key));
+}
+
+/** The exchange's share of pending RESIZE states above their predecessors' in `token` (lower case): what pending top-ups will lock. */
+async function reservedForTopUps(db: Db, key: string): Promise<bigint> {
+  const pending = await db.channel.findMany({
+    where: { pendingOp: "RESIZE", pendingVersion: { not: null }, status: { not: "CLOSED" }, fundingTokens: { has: key } },
+    select: { id: true, pendingVersion: true },
+  });
+  if (pending.length === 0) return 0n;
+  const states = await db.channelState.findMany({
+    where: { OR: pending.map((c) => ({ channelId: c.id, version: { in: [c.pendingVersion! - 1n, c.pendingVersion!] } })) },
+    select: { channelId: true, version: true, allocationTokens: true, exchangeAmounts: true },
+  });
+  const exchangeAmount = (channelId: string, version: bigint): bigint | null => {
+    const row = states.find((s) => s.channelId === channelId && s.version === version);
+    if (!row) return null;
+    const i = row.allocationTokens.indexOf(key);
+    return i < 0 ? 0n : decimalToBigint(row.exchangeAmounts[i]!);
+  };
+  let sum = 0n;
+  for (const c of pending) {
+    const after = exchangeAmount(c.id, c.pendingVersion!);
+    const before = exchangeAmount(c.id, c.pendingVersion! - 1n);
+    if (after !== null && before !== null && after > before) sum += after - before;
+  }
   return sum;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The channel service: the registry of channels, opening, state issuance after every engine
- * batch, co-signatures, partial withdrawals (RESIZE) and cooperative closes (CLOSE).
+ * batch, co-signatures, partial withdrawals and exchange top-ups (RESIZE) and cooperative closes
+ * (CLOSE).
  * docs/SERVICE.md ("Channels and state issuance") explains the policies.
  *
  * Every state is built inside one serial queue per process (`serial`), so versions are
@@ -86,7 +87,26 @@ export interface ChannelServiceDeps {
   clock?: () => number;
   /** a fresh uint64 channel nonce */
   randomNonce?: () => bigint;
+  /** false: a channel flagged needsTopUp is not topped up when its trader co-signs (requestTopUp still works); default true */
+  autoTopUp?: boolean;
 }
+
+/**
+ * What requestTopUp did. issued: a RESIZE state adding `amount` per token to the exchange's side
+ * is the channel's pending operation (`short` lists tokens that got less than wanted, also in the
+ * channel's alert); notNeeded: the trader's equity is within the funding again (flag cleared);
+ * waiting: nothing can be built now (another pending operation, the latest state not co-signed,
+ * the channel not ACTIVE) — the next co-signature tries again; short: the exchange has no free
+ * custody balance for any token that needs it — nothing promised, the channel's alert says so.
+ */
+export type TopUpOutcome =
+  | { kind: "issued"; version: bigint; topUps: { token: Address; amount: bigint; wanted: bigint }[]; short: string | null }
+  | { kind: "notNeeded" }
+  | { kind: "waiting"; reason: string }
+  | { kind: "short"; reason: string };
+
+/** Prefix of the channel alerts the top-up writes (and clears once a top-up gets everything it wanted). */
+export const TOP_UP_ALERT = "top-up:";
 
 export interface OpenInstructions {
   channelId: Hex;
@@ -140,6 +160,8 @@ export class ChannelService {
   private readonly registry: ActiveChannelRegistry;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
   readonly submissions: PendingSubmissions | null;
+  /** top-ups started by a co-signature and not finished yet, by channel id */
+  private readonly topUpsInFlight = new Map<string, Promise<TopUpOutcome>>();
 
   constructor(readonly deps: ChannelServiceDeps) {
     for (const a of deps.assets) {
@@ -180,6 +202,7 @@ export class ChannelService {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    await Promise.allSettled([...this.topUpsInFlight.values()]);
     await this.submissions?.stop();
   }
 
@@ -190,9 +213,10 @@ export class ChannelService {
     return next;
   }
 
-  /** Resolves once every queued state build has finished (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.serialTail.then(() => undefined);
+  /** Resolves once every queued state build (and every top-up a co-signature started) has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.topUpsInFlight.values()]);
+    await this.serialTail;
   }
 
   private asset(token: string): ChannelAsset {
@@ -505,6 +529,10 @@ export class ChannelService {
       }),
     ]);
     const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    // the latest state now carries both signatures: a top-up can be built on it (not awaited: it reads the chain)
+    if (fresh.needsTopUp && fresh.pendingOp === null && fresh.status === "ACTIVE" && version === fresh.latestVersion && this.deps.autoTopUp !== false) {
+      this.startTopUp(channel.id);
+    }
     const submission = (await this.submissions?.submitNow(channel.id)) ?? null;
     const submittedTx = submission?.state === "submitted" ? submission.txHash : null;
     return { coSignedVersion: fresh.coSignedVersion ?? version, submittedTx, submission };
@@ -629,6 +657,134 @@ export class ChannelService {
       await this.channelChanged(channel.id);
       throw error;
     }
+  }
+
+  // ── exchange top-up ──────────────────────────────────────────────────────────────────
+
+  /** Runs requestTopUp for the channel in the background (once at a time per channel); idle() and stop() wait for it. */
+  private startTopUp(channelId: string): void {
+    const id = channelId.toLowerCase();
+    if (this.topUpsInFlight.has(id)) return;
+    const run = this.requestTopUp(id)
+      .catch((error: unknown): TopUpOutcome => {
+        console.error(`[channels] top-up of ${id} failed`, error);
+        return { kind: "waiting", reason: error instanceof Error ? error.message : String(error) };
+      })
+      .finally(() => this.topUpsInFlight.delete(id));
+    this.topUpsInFlight.set(id, run);
+  }
+
+  /**
+   * Exchange top-up of a channel whose trader's equity went above its funding (`needsTopUp`):
+   * a RESIZE state, built on the latest state (which must be co-signed: the contract's resize
+   * needs its predecessor co-signed, and the app co-signs only the latest state and a pending
+   * RESIZE), that keeps every trader amount and raises the exchange's amount per token by
+   *   wanted = equity × (10 000 + coverageBps) / 10 000 − funding   (rounded down)
+   * — the coverage the exchange would lock opening a channel with that equity — bounded by the
+   * exchange's free custody balance minus what is promised already (reservedForOpening: OPENING
+   * channels and other pending top-ups). Balance read, amount promised and state stored run under
+   * the coverage lock (so a fee withdrawal or an open cannot take the same tokens) and under the
+   * channel's pending-operation lock (RESIZE, as a withdrawal: one pending resize per channel).
+   * The trader co-signs it like any new state; the service submits `resize` once co-signed (the
+   * exchange's tokens move from its custody account into the channel); the custody sink's
+   * ChannelResized releases the lock and clears `needsTopUp`. The trader amounts stay as they
+   * were, so the trader adds nothing and takes nothing out: the next state gives them their
+   * equity within the larger funding. A short balance is written to the channel's alert.
+   */
+  async requestTopUp(channelId: string): Promise<TopUpOutcome> {
+    const { db } = this.deps;
+    const id = channelId.toLowerCase();
+    return withCoverageLock(async () => {
+      const channel = await db.channel.findUnique({ where: { id } });
+      if (!channel) notFound(`no channel ${channelId}`, { channelId });
+      if (channel.status !== "ACTIVE") return { kind: "waiting", reason: `channel ${id} is ${channel.status}` };
+      if (!(await takePendingLock(db, id, "RESIZE"))) return { kind: "waiting", reason: `channel ${id} has a pending ${channel.pendingOp ?? "operation"}` };
+      await this.channelChanged(id); // issuance skips the channel from now on
+      let issued = false;
+      try {
+        // the free balance per token that may need coverage, read before the serial queue (chain reads must not hold up issuance)
+        const account = channel.trader;
+        const funding = fundingFromRow(channel);
+        const over = this.deps.engine.read((ex) => funding.filter((f) => this.traderEquity(ex, account, this.asset(f.token).symbol) > f.total));
+        const free = new Map<string, { available: bigint; reserved: bigint }>();
+        for (const f of over) {
+          const token = f.token.toLowerCase();
+          const [available, reserved] = await Promise.all([this.deps.chain.exchangeAvailable(token as Address), reservedForOpening(db, token)]);
+          free.set(token, { available, reserved });
+        }
+        const outcome = await this.serial(() => this.issueTopUp(id, free));
+        issued = outcome.kind === "issued";
+        return outcome;
+      } finally {
+        if (!issued) {
+          await releasePendingLock(db, id, "RESIZE");
+          await this.channelChanged(id);
+        }
+      }
+    });
+  }
+
+  /** The top-up's state, under the serial queue (requestTopUp holds the coverage and pending locks). */
+  private async issueTopUp(id: string, free: Map<string, { available: bigint; reserved: bigint }>): Promise<TopUpOutcome> {
+    const { db } = this.deps;
+    const channel = await db.channel.findUniqueOrThrow({ where: { id } });
+    const latest = stateFromRow(
+      await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: id, version: channel.latestVersion } } }),
+      channel.trader as Address,
+    );
+    if (latest.traderSignature === null) {
+      return { kind: "waiting", reason: `the trader has not co-signed v${channel.latestVersion}: a top-up is built on a co-signed state (tried again at the next co-signature)` };
+    }
+    const topUps: { token: Address; amount: bigint; wanted: bigint }[] = [];
+    const shortfalls: string[] = [];
+    this.deps.engine.read((ex) => {
+      for (const a of latest.state.allocations) {
+        const total = a.traderAmount + a.exchangeAmount;
+        const equity = this.traderEquity(ex, channel.trader, this.asset(a.token).symbol);
+        if (equity <= total) continue;
+        const wanted = (equity * (BPS + this.deps.coverageBps)) / BPS - total;
+        const f = free.get(a.token.toLowerCase()) ?? { available: 0n, reserved: 0n };
+        const freeAmount = f.available > f.reserved ? f.available - f.reserved : 0n;
+        const amount = wanted < freeAmount ? wanted : freeAmount;
+        if (amount < wanted) {
+          shortfalls.push(`${this.asset(a.token).symbol} wanted ${wanted}, free ${freeAmount} (custody balance ${f.available} − ${f.reserved} promised to openings and top-ups)`);
+        }
+        if (amount > 0n) topUps.push({ token: a.token, amount, wanted });
+      }
+    });
+    const keepAlert = channel.alert !== null && !channel.alert.startsWith(TOP_UP_ALERT);
+    if (topUps.length === 0 && shortfalls.length === 0) {
+      await db.channel.update({ where: { id }, data: { needsTopUp: false, ...(keepAlert ? {} : { alert: null }) } });
+      return { kind: "notNeeded" };
+    }
+    const short = shortfalls.length === 0 ? null : `${TOP_UP_ALERT} the exchange's free custody balance does not cover channel ${id}: ${shortfalls.join("; ")}`;
+    if (topUps.length === 0) {
+      if (!keepAlert && channel.alert !== short) {
+        console.error(`channel ${id}: ${short}`);
+        await db.channel.update({ where: { id }, data: { alert: short } });
+      }
+      return { kind: "short", reason: short! };
+    }
+    const added = new Map(topUps.map((t) => [t.token.toLowerCase(), t.amount]));
+    const allocations = latest.state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount + (added.get(a.token.toLowerCase()) ?? 0n) }));
+    const funding = allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
+    // the app data stays the predecessor's: it explains the trader amounts, which do not change
+    const state: ChannelState = { channelId: id as Hex, version: latest.state.version + 1n, intent: Intent.RESIZE, allocations, appDataHash: latest.state.appDataHash };
+    assertConserves(state, funding);
+    validateState(state);
+    const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
+    const stored = { state, appData: latest.appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null };
+    await db.$transaction([
+      db.channelState.createMany({ data: [stateRowData(stored)] }),
+      db.channel.update({
+        where: { id },
+        data: { latestVersion: state.version, pendingVersion: state.version, pendingDebits: [], ...fundingColumns(funding), ...(keepAlert ? {} : { alert: short }) },
+      }),
+    ]);
+    if (short) console.error(`channel ${id}: ${short}`);
+    await this.channelChanged(id);
+    this.feed.publish(channel.trader, { ...stored, trader: channel.trader as Address, createdAt: new Date() });
+    return { kind: "issued", version: state.version, topUps, short };
   }
 
   /**
