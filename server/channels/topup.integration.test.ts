@@ -236,4 +236,44 @@ describe("exchange top-ups", () => {
     await deliver(cosigned.submittedTx!);
     expect(await service.status(B.address)).toMatchObject({ needsTopUp: false, pendingOp: null, funding: [{ token: usdc.toLowerCase(), total: 1_050n * USDC }] });
   });
+
+  it("a top-up the trader cancels (cancelWithdraw) is replaced by a checkpointed state on the old funding: its RESIZE can never apply, nothing is credited, the flag stays", async () => {
+    const exchangeWallet = fees.wallet;
+    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: usdc, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, 500n * USDC] }) });
+    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "deposit", args: [usdc, 500n * USDC] }) });
+    const C = trader(4);
+    const open = await openChannel(C, 1_000n * USDC);
+    await longThenMark(C.account, 9_000_000n, 12_000_000n);
+    const flagged = (await service.latestState(C.address)).latest;
+    const flaggedSig = await C.cosign(flagged.state);
+    await service.submitCoSignature(C.address, open.channelId, flagged.state.version, flaggedSig);
+    await service.idle();
+    const resize = (await service.latestState(C.address)).latest;
+    expect(resize.state.intent).toBe(Intent.RESIZE);
+    const added = resize.state.allocations[0]!.exchangeAmount - flagged.state.allocations[0]!.exchangeAmount;
+    expect(added).toBeGreaterThan(0n);
+    const balance = engine.read((ex) => ex.balance(C.account, "USDC").available);
+    const custodyBefore = await exchangeCustody();
+
+    const cancel = await service.cancelWithdraw(C.address);
+    expect(cancel.toSign).toHaveLength(1);
+    const replacement = cancel.toSign[0]!.state;
+    expect(replacement.intent).toBe(Intent.OPERATE);
+    expect(replacement.allocations[0]).toMatchObject({ traderAmount: 1_100n * USDC, exchangeAmount: 0n }); // the funding before the top-up
+    const done = await service.submitCoSignature(C.address, open.channelId, replacement.version, await C.cosign(replacement));
+    expect(done.submission?.state).toBe("submitted");
+    expect(await deliver(done.submittedTx!)).toEqual(["ChannelCheckpointed"]);
+    expect(await service.status(C.address)).toMatchObject({ pendingOp: null, needsTopUp: true, funding: [{ token: usdc.toLowerCase(), total: 1_100n * USDC }] });
+    expect(engine.read((ex) => ex.balance(C.account, "USDC").available)).toBe(balance); // a top-up debited nothing: nothing to give back
+    // the exchange-signed RESIZE, co-signed by the trader now, is refused: the checkpoint made it too old
+    const sigs = (s: { exchangeSignature: Hex }, trader: Hex) => ({ trader, exchange: s.exchangeSignature });
+    const replay = C.wallet.writeContract({
+      address: domain.verifyingContract,
+      abi: custodyAbi,
+      functionName: "resize",
+      args: [toAbiState(flagged.state), sigs(flagged, flaggedSig), toAbiState(resize.state), sigs(resize, await C.cosign(resize.state))],
+    });
+    await expect(replay).rejects.toThrow(/ChannelVersionNotNewer/);
+    expect(await exchangeCustody()).toBe(custodyBefore);
+  });
 });
