@@ -58,7 +58,9 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
   const st = STATUS_TEXT[channel.status];
   const chainView = onChain.data;
   const pendingText =
-    channel.pendingOp === "RESIZE"
+    channel.pendingPurpose === "TOP_UP"
+      ? `The exchange is adding to its side of your channel (v${channel.pendingVersion}), waiting for the chain to confirm; withdrawals resume after it`
+      : channel.pendingOp === "RESIZE"
       ? `Withdrawal (v${channel.pendingVersion}) waiting for the chain to confirm`
       : channel.pendingOp === "CLOSE"
         ? `Close (v${channel.pendingVersion}) waiting for the chain to confirm`

@@ -139,7 +139,7 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
       <button type="submit" className="primary wide" disabled={busy || locked || !parsed || !!amountError} data-testid="withdraw-submit">
         {phase === "request" ? "Requesting…" : phase === "sign" ? "Confirm in your wallet…" : "Withdraw"}
       </button>
-      {(phase === "chain" || channel.pendingOp === "RESIZE") && (
+      {(phase === "chain" || channel.pendingPurpose === "WITHDRAWAL") && (
         <p className="notice" role="status" data-testid="withdraw-pending">
           <span className="spinner" aria-hidden /> Withdrawal pending: waiting for the chain to confirm the resize the exchange submitted.
         </p>

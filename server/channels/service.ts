@@ -892,6 +892,17 @@ export class ChannelService {
     return channel;
   }
 
+  /**
+   * What the pending operation is for. A RESIZE is the trader's withdrawal when it debits the
+   * trader (pendingDebits), else the exchange's top-up (which debits nobody's engine balance).
+   */
+  private pendingPurpose(c: ChannelRow): "WITHDRAWAL" | "TOP_UP" | "CLOSE" | "CANCEL" | null {
+    if (c.pendingOp === "CLOSE" || c.pendingOp === "CANCEL") return c.pendingOp;
+    if (c.pendingOp !== "RESIZE") return null;
+    const debits = c.pendingDebits as unknown[] | null;
+    return Array.isArray(debits) && debits.length > 0 ? "WITHDRAWAL" : "TOP_UP";
+  }
+
   async status(trader: Address, channelId?: Hex) {
     const c = await this.channelOf(trader, channelId);
     return {
@@ -906,6 +917,7 @@ export class ChannelService {
       needsTopUp: c.needsTopUp,
       pendingOp: c.pendingOp as "RESIZE" | "CLOSE" | "CANCEL" | null,
       pendingVersion: c.pendingVersion,
+      pendingPurpose: this.pendingPurpose(c),
       /** why the channel needs an operator (also shown in the ops console), e.g. a withdrawal the chain refuses */
       alert: c.alert,
       /** the last submission attempt of the pending operation in this process (null: none yet) */

@@ -213,7 +213,7 @@ describe("background retry of resize / close submissions", () => {
 
     // the loop keeps trying while the RPC is down; the withdrawal stays debited and locked
     const retried = await waitFor("a second attempt", () => service.status(A.address), (s) => (s.submission?.attempts ?? 0) >= 3 && s.submission?.state === "retrying"); // between attempts (during one it reads "submitting")
-    expect(retried).toMatchObject({ pendingOp: "RESIZE", pendingVersion: resize.version, alert: null });
+    expect(retried).toMatchObject({ pendingOp: "RESIZE", pendingPurpose: "WITHDRAWAL", pendingVersion: resize.version, alert: null });
     expect(retried.submission!.state).toBe("retrying");
     expect(available(A.account)).toBe(USDC_1000 - USDC_100);
     expect(await walletUsdc(A.address)).toBe(walletBefore);

@@ -153,7 +153,7 @@ describe("exchange top-ups", () => {
 
     const wanted = (equity * (10_000n + COVERAGE_BPS)) / 10_000n - funded;
     const pending = await service.status(A.address);
-    expect(pending).toMatchObject({ pendingOp: "RESIZE", pendingVersion: flagged.state.version + 1n, needsTopUp: true, alert: null });
+    expect(pending).toMatchObject({ pendingOp: "RESIZE", pendingPurpose: "TOP_UP", pendingVersion: flagged.state.version + 1n, needsTopUp: true, alert: null });
     const resize = (await service.latestState(A.address)).latest;
     expect(resize.state.intent).toBe(Intent.RESIZE);
     // the trader's amount does not move (the trader adds nothing, takes nothing); the exchange adds `wanted`

@@ -105,7 +105,7 @@ export async function withdrawFees(
       const fmt = (v: bigint) => `${fromBaseUnits(v, t.decimals)} ${t.symbol}`;
       throw new ClearlineError(
         "INSUFFICIENT_BALANCE",
-        `amount ${fmt(amount)} is above what is available: ${fmt(before.available)} (free custody balance ${fmt(before.balance)} minus ${fmt(before.reservedForOpening)} reserved for channels being opened)`,
+        `amount ${fmt(amount)} is above what is available: ${fmt(before.available)} (free custody balance ${fmt(before.balance)} minus ${fmt(before.reservedForOpening)} reserved for channels being opened and pending top-ups)`,
         { token: t.address, amount, available: before.available, balance: before.balance, reservedForOpening: before.reservedForOpening },
       );
     }

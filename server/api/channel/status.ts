@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TOP_UP_ALERT } from "../../channels/service";
 import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { channelIdInput, submissionSchema } from "./schemas";
@@ -19,8 +20,14 @@ export const status = authedProcedure
       needsTopUp: z.boolean(),
       pendingOp: z.enum(["RESIZE", "CLOSE", "CANCEL"]).nullable(),
       pendingVersion: z.bigint().nullable(),
+      /** a RESIZE is either the trader's withdrawal or the exchange topping up its side */
+      pendingPurpose: z.enum(["WITHDRAWAL", "TOP_UP", "CLOSE", "CANCEL"]).nullable(),
+      /** what the trader should know (the exchange's own funding shortfalls are for the ops console only) */
       alert: z.string().nullable(),
       submission: submissionSchema.nullable(),
     }),
   )
-  .query(({ ctx, input }) => channels().status(ctx.session.address, input?.channelId));
+  .query(async ({ ctx, input }) => {
+    const s = await channels().status(ctx.session.address, input?.channelId);
+    return { ...s, alert: s.alert?.startsWith(TOP_UP_ALERT) ? null : s.alert };
+  });
