@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Prisma } from "../../generated/prisma/client";
 import { openDatabase, type DatabaseHandle } from "../db";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../engine/testing";
+import { HOT_SQL } from "./hot-sql";
 import { openPgliteOnThread } from "./pglite-thread";
 import { createMigratedTestDatabase, type TestDatabase } from "./testing";
 
@@ -80,6 +81,39 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     // one PGlite session: the outside read waited for the commit, and sees the row
     expect((await outside)?.address).toBe(a);
     expect(order).toEqual(["inserted in the transaction", "committing", "read outside"]);
+  });
+
+  it("runs the order path's statements before other waiting ones, and never inside someone else's transaction", async () => {
+    const db = thread.db;
+    const done: string[] = [];
+    const track = (name: string, p: Promise<unknown>) => p.then(() => done.push(name));
+    // a slow statement occupies the session; then a background read and an order-path read queue behind it
+    const slow = track("slow", db.$queryRawUnsafe("SELECT pg_sleep(0.2)::text AS slept"));
+    await new Promise((r) => setTimeout(r, 20));
+    const background = track("background", db.$queryRawUnsafe("SELECT 1 AS one"));
+    const hot = track("hot", db.$queryRawUnsafe(`${HOT_SQL}SELECT 1 AS one`));
+    await Promise.all([slow, background, hot]);
+    expect(done).toEqual(["slow", "hot", "background"]);
+
+    // while an interactive transaction is open, an order-path statement waits for its end (no deadlock)
+    done.length = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const tx = track(
+      "transaction",
+      db.$transaction(async (q) => {
+        await q.$queryRawUnsafe("SELECT 1 AS one");
+        await held;
+        await q.$queryRawUnsafe("SELECT 2 AS two");
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    const waiting = track("hot", db.$queryRawUnsafe(`${HOT_SQL}SELECT 3 AS three`));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toEqual([]);
+    release();
+    await Promise.all([tx, waiting]);
+    expect(done).toEqual(["transaction", "hot"]);
   });
 
   it("carries the engine runtime (group commit, journal, snapshots), and the data is on disk afterwards", async () => {

@@ -30,6 +30,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../../generated/prisma/client";
 import type { DatabaseHandle } from "../db";
+import { HOT_SQL } from "./hot-sql";
 import { lockPgliteDir } from "./pglite-lock";
 
 export type WorkerRequest = { id: number } & (
@@ -68,7 +69,7 @@ class PgliteThread {
   }
 
   static async start(dataDir: string): Promise<PgliteThread> {
-    const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData: { dataDir } });
+    const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData: { dataDir, hotPrefix: HOT_SQL } });
     const thread = new PgliteThread(worker);
     // id 0 is the worker's "ready" (or its failure to open the folder).
     await new Promise<void>((resolve, reject) => thread.pending.set(0, { resolve: () => resolve(), reject }));

@@ -3,6 +3,13 @@
  * and the real Prisma driver adapter for it (pglite-prisma-adapter), and answers the main
  * thread's driver-adapter calls. Everything that crosses the thread boundary is what Prisma's
  * driver-adapter interface already defines as plain data (queries, result sets, error payloads).
+ *
+ * Calls run one at a time, in order of arrival, except that statements marked as the order
+ * path's (`HOT_SQL`, see server/db/hot-sql.ts: the session and idempotency-key lookups and the
+ * journal write) go before everything else waiting — issuance rounds, the chain watcher's
+ * polls, history reads — so an order's answer does not queue behind background work. While an
+ * interactive transaction is open only its own statements run (anything else would wait for it
+ * inside PGlite while holding the queue).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
@@ -11,7 +18,9 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { WorkerReply, WorkerRequest } from "./pglite-thread";
 
 const port = parentPort!;
-const { dataDir } = workerData as { dataDir: string };
+// The hot-statement mark comes from the main thread (server/db/hot-sql.ts): this file imports no
+// project module, so it also runs where Node strips the types itself (tests).
+const { dataDir, hotPrefix } = workerData as { dataDir: string; hotPrefix: string };
 
 async function main() {
   const pglite = new PGlite(dataDir);
@@ -52,8 +61,8 @@ async function main() {
     }
   };
 
-  port.on("message", (req: WorkerRequest) => {
-    answer(req).then(
+  const reply = (req: WorkerRequest, run: Promise<unknown>) =>
+    run.then(
       (value) => port.postMessage({ id: req.id, ok: true, value } satisfies WorkerReply),
       (error: unknown) => {
         const e = error as Error & { cause?: unknown };
@@ -62,6 +71,62 @@ async function main() {
         port.postMessage({ id: req.id, ok: false, error: { name: e?.name ?? "Error", message: e?.message ?? String(error), driver } } satisfies WorkerReply);
       },
     );
+
+  const hot: WorkerRequest[] = [];
+  const normal: WorkerRequest[] = [];
+  /** statements of open interactive transactions (and their commit/rollback) */
+  const inTx: WorkerRequest[] = [];
+  let openTx: number | null = null;
+  let running = false;
+
+  const next = (): WorkerRequest | undefined => {
+    if (openTx !== null) {
+      const i = inTx.findIndex((r) => "txId" in r && r.txId === openTx);
+      return i < 0 ? undefined : inTx.splice(i, 1)[0];
+    }
+    return hot.shift() ?? normal.shift();
+  };
+
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  };
+
+  const pump = () => {
+    if (running) return;
+    const req = next();
+    if (req === undefined) return;
+    running = true;
+    const ends = req.op === "commit" || req.op === "rollback";
+    const run = answer(req).then(
+      (value) => {
+        if (req.op === "startTransaction") openTx = (value as { txId: number }).txId;
+        if (ends) openTx = null;
+        return value;
+      },
+      (error: unknown) => {
+        if (ends) openTx = null;
+        throw error;
+      },
+    );
+    void reply(req, run).finally(() => {
+      running = false;
+      schedule();
+    });
+  };
+
+  port.on("message", (req: WorkerRequest) => {
+    if ("txId" in req && req.txId !== undefined) inTx.push(req);
+    else if ((req.op === "queryRaw" || req.op === "executeRaw") && req.query.sql.startsWith(hotPrefix)) hot.push(req);
+    else normal.push(req);
+    // Not at once: messages that arrived together (while a statement held this thread) are all
+    // queued first, so the next pick sees every one of them.
+    schedule();
   });
   port.postMessage({ id: 0, ok: true, value: "ready" } satisfies WorkerReply);
 }

@@ -6,6 +6,7 @@
  */
 import type { Command, EngineEvent, EngineSnapshot } from "../../core/engine";
 import type { Db } from "../db";
+import { HOT_SQL } from "../db/hot-sql";
 import { decode, encode } from "./codec";
 import { eventColumns } from "./event-columns";
 
@@ -24,7 +25,7 @@ export interface JournalRow {
  * of six (with PGlite on its own thread every round trip also waits for the server thread).
  * Foreign keys between them are checked at the end of the statement, as for any INSERT.
  */
-const WRITE_BATCH = (withSnapshot: boolean) => `WITH
+const WRITE_BATCH = (withSnapshot: boolean) => `${HOT_SQL}WITH
   journal AS (INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])),
   events AS (INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")

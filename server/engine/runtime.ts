@@ -28,6 +28,7 @@ import { decode, encode } from "./codec";
 import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow } from "./journal-store";
 import { catalogueEquals, catalogueFromParams, priceFromPerLotDown, toEngineMarketConfig, type MarketCatalogueParams } from "./market-config";
 import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
+import { HOT_SQL } from "../db/hot-sql";
 
 export interface EngineRuntimeOptions {
   db: Db;
@@ -140,7 +141,7 @@ interface KeyState {
 }
 
 const KEY_RETENTION_MS = 60_000;
-const SELECT_KEYS = `SELECT k.account, k.key, k."requestHash", k.response FROM "IdempotencyKey" k
+const SELECT_KEYS = `${HOT_SQL}SELECT k.account, k.key, k."requestHash", k.response FROM "IdempotencyKey" k
   JOIN unnest($1::text[], $2::text[]) AS q(account, key) ON k.account = q.account AND k.key = q.key`;
 /** the idempotency "account" of requestIds on commands without an account (market prices, funding) */
 const SYSTEM_REQUESTS = "@system";

@@ -11,6 +11,7 @@ import { hashSessionToken, newSessionToken } from "../auth/session-token";
 import type { Role, Session } from "../auth/session";
 import { checkSiweMessage, refuseSignIn } from "../auth/siwe";
 import { BatchLoader } from "../db/batch-loader";
+import { HOT_SQL } from "../db/hot-sql";
 
 export interface IssuedNonce {
   nonce: string;
@@ -122,16 +123,18 @@ interface SessionRow {
  * under load instead of one per request); each request still reads its row with a query started
  * after it arrived. One loader per database client (WeakMap: throwaway test databases go away).
  */
+const SELECT_SESSIONS = `${HOT_SQL}SELECT s."tokenHash", s.id::text AS "sessionId", u.id::text AS "userId", u.address, u.roles::text[] AS roles, u."suspendedAt",
+       s."expiresAt", s."revokedAt"
+  FROM "Session" s JOIN "User" u ON u.id = s."userId"
+ WHERE s."tokenHash" = ANY($1::text[])`;
+
 const sessionLoaders = new WeakMap<AuthDeps["db"], BatchLoader<string, SessionRow>>();
 
 function sessionLoader(db: AuthDeps["db"]): BatchLoader<string, SessionRow> {
   let loader = sessionLoaders.get(db);
   if (!loader) {
     loader = new BatchLoader<string, SessionRow>(
-      (hashes) => db.$queryRaw<SessionRow[]>`SELECT s."tokenHash", s.id::text AS "sessionId", u.id::text AS "userId", u.address, u.roles::text[] AS roles, u."suspendedAt",
-           s."expiresAt", s."revokedAt"
-      FROM "Session" s JOIN "User" u ON u.id = s."userId"
-     WHERE s."tokenHash" = ANY(${hashes}::text[])`,
+      (hashes) => db.$queryRawUnsafe<SessionRow[]>(SELECT_SESSIONS, hashes),
       (hash) => hash,
       (row) => row.tokenHash,
     );
