@@ -14,7 +14,7 @@ import nextEnv from "@next/env";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { env } from "../server/env";
-import { bin, childEnv } from "./stack/bin";
+import { appServerNodeOptions, bin, childEnv } from "./stack/bin";
 import { startLocalChain } from "./stack/chain";
 import { prepareDatabase } from "./stack/database";
 import { ensureLocalDeployment } from "./stack/deployment";
@@ -74,7 +74,7 @@ async function main() {
   log.step(`app: starting the server (${prod ? "production build" : "development"}) on http://localhost:${e.port}`);
   const app = startManaged("app", bin("tsx"), ["server/main.ts", ...(prod ? [] : ["--dev"]), "--port", String(e.port)], {
     stdio: "inherit",
-    env: childEnv({ NODE_ENV: prod ? "production" : "development" }),
+    env: childEnv({ NODE_ENV: prod ? "production" : "development", NODE_OPTIONS: appServerNodeOptions() }),
   });
   running.push(app);
   void app.exited.then((code) => {

@@ -6,7 +6,7 @@
 import nextEnv from "@next/env";
 import { currentDeployment } from "../server/chain/deployment";
 import { env } from "../server/env";
-import { bin, childEnv } from "./stack/bin";
+import { appServerNodeOptions, bin, childEnv } from "./stack/bin";
 import { prepareDatabase } from "./stack/database";
 import { log } from "./stack/log";
 import { startManaged } from "./stack/process";
@@ -17,7 +17,7 @@ async function main() {
   const e = env();
   const deployment = await currentDeployment();
   await prepareDatabase(deployment, { allowReset: e.chain.isLocal });
-  const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], { stdio: "inherit", env: childEnv({ NODE_ENV: "production" }) });
+  const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], { stdio: "inherit", env: childEnv({ NODE_ENV: "production", NODE_OPTIONS: appServerNodeOptions() }) });
   const stop = () => void app.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
