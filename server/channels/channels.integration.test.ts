@@ -13,12 +13,10 @@ import { hashTraderAppData, Intent, signState, stateTypedData, verifyStateSignat
 import { ClearlineError } from "../../core/errors";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
-import { custodyChannelChain, toAbiState } from "./chain";
-import { fastStateSigner, fastStateVerifier } from "./crypto";
+import { toAbiState } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
 import { ChannelService, engineAccountOf, type OpenInstructions } from "./service";
-import { createSubmitter } from "./submitter";
-import { channelAssetsOf, demoChannelMarkets, startTestChain, SyncEngine, type TestChain } from "./testing";
+import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
 const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
 const TRADER = HARDHAT_TEST_ACCOUNTS[2]!;
@@ -78,16 +76,7 @@ beforeAll(async () => {
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   service = new ChannelService({
-    db: t.handle.db,
-    engine,
-    domain,
-    signer: fastStateSigner(EXCHANGE.privateKey),
-    verifier: fastStateVerifier(),
-    assets: channelAssetsOf(chain.deployment),
-    markets: demoChannelMarkets(),
-    coverageBps: 20_000n,
-    chain: custodyChannelChain(chain.client, chain.deployment.custody),
-    submitter: createSubmitter({ rpcUrl: chain.rpcUrl, chainId: chain.deployment.chainId, custody: chain.deployment.custody, privateKey: EXCHANGE.privateKey }),
+    ...chainChannelServiceDeps({ db: t.handle.db, engine, chain, exchangeKey: EXCHANGE.privateKey }),
     clock: () => 1_800_000_000_000,
   });
   service.start();

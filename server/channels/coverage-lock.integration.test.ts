@@ -11,10 +11,8 @@ import { ClearlineError } from "../../core/errors";
 import { fromBaseUnits } from "../../core/money/units";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { withdrawFees, type FeeWithdrawalChain } from "../services/admin-fees";
-import { custodyChannelChain } from "./chain";
-import { fastStateSigner, fastStateVerifier } from "./crypto";
 import { ChannelService } from "./service";
-import { channelAssetsOf, demoChannelMarkets, startTestChain, SyncEngine, type TestChain } from "./testing";
+import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
 const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
 const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;
@@ -36,17 +34,8 @@ beforeAll(async () => {
   chain = await startTestChain(8700);
   usdc = chain.deployment.tokens.USDC.address;
   const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
-  service = new ChannelService({
-    db: t.handle.db,
-    engine: new SyncEngine(),
-    domain,
-    signer: fastStateSigner(EXCHANGE.privateKey),
-    verifier: fastStateVerifier(),
-    assets: channelAssetsOf(chain.deployment),
-    markets: demoChannelMarkets(),
-    coverageBps: 20_000n,
-    chain: custodyChannelChain(chain.client, chain.deployment.custody),
-  });
+  // no submitter: these tests only prepare opens and withdraw fees
+  service = new ChannelService({ ...chainChannelServiceDeps({ db: t.handle.db, engine: new SyncEngine(), chain, exchangeKey: EXCHANGE.privateKey }), submitter: undefined });
   const viemChain = { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
   fees = {
     client: chain.client,

@@ -16,11 +16,9 @@ import { hashChallenge, hashStateStruct, signDigest, stateTypedData, type Channe
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { custodyChannelChain, toAbiState, type ChannelChain, type OnChainChannel } from "./chain";
-import { fastStateSigner, fastStateVerifier } from "./crypto";
 import { createChannelCustodySink } from "./custody-sink";
 import { ChannelService, engineAccountOf } from "./service";
-import { createSubmitter } from "./submitter";
-import { channelAssetsOf, demoChannelMarkets, startTestChain, SyncEngine, type TestChain } from "./testing";
+import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
 const CHAIN_PORT = 8730;
 const PROXY_PORT = 8731;
@@ -168,16 +166,8 @@ beforeAll(async () => {
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   service = new ChannelService({
-    db: t.handle.db,
-    engine,
-    domain,
-    signer: fastStateSigner(EXCHANGE.privateKey),
-    verifier: fastStateVerifier(),
-    assets: channelAssetsOf(chain.deployment),
-    markets: demoChannelMarkets(),
-    coverageBps: 20_000n,
+    ...chainChannelServiceDeps({ db: t.handle.db, engine, chain, exchangeKey: EXCHANGE.privateKey, rpcUrl: proxyUrl }),
     chain: serviceChain,
-    submitter: createSubmitter({ rpcUrl: proxyUrl, chainId: chain.deployment.chainId, custody: chain.deployment.custody, privateKey: EXCHANGE.privateKey }),
     submissionRetry: { pollMs: 100, initialBackoffMs: 200, maxBackoffMs: 1_000 },
   });
   service.start();

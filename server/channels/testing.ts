@@ -20,7 +20,10 @@ import type { Db } from "../db";
 import type { TestDatabase } from "../db/testing";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
 import { fundingColumns, stateRowData } from "./repository";
-import type { ChannelAsset, ChannelMarket } from "./service";
+import { custodyChannelChain } from "./chain";
+import { fastStateSigner, fastStateVerifier } from "./crypto";
+import type { ChannelAsset, ChannelMarket, ChannelServiceDeps } from "./service";
+import { createSubmitter } from "./submitter";
 
 /** The real engine, one command per batch, listeners awaited in order. */
 export class SyncEngine implements EnginePort {
@@ -173,4 +176,26 @@ export function statementCountingClient(t: TestDatabase): { db: Db; statements: 
   const statements: string[] = [];
   db.$on("query", (e) => statements.push(e.query));
   return { db: db as unknown as Db, statements, close: () => db.$disconnect() };
+}
+
+/**
+ * A channel service's dependencies against a test chain, as the running server wires them:
+ * fast signer/verifier with `exchangeKey`, the deployment's assets, the demo markets, 200%
+ * coverage, the custody contract as the chain, and a submitter (through `rpcUrl`, default the
+ * chain's own). Tests spread it and override what they vary.
+ */
+export function chainChannelServiceDeps(o: { db: Db; engine: EnginePort; chain: TestChain; exchangeKey: `0x${string}`; rpcUrl?: string }): ChannelServiceDeps {
+  const { deployment } = o.chain;
+  return {
+    db: o.db,
+    engine: o.engine,
+    domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
+    signer: fastStateSigner(o.exchangeKey),
+    verifier: fastStateVerifier(),
+    assets: channelAssetsOf(deployment),
+    markets: demoChannelMarkets(),
+    coverageBps: 20_000n,
+    chain: custodyChannelChain(o.chain.client, deployment.custody),
+    submitter: createSubmitter({ rpcUrl: o.rpcUrl ?? o.chain.rpcUrl, chainId: deployment.chainId, custody: deployment.custody, privateKey: o.exchangeKey }),
+  };
 }

@@ -16,13 +16,11 @@ import { fromBaseUnits } from "../../core/money/units";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { withdrawFees, type FeeWithdrawalChain } from "../services/admin-fees";
-import { custodyChannelChain, fundingHashOf, toAbiState } from "./chain";
-import { fastStateSigner, fastStateVerifier } from "./crypto";
+import { fundingHashOf, toAbiState } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
 import { reservedForOpening } from "./repository";
 import { ChannelService, engineAccountOf, TOP_UP_ALERT } from "./service";
-import { createSubmitter } from "./submitter";
-import { channelAssetsOf, demoChannelMarkets, startTestChain, SyncEngine, type TestChain } from "./testing";
+import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
 const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
 const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;
@@ -105,16 +103,8 @@ beforeAll(async () => {
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   service = new ChannelService({
-    db: t.handle.db,
-    engine,
-    domain,
-    signer: fastStateSigner(EXCHANGE.privateKey),
-    verifier: fastStateVerifier(),
-    assets: channelAssetsOf(chain.deployment),
-    markets: demoChannelMarkets(),
+    ...chainChannelServiceDeps({ db: t.handle.db, engine, chain, exchangeKey: EXCHANGE.privateKey }),
     coverageBps: COVERAGE_BPS,
-    chain: custodyChannelChain(chain.client, chain.deployment.custody),
-    submitter: createSubmitter({ rpcUrl: chain.rpcUrl, chainId: chain.deployment.chainId, custody: chain.deployment.custody, privateKey: EXCHANGE.privateKey }),
     submissionRetry: { pollMs: 100, initialBackoffMs: 200, maxBackoffMs: 1_000 },
   });
   service.start();
