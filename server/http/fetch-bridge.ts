@@ -89,7 +89,8 @@ export async function serveWithFetchHandler(handler: FetchHandler, req: Incoming
     const response = await handler(request);
     res.writeHead(response.status, responseHeaders(response));
     if (response.body) {
-      res.flushHeaders();
+      // A stream's headers go out at once (the client waits for them); an answer's go with its body.
+      if (response.headers.get("content-type")?.startsWith("text/event-stream")) res.flushHeaders();
       await writeBody(response.body, res);
     }
     res.end();
