@@ -42,7 +42,7 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port, httpServer: server, ...(dev ? { turbopack: true } : {}) });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  server.on("request", apiListener({ api: createTrpcHandler(), origin, maxBodyBytes: authDeps().maxBodyBytes, fallback: (req, res) => void handleNext(req, res) }));
+  server.on("request", apiListener({ api: createTrpcHandler(), deps: authDeps, origin, maxBodyBytes: authDeps().maxBodyBytes, fallback: (req, res) => void handleNext(req, res) }));
   // Many keep-alive clients (SSE streams, load generators) are normal for an exchange.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

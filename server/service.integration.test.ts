@@ -12,6 +12,7 @@
  * keys (#2 and #3 trade, #4 for the crash test, #1 is the exchange).
  */
 import nodeHttp from "node:http";
+import superjson from "superjson";
 import type { AddressInfo } from "node:net";
 import { createWalletClient, erc20Abi, http, parseEventLogs, type Address, type Hex, type TypedDataDefinition } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
@@ -25,6 +26,8 @@ import { checkInvariants, INSURANCE_ACCOUNT } from "../core/engine";
 import type { AppRouter } from "./api/root";
 import { createTrpcHandler } from "./api/handler";
 import { apiListener } from "./http/api-listener";
+import { serveWithFetchHandler } from "./http/fetch-bridge";
+import { orderEntryAnswered } from "./http/order-entry";
 import { toAbiState } from "./channels/chain";
 import { chainRequestId, createChannelCustodySink } from "./channels/custody-sink";
 import { ChannelService } from "./channels/service";
@@ -48,6 +51,8 @@ let t: TestDatabase;
 let services: TestServices;
 let handler: (req: Request) => Promise<Response>;
 let appServer: nodeHttp.Server;
+/** every request through tRPC's own HTTP handling (no direct order entry), to compare against */
+let plainServer: nodeHttp.Server;
 let domain: ChannelDomain;
 let usdc: Address;
 
@@ -177,12 +182,16 @@ beforeAll(async () => {
   appServer = nodeHttp.createServer(
     apiListener({
       api: createTrpcHandler(() => services.authDeps),
+      deps: () => services.authDeps,
       origin: APP,
       maxBodyBytes: services.authDeps.maxBodyBytes,
       fallback: (_req, res) => void res.writeHead(404).end(),
     }),
   );
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+  const api = createTrpcHandler(() => services.authDeps);
+  plainServer = nodeHttp.createServer((req, res) => void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.authDeps.maxBodyBytes }));
+  await new Promise<void>((resolve) => plainServer.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   // The client addresses APP (its Origin); the request travels to the test server's socket.
   handler = async (req) => {
@@ -193,8 +202,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  appServer?.closeAllConnections();
-  appServer?.close();
+  for (const server of [appServer, plainServer]) {
+    server?.closeAllConnections();
+    server?.close();
+  }
   await services?.stop();
   await t?.drop();
   await chain?.stop();
@@ -433,5 +444,39 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const deposits = await t.handle.db.journalEvent.count({ where: { account: C.address, type: "balance" } });
     expect(deposits).toBe(1);
     expect(checkInvariants(services.engine.read((ex) => ex.snapshot()))).toEqual([]);
+  });
+
+  it("plain orders.place answered by the direct order entry sends the same bytes as tRPC's own handling", async () => {
+    const C = trader(6);
+    await signIn(C);
+    const urlOf = (server: nodeHttp.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc/orders.place`;
+    const post = async (server: nodeHttp.Server, input: unknown, cookie: string | null) => {
+      const res = await fetch(urlOf(server), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: APP, ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(superjson.serialize(input)),
+      });
+      return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+    };
+    const order = (idempotencyKey: string, extra: Record<string, unknown> = {}) => ({ idempotencyKey, market: "WETH-USDC", side: "buy", type: "limit", size: ETH / 100n, price: usd(2_000n), timeInForce: "GTC", ...extra });
+
+    // an order C cannot pay for: the engine's answer, then the same key again through tRPC (the stored answer)
+    const answeredBefore = orderEntryAnswered();
+    const used = key("direct");
+    const first = await post(appServer, order(used), C.client.cookie());
+    expect(first.type).toBe("application/json");
+    expect(await post(plainServer, order(used), C.client.cookie())).toEqual(first);
+    // bad input, signed out, and a different body under a used key: the same refusals both ways
+    for (const [input, cookie] of [
+      [order(key("bad"), { size: -1n }), C.client.cookie()],
+      [order(key("anon")), null],
+      [order(used, { size: ETH }), C.client.cookie()],
+    ] as const) {
+      const [direct, viaTrpc] = [await post(appServer, input, cookie), await post(plainServer, input, cookie)];
+      expect(direct).toEqual(viaTrpc);
+      expect(direct.status).toBeGreaterThanOrEqual(400);
+    }
+    // the app server's four answers came from the direct order entry, not from tRPC
+    expect(orderEntryAnswered() - answeredBefore).toBe(4);
   });
 });

@@ -23,9 +23,12 @@ export function clientIp(headers: Headers): string {
 }
 
 export async function createContext(opts: { req: Request; resHeaders?: Headers; deps?: AuthDeps }): Promise<Context> {
-  const headers = opts.req.headers;
-  const deps = opts.deps ?? authDeps();
+  return contextFromHeaders(opts.req.headers, opts.resHeaders ?? new Headers(), opts.deps ?? authDeps());
+}
+
+/** The same context from a request's headers alone (the app server's order entry has no `Request`). */
+export async function contextFromHeaders(headers: Headers, resHeaders: Headers, deps: AuthDeps): Promise<Context> {
   const token = readSessionToken(headers.get("cookie"), secureCookies(deps));
   const session = token ? await loadSession(deps, token) : null;
-  return { session, headers, ip: clientIp(headers), resHeaders: opts.resHeaders ?? new Headers(), deps };
+  return { session, headers, ip: clientIp(headers), resHeaders, deps };
 }

@@ -26,12 +26,14 @@ export interface GuardOptions {
   maxBodyBytes: number;
 }
 
-export async function guardRequest(req: Request, options: GuardOptions): Promise<GuardResult> {
-  if (req.method !== "POST") return { ok: true, req };
-  const refuse = (code: TRPCError["code"], message: string): GuardResult => ({ ok: false, error: new TRPCError({ code, message }) });
-
-  const origin = req.headers.get("origin");
-  const fetchSite = req.headers.get("sec-fetch-site");
+/**
+ * The checks on a POST's headers (a header getter, so the app server's own order entry can use
+ * them on Node's request without building a `Request`): null when they pass.
+ */
+export function headerRefusal(header: (name: string) => string | null | undefined, options: GuardOptions): TRPCError | null {
+  const refuse = (code: TRPCError["code"], message: string) => new TRPCError({ code, message });
+  const origin = header("origin") ?? null;
+  const fetchSite = header("sec-fetch-site") ?? null;
   if (origin !== null) {
     if (origin !== options.appOrigin) {
       return refuse("FORBIDDEN", `Cross-site request refused: origin ${origin} may not call this API (only ${options.appOrigin}).`);
@@ -39,15 +41,24 @@ export async function guardRequest(req: Request, options: GuardOptions): Promise
   } else if (fetchSite !== "same-origin") {
     return refuse("FORBIDDEN", `Request refused: send an Origin header of ${options.appOrigin} (or Sec-Fetch-Site: same-origin) with every mutation.`);
   }
-
-  const contentType = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  const contentType = header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (contentType !== "application/json") {
     return refuse("FORBIDDEN", `Request refused: mutations must be sent as content-type application/json (got ${contentType || "none"}).`);
   }
+  const declared = Number(header("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLargeError(options);
+  return null;
+}
 
-  const tooLarge = () => refuse("PAYLOAD_TOO_LARGE", `Request body too large: the limit is ${options.maxBodyBytes} bytes.`);
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge();
+export function tooLargeError(options: GuardOptions): TRPCError {
+  return new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `Request body too large: the limit is ${options.maxBodyBytes} bytes.` });
+}
+
+export async function guardRequest(req: Request, options: GuardOptions): Promise<GuardResult> {
+  if (req.method !== "POST") return { ok: true, req };
+  const refused = headerRefusal((name) => req.headers.get(name), options);
+  if (refused) return { ok: false, error: refused };
+  const tooLarge = (): GuardResult => ({ ok: false, error: tooLargeError(options) });
   const buffered = bufferedBodies.get(req);
   if (buffered !== undefined) return buffered > options.maxBodyBytes ? tooLarge() : { ok: true, req };
   // Content-Length may be absent (chunked) or wrong: count what actually arrives.

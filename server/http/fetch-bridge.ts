@@ -20,7 +20,8 @@ export interface BridgeOptions {
   maxBodyBytes: number;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The body, at most `limit` bytes of it (enough for the guard to see it is too large). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,7 +41,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function requestHeaders(req: IncomingMessage): Headers {
+/** The request's headers, with the socket address appended to X-Forwarded-For. */
+export function requestHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
@@ -74,8 +76,11 @@ async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse):
   }
 }
 
-/** Answers one request with `handler`; never rejects (a failure becomes a 500 or a closed socket). */
-export async function serveWithFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, options: BridgeOptions): Promise<void> {
+/**
+ * Answers one request with `handler`; never rejects (a failure becomes a 500 or a closed socket).
+ * `readAlready`: the body, when the caller has read it (readBody with the same limit).
+ */
+export async function serveWithFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, options: BridgeOptions, readAlready?: Buffer): Promise<void> {
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
   // Only a GET can be a subscription (a stream to end when the client goes): the rest answer once.
@@ -83,7 +88,7 @@ export async function serveWithFetchHandler(handler: FetchHandler, req: Incoming
   if (controller) res.once("close", () => controller.abort());
   try {
     // A Buffer is a Uint8Array over a plain ArrayBuffer here (never shared memory).
-    const body = hasBody ? ((await readBody(req, options.maxBodyBytes + 1)) as Uint8Array<ArrayBuffer>) : undefined;
+    const body = hasBody ? ((readAlready ?? (await readBody(req, options.maxBodyBytes + 1))) as Uint8Array<ArrayBuffer>) : undefined;
     const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller?.signal });
     if (body) markBodyBuffered(request, body.byteLength);
     const response = await handler(request);

@@ -64,7 +64,7 @@ beforeAll(async () => {
   const api = createTrpcHandler(deps);
   const bridge = { origin: APP, maxBodyBytes: 1024 };
   const notFound = (_req: http.IncomingMessage, res: http.ServerResponse) => void res.writeHead(404).end();
-  app = await listen(apiListener({ api, ...bridge, fallback: notFound }));
+  app = await listen(apiListener({ api, deps, ...bridge, fallback: notFound }));
   plain = await listen((req, res) => void serveWithFetchHandler(api, req, res, bridge));
 });
 

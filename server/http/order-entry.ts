@@ -1,0 +1,87 @@
+/**
+ * Order entry without tRPC's HTTP layer: a plain (not batched) `POST /api/trpc/orders.place`
+ * — what API clients and trading bots send — is answered by calling the procedure itself.
+ *
+ * Everything that decides the answer is the same code as through tRPC: the request guard's
+ * checks (`headerRefusal`, the body's length), the context (`contextFromHeaders`: the session
+ * read from the database), the procedure with its middlewares and input/output schemas
+ * (`callTRPCProcedure` on the app router), tRPC's error shape and HTTP status, the transformer.
+ * What is skipped is tRPC's generic request handling (URL and batch parsing, content-type
+ * handlers, abort-signal plumbing) and the `Request`/`Response` objects around it: together
+ * ~15% of the server thread per order at 2,000 orders/s (docs/SERVICE.md, Performance).
+ *
+ * Anything off the plain path — refused by the guard, a body that is not JSON — is handed back
+ * (`false`) so tRPC answers it as always. server/http/http.integration.test.ts checks that both
+ * paths send the same bytes for the same request.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import superjson from "superjson";
+import type { AuthDeps } from "../auth/deps";
+import { headerRefusal } from "../auth/request-guard";
+import { contextFromHeaders, type Context } from "../api/context";
+import { appRouter } from "../api/root";
+import { requestHeaders } from "./fetch-bridge";
+
+export const ORDER_ENTRY_PATH = "/api/trpc/orders.place";
+const PROCEDURE = "orders.place";
+
+let answered = 0;
+
+/** Calls answered here since the process started (the rest went to tRPC). */
+export function orderEntryAnswered(): number {
+  return answered;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, resHeaders: Headers | null) {
+  const headers: Record<string, string | string[]> = { "content-type": "application/json", vary: "trpc-accept, accept" };
+  if (resHeaders) {
+    resHeaders.forEach((value, name) => {
+      if (name !== "set-cookie") headers[name] = value;
+    });
+    const cookies = resHeaders.getSetCookie();
+    if (cookies.length) headers["set-cookie"] = cookies;
+  }
+  res.writeHead(status, headers);
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Answers `req` (whose body was read: `body`) if it is a plain orders.place call that passes the
+ * guard; false: not handled, nothing written — give it to tRPC.
+ */
+export async function serveOrderEntry(req: IncomingMessage, res: ServerResponse, body: Buffer, deps: AuthDeps): Promise<boolean> {
+  const guard = { appOrigin: deps.appUrl.origin, maxBodyBytes: deps.maxBodyBytes };
+  if (body.byteLength > guard.maxBodyBytes || headerRefusal((name) => req.headers[name] as string | undefined, guard) !== null) return false;
+  let raw: unknown;
+  try {
+    raw = body.byteLength === 0 ? undefined : JSON.parse(body.toString("utf8"));
+  } catch {
+    return false;
+  }
+  answered++;
+  const config = appRouter._def._config;
+  const resHeaders = new Headers();
+  let ctx: Context | undefined;
+  let input: unknown;
+  try {
+    ctx = await contextFromHeaders(requestHeaders(req), resHeaders, deps);
+    const data = await callTRPCProcedure({
+      router: appRouter,
+      path: PROCEDURE,
+      getRawInput: async () => (input = superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0])),
+      ctx,
+      type: "mutation",
+      signal: undefined,
+      batchIndex: 0,
+    });
+    send(res, 200, transformTRPCResponse(config, { result: { data } }), resHeaders);
+  } catch (cause) {
+    const error = getTRPCErrorFromUnknown(cause);
+    if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${PROCEDURE}:`, error.cause ?? error);
+    const shape = getTRPCErrorShape({ config, ctx, error, input, path: PROCEDURE, type: "mutation" });
+    send(res, getHTTPStatusCodeFromError(error), transformTRPCResponse(config, { error: shape }), resHeaders);
+  }
+  return true;
+}
