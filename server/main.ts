@@ -2,7 +2,8 @@
  * The app's server process: one Node http server on PORT that
  *   - answers the API (`/api/trpc/*`: tRPC behind the request guard, server/api/handler.ts)
  *     itself, through server/http/api-listener.ts (which also fans the order book out over
- *     SSE, server/http/book-stream.ts), and
+ *     SSE, server/http/book-stream.ts, and answers plain orders.place calls directly,
+ *     server/http/order-entry.ts), and
  *   - hands every other request (pages, assets, /api/health, dev HMR) to Next.js.
  * It also starts the exchange's services (engine runtime, channels, chain watcher, watchtower)
  * before it listens, and stops them on SIGTERM/SIGINT.
