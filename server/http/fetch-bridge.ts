@@ -51,12 +51,12 @@ export function requestHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-function responseHeaders(response: Response): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
+/** Fetch-style headers as Node writes them (every Set-Cookie kept, not joined), added to `out`. */
+export function nodeHeaders(headers: Headers, out: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  headers.forEach((value, name) => {
     if (name !== "set-cookie") out[name] = value;
   });
-  const cookies = response.headers.getSetCookie();
+  const cookies = headers.getSetCookie();
   if (cookies.length) out["set-cookie"] = cookies;
   return out;
 }
@@ -92,7 +92,7 @@ export async function serveWithFetchHandler(handler: FetchHandler, req: Incoming
     const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller?.signal });
     if (body) markBodyBuffered(request, body.byteLength);
     const response = await handler(request);
-    res.writeHead(response.status, responseHeaders(response));
+    res.writeHead(response.status, nodeHeaders(response.headers));
     if (response.body) {
       // A stream's headers go out at once (the client waits for them); an answer's go with its body.
       if (response.headers.get("content-type")?.startsWith("text/event-stream")) res.flushHeaders();

@@ -22,7 +22,7 @@ import type { AuthDeps } from "../auth/deps";
 import { headerRefusal } from "../auth/request-guard";
 import { contextFromHeaders, type Context } from "../api/context";
 import { appRouter } from "../api/root";
-import { requestHeaders } from "./fetch-bridge";
+import { nodeHeaders, requestHeaders } from "./fetch-bridge";
 
 export const ORDER_ENTRY_PATH = "/api/trpc/orders.place";
 const PROCEDURE = "orders.place";
@@ -34,16 +34,9 @@ export function orderEntryAnswered(): number {
   return answered;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, resHeaders: Headers | null) {
-  const headers: Record<string, string | string[]> = { "content-type": "application/json", vary: "trpc-accept, accept" };
-  if (resHeaders) {
-    resHeaders.forEach((value, name) => {
-      if (name !== "set-cookie") headers[name] = value;
-    });
-    const cookies = resHeaders.getSetCookie();
-    if (cookies.length) headers["set-cookie"] = cookies;
-  }
-  res.writeHead(status, headers);
+/** tRPC's answer to a single call: JSON, the same Vary, and what the procedure set (cookies). */
+function send(res: ServerResponse, status: number, body: unknown, resHeaders: Headers) {
+  res.writeHead(status, nodeHeaders(resHeaders, { "content-type": "application/json", vary: "trpc-accept, accept" }));
   res.end(JSON.stringify(body));
 }
 
