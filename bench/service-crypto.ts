@@ -12,6 +12,7 @@ import { HARDHAT_TEST_ACCOUNTS } from "../core/chain/hardhat-test-accounts";
 import { Intent, stateTypedData, type ChannelDomain, type ChannelState } from "../core/channel";
 import { fastStateSigner, fastStateVerifier, nativeBackend } from "../server/channels/crypto";
 import type { BenchGroup, BenchRow } from "./types";
+import { runIfMain } from "./lib/standalone";
 
 const DOMAIN: ChannelDomain = { chainId: 31337, verifyingContract: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" };
 const USDC = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -106,13 +107,4 @@ export const cryptoBench: BenchGroup = async ({ quick }) => {
   ];
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { renderTable } = await import("./run");
-  cryptoBench({ quick: process.argv.includes("--quick") }).then(
-    (rows) => console.log(renderTable(rows)),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, cryptoBench);

@@ -27,6 +27,7 @@ import { machine, percentile } from "./lib/stats";
 import { prepareTraders, type BenchTrader } from "./lib/traders";
 import { TrpcHttp } from "./lib/trpc-http";
 import type { BenchGroup, BenchOptions, BenchRow } from "./types";
+import { runIfMain } from "./lib/standalone";
 
 const CHAIN_PORT = 8660;
 const APP_PORT = 3660;
@@ -165,16 +166,4 @@ export const httpBench: BenchGroup = async (options: BenchOptions): Promise<Benc
   }
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void httpBench({ quick: process.argv.includes("--quick") }).then(
-    async (rows) => {
-      const { renderTable } = await import("./run");
-      console.log(renderTable(rows));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, httpBench);

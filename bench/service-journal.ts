@@ -17,6 +17,7 @@ import type { Db } from "../server/db";
 import { encode } from "../server/engine/codec";
 import { seedMarkets, startQuietRuntime } from "../server/engine/testing";
 import type { BenchGroup, BenchOptions, BenchRow } from "./types";
+import { runIfMain } from "./lib/standalone";
 
 const ACCOUNT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const IN_FLIGHT = 512;
@@ -102,16 +103,4 @@ export const journalBench: BenchGroup = async (options: BenchOptions): Promise<B
   }
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void journalBench({ quick: process.argv.includes("--quick") }).then(
-    async (rows) => {
-      const { renderTable } = await import("./run");
-      console.log(renderTable(rows));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, journalBench);

@@ -18,6 +18,7 @@ import { machine, percentile } from "./lib/stats";
 import { prepareTraders } from "./lib/traders";
 import { TrpcHttp } from "./lib/trpc-http";
 import type { BenchGroup, BenchOptions, BenchRow } from "./types";
+import { runIfMain } from "./lib/standalone";
 
 const CHAIN_PORT = 8661;
 const APP_PORT = 3661;
@@ -102,16 +103,4 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
   }
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void sseBench({ quick: process.argv.includes("--quick") }).then(
-    async (rows) => {
-      const { renderTable } = await import("./run");
-      console.log(renderTable(rows));
-      process.exit(0);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, sseBench);
