@@ -15,6 +15,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { listenPostgres, type Listen } from "./db/notifications";
 import { lockPgliteDir } from "./db/pglite-lock";
 import { env } from "./env";
 
@@ -33,6 +34,8 @@ export interface DatabaseHandle {
   location: string;
   /** The PGlite instance, for in-process migrations (migrateDeploy with kind "pglite-client"). */
   pglite?: PGlite;
+  /** LISTEN/NOTIFY (server/db/notifications.ts) */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export function describeUrl(url: string): string {
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === "postgres") {
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
-    return { db, kind: "postgres", location: describeUrl(config.url), close: () => db.$disconnect() };
+    return { db, kind: "postgres", location: describeUrl(config.url), listen: listenPostgres(config.url), close: () => db.$disconnect() };
   }
   let pglite: PGlite;
   let location: string;
@@ -65,6 +68,11 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     kind: "pglite",
     location,
     pglite,
+    listen: async (channel, listener) => {
+      const stop = await pglite.listen(channel, (payload) => listener.notify(payload));
+      listener.listening();
+      return stop;
+    },
     close: async () => {
       try {
         await db.$disconnect();

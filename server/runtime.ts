@@ -11,7 +11,8 @@ import { currentDeployment } from "./chain/deployment";
 import { startProcessChainWatcher, stopProcessChainWatcher } from "./chain/watcher";
 import { startProcessWatchtower, stopProcessWatchtower, type LatestStateSource } from "./chain/watchtower";
 import { exchangeWalletClient } from "./chain/watchtower-wallet";
-import { closeDb, getDb, type Db } from "./db";
+import { attachSessionCache, detachSessionCache } from "./auth/session-cache";
+import { closeDb, getDb, getDbHandle, type Db } from "./db";
 import { simulatedMarkSource, startEngineRuntime, maybeEngineRuntime } from "./engine/runtime";
 import { env } from "./env";
 import { channelCustodySink, channels, startChannels, stopChannels } from "./services/channels";
@@ -39,6 +40,12 @@ export function latestCoSignedSource(db: Db): LatestStateSource {
 async function start(): Promise<void> {
   const e = env();
   const db = getDb();
+  try {
+    await attachSessionCache(getDbHandle());
+  } catch (error) {
+    // still correct without it: every request then reads its session from the database
+    console.error("[clearline] session cache off: could not LISTEN for session changes:", error);
+  }
   const deployment = await currentDeployment();
   const { markFeed } = e.engine;
   const engine = await startEngineRuntime({
@@ -77,5 +84,6 @@ export async function stopServices(): Promise<void> {
   await stopProcessChainWatcher();
   await stopChannels();
   await maybeEngineRuntime()?.stop();
+  await detachSessionCache(getDb());
   await closeDb();
 }

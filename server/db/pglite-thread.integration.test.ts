@@ -50,6 +50,22 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     expect(n).toBe(9007199254740993n);
   });
 
+  it("LISTEN: a NOTIFY reaches the main thread before the reply of the statement that sent it, and only once committed", async () => {
+    const got: string[] = [];
+    const stop = await thread.listen("clearline_test", { notify: (p) => got.push(p), listening: () => got.push("listening"), lost: () => got.push("lost") });
+    expect(got).toEqual(["listening"]);
+    await thread.db.$executeRawUnsafe(`SELECT pg_notify('clearline_test', 'one')`);
+    expect(got).toEqual(["listening", "one"]);
+    await thread.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_notify('clearline_test', 'two')`);
+      expect(got).toEqual(["listening", "one"]);
+    });
+    expect(got).toEqual(["listening", "one", "two"]);
+    await stop();
+    await thread.db.$executeRawUnsafe(`SELECT pg_notify('clearline_test', 'three')`);
+    expect(got).toEqual(["listening", "one", "two"]);
+  });
+
   it("interactive transactions: a throw rolls back, a commit is seen, and other statements wait until it ends", async () => {
     const db = thread.db;
     const a = TRADERS[1]!;

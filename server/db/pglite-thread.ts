@@ -31,6 +31,7 @@ import {
 import { PrismaClient } from "../../generated/prisma/client";
 import type { DatabaseHandle } from "../db";
 import { HOT_SQL } from "./hot-sql";
+import type { Listen, NotificationListener } from "./notifications";
 import { lockPgliteDir } from "./pglite-lock";
 
 export type WorkerRequest = { id: number } & (
@@ -38,8 +39,12 @@ export type WorkerRequest = { id: number } & (
   | { op: "executeScript"; script: string }
   | { op: "startTransaction"; isolationLevel?: IsolationLevel }
   | { op: "commit" | "rollback"; txId: number }
+  | { op: "listen"; channel: string }
   | { op: "close" }
 );
+
+/** A NOTIFY the worker's PGlite received, posted before the reply of the statement that delivered it. */
+export type WorkerNotification = { notify: string; payload: string };
 
 export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; driver?: unknown } };
 
@@ -49,9 +54,14 @@ class PgliteThread {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
   private failure: Error | null = null;
+  private readonly listeners = new Map<string, Set<NotificationListener>>();
 
   private constructor(private readonly worker: Worker) {
-    worker.on("message", (reply: WorkerReply) => {
+    worker.on("message", (reply: WorkerReply | WorkerNotification) => {
+      if ("notify" in reply) {
+        for (const l of this.listeners.get(reply.notify) ?? []) l.notify(reply.payload);
+        return;
+      }
       const p = this.pending.get(reply.id);
       if (p === undefined) return;
       this.pending.delete(reply.id);
@@ -63,6 +73,8 @@ class PgliteThread {
       this.failure = error;
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
+      for (const set of this.listeners.values()) for (const l of set) l.lost();
+      this.listeners.clear();
     };
     worker.on("error", (error) => fail(new Error(`the PGlite thread failed: ${error.message}`)));
     worker.on("exit", (code) => fail(new Error(`the PGlite thread exited (code ${code})`)));
@@ -84,6 +96,21 @@ class PgliteThread {
       this.worker.postMessage({ ...request, id });
     });
   }
+
+  /** The worker LISTENs once per channel; every listener of a channel gets each payload. */
+  readonly listen: Listen = async (channel, listener) => {
+    let set = this.listeners.get(channel);
+    if (set === undefined) {
+      await this.call({ op: "listen", channel });
+      set = this.listeners.get(channel) ?? new Set();
+      this.listeners.set(channel, set);
+    }
+    set.add(listener);
+    listener.listening();
+    return async () => {
+      set.delete(listener);
+    };
+  };
 
   async close(): Promise<void> {
     if (!this.failure) await this.call({ op: "close" }).catch(() => undefined);
@@ -163,6 +190,7 @@ export async function openPgliteOnThread(dataDir: string): Promise<DatabaseHandl
     db,
     kind: "pglite",
     location: `${dataDir} (worker thread)`,
+    listen: thread.listen,
     close: async () => {
       try {
         await db.$disconnect();

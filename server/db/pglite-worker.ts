@@ -15,7 +15,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { WorkerReply, WorkerRequest } from "./pglite-thread";
+import type { WorkerNotification, WorkerReply, WorkerRequest } from "./pglite-thread";
 
 const port = parentPort!;
 // The hot-statement mark comes from the main thread (server/db/hot-sql.ts): this file imports no
@@ -59,6 +59,11 @@ async function main() {
         transactions.delete(req.txId);
         return req.op === "commit" ? tx.commit() : tx.rollback();
       }
+      case "listen":
+        // PGlite calls back while it finishes the statement whose commit sent the NOTIFY, so the
+        // payload is posted before that statement's reply
+        await pglite.listen(req.channel, (payload) => port.postMessage({ notify: req.channel, payload } satisfies WorkerNotification));
+        return null;
       case "close":
         await pglite.close();
         return null;

@@ -6,6 +6,7 @@
 import { getAddress, isAddress } from "viem";
 import { ClearlineError } from "../../core/errors";
 import type { Role } from "../../generated/prisma/client";
+import { sessionCacheOf } from "../auth/session-cache";
 import type { Db } from "../db";
 import { decimalToBigint } from "../db/decimal";
 import type { EngineRuntime } from "../engine/runtime";
@@ -117,11 +118,13 @@ export async function setSuspended(rt: EngineRuntime, actor: string, address: st
     return {
       before: { suspendedAt: user?.suspendedAt ?? null, suspendReason: user?.suspendReason ?? null },
       after: { suspendedAt: row.suspendedAt, suspendReason: row.suspendReason, reason },
-      result: row.suspendedAt,
+      result: row,
     };
   });
+  // the database notifies every session cache too; this one forgets before the admin is answered
+  sessionCacheOf(rt.db)?.forgetUser(result.id);
   rt.setAccountSuspended(a, suspended);
-  return { address: a, suspendedAt: result, auditId };
+  return { address: a, suspendedAt: result.suspendedAt, auditId };
 }
 
 export async function listRoleHolders(db: Db): Promise<{ address: string; roles: Role[]; createdAt: Date }[]> {
@@ -132,8 +135,8 @@ export async function listRoleHolders(db: Db): Promise<{ address: string; roles:
 }
 
 /**
- * Grant or revoke a role. Takes effect on the user's next request (sessions read roles from the
- * database every time). The last admin cannot lose ADMIN; TRADER is everyone's and not managed here.
+ * Grant or revoke a role. Takes effect on the user's next request (a cached session is forgotten
+ * when its user's row changes, server/auth/session-cache.ts). The last admin cannot lose ADMIN; TRADER is everyone's and not managed here.
  */
 export async function changeRole(db: Db, actor: string, address: string, role: Exclude<Role, "TRADER">, grant: boolean, reason: string): Promise<{ address: string; roles: Role[]; auditId: bigint }> {
   const a = checksum(address);
@@ -150,7 +153,8 @@ export async function changeRole(db: Db, actor: string, address: string, role: E
     const roles: Role[] = grant ? [...before, role] : before.filter((r) => r !== role);
     if (!roles.includes("TRADER")) roles.unshift("TRADER");
     const row = user ? await tx.user.update({ where: { id: user.id }, data: { roles } }) : await tx.user.create({ data: { address: a, roles } });
-    return { before: { roles: before }, after: { roles: row.roles, reason }, result: row.roles };
+    return { before: { roles: before }, after: { roles: row.roles, reason }, result: row };
   });
-  return { address: a, roles: result, auditId };
+  sessionCacheOf(db)?.forgetUser(result.id);
+  return { address: a, roles: result.roles, auditId };
 }

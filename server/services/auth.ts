@@ -10,6 +10,7 @@ import type { AuthDeps } from "../auth/deps";
 import { hashSessionToken, newSessionToken } from "../auth/session-token";
 import type { Role, Session } from "../auth/session";
 import { checkSiweMessage, refuseSignIn } from "../auth/siwe";
+import { sessionCacheOf, type SessionRow } from "../auth/session-cache";
 import { BatchLoader } from "../db/batch-loader";
 import { HOT_SQL } from "../db/hot-sql";
 
@@ -107,17 +108,6 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
   return { token, expiresAt, session };
 }
 
-interface SessionRow {
-  tokenHash: string;
-  sessionId: string;
-  userId: string;
-  address: string;
-  roles: string[];
-  suspendedAt: Date | null;
-  expiresAt: Date;
-  revokedAt: Date | null;
-}
-
 /**
  * Session lookups of concurrent requests go to the database together (one query per round trip
  * under load instead of one per request); each request still reads its row with a query started
@@ -143,10 +133,16 @@ function sessionLoader(db: AuthDeps["db"]): BatchLoader<string, SessionRow> {
   return loader;
 }
 
-/** The live session behind a cookie token: one query on the unique token hash, joined to the user (shared with concurrent lookups). */
+/**
+ * The live session behind a cookie token: from the session cache when the database has one
+ * attached (server/auth/session-cache.ts), else one query on the unique token hash, joined to
+ * the user (shared with concurrent lookups).
+ */
 export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | "now">, token: string): Promise<Session | null> {
   const tokenHash = hashSessionToken(token, deps.sessionSecret);
-  const row = await sessionLoader(deps.db).load(tokenHash);
+  const loader = sessionLoader(deps.db);
+  const cache = sessionCacheOf(deps.db);
+  const row = cache ? await cache.load(tokenHash, (hash) => loader.load(hash)) : await loader.load(tokenHash);
   if (!row || row.revokedAt || new Date(row.expiresAt).getTime() <= deps.now().getTime()) return null;
   return {
     sessionId: row.sessionId,
@@ -158,6 +154,8 @@ export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | 
 }
 
 /** Revokes a session (its cookie stops working at once). */
-export async function revokeSession(deps: Pick<AuthDeps, "db" | "now">, sessionId: string): Promise<void> {
-  await deps.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: deps.now() } });
+export async function revokeSession(deps: Pick<AuthDeps, "db" | "now">, session: Pick<Session, "sessionId" | "userId">): Promise<void> {
+  await deps.db.session.updateMany({ where: { id: session.sessionId, revokedAt: null }, data: { revokedAt: deps.now() } });
+  // the database notifies every session cache too; this one forgets before the caller is answered
+  sessionCacheOf(deps.db)?.forgetUser(session.userId);
 }
