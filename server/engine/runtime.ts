@@ -14,6 +14,12 @@
  * (status().failed): memory is then ahead of the journal, and a restart (snapshot + journal)
  * is the way back. Callers whose batch failed get UNAVAILABLE and retry with their idempotency
  * key, which answers correctly whether or not the batch had committed.
+ *
+ * Idempotency keys: this runtime is the ONLY writer of the "IdempotencyKey" table (its journal
+ * batches write the keys enqueued here; one runtime per database). That is what lets a Bloom
+ * filter (key-filter.ts) of the stored keys, read once at start, plus every key enqueued since,
+ * answer "never stored" without a lookup. Anything else that inserts keys into the table would
+ * break idempotency (a retry of such a key would be applied again and its journal batch fail).
  */
 import { ClearlineError } from "../../core/errors";
 import { Exchange, toClearlineError, type Command, type EngineEvent, type MarketParamsUpdate, type UpdatableMarketParams } from "../../core/engine";
@@ -29,6 +35,7 @@ import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow }
 import { catalogueEquals, catalogueFromParams, priceFromPerLotDown, toEngineMarketConfig, type MarketCatalogueParams } from "./market-config";
 import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
 import { HOT_SQL } from "../db/hot-sql";
+import { KeyFilter } from "./key-filter";
 
 export interface EngineRuntimeOptions {
   db: Db;
@@ -46,6 +53,10 @@ export interface EngineRuntimeOptions {
   syncMarkets?: boolean;
   /** logs listener failures and background errors (default console.error) */
   log?: (message: string, error?: unknown) => void;
+  /** rows per statement when the idempotency-key filter is built at start (default 10_000) */
+  keyFilterPageRows?: number;
+  /** wait before reading a page again after a failed read (default 5_000 ms) */
+  keyFilterRetryMs?: number;
 }
 
 /** An idempotent submission: the key is stored with the command in the same transaction. */
@@ -96,6 +107,20 @@ export interface EngineRuntimeStatus {
   replayedOnStart: number;
 }
 
+/** How idempotency keys were checked (for tests and monitoring). */
+export interface IdempotencyStats {
+  /** the key filter holds every stored key: a key it has never seen skips the database */
+  filterReady: boolean;
+  /** keys in the filter (stored ones read at start + every key enqueued since) */
+  filterKeys: number;
+  filterLayers: number;
+  filterBytes: number;
+  /** keys looked up in the IdempotencyKey table (not in memory, and the filter not ready or said "maybe") */
+  databaseLookups: number;
+  /** keys the ready filter said were never stored: applied without a lookup */
+  lookupsSkipped: number;
+}
+
 export interface EngineRuntime extends EnginePort {
   /** the database the journal lives in (read models are read from it too) */
   readonly db: Db;
@@ -122,6 +147,7 @@ export interface EngineRuntime extends EnginePort {
   /** Throws (PRECONDITION_FAILED / FORBIDDEN) if `account` may not trade in `market` now. */
   checkTradingAllowed(account: string, market: string | null): void;
   status(): EngineRuntimeStatus;
+  idempotencyStats(): IdempotencyStats;
   /** Stop the loops, wait for the batch in flight, write a final snapshot. */
   stop(): Promise<void>;
 }
@@ -145,6 +171,9 @@ const SELECT_KEYS = `${HOT_SQL}SELECT k.account, k.key, k."requestHash", k.respo
   JOIN unnest($1::text[], $2::text[]) AS q(account, key) ON k.account = q.account AND k.key = q.key`;
 /** the idempotency "account" of requestIds on commands without an account (market prices, funding) */
 const SYSTEM_REQUESTS = "@system";
+/** Pages of stored keys for the key filter, by the primary key (not HOT_SQL: start-up work, not the order path). */
+const FIRST_KEYS_PAGE = `SELECT account, key FROM "IdempotencyKey" ORDER BY account, key LIMIT $1::int`;
+const NEXT_KEYS_PAGE = `SELECT account, key FROM "IdempotencyKey" WHERE (account, key) > ($1::text, $2::text) ORDER BY account, key LIMIT $3::int`;
 
 class Runtime implements EngineRuntime {
   private exchange: Exchange;
@@ -168,6 +197,16 @@ class Runtime implements EngineRuntime {
   private readonly lookups = new Set<{ startedAt: number }>();
   /** concurrent idempotency lookups share one query (one round trip per batch under load, not one per order) */
   private readonly keyLoader: BatchLoader<{ account: string; key: string }, { account: string; key: string; requestHash: string; response: string }>;
+  /**
+   * Every (account, key) in the IdempotencyKey table or enqueued by this runtime, once
+   * `keyFilterReady`: "certainly absent" means no lookup is needed. Sound only because this
+   * runtime is the table's one writer (docs/SERVICE.md "Idempotency").
+   */
+  private readonly keyFilter = new KeyFilter();
+  private keyFilterReady = false;
+  private keyFilterBuild: Promise<void> = Promise.resolve();
+  private keyFilterStopped = false;
+  private readonly keyCounts = { databaseLookups: 0, lookupsSkipped: 0 };
   private lastSweepAt = 0;
   private readonly stoppers: (() => void)[] = [];
   private readonly lastFundingMs = new Map<string, number>();
@@ -335,21 +374,27 @@ class Runtime implements EngineRuntime {
     const id = `${req.account}\u0000${req.key}`;
     const known = this.knownKey<R>(id, req);
     if (known !== null) return known;
-    const lookup = { startedAt: this.clock() };
-    this.lookups.add(lookup);
-    let row: { requestHash: string; response: string } | null;
-    try {
-      row = await this.keyLoader.load({ account: req.account, key: req.key });
-    } finally {
-      this.lookups.delete(lookup);
+    if (this.keyFilterReady && !this.keyFilter.mightContain(id)) {
+      // never stored and never enqueued here: no lookup (and no await before the apply below)
+      this.keyCounts.lookupsSkipped++;
+    } else {
+      this.keyCounts.databaseLookups++;
+      const lookup = { startedAt: this.clock() };
+      this.lookups.add(lookup);
+      let row: { requestHash: string; response: string } | null;
+      try {
+        row = await this.keyLoader.load({ account: req.account, key: req.key });
+      } finally {
+        this.lookups.delete(lookup);
+      }
+      if (row !== null) {
+        if (row.requestHash !== req.requestHash) throw reused(req.key);
+        return decode<R>(row.response);
+      }
+      // a twin may have started (or even committed) while we looked: it is in `keys` then
+      const again = this.knownKey<R>(id, req);
+      if (again !== null) return again;
     }
-    if (row !== null) {
-      if (row.requestHash !== req.requestHash) throw reused(req.key);
-      return decode<R>(row.response);
-    }
-    // a twin may have started (or even committed) while we looked: it is in `keys` then
-    const again = this.knownKey<R>(id, req);
-    if (again !== null) return again;
     let answer!: R;
     const { promise } = this.enqueue(req.command, null, (entry) => {
       answer = req.respond(entry);
@@ -357,6 +402,7 @@ class Runtime implements EngineRuntime {
     });
     const state: KeyState = { requestHash: req.requestHash, answer: promise.then(() => answer), committedAt: null };
     this.keys.set(id, state);
+    this.keyFilter.add(id); // before its commit: from now on the table may hold it
     promise.then(
       () => {
         state.committedAt = this.clock();
@@ -376,6 +422,62 @@ class Runtime implements EngineRuntime {
     if (k === undefined) return null;
     if (k.requestHash !== req.requestHash) throw reused(req.key);
     return k.answer as Promise<R>;
+  }
+
+  /**
+   * Read every stored key into the filter, one page (one statement) at a time by the primary
+   * key, in the background; ready only after the last page. Keys committed meanwhile were
+   * added when enqueued. A failed page is logged and read again after `retryMs` (lookups keep
+   * going to the database until then); stop() ends it.
+   */
+  startKeyFilter(pageRows: number, retryMs: number) {
+    let wake: (() => void) | null = null;
+    this.stoppers.push(() => {
+      this.keyFilterStopped = true;
+      wake?.();
+    });
+    const build = async () => {
+      let after: { account: string; key: string } | null = null;
+      while (!this.keyFilterStopped) {
+        let rows: { account: string; key: string }[];
+        try {
+          rows = after === null ? await this.db.$queryRawUnsafe(FIRST_KEYS_PAGE, pageRows) : await this.db.$queryRawUnsafe(NEXT_KEYS_PAGE, after.account, after.key, pageRows);
+        } catch (error) {
+          if (this.keyFilterStopped) return;
+          this.log(`idempotency key filter: reading stored keys failed; every key is looked up in the database until a retry in ${retryMs} ms succeeds`, error);
+          await new Promise<void>((res) => {
+            const timer = setTimeout(res, retryMs);
+            timer.unref?.();
+            wake = () => {
+              clearTimeout(timer);
+              res();
+            };
+          });
+          wake = null;
+          continue; // the same page again: the pages before it are in the filter
+        }
+        for (const r of rows) this.keyFilter.add(`${r.account}\u0000${r.key}`);
+        if (rows.length < pageRows) {
+          this.keyFilterReady = !this.keyFilterStopped;
+          return;
+        }
+        after = rows[rows.length - 1]!;
+        // let the event loop's other phases run between pages: embedded PGlite answers through
+        // microtasks only, so back-to-back pages would hold off every setImmediate (group commit, lookups)
+        await new Promise<void>((res) => setImmediate(res));
+      }
+    };
+    this.keyFilterBuild = build().catch((e: unknown) => this.log("idempotency key filter: build stopped", e));
+  }
+
+  idempotencyStats(): IdempotencyStats {
+    return {
+      filterReady: this.keyFilterReady,
+      filterKeys: this.keyFilter.size,
+      filterLayers: this.keyFilter.layerCount,
+      filterBytes: this.keyFilter.bytes,
+      ...this.keyCounts,
+    };
   }
 
   /** Forget committed keys once no database lookup that could have missed them is still running. */
@@ -533,6 +635,7 @@ class Runtime implements EngineRuntime {
   async stop(): Promise<void> {
     if (this.stopped) return;
     for (const s of this.stoppers.splice(0)) s();
+    await this.keyFilterBuild; // at most the page being read
     await this.drained();
     this.stopped = true;
     if (this.failed === null && this.seq > this.lastSnapshotSeq) {
@@ -587,7 +690,8 @@ type GlobalWithRuntime = typeof globalThis & { __clearlineEngine?: EngineRuntime
 
 /**
  * Start the process's engine runtime: recover (snapshot + journal), add markets from the Market
- * table, start the mark-price feed and funding loop. Also registers it as getEngineRuntime().
+ * table, start the mark-price feed and funding loop, and the idempotency-key filter's build (in
+ * the background). Also registers it as getEngineRuntime().
  */
 export async function startEngineRuntime(options: EngineRuntimeOptions): Promise<EngineRuntime> {
   const g = globalThis as GlobalWithRuntime;
@@ -600,6 +704,8 @@ export async function startEngineRuntime(options: EngineRuntimeOptions): Promise
   const source = typeof options.markSource === "function" ? options.markSource(rt.markets(), knownIndexPrices(rt)) : options.markSource;
   if (source) rt.startMarkSource(source);
   if ((options.fundingCheckMs ?? 1_000) > 0) rt.startFunding(options.fundingCheckMs ?? 1_000);
+  // not awaited: until it is ready every key not in memory is looked up, as without it
+  rt.startKeyFilter(options.keyFilterPageRows ?? 10_000, options.keyFilterRetryMs ?? 5_000);
   g.__clearlineEngine = rt;
   return rt;
 }
