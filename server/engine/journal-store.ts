@@ -1,10 +1,9 @@
 /**
  * The journal's tables (prisma/schema.prisma, "Engine runtime"): one group commit writes every
- * command of a batch, every event they caused, their idempotency keys and (sometimes) a
- * snapshot in ONE statement, one multi-row INSERT per table (arrays bound through unnest, so
+ * command of a batch, every event they caused and their idempotency keys in ONE statement, one multi-row INSERT per table (arrays bound through unnest, so
  * a batch of any size is one statement and a handful of parameters).
  */
-import type { Command, EngineEvent, EngineSnapshot } from "../../core/engine";
+import type { Command, EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
 import { HOT_SQL } from "../db/hot-sql";
 import { decode, encode } from "./codec";
@@ -25,30 +24,22 @@ export interface JournalRow {
  * of six (with PGlite on its own thread every round trip also waits for the server thread).
  * Foreign keys between them are checked at the end of the statement, as for any INSERT.
  */
-const WRITE_BATCH = (withSnapshot: boolean) => `${HOT_SQL}WITH
+const WRITE_BATCH = `${HOT_SQL}WITH
   journal AS (INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])),
   events AS (INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
-    SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::bigint[], $14::text[]))${
-  withSnapshot
-    ? `,
-  snapshot AS (INSERT INTO "EngineStateSnapshot" ("seq", "data", "timeMs") VALUES ($21::bigint, $22, $23::bigint))`
-    : ""
-}
+    SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::bigint[], $14::text[]))
 INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
   SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::bigint[])`;
-const WRITE_BATCH_PLAIN = WRITE_BATCH(false);
-const WRITE_BATCH_WITH_SNAPSHOT = WRITE_BATCH(true);
 
 /** Everything a batch writes, already encoded (encoding happens before the transaction). */
 export interface EncodedBatch {
   journal: [string[], string[], string[], (string | null)[]];
   events: [string[], number[], string[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], string[], string[]];
   keys: [string[], string[], string[], string[], string[], string[]];
-  snapshot: { seq: bigint; data: string; timeMs: number } | null;
 }
 
-export function encodeBatch(rows: readonly JournalRow[], snapshot: { seq: bigint; state: EngineSnapshot; timeMs: number } | null): EncodedBatch {
+export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
   const j: EncodedBatch["journal"] = [[], [], [], []];
   const e: EncodedBatch["events"] = [[], [], [], [], [], [], [], [], [], []];
   const k: EncodedBatch["keys"] = [[], [], [], [], [], []];
@@ -82,19 +73,12 @@ export function encodeBatch(rows: readonly JournalRow[], snapshot: { seq: bigint
       k[5].push(time);
     }
   }
-  return { journal: j, events: e, keys: k, snapshot: snapshot === null ? null : { seq: snapshot.seq, data: encode(snapshot.state), timeMs: snapshot.timeMs } };
+  return { journal: j, events: e, keys: k };
 }
 
 /** Write one batch durably (one statement, so one transaction). */
 export async function writeBatch(db: Db, b: EncodedBatch): Promise<void> {
-  if (b.snapshot === null) await db.$executeRawUnsafe(WRITE_BATCH_PLAIN, ...b.journal, ...b.events, ...b.keys);
-  else await db.$executeRawUnsafe(WRITE_BATCH_WITH_SNAPSHOT, ...b.journal, ...b.events, ...b.keys, b.snapshot.seq.toString(), b.snapshot.data, String(b.snapshot.timeMs));
-}
-
-/** The newest snapshot, or null. */
-export async function latestSnapshot(db: Db): Promise<{ seq: bigint; state: EngineSnapshot } | null> {
-  const row = await db.engineStateSnapshot.findFirst({ orderBy: { seq: "desc" } });
-  return row === null ? null : { seq: row.seq, state: decode<EngineSnapshot>(row.data) };
+  await db.$executeRawUnsafe(WRITE_BATCH, ...b.journal, ...b.events, ...b.keys);
 }
 
 /** Journal commands after `afterSeq`, in order, page by page. */

@@ -22,7 +22,7 @@
  * break idempotency (a retry of such a key would be applied again and its journal batch fail).
  */
 import { ClearlineError } from "../../core/errors";
-import { Exchange, toClearlineError, type Command, type EngineEvent, type MarketParamsUpdate, type UpdatableMarketParams } from "../../core/engine";
+import { Exchange, toClearlineError, type Command, type EngineEvent, type EngineSnapshot, type MarketParamsUpdate, type UpdatableMarketParams } from "../../core/engine";
 import type { Db } from "../db";
 import type { Prisma } from "../../generated/prisma/client";
 import { BatchLoader } from "../db/batch-loader";
@@ -31,7 +31,8 @@ import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "
 import { requestHash } from "../services/idempotency";
 import { listMarkets, type MarketView } from "../services/markets";
 import { decode, encode } from "./codec";
-import { encodeBatch, latestSnapshot, readJournal, writeBatch, type JournalRow } from "./journal-store";
+import { encodeBatch, readJournal, writeBatch, type JournalRow } from "./journal-store";
+import { latestSnapshot, writeSnapshot } from "./snapshot-store";
 import { catalogueEquals, catalogueFromParams, priceFromPerLotDown, toEngineMarketConfig, type MarketCatalogueParams } from "./market-config";
 import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
 import { HOT_SQL } from "../db/hot-sql";
@@ -189,6 +190,10 @@ class Runtime implements EngineRuntime {
   private stats = { batches: 0, commands: 0, events: 0, lastBatchSize: 0, maxBatchSize: 0 };
   private lastSnapshotSeq: bigint;
   private lastSnapshotAt: number;
+  /** the newest snapshot known to be complete in the database */
+  private durableSnapshotSeq: bigint;
+  /** the snapshot being written in the background, if any */
+  private snapshotWrite: Promise<void> | null = null;
   private readonly views = new Map<string, MarketView>();
   private readonly halted = new Set<string>();
   private readonly suspended = new Set<string>();
@@ -233,6 +238,7 @@ class Runtime implements EngineRuntime {
     this.seq = seq;
     this.durableSeq = seq;
     this.lastSnapshotSeq = snapshotSeq;
+    this.durableSnapshotSeq = snapshotSeq;
     this.lastSnapshotAt = this.clock();
   }
 
@@ -306,6 +312,31 @@ class Runtime implements EngineRuntime {
     setImmediate(() => void this.flushLoop());
   }
 
+  /**
+   * Writes a snapshot in the background (server/engine/snapshot-store.ts); one at a time. Counted
+   * as taken from the start, so the next is due a full interval later; a failed write is logged
+   * and the one before it stays the latest.
+   */
+  private startSnapshotWrite(snap: { seq: bigint; state: EngineSnapshot; timeMs: number }) {
+    const previous = { seq: this.lastSnapshotSeq, at: this.lastSnapshotAt };
+    this.lastSnapshotSeq = snap.seq;
+    this.lastSnapshotAt = snap.timeMs;
+    this.snapshotWrite = writeSnapshot(this.db, snap)
+      .then(() => {
+        this.durableSnapshotSeq = snap.seq;
+      })
+      .catch((error: unknown) => {
+        this.log(`snapshot at seq ${snap.seq} could not be written; the previous one stays the latest`, error);
+        if (this.lastSnapshotSeq === snap.seq) {
+          this.lastSnapshotSeq = previous.seq;
+          this.lastSnapshotAt = previous.at;
+        }
+      })
+      .finally(() => {
+        this.snapshotWrite = null;
+      });
+  }
+
   private snapshotDue(now: number): boolean {
     if (this.seq === this.lastSnapshotSeq) return false;
     return this.seq - this.lastSnapshotSeq >= BigInt(this.snapshotEvery) || now - this.lastSnapshotAt >= this.snapshotIntervalMs;
@@ -320,19 +351,18 @@ class Runtime implements EngineRuntime {
         this.pending = [];
         const now = this.clock();
         // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
-        const snap = this.snapshotDue(now) ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now } : null;
+        // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
+        const snap = this.snapshotWrite === null && this.snapshotDue(now) ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now } : null;
         try {
-          await writeBatch(this.db, encodeBatch(batch.map((p) => p.row), snap));
+          await writeBatch(this.db, encodeBatch(batch.map((p) => p.row)));
         } catch (error) {
           this.fail(error, batch);
           return;
         }
         const last = batch[batch.length - 1]!.entry.seq;
         this.durableSeq = last;
-        if (snap !== null) {
-          this.lastSnapshotSeq = snap.seq;
-          this.lastSnapshotAt = now;
-        }
+        // written after the batch (its journal is durable now), in parts, beside the order path
+        if (snap !== null) this.startSnapshotWrite(snap);
         const s = this.stats;
         s.batches++;
         s.commands += batch.length;
@@ -625,7 +655,7 @@ class Runtime implements EngineRuntime {
       lastBatchSize: s.lastBatchSize,
       maxBatchSize: s.maxBatchSize,
       avgBatchSize: s.batches === 0 ? 0 : s.commands / s.batches,
-      lastSnapshotSeq: this.lastSnapshotSeq,
+      lastSnapshotSeq: this.durableSnapshotSeq,
       failed: this.failed,
       stopped: this.stopped,
       replayedOnStart: this.replayedOnStart,
@@ -638,10 +668,10 @@ class Runtime implements EngineRuntime {
     await this.keyFilterBuild; // at most the page being read
     await this.drained();
     this.stopped = true;
-    if (this.failed === null && this.seq > this.lastSnapshotSeq) {
-      const now = this.clock();
-      await writeSnapshotOnly(this.db, this.seq, this.exchange, now);
-      this.lastSnapshotSeq = this.seq;
+    await this.snapshotWrite;
+    if (this.failed === null && this.seq > this.durableSnapshotSeq) {
+      await writeSnapshot(this.db, { seq: this.seq, state: this.exchange.snapshot(), timeMs: this.clock() });
+      this.lastSnapshotSeq = this.durableSnapshotSeq = this.seq;
     }
     await Promise.all([...this.listeners].map((l) => l.chain));
     const g = globalThis as GlobalWithRuntime;
@@ -661,14 +691,6 @@ function reused(key: string) {
 function indexToPerLot(view: MarketView, pricePerWhole: bigint): bigint {
   const perLot = (pricePerWhole * view.lotSize) / 10n ** BigInt(view.base.decimals);
   return perLot > 0n ? perLot : 1n;
-}
-
-async function writeSnapshotOnly(db: Db, seq: bigint, exchange: Exchange, timeMs: number) {
-  await db.engineStateSnapshot.upsert({
-    where: { seq },
-    create: { seq, data: encode(exchange.snapshot()), timeMs: BigInt(timeMs) },
-    update: {},
-  });
 }
 
 /** Rebuild the engine from the latest snapshot plus the journal after it. */
