@@ -2,7 +2,8 @@
  * HTTP load generation for the end-to-end bench: prepared request bodies sent over keep-alive
  * sockets, closed loop (a fixed number in flight: the throughput) or open loop (a fixed arrival
  * rate: the latency at that rate, measured from the moment each request was due, so a stalled
- * server cannot hide its queue — no coordinated omission).
+ * server cannot hide its queue — no coordinated omission). Requests are turned into bytes before
+ * the clock starts and sent on bench/lib/http-pool.ts's connections.
  */
 import { performance } from "node:perf_hooks";
 import type { TrpcHttp } from "./trpc-http";
@@ -44,6 +45,7 @@ function empty(): LoadResult {
 /** `concurrency` requests in flight until all are answered or `timeLimitMs` passed (then no new ones start). */
 export async function closedLoop(api: TrpcHttp, requests: readonly LoadRequest[], concurrency: number, timeLimitMs: number): Promise<LoadResult> {
   const result = empty();
+  const bytes = requests.map((r) => api.prepare(r.path, r.body, r.cookie));
   let next = 0;
   const t0 = performance.now();
   const stopAt = t0 + timeLimitMs;
@@ -51,10 +53,9 @@ export async function closedLoop(api: TrpcHttp, requests: readonly LoadRequest[]
     Array.from({ length: concurrency }, async () => {
       while (next < requests.length && performance.now() < stopAt) {
         const i = next++;
-        const r = requests[i]!;
         const s = performance.now();
         try {
-          const a = await api.post(r.path, r.body, r.cookie);
+          const a = await api.sendPrepared(bytes[i]!);
           record(result, i, a.status, a.body, performance.now() - s);
         } catch (e) {
           record(result, i, (e as Error).message, "", performance.now() - s);
@@ -70,6 +71,7 @@ export async function closedLoop(api: TrpcHttp, requests: readonly LoadRequest[]
 export async function openLoop(api: TrpcHttp, requests: readonly LoadRequest[], ratePerSec: number, durationMs: number): Promise<LoadResult> {
   const result = empty();
   const total = Math.min(requests.length, Math.floor((ratePerSec * durationMs) / 1000));
+  const bytes = requests.slice(0, total).map((r) => api.prepare(r.path, r.body, r.cookie));
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
   let issued = 0;
@@ -78,10 +80,9 @@ export async function openLoop(api: TrpcHttp, requests: readonly LoadRequest[], 
     const due = Math.min(total, Math.floor(((now - t0) * ratePerSec) / 1000) + 1);
     for (; issued < due; issued++) {
       const i = issued;
-      const r = requests[i]!;
       const dueAt = t0 + (i * 1000) / ratePerSec;
       inflight.push(
-        api.post(r.path, r.body, r.cookie).then(
+        api.sendPrepared(bytes[i]!).then(
           (a) => record(result, i, a.status, a.body, performance.now() - dueAt),
           (e: unknown) => record(result, i, (e as Error).message, "", performance.now() - dueAt),
         ),

@@ -7,6 +7,7 @@
  */
 import http from "node:http";
 import superjson from "superjson";
+import { HttpPool, requestBytes } from "./http-pool";
 
 export interface RawAnswer {
   status: number;
@@ -27,6 +28,9 @@ export class TrpcError extends Error {
 
 export class TrpcHttp {
   readonly agent: http.Agent;
+  /** the load generator's connections (bench/lib/http-pool.ts), opened on first use */
+  private loadPool: HttpPool | null = null;
+  private readonly maxSockets: number;
   private readonly origin: string;
   private readonly host: string;
   private readonly port: number;
@@ -39,7 +43,21 @@ export class TrpcHttp {
     this.origin = u.origin;
     this.host = u.hostname === "localhost" ? "127.0.0.1" : u.hostname;
     this.port = Number(u.port || 80);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: "fifo" });
+    this.maxSockets = options.maxSockets ?? 64;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: this.maxSockets, scheduling: "fifo" });
+  }
+
+  /** The exact bytes `post(path, body, cookie)` sends, built ahead of a timed run. */
+  prepare(path: string, body: string, cookie: string | null): Buffer {
+    const headers: Record<string, string> = { host: new URL(this.appUrl).host, "content-type": "application/json", origin: this.origin };
+    if (cookie) headers.cookie = cookie;
+    return requestBytes("POST", `/api/trpc/${path}`, headers, body);
+  }
+
+  /** Sends prepared bytes on the load generator's keep-alive connections. */
+  sendPrepared(request: Buffer): Promise<{ status: number; body: string }> {
+    this.loadPool ??= new HttpPool(this.host, this.port, this.maxSockets);
+    return this.loadPool.send(request);
   }
 
   /** The body of a mutation with this input, to build ahead of a timed run. */
@@ -97,6 +115,7 @@ export class TrpcHttp {
 
   close(): void {
     this.agent.destroy();
+    this.loadPool?.close();
   }
 }
 

@@ -36,8 +36,10 @@ export function orderEntryAnswered(): number {
 
 /** tRPC's answer to a single call: JSON, the same Vary, and what the procedure set (cookies). */
 function send(res: ServerResponse, status: number, body: unknown, resHeaders: Headers) {
-  res.writeHead(status, nodeHeaders(resHeaders, { "content-type": "application/json", vary: "trpc-accept, accept" }));
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  // with its length known the answer goes out as one write, not chunked
+  res.writeHead(status, nodeHeaders(resHeaders, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), vary: "trpc-accept, accept" }));
+  res.end(text);
 }
 
 /**
