@@ -15,6 +15,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { registerExecute } from "./db/execute";
 import { listenPostgres, type Listen } from "./db/notifications";
 import { lockPgliteDir } from "./db/pglite-lock";
 import { env } from "./env";
@@ -63,6 +64,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     location = "memory";
   }
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  registerExecute(db, async (sql, params) => (await pglite.query(sql, params as unknown[])).affectedRows ?? 0);
   return {
     db,
     kind: "pglite",

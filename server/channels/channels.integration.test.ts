@@ -15,6 +15,7 @@ import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { toAbiState } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
+import { commitRound, StaleRoundError } from "./repository";
 import { ChannelService, engineAccountOf, type OpenInstructions } from "./service";
 import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
@@ -144,6 +145,17 @@ describe("channels", () => {
     expect(latest.appData.positions[0]!.sizeE8).toBe(1_000_000n); // 0.01 ETH
     expect(latest.appData.fees).toEqual([{ token: usdc.toLowerCase(), paid: 15_000n }]); // 5 bps of 30 USDC
     expect(latest.appData.journalSeq).toBeGreaterThan(0n);
+  });
+
+  it("a round built on a version that moved meanwhile is refused whole: StaleRoundError, nothing written", async () => {
+    const { latest } = await service.latestState(TRADER.address);
+    const next = { ...latest, state: { ...latest.state, version: latest.state.version + 1n } };
+    const stored = { state: next.state, appData: next.appData, stateHash: next.stateHash, exchangeSignature: next.exchangeSignature, traderSignature: null };
+    const rows = () => t.handle.db.channelState.count({ where: { channelId: latest.state.channelId.toLowerCase() } });
+    const before = await rows();
+    await expect(commitRound(t.handle.db, [{ stored, previousVersion: latest.state.version - 1n, needsTopUp: false }])).rejects.toBeInstanceOf(StaleRoundError);
+    expect(await rows()).toBe(before);
+    expect((await service.status(TRADER.address)).latestVersion).toBe(latest.state.version);
   });
 
   it("batches committed while states are being built merge into one round: each batch's fees counted once, the newest state is the engine's view", async () => {

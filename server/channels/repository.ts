@@ -6,6 +6,7 @@ import type { Address, Hex } from "viem";
 import type { ChannelState, Intent, TraderAppData } from "../../core/channel";
 import type { Db } from "../db";
 import { bigintToDecimal, decimalToBigint } from "../db/decimal";
+import { execute } from "../db/execute";
 import type { Prisma } from "../../generated/prisma/client";
 
 export interface FundingEntry {
@@ -177,7 +178,7 @@ export async function commitRound(
   }
   const json = JSON.stringify(rows);
   try {
-    await db.$executeRawUnsafe(COMMIT_ROUND, ids, previous, versions, tops, json, states.length);
+    await execute(db, COMMIT_ROUND, [ids, previous, versions, tops, json, states.length]);
   } catch (error) {
     if (String((error as Error).message).includes(STALE_ROUND)) throw new StaleRoundError(states.length);
     throw error;

@@ -31,6 +31,7 @@ import {
 import { PrismaClient } from "../../generated/prisma/client";
 import type { DatabaseHandle } from "../db";
 import { HOT_SQL } from "./hot-sql";
+import { registerExecute } from "./execute";
 import type { Listen, NotificationListener } from "./notifications";
 import { lockPgliteDir } from "./pglite-lock";
 
@@ -40,6 +41,8 @@ export type WorkerRequest = { id: number } & (
   | { op: "startTransaction"; isolationLevel?: IsolationLevel }
   | { op: "commit" | "rollback"; txId: number }
   | { op: "listen"; channel: string }
+  /** one statement on PGlite itself, past the Prisma adapter (server/db/execute.ts) */
+  | { op: "execute"; sql: string; params: unknown[] }
   | { op: "close" }
 );
 
@@ -186,6 +189,7 @@ export async function openPgliteOnThread(dataDir: string): Promise<DatabaseHandl
     throw error;
   }
   const db = new PrismaClient({ adapter: new ThreadAdapterFactory(thread) });
+  registerExecute(db, (sql, params) => thread.call<number>({ op: "execute", sql, params: params as unknown[] }));
   return {
     db,
     kind: "pglite",

@@ -59,6 +59,8 @@ async function main() {
         transactions.delete(req.txId);
         return req.op === "commit" ? tx.commit() : tx.rollback();
       }
+      case "execute":
+        return (await pglite.query(req.sql, req.params)).affectedRows ?? 0;
       case "listen":
         // PGlite calls back while it finishes the statement whose commit sent the NOTIFY, so the
         // payload is posted before that statement's reply
@@ -132,6 +134,7 @@ async function main() {
   port.on("message", (req: WorkerRequest) => {
     if ("txId" in req && req.txId !== undefined) inTx.push(req);
     else if ((req.op === "queryRaw" || req.op === "executeRaw") && req.query.sql.startsWith(hotPrefix)) hot.push(req);
+    else if (req.op === "execute" && req.sql.startsWith(hotPrefix)) hot.push(req);
     else normal.push(req);
     // Not at once: messages that arrived together (while a statement held this thread) are all
     // queued first, so the next pick sees every one of them.

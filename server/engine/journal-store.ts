@@ -5,6 +5,7 @@
  */
 import type { Command, EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
+import { execute } from "../db/execute";
 import { HOT_SQL } from "../db/hot-sql";
 import { decode, encode } from "./codec";
 import { eventColumns } from "./event-columns";
@@ -78,7 +79,7 @@ export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
 
 /** Write one batch durably (one statement, so one transaction). */
 export async function writeBatch(db: Db, b: EncodedBatch): Promise<void> {
-  await db.$executeRawUnsafe(WRITE_BATCH, ...b.journal, ...b.events, ...b.keys);
+  await execute(db, WRITE_BATCH, [...b.journal, ...b.events, ...b.keys]);
 }
 
 /** Journal commands after `afterSeq`, in order, page by page. */
