@@ -37,6 +37,7 @@ const schema = z
     CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
     /** Exchange coverage locked into a new channel, in basis points of the trader's deposit per token (20000 = 2x). */
     CHANNEL_COVERAGE_BPS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+    CHANNEL_ISSUANCE_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(50),
     /** The exchange's signing key. Default: the local chain's WELL-KNOWN TEST key #1 (local chain only). */
     EXCHANGE_PRIVATE_KEY: hex32.optional(),
     /** The first admin's wallet address. Default: local test account #0. */
@@ -120,6 +121,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           : null,
     },
     channelCoverageBps: BigInt(e.CHANNEL_COVERAGE_BPS),
+    channelIssuanceIntervalMs: e.CHANNEL_ISSUANCE_INTERVAL_MS,
     exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ?? hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
     adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
     chromiumPath: e.CHROMIUM_PATH ?? null,

@@ -128,4 +128,28 @@ describe("state issuance round", () => {
     await round([trader]);
     expect((await latestVersions()).get(trader)).toBe(channel.latestVersion + 1n);
   });
+
+  it("paced rounds (issuanceIntervalMs): batches committed within the interval go into the next round, one state per channel for all of them", async () => {
+    const paced = new ChannelService({ ...service.deps, db: t.handle.db, issuanceIntervalMs: 300 });
+    const [a, b] = [traders[0]!, traders[1]!];
+    const start = await latestVersions();
+    const batch = (accounts: string[]) => {
+      const x = depositBatch(engine, accounts, seq);
+      seq += BigInt(accounts.length);
+      return x;
+    };
+    await paced.onCommitted(batch([a])); // starts at once: nothing ran before
+    await new Promise((r) => setTimeout(r, 20));
+    await paced.onCommitted(batch([a])); // waits for the interval...
+    await paced.onCommitted(batch([b])); // ...and these join it
+    await paced.onCommitted(batch([a, b]));
+    const begun = performance.now();
+    await paced.idle();
+    expect(performance.now() - begun).toBeGreaterThan(200);
+    const end = await latestVersions();
+    expect(end.get(a)! - start.get(a)!).toBe(2n); // round 1, then one round for three batches
+    expect(end.get(b)! - start.get(b)!).toBe(1n);
+    const { latest } = await paced.latestState(a as Address);
+    expect(latest.state.allocations[0]!.traderAmount).toBe(engine.exchange.risk(a, "USDC").equityQuote); // the newest view
+  });
 });

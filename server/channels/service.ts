@@ -89,6 +89,12 @@ export interface ChannelServiceDeps {
   randomNonce?: () => bigint;
   /** false: a channel flagged needsTopUp is not topped up when its trader co-signs (requestTopUp still works); default true */
   autoTopUp?: boolean;
+  /**
+   * an issuance round starts at least this many ms after the previous one started (default 0);
+   * batches committed meanwhile join it. Fewer, fuller rounds: one state per changed channel per
+   * round instead of per batch (CHANNEL_ISSUANCE_INTERVAL_MS).
+   */
+  issuanceIntervalMs?: number;
 }
 
 /**
@@ -156,6 +162,8 @@ export class ChannelService {
   private unsubscribe: (() => void) | null = null;
   /** the issuance round that has not started yet: later batches merge into it */
   private nextRound: IssueRound | null = null;
+  /** performance.now() when the last issuance round started (pacing, issuanceIntervalMs) */
+  private lastRoundAt = -Infinity;
   /** ACTIVE channels as issuance needs them, kept in memory (registry.ts says why that is safe) */
   private readonly registry: ActiveChannelRegistry;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
@@ -308,7 +316,11 @@ export class ChannelService {
     if (round === null) {
       const r: IssueRound = { touched: new Set(), markets: new Set(), fees: new Map(), journalSeq: 0n };
       this.nextRound = round = r;
-      this.serial(() => {
+      this.serial(async () => {
+        // paced on the monotonic clock (the injected clock is for timestamps): batches meanwhile join `r`
+        const wait = this.lastRoundAt + (this.deps.issuanceIntervalMs ?? 0) - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastRoundAt = performance.now();
         if (this.nextRound === r) this.nextRound = null; // batches from now on form the next round
         return this.issueFor(r.touched, r.markets, r.fees, r.journalSeq);
       }).catch((e: unknown) => console.error("[channels] state issuance failed", e));

@@ -41,6 +41,7 @@ export async function channelDepsFromEnv(engine: EnginePort): Promise<ChannelSer
       lotSizeBase: m.lotSize,
     })),
     coverageBps: env().channelCoverageBps,
+    issuanceIntervalMs: env().channelIssuanceIntervalMs,
     chain: custodyChannelChain(client, deployment.custody),
     submitter: createSubmitter({ rpcUrl: env().chain.rpcUrl, chainId: deployment.chainId, custody: deployment.custody, privateKey }),
   };
