@@ -1,7 +1,8 @@
 /**
  * The journal's tables (prisma/schema.prisma, "Engine runtime"): one group commit writes every
- * command of a batch, every event they caused and their idempotency keys in ONE statement, one multi-row INSERT per table (arrays bound through unnest, so
- * a batch of any size is one statement and a handful of parameters).
+ * command of a batch, every event they caused and their idempotency keys in ONE statement, one
+ * multi-row INSERT per table (rows bound as one jsonb parameter, so a batch of any size is one
+ * statement and one parameter).
  */
 import type { Command, EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
@@ -20,66 +21,66 @@ export interface JournalRow {
 }
 
 /**
- * One batch is ONE statement: the four inserts are data-modifying CTEs of a single INSERT, so
+ * One batch is ONE statement: the three inserts are data-modifying CTEs of a single INSERT, so
  * the batch is atomic without BEGIN/COMMIT, and the database is held for one round trip instead
  * of six (with PGlite on its own thread every round trip also waits for the server thread).
  * Foreign keys between them are checked at the end of the statement, as for any INSERT.
+ *
+ * The rows travel as ONE jsonb parameter (`{"j":[…entries],"e":[…events],"k":[…keys]}`, short
+ * keys, bigints as strings), not as twenty arrays: the driver then copies one string instead of
+ * escaping every element into an array literal (PGlite's own JavaScript did that on its thread),
+ * and the batch crosses to the PGlite thread as one string.
  */
 const WRITE_BATCH = `${HOT_SQL}WITH
+  b AS (SELECT $1::jsonb AS d),
   journal AS (INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])),
+    SELECT x.s, x.c, x.t, x.m FROM b, jsonb_to_recordset(b.d -> 'j') AS x(s bigint, c text, t bigint, m text)),
   events AS (INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
-    SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::bigint[], $14::text[]))
+    SELECT x.s, x.i, x.y, x.mk, x.a, x.cp, x.p, x.z, x.t, x.d FROM b, jsonb_to_recordset(b.d -> 'e')
+      AS x(s bigint, i int, y text, mk text, a text, cp text, p numeric, z numeric, t bigint, d text))
 INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
-  SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::bigint[])`;
+  SELECT x.a, x.k, x.h, x.r, x.s, x.t FROM b, jsonb_to_recordset(b.d -> 'k') AS x(a text, k text, h text, r text, s bigint, t bigint)`;
 
-/** Everything a batch writes, already encoded (encoding happens before the transaction). */
+/** Everything a batch writes, encoded before its statement: the parameter of WRITE_BATCH. */
 export interface EncodedBatch {
-  journal: [string[], string[], string[], (string | null)[]];
-  events: [string[], number[], string[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[], string[], string[]];
-  keys: [string[], string[], string[], string[], string[], string[]];
+  json: string;
 }
 
 export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
-  const j: EncodedBatch["journal"] = [[], [], [], []];
-  const e: EncodedBatch["events"] = [[], [], [], [], [], [], [], [], [], []];
-  const k: EncodedBatch["keys"] = [[], [], [], [], [], []];
+  const j: { s: string; c: string; t: string; m: string | null }[] = [];
+  const e: { s: string; i: number; y: string; mk: string | null; a: string | null; cp: string | null; p: string | null; z: string | null; t: string; d: string }[] = [];
+  const k: { a: string; k: string; h: string; r: string; s: string; t: string }[] = [];
   for (const r of rows) {
     const seq = r.seq.toString();
     const time = String(r.timeMs);
-    j[0].push(seq);
-    j[1].push(encode(r.command));
-    j[2].push(time);
-    j[3].push(r.meta);
+    j.push({ s: seq, c: encode(r.command), t: time, m: r.meta });
     for (let i = 0; i < r.events.length; i++) {
       const ev = r.events[i]!;
       const c = eventColumns(ev);
-      e[0].push(seq);
-      e[1].push(i);
-      e[2].push(ev.type);
-      e[3].push(c.market);
-      e[4].push(c.account);
-      e[5].push(c.counterparty);
-      e[6].push(c.pricePerLot === null ? null : c.pricePerLot.toString());
-      e[7].push(c.sizeBase === null ? null : c.sizeBase.toString());
-      e[8].push(time);
-      e[9].push(encode(ev));
+      e.push({
+        s: seq,
+        i,
+        y: ev.type,
+        mk: c.market,
+        a: c.account,
+        cp: c.counterparty,
+        p: c.pricePerLot === null ? null : c.pricePerLot.toString(),
+        z: c.sizeBase === null ? null : c.sizeBase.toString(),
+        t: time,
+        d: encode(ev),
+      });
     }
     if (r.idempotency !== null) {
-      k[0].push(r.idempotency.account);
-      k[1].push(r.idempotency.key);
-      k[2].push(r.idempotency.requestHash);
-      k[3].push(r.idempotency.response);
-      k[4].push(seq);
-      k[5].push(time);
+      const x = r.idempotency;
+      k.push({ a: x.account, k: x.key, h: x.requestHash, r: x.response, s: seq, t: time });
     }
   }
-  return { journal: j, events: e, keys: k };
+  return { json: JSON.stringify({ j, e, k }) };
 }
 
 /** Write one batch durably (one statement, so one transaction). */
 export async function writeBatch(db: Db, b: EncodedBatch): Promise<void> {
-  await execute(db, WRITE_BATCH, [...b.journal, ...b.events, ...b.keys]);
+  await execute(db, WRITE_BATCH, [b.json]);
 }
 
 /** Journal commands after `afterSeq`, in order, page by page. */
