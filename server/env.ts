@@ -62,7 +62,7 @@ const schema = z
     MARK_FEED_VOLATILITY_BPS: z.coerce.number().int().min(0).max(1_000).default(5),
     MARK_FEED_SEED: z.coerce.number().int().min(0).default(1),
     /** Engine snapshots: after this many journaled commands, or this many ms, whichever first. */
-    ENGINE_SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(10_000),
+    ENGINE_SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(50_000),
     ENGINE_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
     /** Chromium for the end-to-end tests; default: Debian's /usr/bin/chromium or Playwright's own. */
     CHROMIUM_PATH: z.string().optional(),

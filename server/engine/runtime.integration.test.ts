@@ -89,6 +89,8 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     await r.overrideMarkPrice("ETH-PERP", usd(2700n), "stop-loss fires"); // alice's SL was replaced, TP stays
     const live = r.read((ex) => ex.snapshot());
     expect(checkInvariants(live)).toEqual([]);
+    // snapshots are written in the background, their parts spread out: wait for one
+    for (let i = 0; i < 100 && r.status().lastSnapshotSeq === 0n; i++) await new Promise((res) => setTimeout(res, 20));
     expect(r.status().lastSnapshotSeq).toBeGreaterThan(0n);
     expect(r.status().journalLag).toBe(0);
 

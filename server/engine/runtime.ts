@@ -42,7 +42,7 @@ export interface EngineRuntimeOptions {
   db: Db;
   /** ms since epoch; stamped into commands that need time (fundingTick) and into journal rows */
   clock?: () => number;
-  /** snapshot after this many commands (default 10_000) ... */
+  /** snapshot after this many commands (default 50_000: replay runs at ~34,000 commands/s) ... */
   snapshotEvery?: number;
   /** ... or this many ms since the last one (default 60_000), whichever first */
   snapshotIntervalMs?: number;
@@ -168,6 +168,8 @@ interface KeyState {
 }
 
 const KEY_RETENTION_MS = 60_000;
+/** pause between a background snapshot's parts (snapshot-store.ts) */
+const SNAPSHOT_PART_GAP_MS = 20;
 const SELECT_KEYS = `${HOT_SQL}SELECT k.account, k.key, k."requestHash", k.response FROM "IdempotencyKey" k
   JOIN unnest($1::text[], $2::text[]) AS q(account, key) ON k.account = q.account AND k.key = q.key`;
 /** the idempotency "account" of requestIds on commands without an account (market prices, funding) */
@@ -231,7 +233,7 @@ class Runtime implements EngineRuntime {
       (k) => `${k.account}\u0000${k.key}`,
       (r) => `${r.account}\u0000${r.key}`,
     );
-    this.snapshotEvery = o.snapshotEvery ?? 10_000;
+    this.snapshotEvery = o.snapshotEvery ?? 50_000;
     this.snapshotIntervalMs = o.snapshotIntervalMs ?? 60_000;
     this.log = o.log ?? ((m, e) => console.error(`[engine] ${m}`, e ?? ""));
     this.exchange = exchange;
@@ -321,7 +323,7 @@ class Runtime implements EngineRuntime {
     const previous = { seq: this.lastSnapshotSeq, at: this.lastSnapshotAt };
     this.lastSnapshotSeq = snap.seq;
     this.lastSnapshotAt = snap.timeMs;
-    this.snapshotWrite = writeSnapshot(this.db, snap)
+    this.snapshotWrite = writeSnapshot(this.db, snap, { gapMs: SNAPSHOT_PART_GAP_MS })
       .then(() => {
         this.durableSnapshotSeq = snap.seq;
       })

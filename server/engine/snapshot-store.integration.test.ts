@@ -54,7 +54,7 @@ describe("snapshot store", () => {
   it("writes in parts, reads back deep-equal, and the restored exchange matches", async () => {
     const ex = busyExchange();
     const state = ex.snapshot();
-    await writeSnapshot(t.handle.db, { seq: 7n, state, timeMs: 1 }, 50);
+    await writeSnapshot(t.handle.db, { seq: 7n, state, timeMs: 1 }, { partRows: 50 });
     const row = await t.handle.db.engineStateSnapshot.findUniqueOrThrow({ where: { seq: 7n } });
     expect(row).toMatchObject({ data: "", parts: 1 + 1 + 10 });
     const loaded = await latestSnapshot(t.handle.db);
@@ -65,19 +65,19 @@ describe("snapshot store", () => {
 
   it("never reads a write that was cut short, and finishes it cleanly the next time", async () => {
     const state = busyExchange().snapshot();
-    await writeSnapshot(t.handle.db, { seq: 5n, state, timeMs: 1 }, 100);
+    await writeSnapshot(t.handle.db, { seq: 5n, state, timeMs: 1 }, { partRows: 100 });
     // parts of seq 9 without its row: what a crash in the middle of a write leaves
     await t.handle.db.engineStateSnapshotPart.create({ data: { seq: 9n, part: 0, data: encode([...snapshotParts(state)][0]) } });
     expect((await latestSnapshot(t.handle.db))?.seq).toBe(5n);
-    await writeSnapshot(t.handle.db, { seq: 9n, state, timeMs: 2 }, 100);
+    await writeSnapshot(t.handle.db, { seq: 9n, state, timeMs: 2 }, { partRows: 100 });
     expect((await latestSnapshot(t.handle.db))?.state).toEqual(state);
     expect(await t.handle.db.engineStateSnapshotPart.count({ where: { seq: 9n } })).toBe(1 + 1 + 5);
   });
 
   it("a snapshot already complete at a seq is left alone", async () => {
     const state = busyExchange().snapshot();
-    await writeSnapshot(t.handle.db, { seq: 3n, state, timeMs: 1 }, 100);
-    await writeSnapshot(t.handle.db, { seq: 3n, state: { ...state, orders: [] }, timeMs: 2 }, 100);
+    await writeSnapshot(t.handle.db, { seq: 3n, state, timeMs: 1 }, { partRows: 100 });
+    await writeSnapshot(t.handle.db, { seq: 3n, state: { ...state, orders: [] }, timeMs: 2 }, { partRows: 100, gapMs: 5 });
     expect((await latestSnapshot(t.handle.db))?.state.orders).toHaveLength(500);
   });
 
@@ -89,7 +89,7 @@ describe("snapshot store", () => {
 
   it("keeps only the newest two snapshots", async () => {
     const state = busyExchange().snapshot();
-    for (const seq of [1n, 2n, 3n, 4n]) await writeSnapshot(t.handle.db, { seq, state, timeMs: Number(seq) }, 200);
+    for (const seq of [1n, 2n, 3n, 4n]) await writeSnapshot(t.handle.db, { seq, state, timeMs: Number(seq) }, { partRows: 200 });
     const rows = await t.handle.db.engineStateSnapshot.findMany({ orderBy: { seq: "asc" }, select: { seq: true } });
     expect(rows.map((r) => r.seq)).toEqual([3n, 4n]);
     const parts = await t.handle.db.engineStateSnapshotPart.groupBy({ by: ["seq"], orderBy: { seq: "asc" } });

@@ -7,7 +7,9 @@
  * into parts — part 0 is the snapshot without its accounts and orders, then runs of at most
  * `partRows` accounts, then of orders, in their order — each encoded just before its own INSERT,
  * so the server thread and the database are each held for a couple of milliseconds at a time and
- * the order path's statements run in between (they are marked hot, these are not).
+ * the order path's statements run in between (they are marked hot, these are not). The runtime
+ * also pauses between parts (`gapMs`), so a snapshot's work is spread over a few hundred ms
+ * instead of loading both threads at once (it showed as 50 ms latencies during the write).
  *
  * The `EngineStateSnapshot` row is written last: a row there means every part is present. Rows
  * from before parts existed (`parts` = 0) carry the whole snapshot in `data` and still load.
@@ -49,7 +51,8 @@ export function joinSnapshotParts(parts: readonly Part[]): EngineSnapshot {
  * snapshot already complete at `seq` is left as it is (the state after a given seq is always
  * the same). A write cut short leaves parts without a row: never read, removed by the next write.
  */
-export async function writeSnapshot(db: Db, snap: { seq: bigint; state: EngineSnapshot; timeMs: number }, partRows = PART_ROWS): Promise<void> {
+export async function writeSnapshot(db: Db, snap: { seq: bigint; state: EngineSnapshot; timeMs: number }, options: { partRows?: number; gapMs?: number } = {}): Promise<void> {
+  const { partRows = PART_ROWS, gapMs = 0 } = options;
   const seq = snap.seq;
   const done = await db.engineStateSnapshot.findUnique({ where: { seq }, select: { seq: true } });
   if (done !== null) return;
@@ -59,8 +62,9 @@ export async function writeSnapshot(db: Db, snap: { seq: bigint; state: EngineSn
     // encoded here, one part at a time: the awaits between parts let orders through
     await db.engineStateSnapshotPart.create({ data: { seq, part, data: encode(value) } });
     part++;
-    // PGlite in this thread answers without giving the event loop a turn: give it one
-    await new Promise((resolve) => setImmediate(resolve));
+    // PGlite in this thread answers without giving the event loop a turn: give it one; in the
+    // background, a pause between parts spreads the work (the order path shares both threads)
+    await new Promise((resolve) => (gapMs > 0 ? setTimeout(resolve, gapMs) : setImmediate(resolve)));
   }
   await db.engineStateSnapshot.create({ data: { seq, data: "", timeMs: BigInt(snap.timeMs), parts: part } });
   await pruneSnapshots(db);
