@@ -2,16 +2,16 @@
  * PERFORMANCE row 6: order-book fan-out over SSE — 1,000 subscribers to `feeds.book` (the tRPC
  * httpSubscriptionLink protocol: `GET /api/trpc/feeds.book?input=…` with
  * `Accept: text/event-stream`, one raw node:http stream each) on the real stack, while a driver
- * places the crossing order mix so the book changes in every 100 ms batch. Each update carries
- * `timeMs`, the server's clock when the hub produced it; delivery latency = the subscriber's
- * receive time (same machine, same clock) − timeMs. Absolute target: p99 <= 150 ms over every
+ * places resting orders (bench/lib/orders.ts restingOrders) so the book changes in every 100 ms
+ * batch. Each update carries `timeMs`, the server's clock when the hub produced it; delivery
+ * latency = the subscriber's receive time (same machine, same clock) − timeMs. Absolute target: p99 <= 150 ms over every
  * diff delivered to every subscriber.
  *
  *   npx tsx bench/service-sse.ts [--quick]      (or `npm run bench -- service`)
  */
 import { randomBytes } from "node:crypto";
 import { openLoop } from "./lib/load";
-import { crossingOrders, MARKET, USDC, WETH } from "./lib/orders";
+import { MARKET, restingOrders, USDC, WETH } from "./lib/orders";
 import { subscribe, type SseSubscriber } from "./lib/sse";
 import { startBenchStack } from "./lib/stack";
 import { machine, percentile } from "./lib/stats";
@@ -34,7 +34,7 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
   const api = new TrpcHttp(stack.appUrl, { maxSockets: 16 });
   const subs: SseSubscriber[] = [];
   try {
-    const [maker, taker] = await prepareTraders(api, stack.rpcUrl, [2, 3], { USDC: 200_000n * USDC, WETH: 200n * WETH });
+    const [maker] = await prepareTraders(api, stack.rpcUrl, [2], { USDC: 200_000n * USDC, WETH: 200n * WETH });
     const latencies: number[] = [];
     const perSub = new Array<number>(subscribers).fill(0);
     const ended: string[] = [];
@@ -63,7 +63,7 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
     }
 
     const tag = randomBytes(4).toString("hex");
-    const orders = crossingOrders([maker!.cookie], [taker!.cookie], Math.ceil((DRIVER_RATE * durationMs) / 1000), tag, 0);
+    const orders = restingOrders(maker!.cookie, Math.ceil((DRIVER_RATE * durationMs) / 1000), tag, 0);
     measuring = true;
     const started = Date.now();
     const driven = await openLoop(api, orders, DRIVER_RATE, durationMs);

@@ -31,3 +31,21 @@ export function crossingOrders(makers: readonly string[], takers: readonly strin
   }
   return out;
 }
+
+/**
+ * Orders that only rest (GTC, never crossing): alternately a buy and a sell 1–25 ticks either
+ * side of 3000, so every order changes the book (the SSE bench: with the crossing mix a maker
+ * and the taker that takes it often land in the same 100 ms flush and leave no diff).
+ */
+export function restingOrders(maker: string, count: number, tag: string, from: number): LoadRequest[] {
+  const out: LoadRequest[] = [];
+  for (let n = 0; n < count; n++) {
+    const i = from + n;
+    const side = i % 2 === 0 ? "buy" : "sell";
+    const k = BigInt(1 + (Math.floor(i / 2) % 25));
+    const price = side === "sell" ? MID + k * TICK : MID - k * TICK;
+    const input = { idempotencyKey: `rest-${tag}-${i}`, market: MARKET, side, type: "limit", size: SIZE, price, timeInForce: "GTC" };
+    out.push({ path: "orders.place", body: TrpcHttp.body(input), cookie: maker });
+  }
+  return out;
+}
