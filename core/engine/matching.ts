@@ -78,8 +78,10 @@ function settleFill(st: EngineState, market: MarketState, maker: Order, taker: O
   if (market.triggers.length > 0 && p.triggerSource === "last" && !st.dirtyMarkets.includes(market)) st.dirtyMarkets.push(market);
 
   const notional = lots * pricePerLot;
-  const makerFee = feeForNotional(notional, p.makerFeePips);
   const liquidation = taker.origin === "liquidation";
+  // a liquidation fill's taker fee goes to the insurance fund, so nothing in the fee account
+  // would fund a maker rebate: such a fill pays none (a positive maker fee is still charged)
+  const makerFee = liquidation && p.makerFeePips < 0n ? 0n : feeForNotional(notional, p.makerFeePips);
   const takerFee = liquidation ? liquidationFee(market, taker, lots, pricePerLot, notional) : feeForNotional(notional, p.takerFeePips);
   const lotSize = p.lotSizeBase;
   st.out.push({

@@ -129,6 +129,31 @@ describe("determinism and invariants over random command sequences", () => {
     );
   });
 
+  test("found by the property above: a liquidation fill against a rebated maker leaves the fee account at zero, not below", () => {
+    const ex = fresh();
+    const place = (account: string, side: "buy" | "sell", kind: "limit" | "stopMarket", sizeBase: bigint, pricePerLot: bigint): Command =>
+      ({ type: "place", account, market: "ETH-PERP", side, kind, sizeBase, pricePerLot, worstPricePerLot: 2_900_000n, triggerPerLot: 2_900_000n, tif: kind === "limit" ? "GTC" : "IOC", postOnly: false, reduceOnly: false }) as Command;
+    const commands: Command[] = [
+      place("a", "sell", "stopMarket", 57n * LOT, 2_900_000n),
+      place("c", "buy", "limit", 57n * LOT, 3_002_000n),
+      { type: "updateMarket", market: "ETH-PERP", params: { makerFeePips: -253n } },
+      { type: "markPrice", market: "ETH-PERP", indexPerLot: 2_900_000n },
+      { type: "withdraw", account: "c", asset: "USDC", amount: 32_143_458n },
+      place("a", "buy", "limit", 57n * LOT, 2_931_000n),
+      { type: "place", account: "c", market: "WETH-USDC", side: "buy", kind: "limit", sizeBase: 12n * LOT, pricePerLot: 3_095_000n, tif: "GTC", postOnly: false, reduceOnly: false } as Command,
+      { type: "updateMarket", market: "ETH-PERP", params: { maintenanceMarginBps: 1508n, initialMarginBps: 1509n } },
+      { type: "liquidationCheck" },
+    ];
+    const fills: { liquidation: boolean; makerFeeQuote: bigint }[] = [];
+    for (const cmd of commands) {
+      for (const e of ex.apply(cmd)) if (e.type === "fill") fills.push(e);
+      expect([...checkInvariants(ex.snapshot()), ...extraProblems(ex)]).toEqual([]);
+    }
+    const liquidationFills = fills.filter((f) => f.liquidation);
+    expect(liquidationFills.length).toBeGreaterThan(0);
+    for (const f of liquidationFills) expect(f.makerFeeQuote).toBe(0n); // no rebate on them
+  });
+
   test("a funded market sees fills, liquidations and ADL under random prices", () => {
     // a smoke statistic so the property above is known to reach the interesting paths
     const seen = new Set<string>();
