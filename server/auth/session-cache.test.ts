@@ -106,4 +106,20 @@ describe("SessionCache", () => {
     await cache.load("c", db.read); // still cached
     expect(db.reads).toBe(5);
   });
+
+  it("re-reads a row older than maxAgeMs even without a notification", async () => {
+    const db = table([row("a", "u1")]);
+    let now = 0;
+    const cache = new SessionCache(10, 30_000, () => now);
+    cache.listening();
+    await cache.load("a", db.read);
+    now = 29_000;
+    await cache.load("a", db.read);
+    expect(db.reads).toBe(1);
+    now = 31_000;
+    await cache.load("a", db.read);
+    expect(db.reads).toBe(2);
+    await cache.load("a", db.read);
+    expect(db.reads).toBe(2);
+  });
 });

@@ -17,6 +17,8 @@
  * - Expiry and revocation are checked on every use (expiresAt is in the row).
  * - Unknown tokens are not kept (nothing to invalidate them by; they are not the hot path).
  * - At most `maxEntries` rows; the oldest go first.
+ * - A row is read again after `maxAgeMs` (30 s) whatever was notified: a bound on staleness
+ *   should notifications stop without the connection saying so.
  */
 import type { Db, DatabaseHandle } from "../db";
 
@@ -35,27 +37,32 @@ export interface SessionRow {
 }
 
 export class SessionCache {
-  private readonly rows = new Map<string, SessionRow>();
+  private readonly rows = new Map<string, { row: SessionRow; at: number }>();
   private readonly byUser = new Map<string, Set<string>>();
   private generation = 0;
   private live = false;
   private readonly counters = { hits: 0, reads: 0, invalidations: 0 };
 
-  constructor(private readonly maxEntries = 100_000) {}
+  constructor(
+    private readonly maxEntries = 100_000,
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** The row for `tokenHash`: from memory, else through `read` (kept when nothing changed meanwhile). */
   async load(tokenHash: string, read: (tokenHash: string) => Promise<SessionRow | null>): Promise<SessionRow | null> {
     if (this.live) {
       const hit = this.rows.get(tokenHash);
-      if (hit !== undefined) {
+      if (hit !== undefined && this.now() - hit.at <= this.maxAgeMs) {
         this.counters.hits++;
-        return hit;
+        return hit.row;
       }
     }
     this.counters.reads++;
     const startedAt = this.generation;
+    const readAt = this.now();
     const row = await read(tokenHash);
-    if (row !== null && this.live && this.generation === startedAt) this.keep(row);
+    if (row !== null && this.live && this.generation === startedAt) this.keep(row, readAt);
     return row;
   }
 
@@ -96,24 +103,25 @@ export class SessionCache {
     return { live: this.live, size: this.rows.size, ...this.counters };
   }
 
-  private keep(row: SessionRow) {
+  private keep(row: SessionRow, at: number) {
+    this.drop(row.tokenHash); // re-inserted: the oldest entry stays first in the map
     if (this.rows.size >= this.maxEntries) {
       const oldest = this.rows.keys().next().value;
       if (oldest !== undefined) this.drop(oldest);
     }
-    this.rows.set(row.tokenHash, row);
+    this.rows.set(row.tokenHash, { row, at });
     let hashes = this.byUser.get(row.userId);
     if (hashes === undefined) this.byUser.set(row.userId, (hashes = new Set()));
     hashes.add(row.tokenHash);
   }
 
   private drop(tokenHash: string) {
-    const row = this.rows.get(tokenHash);
-    if (row === undefined) return;
+    const entry = this.rows.get(tokenHash);
+    if (entry === undefined) return;
     this.rows.delete(tokenHash);
-    const hashes = this.byUser.get(row.userId);
+    const hashes = this.byUser.get(entry.row.userId);
     hashes?.delete(tokenHash);
-    if (hashes?.size === 0) this.byUser.delete(row.userId);
+    if (hashes?.size === 0) this.byUser.delete(entry.row.userId);
   }
 }
 

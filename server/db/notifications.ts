@@ -44,7 +44,8 @@ export function listenPostgres(url: string, log: (message: string) => void = (m)
     let attempt = 0;
 
     const connect = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: url });
+      // keepAlive: a connection that died without a word is noticed (and reported lost)
+      const c = new pg.Client({ connectionString: url, keepAlive: true });
       c.on("notification", (n) => {
         if (n.channel === channel) listener.notify(n.payload ?? "");
       });
