@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { KeyFilter } from "./key-filter";
+import { seededRandom } from "./mark-feed";
 
 const ACCOUNTS = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "@system"];
 
-/** A deterministic PRNG (mulberry32), so the measured rates are the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Keys shaped like the runtime's: account NUL key, the key a client's random string (or a sequential one). */
 function keys(count: number, seed: number, prefix: string): string[] {
-  const r = rng(seed);
+  const next = seededRandom(seed); // deterministic, so the measured rates are the same on every run
+  const r = () => next() / 4294967296;
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const account = ACCOUNTS[Math.floor(r() * ACCOUNTS.length)]!;
