@@ -58,6 +58,7 @@ class PgliteThread {
   private nextId = 1;
   private failure: Error | null = null;
   private readonly listeners = new Map<string, Set<NotificationListener>>();
+  private readonly listening = new Map<string, Promise<unknown>>();
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: WorkerReply | WorkerNotification) => {
@@ -78,6 +79,7 @@ class PgliteThread {
       this.pending.clear();
       for (const set of this.listeners.values()) for (const l of set) l.lost();
       this.listeners.clear();
+      this.listening.clear();
     };
     worker.on("error", (error) => fail(new Error(`the PGlite thread failed: ${error.message}`)));
     worker.on("exit", (code) => fail(new Error(`the PGlite thread exited (code ${code})`)));
@@ -102,12 +104,12 @@ class PgliteThread {
 
   /** The worker LISTENs once per channel; every listener of a channel gets each payload. */
   readonly listen: Listen = async (channel, listener) => {
+    // one LISTEN in the worker per channel, also when two listeners start at once
+    let listening = this.listening.get(channel);
+    if (listening === undefined) this.listening.set(channel, (listening = this.call({ op: "listen", channel })));
+    await listening;
     let set = this.listeners.get(channel);
-    if (set === undefined) {
-      await this.call({ op: "listen", channel });
-      set = this.listeners.get(channel) ?? new Set();
-      this.listeners.set(channel, set);
-    }
+    if (set === undefined) this.listeners.set(channel, (set = new Set()));
     set.add(listener);
     listener.listening();
     return async () => {
