@@ -2,9 +2,9 @@
  * Bench row 4 (shared PERFORMANCE.md): durable journal, events committed crash-safe per second.
  *
  * Ours: the engine runtime's group commit — many callers submit deposit commands concurrently;
- * each is answered only after its batch (journal rows + event rows, one multi-row INSERT per
+ * each is answered only after its batch (journal rows with their events + index rows, one multi-row INSERT per
  * table, one transaction) committed.
- * Peer: one Prisma transaction per event — `$transaction([journalEntry.create, journalEvent.create])`
+ * Peer: one Prisma transaction per event — `$transaction([journalEntry.create, journalIndex.create])`
  * for each command, one after another (the ORM-round-trip-per-event design).
  *
  * Both on the same freshly migrated file-backed PGlite, in the same run, rounds alternating
@@ -15,6 +15,7 @@ import type { Command } from "../core/engine";
 import { createMigratedTestDatabase } from "../server/db/testing";
 import type { Db } from "../server/db";
 import { encode } from "../server/engine/codec";
+import { typeMask } from "../server/engine/journal-index";
 import { seedMarkets, startQuietRuntime } from "../server/engine/testing";
 import type { BenchGroup, BenchOptions, BenchRow } from "./types";
 import { runIfMain } from "./lib/standalone";
@@ -55,8 +56,8 @@ async function peer(db: Db, count: number): Promise<number> {
     const command: Command = { type: "deposit", account: ACCOUNT, asset: "USDC", amount: 1n };
     const event = { type: "balance", account: ACCOUNT, asset: "USDC", deltaAvailable: 1n, deltaLocked: 0n, available: BigInt(i), locked: 0n, reason: "deposit" };
     await db.$transaction([
-      db.journalEntry.create({ data: { seq, command: encode(command), timeMs: BigInt(Date.now()) } }),
-      db.journalEvent.create({ data: { seq, idx: 0, type: "balance", account: ACCOUNT, timeMs: BigInt(Date.now()), data: encode(event) } }),
+      db.journalEntry.create({ data: { seq, command: encode(command), events: encode([event]), timeMs: BigInt(Date.now()) } }),
+      db.journalIndex.create({ data: { subject: ACCOUNT, seq, types: typeMask(["balance"]) } }),
     ]);
   }
   return count / ((performance.now() - t0) / 1000);

@@ -34,6 +34,7 @@ import { ChannelService } from "./channels/service";
 import { startTestChain, type TestChain } from "./channels/testing";
 import { createMigratedTestDatabase, type TestDatabase } from "./db/testing";
 import type { CustodyEvent, EnginePort } from "./ports";
+import { history as historyService } from "./services/account";
 import { startTestServices, type TestServices } from "./testing/services";
 import { inProcessClient, type BrowserLikeClient } from "./testing/trpc-client";
 
@@ -441,8 +442,8 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     // exactly one deposit journaled for C, under the chain request id
     const keys = await t.handle.db.idempotencyKey.findMany({ where: { account: C.address } });
     expect(keys.map((r) => r.key)).toEqual([chainRequestId(opened, 0)]);
-    const deposits = await t.handle.db.journalEvent.count({ where: { account: C.address, type: "balance" } });
-    expect(deposits).toBe(1);
+    const deposits = await historyService(t.handle.db, C.address, { limit: 100 }, ["balance"]);
+    expect(deposits.rows).toHaveLength(1);
     expect(checkInvariants(services.engine.read((ex) => ex.snapshot()))).toEqual([]);
   });
 

@@ -338,7 +338,7 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
   );
 }
 
-const HISTORY_TYPES = ["orderAccepted", "orderDone", "orderAmended", "triggerAccepted", "triggered", "triggerCancelled", "liquidationStarted", "liquidationFinished"];
+const HISTORY_TYPES = ["orderAccepted", "orderDone", "orderAmended", "triggerAccepted", "triggered", "triggerCancelled", "liquidationStarted", "liquidationFinished"] as const;
 const TRIGGER_NAME = { takeProfit: "Take-profit", stopLoss: "Stop-loss", stop: "Stop" } as const;
 
 function describeHistory(r: HistoryRow, m: MarketSummary | undefined): { what: string; detail: string } {
@@ -369,7 +369,7 @@ function describeHistory(r: HistoryRow, m: MarketSummary | undefined): { what: s
 
 function OrderHistory({ byMarket }: { byMarket: Map<string, MarketSummary> }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.account.history.queryOptions({ limit: 100, types: HISTORY_TYPES }));
+  const q = useQuery(trpc.account.history.queryOptions({ limit: 100, types: [...HISTORY_TYPES] }));
   return (
     <Loadable q={{ ...q, data: q.data?.rows }} empty="No orders yet.">
       {(rows) => (

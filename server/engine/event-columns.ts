@@ -1,4 +1,4 @@
-/** Which indexed columns of the JournalEvent read model an engine event fills. */
+/** The market and the accounts an engine event concerns (the live feeds and JournalIndex use them). */
 import type { EngineEvent } from "../../core/engine";
 
 export interface EventColumns {

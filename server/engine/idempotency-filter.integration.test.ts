@@ -30,7 +30,7 @@ async function start(options: Partial<EngineRuntimeOptions> = {}): Promise<Engin
 }
 
 async function resetJournal() {
-  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalEvent", "EngineStateSnapshot", "IdempotencyKey"`);
+  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "IdempotencyKey"`);
 }
 
 const waitFor = async (cond: () => boolean, ms = 10_000) => {

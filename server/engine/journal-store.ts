@@ -1,15 +1,15 @@
 /**
  * The journal's tables (prisma/schema.prisma, "Engine runtime"): one group commit writes every
- * command of a batch, every event they caused and their idempotency keys in ONE statement, one
- * multi-row INSERT per table (rows bound as one jsonb parameter, so a batch of any size is one
- * statement and one parameter).
+ * command of a batch with the events it caused, their read-model index rows and trades, and their
+ * idempotency keys in ONE statement, one multi-row INSERT per table (rows bound as one jsonb
+ * parameter, so a batch of any size is one statement and one parameter).
  */
 import type { Command, EngineEvent } from "../../core/engine";
 import type { Db } from "../db";
 import { execute } from "../db/execute";
 import { HOT_SQL } from "../db/hot-sql";
 import { decode, encode } from "./codec";
-import { eventColumns } from "./event-columns";
+import { subjectsOf } from "./journal-index";
 
 export interface JournalRow {
   seq: bigint;
@@ -21,23 +21,28 @@ export interface JournalRow {
 }
 
 /**
- * One batch is ONE statement: the three inserts are data-modifying CTEs of a single INSERT, so
- * the batch is atomic without BEGIN/COMMIT, and the database is held for one round trip instead
- * of six (with PGlite on its own thread every round trip also waits for the server thread).
- * Foreign keys between them are checked at the end of the statement, as for any INSERT.
+ * One batch is ONE statement: the inserts are data-modifying CTEs of a single INSERT, so the batch
+ * is atomic without BEGIN/COMMIT, and the database is held for one round trip instead of several
+ * (with PGlite on its own thread every round trip also waits for the server thread).
  *
- * The rows travel as ONE jsonb parameter (`{"j":[…entries],"e":[…events],"k":[…keys]}`, short
- * keys, bigints as strings), not as twenty arrays: the driver then copies one string instead of
- * escaping every element into an array literal (PGlite's own JavaScript did that on its thread),
- * and the batch crosses to the PGlite thread as one string.
+ * An entry carries its events as one text, so a command costs one JournalEntry row, one
+ * JournalIndex row per subject its events concern (a crossing order: taker, maker, fee account)
+ * and one Trade row per fill, instead of a row with four indexes per event (docs/SERVICE.md,
+ * Performance).
+ *
+ * The rows travel as ONE jsonb parameter (`{"j":[…entries],"x":[…index rows],"f":[…trades],"k":[…keys]}`,
+ * short keys, bigints as strings), not as arrays per column: the driver then copies one string
+ * instead of escaping every element into an array literal (PGlite's own JavaScript did that on its
+ * thread), and the batch crosses to the PGlite thread as one string.
  */
 const WRITE_BATCH = `${HOT_SQL}WITH
   b AS (SELECT $1::jsonb AS d),
-  journal AS (INSERT INTO "JournalEntry" ("seq", "command", "timeMs", "meta")
-    SELECT x.s, x.c, x.t, x.m FROM b, jsonb_to_recordset(b.d -> 'j') AS x(s bigint, c text, t bigint, m text)),
-  events AS (INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
-    SELECT x.s, x.i, x.y, x.mk, x.a, x.cp, x.p, x.z, x.t, x.d FROM b, jsonb_to_recordset(b.d -> 'e')
-      AS x(s bigint, i int, y text, mk text, a text, cp text, p numeric, z numeric, t bigint, d text))
+  journal AS (INSERT INTO "JournalEntry" ("seq", "command", "events", "timeMs", "meta")
+    SELECT x.s, x.c, x.v, x.t, x.m FROM b, jsonb_to_recordset(b.d -> 'j') AS x(s bigint, c text, v text, t bigint, m text)),
+  subjects AS (INSERT INTO "JournalIndex" ("subject", "seq", "types")
+    SELECT x.u, x.s, x.b FROM b, jsonb_to_recordset(b.d -> 'x') AS x(u text, s bigint, b int)),
+  trades AS (INSERT INTO "Trade" ("market", "seq", "idx", "pricePerLot", "sizeBase", "takerSide", "timeMs")
+    SELECT x.mk, x.s, x.i, x.p, x.z, x.sd, x.t FROM b, jsonb_to_recordset(b.d -> 'f') AS x(mk text, s bigint, i int, p numeric, z numeric, sd text, t bigint))
 INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
   SELECT x.a, x.k, x.h, x.r, x.s, x.t FROM b, jsonb_to_recordset(b.d -> 'k') AS x(a text, k text, h text, r text, s bigint, t bigint)`;
 
@@ -47,35 +52,25 @@ export interface EncodedBatch {
 }
 
 export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
-  const j: { s: string; c: string; t: string; m: string | null }[] = [];
-  const e: { s: string; i: number; y: string; mk: string | null; a: string | null; cp: string | null; p: string | null; z: string | null; t: string; d: string }[] = [];
+  const j: { s: string; c: string; v: string; t: string; m: string | null }[] = [];
+  const x: { u: string; s: string; b: number }[] = [];
+  const f: { mk: string; s: string; i: number; p: string; z: string; sd: string; t: string }[] = [];
   const k: { a: string; k: string; h: string; r: string; s: string; t: string }[] = [];
   for (const r of rows) {
     const seq = r.seq.toString();
     const time = String(r.timeMs);
-    j.push({ s: seq, c: encode(r.command), t: time, m: r.meta });
+    j.push({ s: seq, c: encode(r.command), v: encode(r.events), t: time, m: r.meta });
+    for (const [subject, types] of subjectsOf(r.events)) x.push({ u: subject, s: seq, b: types });
     for (let i = 0; i < r.events.length; i++) {
       const ev = r.events[i]!;
-      const c = eventColumns(ev);
-      e.push({
-        s: seq,
-        i,
-        y: ev.type,
-        mk: c.market,
-        a: c.account,
-        cp: c.counterparty,
-        p: c.pricePerLot === null ? null : c.pricePerLot.toString(),
-        z: c.sizeBase === null ? null : c.sizeBase.toString(),
-        t: time,
-        d: encode(ev),
-      });
+      if (ev.type === "fill") f.push({ mk: ev.market, s: seq, i, p: ev.pricePerLot.toString(), z: ev.sizeBase.toString(), sd: ev.takerSide, t: time });
     }
     if (r.idempotency !== null) {
-      const x = r.idempotency;
-      k.push({ a: x.account, k: x.key, h: x.requestHash, r: x.response, s: seq, t: time });
+      const key = r.idempotency;
+      k.push({ a: key.account, k: key.key, h: key.requestHash, r: key.response, s: seq, t: time });
     }
   }
-  return { json: JSON.stringify({ j, e, k }) };
+  return { json: JSON.stringify({ j, x, f, k }) };
 }
 
 /** Write one batch durably (one statement, so one transaction). */

@@ -28,7 +28,7 @@ afterAll(async () => t?.drop());
 
 async function resetJournal() {
   const db = t.handle.db;
-  await db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalEvent", "EngineStateSnapshot", "IdempotencyKey"`);
+  await db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "IdempotencyKey"`);
 }
 
 async function fund(r: EngineRuntime, account: string, asset: string, amount: bigint) {

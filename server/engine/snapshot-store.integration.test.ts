@@ -23,7 +23,7 @@ afterAll(async () => {
   await t?.drop();
 });
 beforeEach(async () => {
-  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalEvent", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`);
+  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`);
 });
 
 /** 40 accounts, 500 resting orders at several prices on both sides */

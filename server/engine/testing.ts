@@ -4,7 +4,7 @@ import type { EngineEvent } from "../../core/engine";
 import { seedDatabase } from "../../prisma/seed";
 import type { Db } from "../db";
 import { TEST_DEPLOYMENT } from "../db/testing";
-import { decode } from "./codec";
+import { decodeEvents } from "./journal-read";
 import { startEngineRuntime, type EngineRuntime, type EngineRuntimeOptions } from "./runtime";
 
 export const TRADERS = [
@@ -22,14 +22,8 @@ export function startQuietRuntime(db: Db, options: Partial<EngineRuntimeOptions>
   return startEngineRuntime({ db, markSource: null, fundingCheckMs: 0, log: () => {}, ...options });
 }
 
-/** Every stored read-model event, in journal order. */
+/** Every entry's stored events (JournalEntry.events), in journal order; entries without events left out. */
 export async function storedEvents(db: Db): Promise<{ seq: bigint; events: EngineEvent[] }[]> {
-  const rows = await db.journalEvent.findMany({ orderBy: [{ seq: "asc" }, { idx: "asc" }], select: { seq: true, data: true } });
-  const out: { seq: bigint; events: EngineEvent[] }[] = [];
-  for (const r of rows) {
-    const last = out[out.length - 1];
-    if (last?.seq === r.seq) last.events.push(decode<EngineEvent>(r.data));
-    else out.push({ seq: r.seq, events: [decode<EngineEvent>(r.data)] });
-  }
-  return out;
+  const rows = await db.journalEntry.findMany({ orderBy: { seq: "asc" }, select: { seq: true, events: true } });
+  return rows.map((r) => ({ seq: r.seq, events: decodeEvents(r.events) })).filter((r) => r.events.length > 0);
 }

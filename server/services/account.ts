@@ -1,13 +1,15 @@
 /**
  * A trader's account: current state from the engine's memory (balances, positions, open
- * orders), history from the JournalEvent read model (fills, fees, funding, every event),
+ * orders), history from the journal's read model (JournalIndex: fills, fees, funding, every event),
  * paginated by journal seq. Prices are per WHOLE base token (quote base units), sizes in base
  * units, as traders see them.
  */
 import type { EngineEvent } from "../../core/engine";
 import { abs, BPS, divDown, divUp } from "../../core/money/math";
 import type { Db } from "../db";
-import { decode } from "../engine/codec";
+import { eventColumns, eventConcerns } from "../engine/event-columns";
+import type { EventType } from "../engine/journal-index";
+import { eachEntryOf, entriesOf, eventsOf, type StoredEntry } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
 
@@ -121,35 +123,37 @@ export interface HistoryRow {
   event: EngineEvent;
 }
 
+/** The account's events of `types` (all when undefined) in these entries, newest first. */
+function ownEventsNewestFirst(entries: readonly StoredEntry[], account: string, types?: readonly string[]): HistoryRow[] {
+  const keep = (e: EngineEvent) => (types === undefined || types.includes(e.type)) && eventConcerns(e, account);
+  return eventsOf(entries, keep)
+    .reverse()
+    .map((r) => ({ ...r, type: r.event.type, market: eventColumns(r.event).market }));
+}
+
 /** The account's events, newest first (pages by seq). `types` narrows to some event types. */
-export async function history(db: Db, account: string, page: Page, types?: readonly string[]): Promise<{ rows: HistoryRow[]; nextBefore: bigint | null }> {
-  const seqFilter = page.before === undefined ? {} : { seq: { lt: page.before } };
-  const typeFilter = types === undefined ? {} : { type: { in: [...types] } };
-  const rows = await db.journalEvent.findMany({
-    where: { OR: [{ account, ...seqFilter, ...typeFilter }, { counterparty: account, ...seqFilter, ...typeFilter }] },
-    orderBy: [{ seq: "desc" }, { idx: "desc" }],
-    take: page.limit + 1,
-    select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
-  });
-  // a page ends on a whole seq, so `before` never splits one command's events
-  let cut = rows;
-  let nextBefore: bigint | null = null;
-  if (rows.length > page.limit) {
-    // rows[limit] did not fit: its seq may be split, so the page holds only the seqs after it
-    const lastSeq = rows[page.limit]!.seq;
-    const whole = rows.filter((r) => r.seq > lastSeq);
-    // one command with more of this account's events than the page holds: return all of them
-    cut =
-      whole.length > 0
-        ? whole
-        : await db.journalEvent.findMany({
-            where: { seq: lastSeq, OR: [{ account, ...typeFilter }, { counterparty: account, ...typeFilter }] },
-            orderBy: { idx: "desc" },
-            select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
-          });
-    nextBefore = cut[cut.length - 1]!.seq;
+export async function history(db: Db, account: string, page: Page, types?: readonly EventType[]): Promise<{ rows: HistoryRow[]; nextBefore: bigint | null }> {
+  // every entry listed has at least one such event of the account, so limit + 1 entries hold more than a page
+  const entries = await entriesOf(db, account, { types, before: page.before, limit: page.limit + 1 });
+  const rows: HistoryRow[] = [];
+  let last: bigint | null = null;
+  let more = false;
+  for (let n = 0; n < entries.length; n++) {
+    const own = ownEventsNewestFirst([entries[n]!], account, types);
+    // a page ends on a whole entry, so `before` never splits one command's events; one command with
+    // more of the account's events than a page holds is returned whole
+    if (rows.length > 0 && rows.length + own.length > page.limit) {
+      more = true;
+      break;
+    }
+    rows.push(...own);
+    last = entries[n]!.seq;
+    if (rows.length >= page.limit) {
+      more = n + 1 < entries.length;
+      break;
+    }
   }
-  return { rows: cut.map((r) => ({ seq: r.seq, idx: r.idx, type: r.type, market: r.market, timeMs: r.timeMs, event: decode<EngineEvent>(r.data) })), nextBefore };
+  return { rows, nextBefore: more ? last : null };
 }
 
 export interface FillView {
@@ -198,13 +202,13 @@ export async function fills(rt: EngineRuntime, db: Db, account: string, page: Pa
 /** Fees paid (and rebates received) per asset over the account's fills, with the newest fills' fees. */
 export async function fees(rt: EngineRuntime, db: Db, account: string, page: Page) {
   const totals = new Map<string, bigint>();
-  const rows = await db.journalEvent.findMany({ where: { type: "fill", OR: [{ account }, { counterparty: account }] }, select: { data: true } });
-  for (const r of rows) {
-    const e = decode<EngineEvent>(r.data);
-    if (e.type !== "fill") continue;
-    const asset = rt.market(e.market)?.quote.symbol ?? "";
-    const fee = e.taker === account ? e.takerFeeQuote : e.makerFeeQuote;
-    totals.set(asset, (totals.get(asset) ?? 0n) + fee);
+  for await (const entry of eachEntryOf(db, account, { types: ["fill"] })) {
+    for (const e of entry.events) {
+      if (e.type !== "fill" || (e.taker !== account && e.maker !== account)) continue;
+      const asset = rt.market(e.market)?.quote.symbol ?? "";
+      const fee = e.taker === account ? e.takerFeeQuote : e.makerFeeQuote;
+      totals.set(asset, (totals.get(asset) ?? 0n) + fee);
+    }
   }
   const recent = await fills(rt, db, account, page);
   return {
@@ -225,12 +229,10 @@ export async function funding(db: Db, account: string, page: Page) {
 
 /** The account's events after a journal position, oldest first (live-feed back-fill). */
 export async function eventsAfter(db: Db, account: string, after: { seq: bigint; idx: number }, limit: number): Promise<HistoryRow[]> {
-  const pos = { OR: [{ seq: { gt: after.seq } }, { seq: after.seq, idx: { gt: after.idx } }] };
-  const rows = await db.journalEvent.findMany({
-    where: { AND: [pos, { OR: [{ account }, { counterparty: account }] }] },
-    orderBy: [{ seq: "asc" }, { idx: "asc" }],
-    take: limit,
-    select: { seq: true, idx: true, type: true, market: true, timeMs: true, data: true },
-  });
-  return rows.map((r) => ({ seq: r.seq, idx: r.idx, type: r.type, market: r.market, timeMs: r.timeMs, event: decode<EngineEvent>(r.data) }));
+  // each entry listed holds at least one of the account's events, so `limit` entries hold enough
+  const entries = await entriesOf(db, account, { from: after.seq, limit: limit + 1 });
+  return eventsOf(entries, (e) => eventConcerns(e, account))
+    .filter((r) => r.seq > after.seq || r.idx > after.idx)
+    .slice(0, limit)
+    .map((r) => ({ ...r, type: r.event.type, market: eventColumns(r.event).market }));
 }

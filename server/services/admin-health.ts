@@ -9,6 +9,8 @@ import { processChainWatcher } from "../chain/watcher";
 import { processWatchtower } from "../chain/watchtower";
 import { dbStatus, type DatabaseHandle, type Db } from "../db";
 import { feedSubscriptionCounts } from "../engine/feed-hub";
+import { EXCHANGE_SUBJECT } from "../engine/journal-index";
+import { eachEntryOf } from "../engine/journal-read";
 import { maybeEngineRuntime, type EngineRuntime, type EngineRuntimeStatus } from "../engine/runtime";
 import { channels } from "./channels";
 import { challenges, coverage, type CoverageRow } from "./admin-channels";
@@ -90,7 +92,10 @@ export async function overview(rt: EngineRuntime, deps: HealthDeps & { deploymen
   const risk = riskAccounts(rt);
   const markets = await deps.db.market.findMany({ where: { status: "HALTED" }, select: { symbol: true } });
   const alerts = await deps.db.channel.findMany({ where: { alert: { not: null } }, select: { id: true, trader: true, alert: true }, take: 20 });
-  const liq = await deps.db.journalEvent.count({ where: { type: "liquidationStarted", timeMs: { gte: BigInt(now - 86_400_000) } } });
+  let liq = 0;
+  for await (const entry of eachEntryOf(deps.db, EXCHANGE_SUBJECT, { types: ["liquidationStarted"], sinceMs: BigInt(now - 86_400_000) })) {
+    liq += entry.events.filter((e) => e.type === "liquidationStarted").length;
+  }
 
   const healthy: string[] = [];
   if (!h.engine) healthy.push("the engine is not running");

@@ -8,6 +8,8 @@ import type { EngineEvent } from "../../core/engine";
 import { ClearlineError } from "../../core/errors";
 import type { Db } from "../db";
 import { decode } from "../engine/codec";
+import { marketSubject } from "../engine/journal-index";
+import { entriesOf } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
 import { env } from "../env";
@@ -60,11 +62,10 @@ export async function priceSources(rt: EngineRuntime, db: Db): Promise<PriceSour
   const feed = env().engine.markFeed;
   const out: PriceSourceView[] = [];
   for (const m of rt.markets()) {
-    const last = await db.journalEvent.findFirst({ where: { market: m.symbol, type: "markPrice" }, orderBy: [{ seq: "desc" }, { idx: "desc" }], select: { seq: true, timeMs: true } });
+    const [last] = await entriesOf(db, marketSubject(m.symbol), { types: ["markPrice"], limit: 1 });
     let lastUpdate: PriceSourceView["lastUpdate"] = null;
-    if (last !== null) {
-      const entry = await db.journalEntry.findUnique({ where: { seq: last.seq }, select: { meta: true } });
-      const meta = entry?.meta ? decode<{ source?: string; reason?: string }>(entry.meta) : null;
+    if (last !== undefined) {
+      const meta = last.meta ? decode<{ source?: string; reason?: string }>(last.meta) : null;
       lastUpdate = { seq: last.seq, timeMs: last.timeMs, origin: meta?.source ?? "engine", reason: meta?.reason ?? null };
     }
     const simulated = feed.kind === "simulated" && m.kind === "PERP";
@@ -93,19 +94,17 @@ export interface PricePoint {
 /** The market's markPrice events, oldest first, at most `limit` of the newest. */
 export async function priceHistory(rt: EngineRuntime, db: Db, symbol: string, limit: number, sinceMs?: bigint): Promise<PricePoint[]> {
   const m = marketOf(rt, symbol);
-  const rows = await db.journalEvent.findMany({
-    where: { market: symbol, type: "markPrice", ...(sinceMs === undefined ? {} : { timeMs: { gte: sinceMs } }) },
-    orderBy: [{ seq: "desc" }, { idx: "desc" }],
-    take: limit,
-    select: { seq: true, timeMs: true, data: true },
-  });
-  const seqs = [...new Set(rows.map((r) => r.seq))];
-  const metas = await db.journalEntry.findMany({ where: { seq: { in: seqs }, meta: { not: null } }, select: { seq: true, meta: true } });
-  const origin = new Map(metas.map((e) => [e.seq, decode<{ source?: string }>(e.meta!).source ?? "engine"]));
-  return rows.reverse().map((r) => {
-    const e = decode<Extract<EngineEvent, { type: "markPrice" }>>(r.data);
-    return { seq: r.seq, timeMs: r.timeMs, index: priceFromPerLotDown(m, e.indexPerLot), mark: priceFromPerLotDown(m, e.markPerLot), origin: origin.get(r.seq) ?? "engine" };
-  });
+  // a markPrice entry holds one markPrice event of its market, so `limit` entries hold `limit` points
+  const entries = await entriesOf(db, marketSubject(symbol), { types: ["markPrice"], sinceMs, limit });
+  const points: PricePoint[] = [];
+  for (const en of entries.reverse()) {
+    const origin = en.meta ? (decode<{ source?: string }>(en.meta).source ?? "engine") : "engine";
+    for (const e of en.events) {
+      if (e.type !== "markPrice" || e.market !== symbol) continue;
+      points.push({ seq: en.seq, timeMs: en.timeMs, index: priceFromPerLotDown(m, e.indexPerLot), mark: priceFromPerLotDown(m, e.markPerLot), origin });
+    }
+  }
+  return points.slice(-limit);
 }
 
 export interface OverrideResult {

@@ -1,6 +1,6 @@
 /**
  * Ops console, risk: accounts near or below maintenance margin (from the engine's memory),
- * liquidations with every step and auto-deleveraging (from the JournalEvent read model), the
+ * liquidations with every step and auto-deleveraging (from the journal's read model), the
  * insurance fund per asset over time, open interest. Amounts in quote base units; prices per
  * whole base token.
  */
@@ -10,6 +10,8 @@ import type { EngineSnapshot } from "../../core/engine/snapshot";
 import { BPS, divUp } from "../../core/money/math";
 import type { Db } from "../db";
 import { decode } from "../engine/codec";
+import { EXCHANGE_SUBJECT } from "../engine/journal-index";
+import { eachEntryOf, entriesAt, entriesOf, eventsOf } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
 
@@ -169,44 +171,33 @@ function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
 
 /** Liquidations newest first, each with every step the engine took (from the journal entry that caused it). */
 export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: number; account?: string }): Promise<LiquidationView[]> {
-  const starts = await db.journalEvent.findMany({
-    where: { type: "liquidationStarted", ...(opts.account ? { account: opts.account } : {}) },
-    orderBy: [{ seq: "desc" }, { idx: "desc" }],
-    take: opts.limit,
-    select: { seq: true, idx: true },
-  });
+  // a liquidation lists every account it touched (ADL counterparties too): keep the starts of `account`
+  const entries = await entriesOf(db, opts.account ?? EXCHANGE_SUBJECT, { types: ["liquidationStarted"], limit: opts.limit });
+  const starts = eventsOf(entries, (e) => e.type === "liquidationStarted" && (opts.account === undefined || e.account === opts.account))
+    .sort((a, b) => (a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1))
+    .slice(0, opts.limit);
   if (starts.length === 0) return [];
-  const seqs = [...new Set(starts.map((s) => s.seq))];
-  const [events, entries] = await Promise.all([
-    db.journalEvent.findMany({ where: { seq: { in: seqs } }, orderBy: [{ seq: "asc" }, { idx: "asc" }], select: { seq: true, idx: true, timeMs: true, data: true } }),
-    db.journalEntry.findMany({ where: { seq: { in: seqs } }, select: { seq: true, command: true } }),
-  ]);
-  const causeOf = new Map(entries.map((e) => [e.seq, decode<{ type: string }>(e.command).type]));
-  const bySeq = new Map<bigint, { idx: number; timeMs: bigint; e: EngineEvent }[]>();
-  for (const r of events) {
-    const list = bySeq.get(r.seq) ?? [];
-    list.push({ idx: r.idx, timeMs: r.timeMs, e: decode<EngineEvent>(r.data) });
-    bySeq.set(r.seq, list);
-  }
+  const commands = await db.journalEntry.findMany({ where: { seq: { in: [...new Set(starts.map((s) => s.seq))] } }, select: { seq: true, command: true } });
+  const causeOf = new Map(commands.map((e) => [e.seq, decode<{ type: string }>(e.command).type]));
+  const bySeq = new Map(entries.map((en) => [en.seq, en]));
   const out: LiquidationView[] = [];
   for (const s of starts) {
-    const all = bySeq.get(s.seq) ?? [];
-    const startAt = all.findIndex((x) => x.idx === s.idx);
-    const start = all[startAt]!.e as Ev<"liquidationStarted">;
+    const all = bySeq.get(s.seq)!.events;
+    const start = s.event as Ev<"liquidationStarted">;
     const steps: LiquidationStep[] = [];
     let finished: Ev<"liquidationFinished"> | null = null;
     let insuranceUsed = 0n;
     let backstop = 0n;
     let adl = 0;
-    for (const x of all.slice(startAt + 1)) {
-      const e = x.e;
+    for (let idx = s.idx + 1; idx < all.length; idx++) {
+      const e = all[idx]!;
       if (e.type === "liquidationStarted") break;
       const concerns =
         ("account" in e && e.account === start.account) || (e.type === "fill" && e.liquidation && e.taker === start.account) || e.type === "insurance" || e.type === "backstop";
       if (!concerns) continue;
       const text = describeStep(rt, e);
       if (text === null) continue;
-      steps.push({ idx: x.idx, type: e.type, market: "market" in e ? e.market : null, text });
+      steps.push({ idx, type: e.type, market: "market" in e ? e.market : null, text });
       if (e.type === "insurance" && e.reason === "bankruptcyCover") insuranceUsed += -e.deltaQuote;
       if (e.type === "backstop") backstop += e.amountQuote;
       if (e.type === "adl") adl++;
@@ -217,7 +208,7 @@ export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: num
     }
     out.push({
       seq: s.seq,
-      timeMs: all[startAt]!.timeMs,
+      timeMs: s.timeMs,
       account: start.account,
       asset: start.asset,
       decimals: rt.markets().find((m) => m.quote.symbol === start.asset)?.quote.decimals ?? 0,
@@ -245,9 +236,10 @@ export interface AdlView {
 }
 
 export async function adlEvents(rt: EngineRuntime, db: Db, limit: number): Promise<AdlView[]> {
-  const rows = await db.journalEvent.findMany({ where: { type: "adl" }, orderBy: [{ seq: "desc" }, { idx: "desc" }], take: limit, select: { seq: true, timeMs: true, data: true } });
-  return rows.map((r) => {
-    const e = decode<Ev<"adl">>(r.data);
+  const entries = await entriesOf(db, EXCHANGE_SUBJECT, { types: ["adl"], limit });
+  const adl = eventsOf(entries, (e) => e.type === "adl").sort((a, b) => (a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1));
+  return adl.slice(0, limit).map((r) => {
+    const e = r.event as Ev<"adl">;
     const m = rt.market(e.market);
     return { seq: r.seq, timeMs: r.timeMs, market: e.market, account: e.account, counterparty: e.counterparty, size: e.sizeBase, price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot) };
   });
@@ -276,17 +268,16 @@ export async function reservedBalanceSeries(rt: EngineRuntime, db: Db, account: 
   const out: BalanceSeries[] = [];
   for (const [asset, d] of decimals) {
     const current = rt.read((ex) => ex.balance(account, asset).available);
-    const rows = await db.journalEvent.findMany({
-      where: { account, type: "balance", data: { contains: `"asset":"${asset}"` } },
-      orderBy: [{ seq: "desc" }, { idx: "desc" }],
-      take: limit,
-      select: { seq: true, timeMs: true, data: true },
-    });
-    const points = rows
-      .map((r) => ({ r, e: decode<Ev<"balance">>(r.data) }))
-      .filter(({ e }) => e.asset === asset)
-      .reverse()
-      .map(({ r, e }) => ({ seq: r.seq, timeMs: r.timeMs, balance: e.available, delta: e.deltaAvailable, reason: e.reason }));
+    const points: BalanceSeries["points"] = [];
+    for await (const entry of eachEntryOf(db, account, { types: ["balance"] })) {
+      for (let idx = entry.events.length - 1; idx >= 0; idx--) {
+        const e = entry.events[idx]!;
+        if (e.type === "balance" && e.account === account && e.asset === asset) points.push({ seq: entry.seq, timeMs: entry.timeMs, balance: e.available, delta: e.deltaAvailable, reason: e.reason });
+      }
+      if (points.length >= limit) break;
+    }
+    points.splice(limit);
+    points.reverse();
     if (points.length === 0 && current === 0n) continue;
     out.push({ asset, decimals: d, current, points });
   }
@@ -313,26 +304,28 @@ export async function feesByMarket(rt: EngineRuntime, db: Db, opts: { bucketSec:
   let cursor: { seq: bigint; idx: number } | null = null;
   for (;;) {
     const after = cursor === null ? {} : { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, idx: { gt: cursor.idx } }] };
-    const rows: { seq: bigint; idx: number; timeMs: bigint; data: string }[] = await db.journalEvent.findMany({
-      where: { type: "fill", timeMs: { gte: opts.sinceMs }, ...after },
+    const trades: { seq: bigint; idx: number; timeMs: bigint }[] = await db.trade.findMany({
+      where: { timeMs: { gte: opts.sinceMs }, ...after },
       orderBy: [{ seq: "asc" }, { idx: "asc" }],
       take: 5_000,
-      select: { seq: true, idx: true, timeMs: true, data: true },
+      select: { seq: true, idx: true, timeMs: true },
     });
-    for (const r of rows) {
-      const e = decode<Ev<"fill">>(r.data);
+    const entries = new Map((await entriesAt(db, [...new Set(trades.map((t) => t.seq))])).map((en) => [en.seq, en]));
+    for (const t of trades) {
+      const e = entries.get(t.seq)?.events[t.idx];
+      if (e?.type !== "fill") continue;
       const m = rt.market(e.market);
       if (m === null) continue;
       const fee = e.makerFeeQuote + (e.liquidation ? 0n : e.takerFeeQuote);
-      const start = (r.timeMs / bucket) * bucket;
+      const start = (t.timeMs / bucket) * bucket;
       const k = `${e.market}|${start}`;
       const b = out.get(k) ?? { market: e.market, asset: m.quote.symbol, decimals: m.quote.decimals, bucketMs: start, fees: 0n, fills: 0 };
       b.fees += fee;
       b.fills++;
       out.set(k, b);
     }
-    if (rows.length < 5_000) break;
-    const last = rows[rows.length - 1]!;
+    if (trades.length < 5_000) break;
+    const last = trades[trades.length - 1]!;
     cursor = { seq: last.seq, idx: last.idx };
   }
   return [...out.values()].sort((a, b) => (a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1));

@@ -1,12 +1,12 @@
 /**
- * Public market data: the book from the engine's memory, trades and candles from the
- * JournalEvent read model (fills), 24 h figures for the market list. Prices per WHOLE base
+ * Public market data: the book from the engine's memory, trades and candles from the Trade
+ * read model (one row per fill), 24 h figures for the market list. Prices per WHOLE base
  * token (quote base units), sizes in base units.
  */
 import type { EngineEvent } from "../../core/engine";
 import { ClearlineError } from "../../core/errors";
 import type { Db } from "../db";
-import { decode } from "../engine/codec";
+import { decimalToBigint } from "../db/decimal";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
 import { listMarkets, type MarketView } from "./markets";
@@ -68,20 +68,24 @@ export function tradeFromEvent(m: MarketView, seq: bigint, idx: number, timeMs: 
 export async function trades(rt: EngineRuntime, db: Db, symbol: string, opts: { limit: number; after?: { seq: bigint; idx: number } }): Promise<TradeView[]> {
   const m = marketOf(rt, symbol);
   const after = opts.after;
-  const rows = await db.journalEvent.findMany({
+  const rows = await db.trade.findMany({
     where: {
       market: symbol,
-      type: "fill",
       ...(after === undefined ? {} : { OR: [{ seq: { gt: after.seq } }, { seq: after.seq, idx: { gt: after.idx } }] }),
     },
     orderBy: after === undefined ? [{ seq: "desc" }, { idx: "desc" }] : [{ seq: "asc" }, { idx: "asc" }],
     take: opts.limit,
-    select: { seq: true, idx: true, timeMs: true, data: true },
+    select: { seq: true, idx: true, pricePerLot: true, sizeBase: true, takerSide: true, timeMs: true },
   });
-  return rows.flatMap((r) => {
-    const e = decode<EngineEvent>(r.data);
-    return e.type === "fill" ? [tradeFromEvent(m, r.seq, r.idx, r.timeMs, e)] : [];
-  });
+  return rows.map((r) => ({
+    id: `${r.seq}:${r.idx}`,
+    seq: r.seq,
+    market: symbol,
+    price: priceFromPerLotDown(m, decimalToBigint(r.pricePerLot)),
+    size: decimalToBigint(r.sizeBase),
+    takerSide: r.takerSide === "sell" ? "sell" : "buy",
+    timeMs: r.timeMs,
+  }));
 }
 
 export interface Candle {
@@ -106,8 +110,8 @@ export async function candles(rt: EngineRuntime, db: Db, symbol: string, interva
             max("pricePerLot")::text AS high, min("pricePerLot")::text AS low,
             ((array_agg("pricePerLot" ORDER BY seq DESC, idx DESC))[1])::text AS close,
             sum("sizeBase")::text AS volume, count(*)::int AS trades
-       FROM "JournalEvent"
-      WHERE market = $1 AND type = 'fill' AND "timeMs" >= $3::bigint AND "timeMs" < $4::bigint
+       FROM "Trade"
+      WHERE market = $1 AND "timeMs" >= $3::bigint AND "timeMs" < $4::bigint
       GROUP BY 1 ORDER BY 1`,
     symbol,
     interval.toString(),
@@ -134,7 +138,7 @@ export async function marketSummaries(db: Db, rt: EngineRuntime | null, nowMs: n
   const since = BigInt(nowMs) - 86_400_000n;
   const stats = await db.$queryRawUnsafe<{ market: string; open: string; volume: string }[]>(
     `SELECT market, ((array_agg("pricePerLot" ORDER BY seq, idx))[1])::text AS open, sum("sizeBase")::text AS volume
-       FROM "JournalEvent" WHERE type = 'fill' AND "timeMs" >= $1::bigint GROUP BY market`,
+       FROM "Trade" WHERE "timeMs" >= $1::bigint GROUP BY market`,
     since.toString(),
   );
   const byMarket = new Map(stats.map((s) => [s.market, s]));

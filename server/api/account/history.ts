@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from "../../engine/journal-index";
 import { getEngineRuntime } from "../../engine/runtime";
 import { z } from "zod";
 import { history as historyService } from "../../services/account";
@@ -6,7 +7,7 @@ import { engineEvent, pageInput } from "./schemas";
 
 /** Every engine event concerning the trader (orders, fills, balances, positions, funding, triggers, liquidations), newest first, paged by journal seq. */
 export const history = authedProcedure
-  .input(pageInput.extend({ types: z.array(z.string().max(32)).max(30).optional() }))
+  .input(pageInput.extend({ types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional() }))
   .output(
     z.object({
       rows: z.array(z.object({ seq: z.bigint(), idx: z.number().int(), type: z.string(), market: z.string().nullable(), timeMs: z.bigint(), event: engineEvent })),
