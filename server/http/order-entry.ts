@@ -65,7 +65,8 @@ export async function serveOrderEntry(req: IncomingMessage, res: ServerResponse,
     const data = await callTRPCProcedure({
       router: appRouter,
       path: PROCEDURE,
-      getRawInput: async () => (input = superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0])),
+      // `raw` was parsed here for this call alone: decoded in place (once), not copied first
+      getRawInput: async () => (input ??= superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0], { inPlace: true })),
       ctx,
       type: "mutation",
       signal: undefined,
