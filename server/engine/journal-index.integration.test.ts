@@ -1,7 +1,8 @@
 /**
  * The journal_index migration moves every stored event into its entry, and builds JournalIndex and
- * Trade rows from the old per-event table: a database written by the previous code reads the same
- * through the new read models as one written by the new code.
+ * Trade rows from the old per-event table; read_model_fees adds the fills' fees to Trade and
+ * indexes reserved accounts per asset from the stored events. A database written by the previous
+ * code reads the same through the new read models as one written by the new code.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -20,7 +21,8 @@ import { encodeBatch, writeBatch } from "./journal-store";
 import { decodeEvents } from "./journal-read";
 
 const serverUrl = inject("testDatabaseUrl");
-const MIGRATION = "20261121175300_journal_index";
+/** journal_index and the migrations after it that change the read model */
+const MIGRATIONS = ["20261121175300_journal_index", "20261121184754_read_model_fees"];
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -50,15 +52,18 @@ function scenario(): { command: Command; events: EngineEvent[] }[] {
   return out;
 }
 
-/** A scratch prisma/ with the migrations before journal_index (`addNew` adds it back). */
+/** A scratch prisma/ with the migrations before journal_index (`addNew` adds MIGRATIONS back). */
 async function scratch(): Promise<{ paths: MigrationPaths; addNew: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "clearline-journal-index-"));
   cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
   const real = defaultPaths();
   const paths = { migrationsDir: path.join(dir, "migrations"), schemaPath: path.join(dir, "schema.prisma") };
-  await fs.cp(real.migrationsDir, paths.migrationsDir, { recursive: true, filter: (src) => !path.basename(src).startsWith(MIGRATION) });
+  await fs.cp(real.migrationsDir, paths.migrationsDir, { recursive: true, filter: (src) => !MIGRATIONS.includes(path.basename(src)) });
   await fs.copyFile(real.schemaPath, paths.schemaPath);
-  return { paths, addNew: () => fs.cp(path.join(real.migrationsDir, MIGRATION), path.join(paths.migrationsDir, MIGRATION), { recursive: true }) };
+  const addNew = async () => {
+    for (const m of MIGRATIONS) await fs.cp(path.join(real.migrationsDir, m), path.join(paths.migrationsDir, m), { recursive: true });
+  };
+  return { paths, addNew };
 }
 
 async function database(): Promise<TestDatabase> {
@@ -77,11 +82,11 @@ async function readModel(t: TestDatabase) {
   return {
     events: entries.map((e) => ({ seq: e.seq, events: decodeEvents(e.events) })),
     index: index.map((r) => ({ ...r })),
-    trades: trades.map((r) => ({ ...r, pricePerLot: r.pricePerLot.toFixed(), sizeBase: r.sizeBase.toFixed() })),
+    trades: trades.map((r) => ({ ...r, pricePerLot: r.pricePerLot.toFixed(), sizeBase: r.sizeBase.toFixed(), makerFeeQuote: r.makerFeeQuote.toFixed(), takerFeeQuote: r.takerFeeQuote.toFixed() })),
   };
 }
 
-describe(`the journal_index migration (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
+describe(`the journal_index and read_model_fees migrations (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
   it("turns the old per-event rows into the same entries, index rows and trades the new writer makes", async () => {
     const steps = scenario();
     const types = new Set(steps.flatMap((s) => s.events.map((e) => e.type)));
@@ -97,8 +102,9 @@ describe(`the journal_index migration (${serverUrl ? "PostgreSQL server" : "PGli
       await old.handle.db.$executeRawUnsafe(`INSERT INTO "JournalEntry" ("seq", "command", "timeMs") VALUES ($1::bigint, $2, $3::bigint)`, seq.toString(), encode(step.command), (timeMs + seq).toString());
       for (const [idx, e] of step.events.entries()) {
         const c = eventColumns(e);
-        // one entry as old rows were written before the codec (superjson text)
-        const data = n === 3 ? superjson.stringify(e) : encode(e);
+        // some entries as old rows were written before the codec (superjson text): a deposit, the
+        // insurance fund's deposit (a reserved account) and the perpetual fill
+        const data = [3, 6, 11].includes(n) ? superjson.stringify(e) : encode(e);
         await old.handle.db.$executeRawUnsafe(
           `INSERT INTO "JournalEvent" ("seq", "idx", "type", "market", "account", "counterparty", "pricePerLot", "sizeBase", "timeMs", "data")
            VALUES ($1::bigint, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, $9::bigint, $10)`,
@@ -116,7 +122,7 @@ describe(`the journal_index migration (${serverUrl ? "PostgreSQL server" : "PGli
       }
     }
     await addNew();
-    expect((await migrateDeploy(old.target, paths)).applied).toEqual([MIGRATION]);
+    expect((await migrateDeploy(old.target, paths)).applied).toEqual(MIGRATIONS);
 
     // the same commands written by the new writer
     const fresh = await database();
@@ -132,9 +138,15 @@ describe(`the journal_index migration (${serverUrl ? "PostgreSQL server" : "PGli
     const fills = steps.flatMap((s, n) => s.events.flatMap((e, idx) => (e.type === "fill" ? [{ market: e.market, seq: BigInt(n + 1), idx }] : [])));
     expect(fills.length).toBeGreaterThanOrEqual(2);
     expect(migrated.trades.map(({ market, seq, idx }) => ({ market, seq, idx }))).toEqual(fills);
-    // the first crossing order (dave's IOC on the spot market) concerns its taker, its maker and the fee account
+    // the first crossing order (dave's IOC on the spot market) concerns its taker, its maker and the fee account (per asset)
     const crossing = fills[0]!.seq;
-    expect(migrated.index.filter((r) => r.seq === crossing).map((r) => r.subject).sort()).toEqual([FEE_ACCOUNT, "alice", "dave"].sort());
+    expect(migrated.index.filter((r) => r.seq === crossing).map((r) => r.subject).sort()).toEqual([`${FEE_ACCOUNT}/USDC`, "alice", "dave"].sort());
+    expect(migrated.index.some((r) => r.subject === `${INSURANCE_ACCOUNT}/USDC`)).toBe(true);
+    const fill = steps[Number(crossing) - 1]!.events.find((e) => e.type === "fill")!;
+    expect(fill.type === "fill" && migrated.trades[0]).toMatchObject({ makerFeeQuote: fill.makerFeeQuote.toString(), takerFeeQuote: fill.takerFeeQuote.toString(), liquidation: false });
+    // the perpetual fill was stored as superjson text: its fees came from there
+    const perp = steps[11]!.events.find((e) => e.type === "fill")!;
+    expect(perp.type === "fill" && migrated.trades.find((t) => t.seq === 12n)).toMatchObject({ market: "ETH-PERP", makerFeeQuote: perp.makerFeeQuote.toString(), takerFeeQuote: perp.takerFeeQuote.toString() });
     // codec-written entries are stored in the writer's own format (not only decoded alike)
     const texts = await old.handle.db.journalEntry.findMany({ where: { seq: { in: [1n, crossing] } }, orderBy: { seq: "asc" }, select: { events: true } });
     expect(texts.map((r) => r.events)).toEqual([encode(steps[0]!.events), encode(steps[Number(crossing) - 1]!.events)]);

@@ -4,7 +4,7 @@
  * account's, a market's or the exchange's entries through it and decode the events from
  * JournalEntry.events (server/engine/journal-read.ts).
  */
-import type { EngineEvent } from "../../core/engine";
+import { isReservedAccount, type EngineEvent } from "../../core/engine";
 import { eventColumns } from "./event-columns";
 
 export type EventType = EngineEvent["type"];
@@ -41,6 +41,8 @@ type Missing = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
 const everyTypeHasABit: Missing extends never ? true : Missing = true;
 void everyTypeHasABit;
 
+// `types` is a 32-bit integer column, and 1 << 31 is negative in JavaScript
+if (EVENT_TYPES.length > 31) throw new Error("JournalIndex.types holds 31 event types: widen the column before adding more");
 const BIT = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, 1 << i]));
 
 /** The bit set of these event types (every type when `types` is undefined). */
@@ -62,6 +64,19 @@ export const EXCHANGE_SUBJECT = "exchange";
 const MARKET_TYPES: ReadonlySet<string> = new Set<EventType>(["marketAdded", "marketUpdated", "markPrice", "funding"]);
 const EXCHANGE_TYPES: ReadonlySet<string> = new Set<EventType>(["liquidationStarted", "liquidationFinished", "adl", "insurance", "backstop"]);
 
+/**
+ * Subject of a reserved account's events in one asset ("@fees/USDC"). The fee account takes a
+ * balance change on every fill and its readers want one asset's series, so reserved accounts are
+ * indexed per asset (events without an asset under the account alone).
+ */
+export function reservedSubject(account: string, asset: string): string {
+  return `${account}/${asset}`;
+}
+
+function accountSubject(account: string, e: EngineEvent): string {
+  return isReservedAccount(account) && "asset" in e ? reservedSubject(account, e.asset) : account;
+}
+
 /** The subjects one entry's events concern, each with the bit set of its event types. */
 export function subjectsOf(events: readonly EngineEvent[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -69,8 +84,8 @@ export function subjectsOf(events: readonly EngineEvent[]): Map<string, number> 
   for (const e of events) {
     const bit = BIT.get(e.type)!;
     const c = eventColumns(e);
-    if (c.account !== null) add(c.account, bit);
-    if (c.counterparty !== null) add(c.counterparty, bit);
+    if (c.account !== null) add(accountSubject(c.account, e), bit);
+    if (c.counterparty !== null) add(accountSubject(c.counterparty, e), bit);
     if (c.market !== null && MARKET_TYPES.has(e.type)) add(marketSubject(c.market), bit);
     if (EXCHANGE_TYPES.has(e.type)) add(EXCHANGE_SUBJECT, bit);
   }

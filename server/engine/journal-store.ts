@@ -41,8 +41,9 @@ const WRITE_BATCH = `${HOT_SQL}WITH
     SELECT x.s, x.c, x.v, x.t, x.m FROM b, jsonb_to_recordset(b.d -> 'j') AS x(s bigint, c text, v text, t bigint, m text)),
   subjects AS (INSERT INTO "JournalIndex" ("subject", "seq", "types")
     SELECT x.u, x.s, x.b FROM b, jsonb_to_recordset(b.d -> 'x') AS x(u text, s bigint, b int)),
-  trades AS (INSERT INTO "Trade" ("market", "seq", "idx", "pricePerLot", "sizeBase", "takerSide", "timeMs")
-    SELECT x.mk, x.s, x.i, x.p, x.z, x.sd, x.t FROM b, jsonb_to_recordset(b.d -> 'f') AS x(mk text, s bigint, i int, p numeric, z numeric, sd text, t bigint))
+  trades AS (INSERT INTO "Trade" ("market", "seq", "idx", "pricePerLot", "sizeBase", "takerSide", "timeMs", "makerFeeQuote", "takerFeeQuote", "liquidation")
+    SELECT x.mk, x.s, x.i, x.p, x.z, x.sd, x.t, x.mf, x.tf, x.lq FROM b, jsonb_to_recordset(b.d -> 'f')
+      AS x(mk text, s bigint, i int, p numeric, z numeric, sd text, t bigint, mf numeric, tf numeric, lq boolean))
 INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
   SELECT x.a, x.k, x.h, x.r, x.s, x.t FROM b, jsonb_to_recordset(b.d -> 'k') AS x(a text, k text, h text, r text, s bigint, t bigint)`;
 
@@ -54,7 +55,7 @@ export interface EncodedBatch {
 export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
   const j: { s: string; c: string; v: string; t: string; m: string | null }[] = [];
   const x: { u: string; s: string; b: number }[] = [];
-  const f: { mk: string; s: string; i: number; p: string; z: string; sd: string; t: string }[] = [];
+  const f: { mk: string; s: string; i: number; p: string; z: string; sd: string; t: string; mf: string; tf: string; lq: boolean }[] = [];
   const k: { a: string; k: string; h: string; r: string; s: string; t: string }[] = [];
   for (const r of rows) {
     const seq = r.seq.toString();
@@ -63,7 +64,9 @@ export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
     for (const [subject, types] of subjectsOf(r.events)) x.push({ u: subject, s: seq, b: types });
     for (let i = 0; i < r.events.length; i++) {
       const ev = r.events[i]!;
-      if (ev.type === "fill") f.push({ mk: ev.market, s: seq, i, p: ev.pricePerLot.toString(), z: ev.sizeBase.toString(), sd: ev.takerSide, t: time });
+      if (ev.type !== "fill") continue;
+      const { market, pricePerLot, sizeBase, takerSide, makerFeeQuote, takerFeeQuote, liquidation } = ev;
+      f.push({ mk: market, s: seq, i, p: pricePerLot.toString(), z: sizeBase.toString(), sd: takerSide, t: time, mf: makerFeeQuote.toString(), tf: takerFeeQuote.toString(), lq: liquidation });
     }
     if (r.idempotency !== null) {
       const key = r.idempotency;

@@ -5,13 +5,13 @@
  * whole base token.
  */
 import { formatUnits } from "viem";
-import type { EngineEvent } from "../../core/engine";
+import { isReservedAccount, type EngineEvent } from "../../core/engine";
 import type { EngineSnapshot } from "../../core/engine/snapshot";
 import { BPS, divUp } from "../../core/money/math";
 import type { Db } from "../db";
 import { decode } from "../engine/codec";
-import { EXCHANGE_SUBJECT } from "../engine/journal-index";
-import { eachEntryOf, entriesAt, entriesOf, eventsOf } from "../engine/journal-read";
+import { EXCHANGE_SUBJECT, reservedSubject } from "../engine/journal-index";
+import { entriesOf, eventsOf } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
 
@@ -172,8 +172,9 @@ function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
 /** Liquidations newest first, each with every step the engine took (from the journal entry that caused it). */
 export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: number; account?: string }): Promise<LiquidationView[]> {
   // a liquidation lists every account it touched (ADL counterparties too): keep the starts of `account`
-  const entries = await entriesOf(db, opts.account ?? EXCHANGE_SUBJECT, { types: ["liquidationStarted"], limit: opts.limit });
-  const starts = eventsOf(entries, (e) => e.type === "liquidationStarted" && (opts.account === undefined || e.account === opts.account))
+  const account = opts.account || null; // "" (an empty filter) lists every account's
+  const entries = await entriesOf(db, account ?? EXCHANGE_SUBJECT, { types: ["liquidationStarted"], limit: opts.limit });
+  const starts = eventsOf(entries, (e) => e.type === "liquidationStarted" && (account === null || e.account === account))
     .sort((a, b) => (a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1))
     .slice(0, opts.limit);
   if (starts.length === 0) return [];
@@ -264,20 +265,19 @@ function assetDecimals(rt: EngineRuntime): Map<string, number> {
 
 /** A reserved account's balance per asset over time, from its balance events (@insurance, @fees). */
 export async function reservedBalanceSeries(rt: EngineRuntime, db: Db, account: string, limit: number): Promise<BalanceSeries[]> {
+  if (!isReservedAccount(account)) throw new Error(`reservedBalanceSeries: ${account} is not a reserved account`);
   const decimals = assetDecimals(rt);
   const out: BalanceSeries[] = [];
   for (const [asset, d] of decimals) {
     const current = rt.read((ex) => ex.balance(account, asset).available);
-    const points: BalanceSeries["points"] = [];
-    for await (const entry of eachEntryOf(db, account, { types: ["balance"] })) {
-      for (let idx = entry.events.length - 1; idx >= 0; idx--) {
-        const e = entry.events[idx]!;
-        if (e.type === "balance" && e.account === account && e.asset === asset) points.push({ seq: entry.seq, timeMs: entry.timeMs, balance: e.available, delta: e.deltaAvailable, reason: e.reason });
-      }
-      if (points.length >= limit) break;
-    }
-    points.splice(limit);
-    points.reverse();
+    // indexed per asset: every entry listed holds at least one such change, so `limit` entries are enough
+    const entries = await entriesOf(db, reservedSubject(account, asset), { types: ["balance"], limit });
+    const points = eventsOf(entries.reverse(), (e) => e.type === "balance" && e.account === account && e.asset === asset)
+      .slice(-limit)
+      .map((r) => {
+        const e = r.event as Ev<"balance">;
+        return { seq: r.seq, timeMs: r.timeMs, balance: e.available, delta: e.deltaAvailable, reason: e.reason };
+      });
     if (points.length === 0 && current === 0n) continue;
     out.push({ asset, decimals: d, current, points });
   }
@@ -300,33 +300,18 @@ export interface FeeBucket {
  */
 export async function feesByMarket(rt: EngineRuntime, db: Db, opts: { bucketSec: number; sinceMs: bigint }): Promise<FeeBucket[]> {
   const bucket = BigInt(opts.bucketSec) * 1000n;
-  const out = new Map<string, FeeBucket>();
-  let cursor: { seq: bigint; idx: number } | null = null;
-  for (;;) {
-    const after = cursor === null ? {} : { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, idx: { gt: cursor.idx } }] };
-    const trades: { seq: bigint; idx: number; timeMs: bigint }[] = await db.trade.findMany({
-      where: { timeMs: { gte: opts.sinceMs }, ...after },
-      orderBy: [{ seq: "asc" }, { idx: "asc" }],
-      take: 5_000,
-      select: { seq: true, idx: true, timeMs: true },
-    });
-    const entries = new Map((await entriesAt(db, [...new Set(trades.map((t) => t.seq))])).map((en) => [en.seq, en]));
-    for (const t of trades) {
-      const e = entries.get(t.seq)?.events[t.idx];
-      if (e?.type !== "fill") continue;
-      const m = rt.market(e.market);
-      if (m === null) continue;
-      const fee = e.makerFeeQuote + (e.liquidation ? 0n : e.takerFeeQuote);
-      const start = (t.timeMs / bucket) * bucket;
-      const k = `${e.market}|${start}`;
-      const b = out.get(k) ?? { market: e.market, asset: m.quote.symbol, decimals: m.quote.decimals, bucketMs: start, fees: 0n, fills: 0 };
-      b.fees += fee;
-      b.fills++;
-      out.set(k, b);
-    }
-    if (trades.length < 5_000) break;
-    const last = trades[trades.length - 1]!;
-    cursor = { seq: last.seq, idx: last.idx };
+  const rows = await db.$queryRawUnsafe<{ market: string; bucket: string; fees: string; fills: number }[]>(
+    `SELECT market, (("timeMs" / $1::bigint) * $1::bigint)::text AS bucket,
+            sum("makerFeeQuote" + CASE WHEN liquidation THEN 0 ELSE "takerFeeQuote" END)::text AS fees, count(*)::int AS fills
+       FROM "Trade" WHERE "timeMs" >= $2::bigint GROUP BY 1, 2`,
+    bucket.toString(),
+    opts.sinceMs.toString(),
+  );
+  const out: FeeBucket[] = [];
+  for (const r of rows) {
+    const m = rt.market(r.market);
+    if (m === null) continue;
+    out.push({ market: r.market, asset: m.quote.symbol, decimals: m.quote.decimals, bucketMs: BigInt(r.bucket), fees: BigInt(r.fees), fills: Number(r.fills) });
   }
-  return [...out.values()].sort((a, b) => (a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1));
+  return out.sort((a, b) => (a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1));
 }

@@ -226,7 +226,12 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
 
     const fees = await operator().admin.fees.summary({});
     expect(fees.buckets.filter((b) => b.market === "WETH-USDC").reduce((s, b) => s + b.fees, 0n)).toBeGreaterThan(0n);
-    expect(fees.account.find((a) => a.asset === "USDC")!.current).toBe(rt.read((ex) => ex.balance("@fees", "USDC").available));
+    const feeUsdc = fees.account.find((a) => a.asset === "USDC")!;
+    expect(feeUsdc.current).toBe(rt.read((ex) => ex.balance("@fees", "USDC").available));
+    // every USDC fee the fee account holds came from these fills, and its series ends at its balance
+    expect(fees.buckets.filter((b) => b.asset === "USDC").reduce((s, b) => s + b.fees, 0n)).toBe(feeUsdc.current);
+    expect(feeUsdc.points.at(-1)!.balance).toBe(feeUsdc.current);
+    expect(feeUsdc.points.reduce((s, p) => s + p.delta, 0n)).toBe(feeUsdc.current);
 
     await expect(t.handle.db.$executeRawUnsafe(`UPDATE "AuditLog" SET action = 'x'`)).rejects.toThrow();
     await expect(t.handle.db.$executeRawUnsafe(`DELETE FROM "AuditLog"`)).rejects.toThrow();
