@@ -21,8 +21,9 @@ import { encodeBatch, writeBatch } from "./journal-store";
 import { decodeEvents } from "./journal-read";
 
 const serverUrl = inject("testDatabaseUrl");
-/** journal_index and the migrations after it that change the read model */
-const MIGRATIONS = ["20261121175300_journal_index", "20261121184754_read_model_fees"];
+/** journal_index and every migration after it */
+const FIRST = "20261121175300_journal_index";
+const isNew = (name: string) => /^\d{14}_/.test(name) && name >= FIRST;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -52,16 +53,18 @@ function scenario(): { command: Command; events: EngineEvent[] }[] {
   return out;
 }
 
-/** A scratch prisma/ with the migrations before journal_index (`addNew` adds MIGRATIONS back). */
-async function scratch(): Promise<{ paths: MigrationPaths; addNew: () => Promise<void> }> {
+/** A scratch prisma/ with the migrations before journal_index (`addNew` adds the others back). */
+async function scratch(): Promise<{ paths: MigrationPaths; addNew: () => Promise<string[]> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "clearline-journal-index-"));
   cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
   const real = defaultPaths();
   const paths = { migrationsDir: path.join(dir, "migrations"), schemaPath: path.join(dir, "schema.prisma") };
-  await fs.cp(real.migrationsDir, paths.migrationsDir, { recursive: true, filter: (src) => !MIGRATIONS.includes(path.basename(src)) });
+  await fs.cp(real.migrationsDir, paths.migrationsDir, { recursive: true, filter: (src) => !isNew(path.basename(src)) });
   await fs.copyFile(real.schemaPath, paths.schemaPath);
+  const newer = (await fs.readdir(real.migrationsDir)).filter(isNew).sort();
   const addNew = async () => {
-    for (const m of MIGRATIONS) await fs.cp(path.join(real.migrationsDir, m), path.join(paths.migrationsDir, m), { recursive: true });
+    for (const m of newer) await fs.cp(path.join(real.migrationsDir, m), path.join(paths.migrationsDir, m), { recursive: true });
+    return newer;
   };
   return { paths, addNew };
 }
@@ -121,8 +124,9 @@ describe(`the journal_index and read_model_fees migrations (${serverUrl ? "Postg
         );
       }
     }
-    await addNew();
-    expect((await migrateDeploy(old.target, paths)).applied).toEqual(MIGRATIONS);
+    const newer = await addNew();
+    expect(newer).toEqual(expect.arrayContaining([FIRST, "20261121184754_read_model_fees"]));
+    expect((await migrateDeploy(old.target, paths)).applied).toEqual(newer);
 
     // the same commands written by the new writer
     const fresh = await database();

@@ -21,9 +21,11 @@ export interface JournalRow {
 }
 
 /**
- * One batch is ONE statement: the inserts are data-modifying CTEs of a single INSERT, so the batch
- * is atomic without BEGIN/COMMIT, and the database is held for one round trip instead of several
- * (with PGlite on its own thread every round trip also waits for the server thread).
+ * One batch is ONE call of the database function `clearline_write_batch` (migration
+ * `journal_write_function`, which holds the statement): its inserts are data-modifying CTEs of a
+ * single INSERT, so the batch is atomic without BEGIN/COMMIT, and the database is held for one
+ * round trip (with PGlite on its own thread every round trip also waits for the server thread).
+ * In the function the statement is planned once per session instead of for every batch.
  *
  * An entry carries its events as one text, so a command costs one JournalEntry row, one
  * JournalIndex row per subject its events concern (a crossing order: taker, maker, fee account)
@@ -33,19 +35,10 @@ export interface JournalRow {
  * The rows travel as ONE jsonb parameter (`{"j":[…entries],"x":[…index rows],"f":[…trades],"k":[…keys]}`,
  * short keys, bigints as strings), not as arrays per column: the driver then copies one string
  * instead of escaping every element into an array literal (PGlite's own JavaScript did that on its
- * thread), and the batch crosses to the PGlite thread as one string.
+ * thread), and the batch crosses to the PGlite thread as one string. A change to this format or to
+ * the tables is a new migration replacing the function.
  */
-const WRITE_BATCH = `${HOT_SQL}WITH
-  b AS (SELECT $1::jsonb AS d),
-  journal AS (INSERT INTO "JournalEntry" ("seq", "command", "events", "timeMs", "meta")
-    SELECT x.s, x.c, x.v, x.t, x.m FROM b, jsonb_to_recordset(b.d -> 'j') AS x(s bigint, c text, v text, t bigint, m text)),
-  subjects AS (INSERT INTO "JournalIndex" ("subject", "seq", "types")
-    SELECT x.u, x.s, x.b FROM b, jsonb_to_recordset(b.d -> 'x') AS x(u text, s bigint, b int)),
-  trades AS (INSERT INTO "Trade" ("market", "seq", "idx", "pricePerLot", "sizeBase", "takerSide", "timeMs", "makerFeeQuote", "takerFeeQuote", "liquidation")
-    SELECT x.mk, x.s, x.i, x.p, x.z, x.sd, x.t, x.mf, x.tf, x.lq FROM b, jsonb_to_recordset(b.d -> 'f')
-      AS x(mk text, s bigint, i int, p numeric, z numeric, sd text, t bigint, mf numeric, tf numeric, lq boolean))
-INSERT INTO "IdempotencyKey" ("account", "key", "requestHash", "response", "seq", "timeMs")
-  SELECT x.a, x.k, x.h, x.r, x.s, x.t FROM b, jsonb_to_recordset(b.d -> 'k') AS x(a text, k text, h text, r text, s bigint, t bigint)`;
+const WRITE_BATCH = `${HOT_SQL}SELECT clearline_write_batch($1::jsonb)`;
 
 /** Everything a batch writes, encoded before its statement: the parameter of WRITE_BATCH. */
 export interface EncodedBatch {
