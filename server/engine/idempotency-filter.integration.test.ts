@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from "vi
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { placeOrder, type PlaceOrderParams } from "../services/orders";
 import type { EngineRuntime, EngineRuntimeOptions } from "./runtime";
-import { seedMarkets, startQuietRuntime, TRADERS } from "./testing";
+import { seedMarkets, startQuietRuntime, TRADERS, truncateJournal } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const [alice, bob] = TRADERS;
@@ -30,7 +30,7 @@ async function start(options: Partial<EngineRuntimeOptions> = {}): Promise<Engin
 }
 
 async function resetJournal() {
-  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "IdempotencyKey"`);
+  await truncateJournal(t.handle.db);
 }
 
 const waitFor = async (cond: () => boolean, ms = 10_000) => {

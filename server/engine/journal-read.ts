@@ -94,13 +94,6 @@ export async function* eachEntryOf(db: Db, subject: string, q: Omit<EntryQuery, 
   }
 }
 
-/** The entries with these seqs, in seq order. */
-export async function entriesAt(db: Db, seqs: readonly bigint[]): Promise<StoredEntry[]> {
-  if (seqs.length === 0) return [];
-  const rows = await db.journalEntry.findMany({ where: { seq: { in: [...seqs] } }, orderBy: { seq: "asc" }, select: { seq: true, timeMs: true, meta: true, events: true } });
-  return rows.map((r) => ({ seq: r.seq, timeMs: r.timeMs, meta: r.meta, events: decodeEvents(r.events) }));
-}
-
 /** The entries' events that pass `keep`, in journal order (seq, then idx). */
 export function eventsOf(entries: readonly StoredEntry[], keep: (e: EngineEvent) => boolean): StoredEvent[] {
   const out: StoredEvent[] = [];

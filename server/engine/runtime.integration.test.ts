@@ -5,7 +5,7 @@ import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { cancelOrder, placeOrder, setTpSl, amendOrder } from "../services/orders";
 import { readJournal } from "./journal-store";
 import { recoverExchange, type EngineRuntime } from "./runtime";
-import { seedMarkets, startQuietRuntime, storedEvents, TRADERS } from "./testing";
+import { seedMarkets, startQuietRuntime, storedEvents, TRADERS, truncateJournal } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const [alice, bob, carol] = TRADERS;
@@ -27,8 +27,7 @@ afterEach(async () => {
 afterAll(async () => t?.drop());
 
 async function resetJournal() {
-  const db = t.handle.db;
-  await db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "IdempotencyKey"`);
+  await truncateJournal(t.handle.db);
 }
 
 async function fund(r: EngineRuntime, account: string, asset: string, amount: bigint) {

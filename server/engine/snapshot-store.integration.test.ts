@@ -11,7 +11,7 @@ import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { encode } from "./codec";
 import { recoverExchange } from "./runtime";
 import { joinSnapshotParts, latestSnapshot, snapshotParts, writeSnapshot } from "./snapshot-store";
-import { seedMarkets, startQuietRuntime, TRADERS } from "./testing";
+import { seedMarkets, startQuietRuntime, TRADERS, truncateJournal } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 let t: TestDatabase;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await t?.drop();
 });
 beforeEach(async () => {
-  await t.handle.db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`);
+  await truncateJournal(t.handle.db);
 });
 
 /** 40 accounts, 500 resting orders at several prices on both sides */

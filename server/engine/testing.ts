@@ -17,6 +17,11 @@ export async function seedMarkets(db: Db): Promise<void> {
   await seedDatabase(db, TEST_DEPLOYMENT, { adminAddress: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266" });
 }
 
+/** Empty every table the engine runtime writes (journal, read models, snapshots, idempotency keys). */
+export async function truncateJournal(db: Db): Promise<void> {
+  await db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`);
+}
+
 /** A runtime without background loops (no mark feed, no funding timer). */
 export function startQuietRuntime(db: Db, options: Partial<EngineRuntimeOptions> = {}): Promise<EngineRuntime> {
   return startEngineRuntime({ db, markSource: null, fundingCheckMs: 0, log: () => {}, ...options });
