@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Prisma } from "../../generated/prisma/client";
 import { openDatabase, type DatabaseHandle } from "../db";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../engine/testing";
+import { execute } from "./execute";
 import { HOT_SQL } from "./hot-sql";
 import { openPgliteOnThread } from "./pglite-thread";
 import { createMigratedTestDatabase, type TestDatabase } from "./testing";
@@ -64,6 +65,40 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     await stop();
     await thread.db.$executeRawUnsafe(`SELECT pg_notify('clearline_test', 'three')`);
     expect(got).toEqual(["listening", "one", "two"]);
+  });
+
+  it("runs text-parameter statements (the journal batch) prepared once: rows affected, NULLs, the database's errors, NOTIFY", async () => {
+    const db = thread.db;
+    await db.$executeRawUnsafe(`CREATE TABLE wire_test (k text PRIMARY KEY, v text)`);
+    const insert = `${HOT_SQL}INSERT INTO wire_test SELECT e->>'k', e->>'v' FROM jsonb_array_elements($1::jsonb) e`;
+    expect(await execute(db, insert, [JSON.stringify([{ k: "a", v: "é ✓" }, { k: "b", v: null }])])).toBe(2);
+    expect(await execute(db, insert, [JSON.stringify([{ k: "c", v: "x".repeat(100_000) }])])).toBe(1);
+    // parsed once, then only bound and executed
+    const statements = await db.$queryRawUnsafe<{ statement: string }[]>(`SELECT statement FROM pg_prepared_statements`);
+    expect(statements.map((p) => p.statement)).toEqual([insert]);
+
+    // a unique violation: the database's message, nothing of the statement applied, the session goes on
+    const duplicate = (await execute(db, insert, [JSON.stringify([{ k: "d", v: "1" }, { k: "a", v: "2" }])]).catch((e: unknown) => e)) as Error;
+    expect(duplicate.name).toBe("DatabaseError");
+    expect(duplicate.message).toMatch(/duplicate key value violates unique constraint "wire_test_pkey"/);
+    const rows = await db.$queryRawUnsafe<{ k: string; v: string | null }[]>(`SELECT k, left(v, 5) AS v FROM wire_test ORDER BY k`);
+    expect(rows).toEqual([
+      { k: "a", v: "é ✓" },
+      { k: "b", v: null },
+      { k: "c", v: "xxxxx" },
+    ]);
+
+    expect(await execute(db, `UPDATE wire_test SET v = $1::text WHERE k = $2::text`, [null, "c"])).toBe(1);
+    expect(await db.$queryRawUnsafe(`SELECT v FROM wire_test WHERE k = 'c'`)).toEqual([{ v: null }]);
+
+    // a statement that does not parse is not kept; the next one still runs
+    await expect(execute(db, `SELEC $1::text`, ["x"])).rejects.toThrow(/syntax error at or near "SELEC"/);
+    const got: string[] = [];
+    const stop = await thread.listen("clearline_wire", { notify: (p) => got.push(p), listening: () => got.push("listening"), lost: () => got.push("lost") });
+    await execute(db, `SELECT pg_notify('clearline_wire', $1::text)`, ["hello"]);
+    expect(got).toEqual(["listening", "hello"]);
+    await stop();
+    await db.$executeRawUnsafe(`DROP TABLE wire_test`);
   });
 
   it("interactive transactions: a throw rolls back, a commit is seen, and other statements wait until it ends", async () => {

@@ -15,6 +15,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PreparedStatements } from "./pg-wire.ts";
 import type { WorkerNotification, WorkerReply, WorkerRequest } from "./pglite-thread";
 
 const port = parentPort!;
@@ -32,6 +33,14 @@ async function main() {
   const adapter: SqlDriverAdapter = await new PrismaPGlite(pglite).connect();
   const transactions = new Map<number, Transaction>();
   let nextTx = 1;
+  /** LISTENed channels by the name PostgreSQL reports (unquoted names fold to lower case) → as asked */
+  const channels = new Map<string, string>();
+  const notify = (channel: string, payload: string) => port.postMessage({ notify: channel, payload } satisfies WorkerNotification);
+  const prepared = new PreparedStatements(pglite, (reported, payload) => {
+    const channel = channels.get(reported);
+    if (channel !== undefined) notify(channel, payload);
+  });
+  const textOnly = (params: unknown[]): params is (string | null)[] => params.every((p) => typeof p === "string" || p === null);
 
   const answer = async (req: WorkerRequest): Promise<unknown> => {
     const on = (txId: number | undefined) => {
@@ -60,11 +69,14 @@ async function main() {
         return req.op === "commit" ? tx.commit() : tx.rollback();
       }
       case "execute":
+        // the journal batch (one JSON text) as a prepared statement (server/db/pg-wire.ts)
+        if (textOnly(req.params)) return prepared.execute(req.sql, req.params);
         return (await pglite.query(req.sql, req.params)).affectedRows ?? 0;
       case "listen":
         // PGlite calls back while it finishes the statement whose commit sent the NOTIFY, so the
-        // payload is posted before that statement's reply
-        await pglite.listen(req.channel, (payload) => port.postMessage({ notify: req.channel, payload } satisfies WorkerNotification));
+        // payload is posted before that statement's reply (so does `prepared`)
+        channels.set(/^".*"$/.test(req.channel) ? req.channel.slice(1, -1) : req.channel.toLowerCase(), req.channel);
+        await pglite.listen(req.channel, (payload) => notify(req.channel, payload));
         return null;
       case "close":
         await pglite.close();
