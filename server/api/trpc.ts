@@ -5,13 +5,15 @@
  *   operatorProcedure an operator or admin: read-only ops console
  *   adminProcedure    an admin: acts
  *   brokerProcedure   a broker venue
- *   tradingProcedure  a signed-in user who is not suspended (order entry)
+ *   tradingProcedure  a signed-in user who is not suspended
+ *   orderProcedure(n) a trading procedure under the order-entry rate limit
  * and rateLimited(name, limit), the rate-limit middleware for any of them.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { ClearlineError } from "../../core/errors";
+import type { Session } from "../auth/session";
 import type { Context, Role } from "./context";
 import type { ConfiguredRateLimits, RateLimit } from "../auth/rate-limit";
 import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
@@ -29,31 +31,42 @@ const t = initTRPC.context<Context>().create({
 });
 
 /** Every procedure maps ClearlineError to its tRPC code in one place (server/api/errors.ts). */
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+function mapErrors<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
   if (!result.ok) {
     const mapped = toTRPCError(result.error.cause);
     if (mapped instanceof TRPCError) throw mapped;
   }
   return result;
-});
+}
+
+function signedIn(ctx: Context): Session {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in with your wallet first." });
+  return ctx.session;
+}
+
+function mayTrade(session: Session): void {
+  if (session.suspendedAt) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Your account is suspended since ${session.suspendedAt.toISOString()}: you cannot trade.` });
+  }
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapErrors);
+// Each kind of procedure below is one middleware, not a chain of them: tRPC copies the call's
+// options (twice) at every level, and order entry went through seven (docs/SERVICE.md, Performance).
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in with your wallet first." });
-  return next({ ctx: { ...ctx, session: ctx.session } });
-});
+export const publicProcedure = t.procedure.use(async ({ next }) => mapErrors(await next()));
+
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => mapErrors(await next({ ctx: { session: signedIn(ctx) } })));
 
 function requireRole(...roles: Role[]) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!ctx.session.roles.some((r) => roles.includes(r))) {
+  return t.procedure.use(async ({ ctx, next }) => {
+    const session = signedIn(ctx);
+    if (!session.roles.some((r) => roles.includes(r))) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${roles.join(" or ")} role.` });
     }
-    return next();
+    return mapErrors(await next({ ctx: { session } }));
   });
 }
 
@@ -62,27 +75,44 @@ export const adminProcedure = requireRole("ADMIN");
 export const brokerProcedure = requireRole("BROKER");
 
 /** Suspended users (User.suspendedAt) can sign in and read, but not place or change orders. */
-export const tradingProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.session.suspendedAt) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Your account is suspended since ${ctx.session.suspendedAt.toISOString()}: you cannot trade.` });
-  }
-  return next();
+export const tradingProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const session = signedIn(ctx);
+  mayTrade(session);
+  return mapErrors(await next({ ctx: { session } }));
 });
+
+/**
+ * Order entry: a trading procedure whose calls count against the "orders" limit under `name`
+ * (checked before the input is parsed, so a flood is refused unparsed).
+ */
+export function orderProcedure(name: string) {
+  return t.procedure.use(async ({ ctx, next }) => {
+    const session = signedIn(ctx);
+    mayTrade(session);
+    takeLimit(ctx, name, "orders");
+    return mapErrors(await next({ ctx: { session } }));
+  });
+}
+
+function takeLimit(ctx: Context, name: string, limit: RateLimit | keyof ConfiguredRateLimits): void {
+  const spec = typeof limit === "string" ? ctx.deps.limits[limit] : limit;
+  const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
+  const taken = ctx.deps.limiter.take(`${name}|${who}`, spec, ctx.deps.now().getTime());
+  if (!taken.ok) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s` });
+  }
+}
 
 /**
  * A token-bucket limit named `name` (buckets are per name): per IP, or per session (per IP when
  * signed out). `limit` is a configured limit's name ("signIn", "nonce", "orders": RATE_LIMIT_*
  * in server/env.ts) or an explicit one. Put it before .input() so a flood is refused unparsed:
- *   tradingProcedure.use(rateLimited("orders.place", "orders")).input(...)
+ *   publicProcedure.use(rateLimited("auth.nonce", "nonce")).input(...)
+ * (order entry has it built in: orderProcedure)
  */
 export function rateLimited(name: string, limit: RateLimit | keyof ConfiguredRateLimits) {
   return t.middleware(({ ctx, next }) => {
-    const spec = typeof limit === "string" ? ctx.deps.limits[limit] : limit;
-    const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
-    const taken = ctx.deps.limiter.take(`${name}|${who}`, spec, ctx.deps.now().getTime());
-    if (!taken.ok) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s` });
-    }
+    takeLimit(ctx, name, limit);
     return next();
   });
 }

@@ -60,7 +60,7 @@ export interface ConfiguredRateLimits {
   signIn: RateLimit;
   /** auth.nonce per IP (each writes a row) */
   nonce: RateLimit;
-  /** order entry per session: the order procedures use rateLimited("orders", limits.orders) */
+  /** order entry per session: the order procedures use orderProcedure (server/api/trpc.ts) */
   orders: RateLimit;
 }
 

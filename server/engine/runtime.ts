@@ -358,7 +358,6 @@ class Runtime implements EngineRuntime {
         this.pending = [];
         const now = this.clock();
         // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
-        // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
         const snap = this.snapshotWrite === null && this.snapshotDue(now) ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now } : null;
         try {
           await writeBatch(this.db, encodeBatch(batch.map((p) => p.row)));

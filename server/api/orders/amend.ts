@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { getEngineRuntime } from "../../engine/runtime";
 import { amendOrder } from "../../services/orders";
-import { rateLimited, tradingProcedure } from "../trpc";
+import { orderProcedure } from "../trpc";
 import { idempotencyKey, orderId, orderResultSchema, positiveAmount, price } from "./schemas";
 
 /** Change a resting order's price and/or remaining size (a size decrease keeps priority). */
-export const amend = tradingProcedure
-  .use(rateLimited("orders.amend", "orders"))
+export const amend = orderProcedure("orders.amend")
   .input(z.object({ idempotencyKey, orderId, price: price.optional(), size: positiveAmount.optional() }).refine((o) => o.price !== undefined || o.size !== undefined, { message: "give price or size" }))
   .output(orderResultSchema)
   .mutation(({ ctx, input }) => amendOrder(getEngineRuntime(), ctx.session.address, input));

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { getEngineRuntime } from "../../engine/runtime";
 import { cancelOrder } from "../../services/orders";
-import { rateLimited, tradingProcedure } from "../trpc";
+import { orderProcedure } from "../trpc";
 import { idempotencyKey, orderId } from "./schemas";
 
 /** Cancel a resting order or a pending stop / TP / SL. */
-export const cancel = tradingProcedure
-  .use(rateLimited("orders.cancel", "orders"))
+export const cancel = orderProcedure("orders.cancel")
   .input(z.object({ idempotencyKey, orderId }))
   .output(z.object({ seq: z.bigint(), orderId: z.number().int(), cancelled: z.literal(true) }))
   .mutation(({ ctx, input }) => cancelOrder(getEngineRuntime(), ctx.session.address, input));

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getEngineRuntime } from "../../engine/runtime";
 import { placeOrder } from "../../services/orders";
-import { rateLimited, tradingProcedure } from "../trpc";
+import { orderProcedure } from "../trpc";
 import { idempotencyKey, marketSymbol, orderResultSchema, positiveAmount, price } from "./schemas";
 
 export const placeInput = z
@@ -27,8 +27,7 @@ export const placeInput = z
   .refine((o) => !o.type.startsWith("stop") || o.triggerPrice !== undefined, { message: "stop orders need triggerPrice" });
 
 /** Place an order of any kind the engine supports; answers once it is durable. */
-export const place = tradingProcedure
-  .use(rateLimited("orders.place", "orders"))
+export const place = orderProcedure("orders.place")
   .input(placeInput)
   .output(orderResultSchema)
   .mutation(({ ctx, input }) => placeOrder(getEngineRuntime(), ctx.session.address, input));
