@@ -20,7 +20,8 @@ import type { WorkerNotification, WorkerReply, WorkerRequest } from "./pglite-th
 
 const port = parentPort!;
 // The hot-statement mark comes from the main thread (server/db/hot-sql.ts): this file imports no
-// project module, so it also runs where Node strips the types itself (tests).
+// project module but ./pg-wire.ts (which imports none, with its extension as Node needs), so it
+// also runs where Node strips the types itself (tests).
 const { dataDir, hotPrefix } = workerData as { dataDir: string; hotPrefix: string };
 
 async function main() {
