@@ -245,7 +245,7 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     expect(await t.handle.db.channel.count({ where: { trader: anonymous.address } })).toBe(0);
   });
 
-  it("sign-in → deposit → trading and fills → new states co-signed → liquidation → partial withdrawal → cancelled withdrawal → cooperative close", async () => {
+  it("sign-in → deposit → trading and fills → new states co-signed → liquidation → partial withdrawal → cancelled withdrawal → cancelled close → cooperative close", async () => {
     const A = trader(2);
     const B = trader(3);
     const rt = services.engine;
@@ -381,6 +381,38 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
           toAbiState(cancelled.state as ChannelState),
           { trader: cancelledSig, exchange: cancelled.exchangeSignature as Hex },
         ],
+      }),
+    ).rejects.toThrow(/ChannelVersionTooOld|reverted/);
+
+    // ── a cooperative close, cancelled before it is co-signed: the channel trades again ──
+    const firstClose = await A.api.channel.requestClose.mutate();
+    const cancelledClose = firstClose.toSign.at(-1)!;
+    expect(cancelledClose.state.intent).toBe(Intent.CLOSE);
+    expect((await A.api.channel.status.query()).status).toBe("CLOSING");
+    expect(await usdcAvailable(A)).toBe(0n); // the whole balance is debited for the close
+    const cancelledCloseSig = await coSign(A, cancelledClose.typedData);
+    const reopened = (await A.api.channel.cancelClose.mutate()).toSign[0]!;
+    expect(reopened.state.version).toBe(cancelledClose.state.version + 1n);
+    expect(reopened.state.intent).toBe(Intent.OPERATE);
+    expect(reopened.state.allocations[0]).toMatchObject({ traderAmount: aHeld, exchangeAmount: usd(2900n) - aHeld });
+    const lateClose = await refusal(A.api.channel.submitCoSignature.mutate({ channelId: firstClose.channelId, version: cancelledClose.state.version, signature: cancelledCloseSig }));
+    expect(lateClose.data?.code).toBe("PRECONDITION_FAILED");
+    expect((await refusal(A.api.channel.cancelClose.mutate())).data?.code).toBe("PRECONDITION_FAILED"); // nothing left to cancel
+    const reopenTx = await A.api.channel.submitCoSignature.mutate({ channelId: firstClose.channelId, version: reopened.state.version, signature: await coSign(A, reopened.typedData) });
+    expect(reopenTx.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
+    await eventually("ACTIVE again once the checkpoint is seen", async () => {
+      const s = await A.api.channel.status.query();
+      return s.status === "ACTIVE" && s.pendingOp === null && s.onChainVersion === reopened.state.version ? s : null;
+    });
+    expect(await usdcAvailable(A)).toBe(aHeld); // credited back
+    // on-chain, the cancelled CLOSE (now fully signed) is refused: a newer version is registered
+    await expect(
+      chain.client.simulateContract({
+        account: A.address,
+        address: domain.verifyingContract,
+        abi: custodyAbi,
+        functionName: "close",
+        args: [toAbiState(cancelledClose.state as ChannelState), { trader: cancelledCloseSig, exchange: cancelledClose.exchangeSignature as Hex }],
       }),
     ).rejects.toThrow(/ChannelVersionTooOld|reverted/);
 

@@ -91,7 +91,7 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
       }
       case "ChannelCheckpointed":
       case "ChannelChallengeAnswered": {
-        // a newer co-signed state registered over a cancelled withdrawal: its RESIZE can never apply now, so the debit comes back
+        // a newer co-signed state registered over a cancelled withdrawal or close: its RESIZE or CLOSE can never apply now, so the debit comes back
         const cancelDone = channel.pendingOp === "CANCEL" && channel.pendingVersion !== null && version >= channel.pendingVersion;
         if (cancelDone) {
           const debits = (channel.pendingDebits ?? []) as { asset: string; amount: string }[];
@@ -100,6 +100,8 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
         await commit(event, channelId, {
           onChainVersion: version,
           ...(event.name === "ChannelChallengeAnswered" && channel.status === "CHALLENGED" ? { status: "ACTIVE" } : {}),
+          // a cancelled close: the channel trades again
+          ...(cancelDone && channel.status === "CLOSING" ? { status: "ACTIVE" } : {}),
           ...(cancelDone ? { pendingOp: null, pendingVersion: null, pendingDebits: undefined } : {}),
         });
         return;
@@ -132,7 +134,10 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
         return;
       }
       case "ChannelClosed": {
-        const ours = channel.pendingOp === "CLOSE" && channel.pendingVersion === version;
+        // ours: the pending CLOSE, or a cancelled one the trader got mined before the replacement state (the debit stands either way)
+        const ours =
+          (channel.pendingOp === "CLOSE" && channel.pendingVersion === version) ||
+          (channel.pendingOp === "CANCEL" && channel.status === "CLOSING" && channel.pendingVersion === version + 1n);
         if (!ours) {
           const allocations = event.args.allocations as readonly AllocationArg[];
           // a pending withdrawal, close or cancel can never apply to a closed channel: its engine debit comes back first

@@ -522,8 +522,9 @@ export class ChannelService {
     if (!channel || channel.trader !== getAddress(trader)) notFound(`no channel ${channelId} of ${trader}`, { channelId });
     const row = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version } } });
     if (!row) notFound(`channel ${channelId} has no state v${version}`, { channelId, version });
-    if (channel.pendingOp === "CANCEL" && row.intent === Intent.RESIZE) {
-      throw new ClearlineError("PRECONDITION_FAILED", `the withdrawal at v${version} was cancelled: co-sign v${channel.pendingVersion ?? version + 1n} instead`, { channelId, version });
+    if (channel.pendingOp === "CANCEL" && (row.intent === Intent.RESIZE || row.intent === Intent.CLOSE)) {
+      const what = row.intent === Intent.RESIZE ? "withdrawal" : "close";
+      throw new ClearlineError("PRECONDITION_FAILED", `the ${what} at v${version} was cancelled: co-sign v${channel.pendingVersion ?? version + 1n} instead`, { channelId, version });
     }
     if (channel.pendingOp === "RESIZE" && channel.pendingVersion !== null && version > channel.pendingVersion) {
       const resize = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version: channel.pendingVersion } } });
@@ -618,24 +619,41 @@ export class ChannelService {
    * custody sink credits the engine back and releases the lock. If R gets mined first instead,
    * the withdrawal simply completes (the debit stands) and the checkpoint fails.
    */
-  async cancelWithdraw(trader: Address): Promise<PendingRequest> {
+  cancelWithdraw(trader: Address): Promise<PendingRequest> {
+    return this.cancelPending(trader, "RESIZE");
+  }
+
+  /**
+   * Cancels a cooperative close whose CLOSE state (version C) the trader has not co-signed, the
+   * same way as cancelWithdraw: an OPERATE state C+1 paying the trader's balance back, for the
+   * trader to co-sign and the service to checkpoint; once the chain shows it the engine is
+   * credited back and the channel is ACTIVE again. If C gets mined first, the close completes.
+   */
+  cancelClose(trader: Address): Promise<PendingRequest> {
+    return this.cancelPending(trader, "CLOSE");
+  }
+
+  private async cancelPending(trader: Address, op: "RESIZE" | "CLOSE"): Promise<PendingRequest> {
     const { db } = this.deps;
-    const channel = await this.activeChannelOf(trader);
-    const resizeVersion = channel.pendingVersion;
-    if (channel.pendingOp !== "RESIZE" || resizeVersion === null) {
-      throw new ClearlineError("PRECONDITION_FAILED", `channel ${channel.id} has no withdrawal waiting for a co-signature`, { channelId: channel.id });
+    const what = op === "RESIZE" ? "withdrawal" : "close";
+    const channel = await db.channel.findFirst({ where: { trader: getAddress(trader), status: op === "RESIZE" ? "ACTIVE" : "CLOSING" } });
+    if (!channel) notFound(`${trader} has no ${op === "RESIZE" ? "active" : "closing"} channel`, { trader });
+    const pendingVersion = channel.pendingVersion;
+    if (channel.pendingOp !== op || pendingVersion === null) {
+      throw new ClearlineError("PRECONDITION_FAILED", `channel ${channel.id} has no ${what} waiting for a co-signature`, { channelId: channel.id });
     }
-    const switched = await db.channel.updateMany({ where: { id: channel.id, pendingOp: "RESIZE", pendingVersion: resizeVersion }, data: { pendingOp: "CANCEL", pendingVersion: null } });
-    if (switched.count !== 1) throw new ClearlineError("CONFLICT", `the withdrawal of channel ${channel.id} changed meanwhile; look at channel.status`, { channelId: channel.id });
+    const switched = await db.channel.updateMany({ where: { id: channel.id, pendingOp: op, pendingVersion }, data: { pendingOp: "CANCEL", pendingVersion: null } });
+    if (switched.count !== 1) throw new ClearlineError("CONFLICT", `the ${what} of channel ${channel.id} changed meanwhile; look at channel.status`, { channelId: channel.id });
     await this.channelChanged(channel.id);
     try {
-      const resize = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: resizeVersion } } });
-      if (resize.traderSignature !== null) {
-        throw new ClearlineError("CONFLICT", `the withdrawal v${resizeVersion} is co-signed already: it completes when the chain confirms it`, { channelId: channel.id, version: resizeVersion });
+      const cancelled = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: pendingVersion } } });
+      if (cancelled.traderSignature !== null) {
+        throw new ClearlineError("CONFLICT", `the ${what} v${pendingVersion} is co-signed already: it completes when the chain confirms it`, { channelId: channel.id, version: pendingVersion });
       }
       return await this.serial(async () => {
         const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
-        const before = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: resizeVersion - 1n } } });
+        // the funding before the cancelled state (a withdrawal lowered it; a close kept it)
+        const before = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: pendingVersion - 1n } } });
         const previous = stateFromRow(before, channel.trader as Address);
         const funding = previous.state.allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
         const latest = stateFromRow(await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: fresh.latestVersion } } }), channel.trader as Address);
@@ -665,7 +683,7 @@ export class ChannelService {
         return { channelId: channel.id as Hex, toSign: [{ state, exchangeSignature: signature, typedData: stateTypedData(this.deps.domain, state) }] };
       });
     } catch (error) {
-      await db.channel.updateMany({ where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null }, data: { pendingOp: "RESIZE", pendingVersion: resizeVersion } });
+      await db.channel.updateMany({ where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null }, data: { pendingOp: op, pendingVersion } });
       await this.channelChanged(channel.id);
       throw error;
     }

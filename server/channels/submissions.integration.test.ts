@@ -289,6 +289,26 @@ describe("background retry of resize / close submissions", () => {
     expect(available(A.account)).toBe(0n);
   }, 60_000);
 
+  it("a cancelled close the trader gets mined anyway (both signatures were theirs to use) completes once: the debit stands, nothing comes back", async () => {
+    const C = trader(4);
+    const { channelId } = await openChannel(C);
+    const balance = available(C.account);
+    const close = (await service.requestClose(C.address)).toSign.at(-1)!;
+    const replacement = (await service.cancelClose(C.address)).toSign[0]!;
+    expect(replacement.state.version).toBe(close.state.version + 1n);
+    expect(await service.status(C.address)).toMatchObject({ status: "CLOSING", pendingOp: "CANCEL", pendingVersion: replacement.state.version });
+    expect(available(C.account)).toBe(0n); // the debit stands until the chain decides
+    const sig = await C.cosign(close.state);
+    await expect(service.submitCoSignature(C.address, channelId, close.state.version, sig)).rejects.toThrow(/the close at v\d+ was cancelled/);
+    const walletBefore = await walletUsdc(C.address);
+    const hash = await C.send("close", [toAbiState(close.state), { trader: sig, exchange: close.exchangeSignature }]);
+    expect(await walletUsdc(C.address)).toBe(walletBefore + balance);
+
+    await deliver(hash);
+    expect(await service.status(C.address)).toMatchObject({ status: "CLOSED", pendingOp: null, alert: null });
+    expect(available(C.account)).toBe(0n); // paid once: in the wallet, not back in the engine
+  }, 60_000);
+
   it("a withdrawal that can never apply (the channel was concluded on-chain at an older state): alert with the reason, no retry; the close gives the debit back", async () => {
     const B = trader(3);
     const { channelId, v0, v0Sigs } = await openChannel(B);

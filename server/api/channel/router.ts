@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../trpc";
+import { cancelClose } from "./cancelClose";
 import { cancelWithdraw } from "./cancelWithdraw";
 import { depositInstructions } from "./depositInstructions";
 import { history } from "./history";
@@ -20,5 +21,6 @@ export const channelRouter = createTRPCRouter({
   requestWithdraw,
   cancelWithdraw,
   requestClose,
+  cancelClose,
   states,
 });

@@ -1,0 +1,10 @@
+import { channels } from "../../services/channels";
+import { authedProcedure } from "../trpc";
+import { pendingRequestSchema } from "./schemas";
+
+/**
+ * Cancels a cooperative close the trader has not co-signed: returns the replacement state to
+ * co-sign; the service registers it on-chain, and the balance comes back (the channel is ACTIVE
+ * again) once the chain shows it.
+ */
+export const cancelClose = authedProcedure.output(pendingRequestSchema).mutation(({ ctx }) => channels().cancelClose(ctx.session.address));
