@@ -13,6 +13,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { createPublicClient, erc20Abi, http, parseUnits, type Address } from "viem";
 import { hardhatTestAccount } from "../core/chain/hardhat-test-accounts";
+import { Intent } from "../core/channel";
 import { custodyAbi } from "../contracts/generated";
 import { E2E_DEPLOYMENT_FILE, E2E_RPC_URL } from "./stack";
 import { installTestWallet, type TestWallet } from "./test-wallet";
@@ -120,6 +121,21 @@ test.describe.serial("channel flows (account #4)", () => {
     const wallet = await openChannelScreen(page, trader.privateKey);
     await expect(page.getByTestId("channel-status")).toHaveText("Active");
     const before = await usdcOf(wallet.address);
+
+    // the wallet prompt for the CLOSE state is refused: the close waits for a signature, and the trader cancels it
+    wallet.refuseNextSignature((typed) => Number((typed.message as { intent?: unknown }).intent) === Intent.CLOSE);
+    await page.getByTestId("close-start").click();
+    await page.getByTestId("close-confirm").click();
+    await expect(page.getByTestId("close-unsigned")).toContainText("waiting for your signature");
+    await expect(page.getByTestId("channel-status")).toHaveText("Closing");
+    await page.screenshot({ path: testInfo.outputPath("channel-close-unsigned.png"), fullPage: true });
+    await page.getByTestId("close-unsigned-cancel").click();
+    await expect(page.getByTestId("close-pending")).toContainText("Cancelling the close");
+    await mine(2);
+    await expect(page.getByTestId("channel-status")).toHaveText("Active", { timeout: 20_000 });
+    await expect(page.getByTestId("channel-yours-USDC")).toContainText("750");
+    expect(await usdcOf(wallet.address)).toBe(before); // nothing paid out
+
     await page.getByTestId("close-start").click();
     await page.getByTestId("close-confirm").click();
     await expect(page.getByTestId("close-pending")).toBeVisible();

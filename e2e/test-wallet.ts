@@ -27,6 +27,8 @@ export interface TestWallet {
   address: Hex;
   /** every method the page called, in order (for assertions such as "no prompt per fill") */
   calls: string[];
+  /** the user refuses the next typed-data prompt that `which` picks (error 4001, as real wallets answer) */
+  refuseNextSignature(which: (typed: TypedDataDefinition) => boolean): void;
 }
 
 export async function installTestWallet(page: Page, options: TestWalletOptions): Promise<TestWallet> {
@@ -34,6 +36,7 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
   const known = new Set(options.knownChainIds ?? [options.chainId]);
   let chainId = options.chainId;
   let connected = false;
+  let refuse: ((typed: TypedDataDefinition) => boolean) | null = null;
   const calls: string[] = [];
   const wallet = () =>
     createWalletClient({
@@ -92,6 +95,10 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
         return account.signMessage({ message: { raw: params[0] as Hex } });
       case "eth_signTypedData_v4": {
         const typed = JSON.parse(params[1] as string) as TypedDataDefinition;
+        if (refuse?.(typed)) {
+          refuse = null;
+          throw { code: 4001, message: "User rejected the request." } satisfies RpcError;
+        }
         return account.signTypedData(typed);
       }
       case "eth_sendTransaction": {
@@ -157,5 +164,11 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
     { name: options.name ?? "Clearline Test Wallet" },
   );
 
-  return { address: account.address, calls };
+  return {
+    address: account.address,
+    calls,
+    refuseNextSignature: (which) => {
+      refuse = which;
+    },
+  };
 }

@@ -14,7 +14,7 @@ const STATUS_TEXT: Record<ChannelStatus["status"], { label: string; cls: string;
   OPENING: { label: "Opening", cls: "warn", help: "Waiting for the deposit to be confirmed on-chain." },
   ACTIVE: { label: "Active", cls: "ok", help: "Trading is live; your balance is secured by the latest co-signed state." },
   CHALLENGED: { label: "Challenged", cls: "bad", help: "A challenge is running on-chain; trading is stopped." },
-  CLOSING: { label: "Closing", cls: "warn", help: "The close is being settled on-chain." },
+  CLOSING: { label: "Closing", cls: "warn", help: "The close is signed and settled on-chain, or being cancelled." },
   CLOSED: { label: "Closed", cls: "", help: "The channel is settled. Deposit again to open a new one." },
 };
 
@@ -57,14 +57,19 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
   }
   const st = STATUS_TEXT[channel.status];
   const chainView = onChain.data;
+  // a withdrawal, close or cancellation whose state the trader has not signed waits for them, not for the chain
+  const waitsForYou = latest !== null && !latest.traderSignature && channel.pendingVersion !== null && latest.state.version === channel.pendingVersion;
+  const waitsFor = waitsForYou ? "waiting for your signature (Withdraw and close, on the right)" : "waiting for the chain to confirm";
   const pendingText =
     channel.pendingPurpose === "TOP_UP"
       ? `The exchange is adding to its side of your channel (v${channel.pendingVersion}), waiting for the chain to confirm; withdrawals resume after it`
       : channel.pendingOp === "RESIZE"
-      ? `Withdrawal (v${channel.pendingVersion}) waiting for the chain to confirm`
+      ? `Withdrawal (v${channel.pendingVersion}) ${waitsFor}`
       : channel.pendingOp === "CLOSE"
-        ? `Close (v${channel.pendingVersion}) waiting for the chain to confirm`
-        : null;
+        ? `Close (v${channel.pendingVersion}) ${waitsFor}`
+        : channel.pendingOp === "CANCEL" && channel.pendingVersion !== null
+          ? `Cancellation (v${channel.pendingVersion}) of your ${channel.status === "CLOSING" ? "close" : "withdrawal"} ${waitsFor}`
+          : null;
   // the pending operation's submission failed (retried by the service) or can/does not apply (alert, also shown to operators)
   const chainTrouble = channel.alert ?? (channel.submission?.state === "retrying" ? `Sending it to the chain failed (${channel.submission.lastError}); the exchange retries by itself.` : null);
 
