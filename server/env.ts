@@ -35,6 +35,8 @@ const schema = z
     CUSTODY_DEPLOY_BLOCK: z.coerce.number().int().min(0).default(0),
     /** Blocks a deposit must be buried under before it is credited. */
     CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
+    /** Chain seconds after a challenge's deadline before the exchange concludes it itself, if nobody did (the trader usually does). */
+    WATCHTOWER_CONCLUDE_AFTER_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(600),
     /** Exchange coverage locked into a new channel, in basis points of the trader's deposit per token (20000 = 2x). */
     CHANNEL_COVERAGE_BPS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
     CHANNEL_ISSUANCE_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(50),
@@ -113,6 +115,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       port: e.CHAIN_PORT,
       isLocal: localChain,
       confirmations: e.CHAIN_CONFIRMATIONS,
+      concludeAfterSeconds: e.WATCHTOWER_CONCLUDE_AFTER_SECONDS,
       deploymentFile: path.resolve(root, e.DEPLOYMENT_FILE),
       /** Explicit addresses for a real chain (all four or none). */
       addresses:

@@ -5,7 +5,7 @@
  * server/main.ts (after `npm run dev` / `npm start` migrated, bound and seeded the database);
  * stopped in reverse order on shutdown.
  */
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { chainClient } from "./chain/client";
 import { currentDeployment } from "./chain/deployment";
 import { startProcessChainWatcher, stopProcessChainWatcher } from "./chain/watcher";
@@ -16,6 +16,7 @@ import { closeDb, getDb, getDbHandle, type Db } from "./db";
 import { simulatedMarkSource, startEngineRuntime, maybeEngineRuntime } from "./engine/runtime";
 import { env } from "./env";
 import { channelCustodySink, channels, startChannels, stopChannels } from "./services/channels";
+import { stateFromRow } from "./channels/repository";
 
 interface ServicesState {
   started: Promise<void>;
@@ -24,7 +25,7 @@ interface ServicesState {
 
 const g = globalThis as unknown as { __clearlineServices?: ServicesState };
 
-/** The watchtower's view of the latest fully co-signed state of a channel. */
+/** The watchtower's view of a channel's states: the latest fully co-signed one, and any by version. */
 export function latestCoSignedSource(db: Db): LatestStateSource {
   return {
     async latestCoSigned(channelId: Hex) {
@@ -33,6 +34,12 @@ export function latestCoSignedSource(db: Db): LatestStateSource {
       const { coSigned } = await channels().latestState(row.trader as Hex, channelId);
       if (!coSigned?.traderSignature) return null;
       return { state: coSigned.state, sigs: { trader: coSigned.traderSignature, exchange: coSigned.exchangeSignature } };
+    },
+    async stateAt(channelId: Hex, version: bigint) {
+      const id = channelId.toLowerCase();
+      const channel = await db.channel.findUnique({ where: { id }, select: { trader: true } });
+      const row = channel && (await db.channelState.findUnique({ where: { channelId_version: { channelId: id, version } } }));
+      return row ? stateFromRow(row, channel!.trader as Address).state : null;
     },
   };
 }
@@ -56,7 +63,15 @@ async function start(): Promise<void> {
   });
   await startChannels(engine);
   startProcessChainWatcher({ db, sink: channelCustodySink(), client: chainClient(), deployment, confirmations: e.chain.confirmations, pollMs: 1000 });
-  startProcessWatchtower({ db, client: chainClient(), wallet: exchangeWalletClient(deployment), deployment, states: latestCoSignedSource(db), pollMs: 1000 });
+  startProcessWatchtower({
+    db,
+    client: chainClient(),
+    wallet: exchangeWalletClient(deployment),
+    deployment,
+    states: latestCoSignedSource(db),
+    pollMs: 1000,
+    concludeAfterSeconds: e.chain.concludeAfterSeconds,
+  });
   console.log(`[clearline] services: engine at seq ${engine.status().sequence}, channels, chain watcher and watchtower running`);
 }
 

@@ -40,9 +40,13 @@ let t: TestDatabase;
 let watcher: ChainWatcher;
 const towers: Watchtower[] = [];
 
-/** The exchange's co-signed states, as the channels area would keep them (here: in memory). */
+/** The exchange's co-signed states, as the channels area would keep them (here: in memory): the latest, and every one by version. */
 const held = new Map<string, { state: ChannelState; sigs: CoSignatures }>();
-const states: LatestStateSource = { latestCoSigned: async (id) => held.get(id.toLowerCase()) ?? null };
+const stored = new Map<string, ChannelState>();
+const states: LatestStateSource = {
+  latestCoSigned: async (id) => held.get(id.toLowerCase()) ?? null,
+  stateAt: async (id, version) => stored.get(`${id.toLowerCase()}:${version}`) ?? null,
+};
 
 beforeAll(async () => {
   node = await startLocalNode(PORT);
@@ -89,13 +93,16 @@ async function openChannel(nonce: bigint) {
     appDataHash: ZERO_HASH,
   });
   const v0 = state(0n, Intent.INITIALIZE, 5000n, 1000n);
+  const v1 = state(1n, Intent.OPERATE, 4000n, 2000n);
+  const v2 = state(2n, Intent.OPERATE, 5600n, 400n);
+  for (const s of [v0, v1, v2]) stored.set(`${id.toLowerCase()}:${s.version}`, s);
   await mined(node.wallet(trader.privateKey).writeContract({
     address: deployment.custody,
     abi: custodyAbi,
     functionName: "depositAndOpen",
     args: [trader.address, nonce, abiState(v0), cosign(v0)],
   }));
-  return { id, v1: state(1n, Intent.OPERATE, 4000n, 2000n), v2: state(2n, Intent.OPERATE, 5600n, 400n) };
+  return { id, v1, v2 };
 }
 
 /** The trader challenges with `state` (co-signed) and signs the challenge. */
@@ -212,6 +219,7 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     held.set(id.toLowerCase(), { state: v2, sigs: cosign(v2) });
     let failures = 1;
     const flaky: LatestStateSource = {
+      ...states,
       latestCoSigned: async (channel) => {
         if (failures-- > 0) throw new Error("channel store unavailable");
         return states.latestCoSigned(channel);
@@ -229,5 +237,60 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     await w.poll();
     expect((await actions(id))[0]).toMatchObject({ outcome: "ANSWERED", answeredVersion: 2n, attempts: 2, lastError: null });
     expect(await onChain(id)).toMatchObject({ status: 1, version: 2 });
+  });
+
+  it("concludes an expired challenge nobody concluded once the grace period is over: the challenged state pays, once", async () => {
+    const { id, v2 } = await openChannel(4n);
+    held.set(id.toLowerCase(), { state: v2, sigs: cosign(v2) });
+    const w = tower({ concludeAfterSeconds: 120 });
+    await challenge(v2); // with the newest state: nothing to answer
+    await watcher.poll();
+    await w.poll();
+    expect((await actions(id))[0]).toMatchObject({ outcome: "NOT_NEEDED" });
+    const txsBefore = await exchangeTxCount();
+
+    await passDeadline();
+    await w.poll(); // expired, but the trader has the grace period to conclude (and withdraw) first
+    expect((await actions(id))[0]).toMatchObject({ outcome: "MISSED", concludeTxHash: null });
+    expect(await exchangeTxCount()).toBe(txsBefore);
+    expect(await onChain(id)).toMatchObject({ status: 2 });
+
+    const before = { trader: await custodyBalance(trader.address), exchange: await custodyBalance(exchange.address) };
+    await node.testClient.increaseTime({ seconds: 120 });
+    await node.testClient.mine({ blocks: 1 });
+    await w.poll();
+    const concluded = (await actions(id))[0]!;
+    expect(concluded.concludeTxHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(concluded.reason).toMatch(/concluded by the exchange \d+ s after the deadline: the challenged version 2 pays out/);
+    expect((await node.client.waitForTransactionReceipt({ hash: concluded.concludeTxHash as Hex })).status).toBe("success");
+    expect(await onChain(id)).toMatchObject({ status: 3, version: 2 });
+    expect(await custodyBalance(trader.address)).toBe(before.trader + 5600n);
+    expect(await custodyBalance(exchange.address)).toBe(before.exchange + 400n);
+
+    // later rounds and a restarted watchtower send nothing more; the watcher's ChannelClosed ends the challenge
+    await w.poll();
+    await tower({ concludeAfterSeconds: 120 }).poll();
+    expect(await exchangeTxCount()).toBe(txsBefore + 1);
+    await watcher.poll();
+    await w.poll();
+    expect(w.status().openChallenges.filter((c) => c.channelId.toLowerCase() === id.toLowerCase())).toEqual([]);
+  });
+
+  it("does not conclude a challenged state it never stored, and says why", async () => {
+    const { id, v1 } = await openChannel(5n);
+    stored.delete(`${id.toLowerCase()}:1`);
+    const w = tower({ concludeAfterSeconds: 0 });
+    await challenge(v1);
+    await watcher.poll();
+    await w.poll(); // no newer state held: nothing to answer
+    await passDeadline();
+    const txsBefore = await exchangeTxCount();
+    await w.poll(); // MISSED
+    await w.poll(); // due, but the state is unknown here
+    const [action] = await actions(id);
+    expect(action).toMatchObject({ outcome: "MISSED", concludeTxHash: null });
+    expect(action!.lastError).toMatch(/cannot conclude: the challenged state \(version 1, hash 0x[0-9a-f]{64}\) is not one this exchange stored/);
+    expect(await exchangeTxCount()).toBe(txsBefore);
+    await conclude(v1); // the trader can, with the state they hold
   });
 });

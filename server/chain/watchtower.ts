@@ -8,7 +8,13 @@
  * (SENT), and only then broadcast; a restart finds the stored transaction and waits for (or
  * rebroadcasts) it instead of building another. A failed attempt is retried with exponential
  * backoff while chain time is before the deadline; after it, nothing is sent and the action is
- * MISSED with the reason. See docs/SERVICE.md, "Chain watcher and watchtower".
+ * MISSED with the reason.
+ *
+ * An expired challenge that nobody concluded `concludeAfterSeconds` (chain time) after its
+ * deadline is concluded by the exchange itself: until then the channel's funds, the exchange's
+ * coverage included, stay locked in the contract. The payout is the challenged state's, whoever
+ * sends it; the grace period leaves the trader to do it first, with their payout's withdrawal in
+ * the same screen. See docs/SERVICE.md, "Chain watcher and watchtower".
  */
 import {
   BaseError,
@@ -25,7 +31,7 @@ import {
 } from "viem";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import { custodyAbi } from "../../contracts/generated";
-import { INTENT_NAMES, Intent, verifyStateSignature, type ChannelState, type CoSignatures } from "../../core/channel";
+import { hashStateStruct, INTENT_NAMES, Intent, verifyStateSignature, type ChannelState, type CoSignatures } from "../../core/channel";
 import type { WatchtowerAction } from "../../generated/prisma/client";
 import type { Db } from "../db";
 import { listOpenChallenges, type OpenChallenge } from "./watchtower-challenges";
@@ -34,6 +40,8 @@ import { processSingleton } from "../process-singleton";
 /** The exchange's newest state of a channel that both sides signed (the channels area implements it). */
 export interface LatestStateSource {
   latestCoSigned(channelId: Hex): Promise<{ state: ChannelState; sigs: CoSignatures } | null>;
+  /** the exchange's stored state of `version` (conclude() needs the challenged state itself), or null */
+  stateAt(channelId: Hex, version: bigint): Promise<ChannelState | null>;
 }
 
 export type ExchangeWallet = WalletClient<Transport, Chain, Account>;
@@ -52,6 +60,8 @@ export interface WatchtowerOptions {
   retryMaxMs?: number;
   /** how long a round waits for its response's receipt before leaving it to the next round (default 30 s) */
   receiptTimeoutMs?: number;
+  /** chain seconds after an expired challenge's deadline before the exchange concludes it itself (default 600) */
+  concludeAfterSeconds?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -94,6 +104,7 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const retryMaxMs = options.retryMaxMs ?? 60_000;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 30_000;
+  const concludeAfterSeconds = BigInt(options.concludeAfterSeconds ?? 600);
   const onError = options.onError ?? ((error: unknown) => console.error("watchtower:", error));
   const domain = { chainId: deployment.chainId, verifyingContract: deployment.custody };
 
@@ -158,6 +169,44 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
     }
   }
 
+  /**
+   * After the deadline and the grace period: conclude() with the challenged state, once. Nothing
+   * is decided here (the challenged state pays, whoever concludes); a conclude sent twice (a
+   * restart before its hash was stored) reverts without effect. The watcher's ChannelClosed then
+   * ends the challenge (and the sink settles the engine).
+   */
+  async function concludeIfDue(challenge: OpenChallenge, action: WatchtowerAction): Promise<void> {
+    if (action.concludeTxHash) {
+      const hash = action.concludeTxHash as Hex;
+      const receipt = await client.getTransactionReceipt({ hash }).catch((error: unknown) => {
+        if (error instanceof TransactionReceiptNotFoundError) return null;
+        throw error;
+      });
+      if (receipt?.status === "success") return;
+      if (receipt === null && (await client.getTransaction({ hash }).catch(() => null)) !== null) return; // still pending
+      // reverted or dropped: look again (someone else may have concluded) and send again if still due
+      action = await update(action, { concludeTxHash: null, lastError: receipt ? `conclude ${hash} reverted` : `conclude ${hash} left the chain` });
+    }
+    if (action.nextAttemptAt && action.nextAttemptAt > new Date()) return;
+    const view = await client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [challenge.channelId] });
+    if (view.status !== CHALLENGED || BigInt(view.version) !== challenge.challengedVersion || BigInt(view.challengeDeadline) !== challenge.challengeDeadline) return;
+    const chainTime = (await client.getBlock({ blockTag: "latest" })).timestamp;
+    if (chainTime < challenge.challengeDeadline + concludeAfterSeconds) return;
+    try {
+      const challenged = await states.stateAt(challenge.channelId, challenge.challengedVersion);
+      if (challenged === null || hashStateStruct(challenged).toLowerCase() !== view.challengeStateHash.toLowerCase()) {
+        throw new Error(`cannot conclude: the challenged state (version ${challenge.challengedVersion}, hash ${view.challengeStateHash}) is not one this exchange stored`);
+      }
+      const args = [abiState(challenged)] as const;
+      await client.simulateContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args, account: wallet.account });
+      const hash = await wallet.writeContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args, account: wallet.account, chain: wallet.chain });
+      await update(action, { concludeTxHash: hash, lastError: null, nextAttemptAt: null, reason: [action.reason, `concluded by the exchange ${chainTime - challenge.challengeDeadline} s after the deadline: the challenged version ${challenge.challengedVersion} pays out`].filter(Boolean).join("; ") });
+    } catch (error) {
+      const attempts = action.attempts + 1;
+      await update(action, { attempts, lastError: message(error), nextAttemptAt: new Date(Date.now() + Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1))) });
+    }
+  }
+
   async function handle(challenge: OpenChallenge): Promise<void> {
     const key = { channelId: challenge.channelId, challengedVersion: challenge.challengedVersion, challengeDeadline: challenge.challengeDeadline };
     let action = await db.watchtowerAction.upsert({
@@ -165,7 +214,7 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       create: { ...key, challenger: challenge.challenger, challengeTxHash: challenge.txHash, outcome: "PENDING" },
       update: {},
     });
-    if (action.outcome === "MISSED") return;
+    if (action.outcome === "MISSED") return concludeIfDue(challenge, action);
     if (action.outcome === "SENT" || action.outcome === "ANSWERED") {
       if (await followTransaction(action, false)) return;
       action = await db.watchtowerAction.findUniqueOrThrow({ where: { id: action.id } });

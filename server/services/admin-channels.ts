@@ -81,6 +81,7 @@ export interface ChallengesView {
     answeredVersion: bigint | null;
     method: string | null;
     txHash: string | null;
+    concludeTxHash: string | null;
     reason: string | null;
     attempts: number;
     lastError: string | null;
@@ -108,6 +109,7 @@ export async function challenges(db: Db, client: PublicClient | null): Promise<C
       answeredVersion: a.answeredVersion,
       method: a.method,
       txHash: a.txHash,
+      concludeTxHash: a.concludeTxHash,
       reason: a.reason,
       attempts: a.attempts,
       lastError: a.lastError,

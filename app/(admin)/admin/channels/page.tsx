@@ -117,7 +117,7 @@ export default function ChannelsPage() {
                             <td><Addr value={a.channelId} /></td>
                             <td>v{a.challengedVersion.toString()}</td>
                             <td><span className="badge">{a.outcome}</span></td>
-                            <td className="small">{a.method ?? ""} {a.txHash ? <Addr value={a.txHash} /> : null} {a.reason ?? a.lastError ?? ""}</td>
+                            <td className="small">{a.method ?? ""} {a.txHash ? <Addr value={a.txHash} /> : null} {a.concludeTxHash ? <>conclude <Addr value={a.concludeTxHash} /></> : null} {a.reason ?? a.lastError ?? ""}</td>
                             <td><When at={a.updatedAt} /></td>
                           </tr>
                         ))}

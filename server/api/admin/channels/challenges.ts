@@ -22,6 +22,8 @@ export const challenges = operatorProcedure
           answeredVersion: z.bigint().nullable(),
           method: z.string().nullable(),
           txHash: z.string().nullable(),
+          /** the exchange's own conclude() of the expired challenge */
+          concludeTxHash: z.string().nullable(),
           reason: z.string().nullable(),
           attempts: z.number(),
           lastError: z.string().nullable(),
