@@ -6,7 +6,7 @@ import { toast } from "../_components/toast";
 import { INTENT_NAMES, type Intent } from "@/core/channel";
 import { ON_CHAIN_STATUS, useOnChainChannel } from "./chain";
 import { describeError } from "./errors";
-import type { ChannelStatus } from "./types";
+import { awaitsTraderSignature, type ChannelStatus } from "./types";
 import { useCoSignLatest } from "./useCoSign";
 import { useTokens } from "./useChannel";
 
@@ -58,8 +58,7 @@ export function ChannelStatusPanel({ channel, loading, error, onRetry }: { chann
   const st = STATUS_TEXT[channel.status];
   const chainView = onChain.data;
   // a withdrawal, close or cancellation whose state the trader has not signed waits for them, not for the chain
-  const waitsForYou = latest !== null && !latest.traderSignature && channel.pendingVersion !== null && latest.state.version === channel.pendingVersion;
-  const waitsFor = waitsForYou ? "waiting for your signature (Withdraw and close, on the right)" : "waiting for the chain to confirm";
+  const waitsFor = awaitsTraderSignature(channel, latest) ? "waiting for your signature (Withdraw and close, on the right)" : "waiting for the chain to confirm";
   const pendingText =
     channel.pendingPurpose === "TOP_UP"
       ? `The exchange is adding to its side of your channel (v${channel.pendingVersion}), waiting for the chain to confirm; withdrawals resume after it`

@@ -17,7 +17,7 @@ import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import { usePublicConfig } from "../_wallet/public-config";
 import { describeError } from "./errors";
-import type { ChannelStatus, PendingRequest } from "./types";
+import { awaitsTraderSignature, type ChannelStatus, type PendingRequest } from "./types";
 import { useCoSignLatest } from "./useCoSign";
 import { useTokens } from "./useChannel";
 
@@ -43,7 +43,7 @@ type Unsigned = "request" | "cancel" | null;
 
 /** What of the channel's pending operation `op` still needs the trader's signature. */
 function unsignedOf(channel: ChannelStatus, latest: ReturnType<typeof useCoSignLatest>["latest"], op: "RESIZE" | "CLOSE"): Unsigned {
-  if (!latest || latest.traderSignature || channel.pendingVersion === null || latest.state.version !== channel.pendingVersion) return null;
+  if (!awaitsTraderSignature(channel, latest)) return null;
   // (an exchange top-up is a pending RESIZE too: it is co-signed with the next order, not here)
   if (channel.pendingOp === op) return op === "RESIZE" && channel.pendingPurpose !== "WITHDRAWAL" ? null : "request";
   // a cancelled close leaves the channel CLOSING; a cancelled withdrawal, ACTIVE

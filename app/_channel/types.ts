@@ -25,3 +25,11 @@ export function toChannelState(s: WireStoredState["state"]): ChannelState {
 export function channelDomainOf(cfg: PublicConfig): ChannelDomain | null {
   return cfg.custody ? { chainId: cfg.chain.id, verifyingContract: cfg.custody } : null;
 }
+
+/**
+ * The channel's pending operation (withdrawal, close, or a cancellation of either) waits for the
+ * trader's signature: the exchange signed its state, the newest, and the trader did not.
+ */
+export function awaitsTraderSignature(channel: Pick<ChannelStatus, "pendingVersion">, latest: WireStoredState | null): boolean {
+  return latest !== null && !latest.traderSignature && channel.pendingVersion !== null && latest.state.version === channel.pendingVersion;
+}

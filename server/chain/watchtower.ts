@@ -116,9 +116,11 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   const settle = (action: WatchtowerAction, outcome: "NOT_NEEDED" | "UNANSWERABLE" | "CLEARED" | "MISSED", reason: string) =>
     update(action, { outcome, reason, nextAttemptAt: null });
 
+  /** when attempt number `attempts` (1, 2, …) may be followed by the next: retryBaseMs doubling up to retryMaxMs */
+  const nextAttemptAfter = (attempts: number) => new Date(Date.now() + Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1)));
+
   async function failAttempt(action: WatchtowerAction, error: unknown, attempts = action.attempts + 1): Promise<void> {
-    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
-    await update(action, { outcome: "PENDING", attempts, lastError: message(error), nextAttemptAt: new Date(Date.now() + delay) });
+    await update(action, { outcome: "PENDING", attempts, lastError: message(error), nextAttemptAt: nextAttemptAfter(attempts) });
   }
 
   /** Resolves a SENT or ANSWERED action from its transaction. Returns true when nothing more is to be done now. */
@@ -202,8 +204,9 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       const hash = await wallet.writeContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args, account: wallet.account, chain: wallet.chain });
       await update(action, { concludeTxHash: hash, lastError: null, nextAttemptAt: null, reason: [action.reason, `concluded by the exchange ${chainTime - challenge.challengeDeadline} s after the deadline: the challenged version ${challenge.challengedVersion} pays out`].filter(Boolean).join("; ") });
     } catch (error) {
+      // the outcome stays MISSED (failAttempt would make it PENDING): only the conclude is retried
       const attempts = action.attempts + 1;
-      await update(action, { attempts, lastError: message(error), nextAttemptAt: new Date(Date.now() + Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1))) });
+      await update(action, { attempts, lastError: message(error), nextAttemptAt: nextAttemptAfter(attempts) });
     }
   }
 
