@@ -2,7 +2,20 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", ".data/", "artifacts/", "cache/", "generated/", "**/generated/**", "next-env.d.ts", "test-results/", "playwright-report/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".next/",
+      ".data/",
+      "artifacts/",
+      "cache/",
+      "generated/",
+      "**/generated/**",
+      "next-env.d.ts",
+      "test-results/",
+      "playwright-report/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -14,7 +27,10 @@ export default tseslint.config(
     files: ["**/*.ts", "**/*.tsx"],
     ignores: ["server/env.ts", "scripts/**", "e2e/**", "*.config.ts", "bench/**", "contracts/**", "instrumentation.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through server/env.ts." },
+      ],
     },
   },
   {
@@ -22,8 +38,27 @@ export default tseslint.config(
     files: ["core/**/*.ts"],
     ignores: ["core/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "wagmi", "@trpc/*", "**/server/*", "**/app/*"] }],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "core/ reads no configuration; pass values in." }, { object: "Date", property: "now", message: "core/ reads no clock; pass a clock in." }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "next",
+            "next/*",
+            "react",
+            "react-dom",
+            "@prisma/*",
+            "wagmi",
+            "@trpc/*",
+            "**/server/*",
+            "**/app/*",
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "core/ reads no configuration; pass values in." },
+        { object: "Date", property: "now", message: "core/ reads no clock; pass a clock in." },
+      ],
     },
   },
 );

@@ -12,7 +12,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: "Clearline — exchange on state channels",
-  description: "Trade spot and perpetuals off-chain at exchange speed; leave any time with your latest co-signed balance.",
+  description:
+    "Trade spot and perpetuals off-chain at exchange speed; leave any time with your latest co-signed balance.",
 };
 
 export const viewport: Viewport = { themeColor: "#0b0e11", width: "device-width", initialScale: 1 };

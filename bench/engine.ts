@@ -95,14 +95,30 @@ export function generate(count: number, seed: number): Stream {
       if (e.type === "orderDone") {
         if (e.orderId === placedId) rests = false;
         drop(e.orderId);
-      } else if (e.type === "rejected") throw new Error(`generator produced a rejected command: ${e.code} ${e.message}`);
+      } else if (e.type === "rejected")
+        throw new Error(`generator produced a rejected command: ${e.code} ${e.message}`);
     }
-    if (placedId !== null && rests && (cmd.type !== "place" || cmd.kind === "limit") && (cmd.type !== "place" || cmd.tif === "GTC")) add(placedId);
+    if (
+      placedId !== null &&
+      rests &&
+      (cmd.type !== "place" || cmd.kind === "limit") &&
+      (cmd.type !== "place" || cmd.tif === "GTC")
+    )
+      add(placedId);
   };
   const place = (out: Stream["timed"], side: "buy" | "sell", tick: number, lots: number, tif: "GTC" | "IOC") => {
     const id = nextId++;
     sideOf.set(id, side);
-    const cmd: Command = { type: "place", account: account(side), market: MARKET.symbol, side, kind: "limit", sizeBase: BigInt(lots) * LOT, pricePerLot: BigInt(tick) * TICK, tif };
+    const cmd: Command = {
+      type: "place",
+      account: account(side),
+      market: MARKET.symbol,
+      side,
+      kind: "limit",
+      sizeBase: BigInt(lots) * LOT,
+      pricePerLot: BigInt(tick) * TICK,
+      tif,
+    };
     out.ours.push(cmd);
     out.peer.push({ op: "limit", side, id: String(id), size: lots, price: tick, tif });
     apply(cmd, id);
@@ -132,7 +148,15 @@ export function generate(count: number, seed: number): Stream {
       const lots = 1 + Math.floor(rnd() * 20);
       // a slippage bound beyond every resting price, so the peer's unbounded market order does the same
       const worst = BigInt(side === "buy" ? MID + 4 * SPREAD_TICKS : MID - 4 * SPREAD_TICKS) * TICK;
-      const cmd: Command = { type: "place", account: account(side), market: MARKET.symbol, side, kind: "market", sizeBase: BigInt(lots) * LOT, worstPricePerLot: worst };
+      const cmd: Command = {
+        type: "place",
+        account: account(side),
+        market: MARKET.symbol,
+        side,
+        kind: "market",
+        sizeBase: BigInt(lots) * LOT,
+        worstPricePerLot: worst,
+      };
       timed.ours.push(cmd);
       timed.peer.push({ op: "market", side, size: lots });
       apply(cmd, id);
@@ -212,7 +236,9 @@ function loadPeer(): new () => PeerBook {
     if (typeof mod.OrderBook !== "function") throw new Error("no OrderBook export");
     return mod.OrderBook;
   } catch (e) {
-    throw new Error(`the peer hft-limit-order-book cannot be loaded (npm install it as a dev dependency): ${(e as Error).message}`);
+    throw new Error(
+      `the peer hft-limit-order-book cannot be loaded (npm install it as a dev dependency): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -273,9 +299,19 @@ interface Summary {
 function summarize(runs: RunResult[]): Summary {
   const stats = runs.map((r) => {
     const sorted = Float64Array.from(r.latenciesUs).sort();
-    return { ops: r.opsPerSec, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), p999: percentile(sorted, 0.999) };
+    return {
+      ops: r.opsPerSec,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      p999: percentile(sorted, 0.999),
+    };
   });
-  return { ops: median(stats.map((s) => s.ops)), p50: median(stats.map((s) => s.p50)), p99: median(stats.map((s) => s.p99)), p999: median(stats.map((s) => s.p999)) };
+  return {
+    ops: median(stats.map((s) => s.ops)),
+    p50: median(stats.map((s) => s.p50)),
+    p99: median(stats.map((s) => s.p99)),
+    p999: median(stats.map((s) => s.p999)),
+  };
 }
 
 /** The engine bench group: ops/s and p99 latency, ours against the peer. */
@@ -296,7 +332,10 @@ export const engineBench: BenchGroup = async (options: BenchOptions): Promise<Be
   const o = summarize(ours);
   const p = summarize(peer);
   const sameBook = ours[0]!.resting === peer[0]!.resting;
-  if (!sameBook) throw new Error(`the two engines disagree on the final book (${ours[0]!.resting} vs ${peer[0]!.resting} resting orders): the streams are not equivalent`);
+  if (!sameBook)
+    throw new Error(
+      `the two engines disagree on the final book (${ours[0]!.resting} vs ${peer[0]!.resting} resting orders): the streams are not equivalent`,
+    );
   const mix = Object.entries(stream.mix)
     .map(([k, v]) => `${k} ${((v / count) * 100).toFixed(1)}%`)
     .join(", ");
@@ -330,15 +369,26 @@ export const engineBench: BenchGroup = async (options: BenchOptions): Promise<Be
 
 function printTable(rows: BenchRow[]): void {
   const head = ["metric", "unit", "ours", "peer", "ratio", "target", "pass"];
-  const body = rows.map((r) => [r.metric, r.unit, String(r.ours), String(r.peer ?? "-"), r.ratio === null ? "-" : `${r.ratio}x`, r.target, r.pass === null ? "-" : r.pass ? "yes" : "NO"]);
+  const body = rows.map((r) => [
+    r.metric,
+    r.unit,
+    String(r.ours),
+    String(r.peer ?? "-"),
+    r.ratio === null ? "-" : `${r.ratio}x`,
+    r.target,
+    r.pass === null ? "-" : r.pass ? "yes" : "NO",
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  for (const line of [head, widths.map((w) => "-".repeat(w)), ...body]) console.log(line.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  for (const line of [head, widths.map((w) => "-".repeat(w)), ...body])
+    console.log(line.map((c, i) => c.padEnd(widths[i]!)).join("  "));
   for (const r of rows) if (r.note) console.log(`  ${r.metric}: ${r.note}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   engineBench({ quick: process.argv.includes("--quick") })
-    .then((rows) => (process.argv.includes("--json") ? rows.forEach((r) => console.log(JSON.stringify(r))) : printTable(rows)))
+    .then((rows) =>
+      process.argv.includes("--json") ? rows.forEach((r) => console.log(JSON.stringify(r))) : printTable(rows),
+    )
     .catch((e: unknown) => {
       console.error((e as Error).message);
       process.exit(1);

@@ -26,34 +26,70 @@ const APP = `0x${"5a".repeat(32)}` as Hex;
 
 function row(metric: string, ours: bigint, peer: number | null, note: string): BenchRow {
   const gas = Number(ours);
-  if (peer === null) return { metric, unit: "gas", ours: gas, peer: null, ratio: null, target: "(no nitro figure)", pass: null, note };
-  return { metric, unit: "gas", ours: gas, peer, ratio: peer / gas, target: "<= 0.9x nitro", pass: gas <= TARGET_RATIO * peer, note };
+  if (peer === null)
+    return { metric, unit: "gas", ours: gas, peer: null, ratio: null, target: "(no nitro figure)", pass: null, note };
+  return {
+    metric,
+    unit: "gas",
+    ours: gas,
+    peer,
+    ratio: peer / gas,
+    target: "<= 0.9x nitro",
+    pass: gas <= TARGET_RATIO * peer,
+    note,
+  };
 }
 
 /** An informational row: no peer and no pass/fail, only the ERC-20 deposit target for reference. */
 function info(metric: string, ours: bigint, depositTarget: number, note: string): BenchRow {
-  return { metric, unit: "gas", ours: Number(ours), peer: null, ratio: null, target: `(info; deposit target <= ${depositTarget.toLocaleString("en-US")})`, pass: null, note };
+  return {
+    metric,
+    unit: "gas",
+    ours: Number(ours),
+    peer: null,
+    ratio: null,
+    target: `(info; deposit target <= ${depositTarget.toLocaleString("en-US")})`,
+    pass: null,
+    note,
+  };
 }
 
 export const gasBench: BenchGroup = async () => {
   const { network } = await import("hardhat");
   const connection = await network.create();
   const publicClient = (await connection.viem.getPublicClient()) as unknown as PublicClient;
-  const f = await deployFixture(publicClient, (await connection.viem.getWalletClients()) as unknown as Wallet[], CHALLENGE_PERIOD);
+  const f = await deployFixture(
+    publicClient,
+    (await connection.viem.getWalletClients()) as unknown as Wallet[],
+    CHALLENGE_PERIOD,
+  );
   const { exchange, trader, other } = f.wallets;
   const gasOf = async (hash: Promise<Hex>) => (await f.send(hash)).gasUsed;
   const write = (wallet: Wallet, functionName: string, args: readonly unknown[], value?: bigint) =>
     wallet.writeContract({ address: f.custody, abi: custodyAbi, functionName, args, value } as never);
   const idFor = (nonce: bigint, traderAddress = TRADER.address) =>
-    channelId({ chainId: f.domain.chainId, custody: f.custody, trader: traderAddress, exchange: EXCHANGE.address, nonce });
-  const state = (id: Hex, version: bigint, intent: ChannelState["intent"], allocations: Allocation[]): ChannelState => ({
+    channelId({
+      chainId: f.domain.chainId,
+      custody: f.custody,
+      trader: traderAddress,
+      exchange: EXCHANGE.address,
+      nonce,
+    });
+  const state = (
+    id: Hex,
+    version: bigint,
+    intent: ChannelState["intent"],
+    allocations: Allocation[],
+  ): ChannelState => ({
     channelId: id,
     version,
     intent,
     allocations,
     appDataHash: APP,
   });
-  const usdcOnly = (traderAmount: bigint, exchangeAmount: bigint): Allocation[] => [{ token: f.usdc, traderAmount, exchangeAmount }];
+  const usdcOnly = (traderAmount: bigint, exchangeAmount: bigint): Allocation[] => [
+    { token: f.usdc, traderAmount, exchangeAmount },
+  ];
   const both = (tUsdc: bigint, eUsdc: bigint, tWeth: bigint, eWeth: bigint): Allocation[] => [
     { token: f.usdc, traderAmount: tUsdc, exchangeAmount: eUsdc },
     { token: f.weth, traderAmount: tWeth, exchangeAmount: eWeth },
@@ -68,17 +104,25 @@ export const gasBench: BenchGroup = async () => {
 
   const depositErc20 = await gasOf(write(other, "deposit", [f.usdc, 1_000_000n]));
   const depositTopUp = await gasOf(write(other, "deposit", [f.usdc, 1_000_000n]));
-  const depositEth = await gasOf(write(other, "deposit", ["0x0000000000000000000000000000000000000000", 10n ** 18n], 10n ** 18n));
+  const depositEth = await gasOf(
+    write(other, "deposit", ["0x0000000000000000000000000000000000000000", 10n ** 18n], 10n ** 18n),
+  );
 
   // The irreducible floor of that first deposit, in the same scenario: GasFloorDeposit does only
   // transferFrom + one fresh ledger slot (+ the same Deposited event), nothing else.
   // the test contract is not in contracts/generated: compile (a no-op when up to date; keeps
   // stdout clean for --json) and read Hardhat's artifact
-  const [{ artifacts }, { compileContracts }] = await Promise.all([import("hardhat"), import("../scripts/contracts/codegen")]);
+  const [{ artifacts }, { compileContracts }] = await Promise.all([
+    import("hardhat"),
+    import("../scripts/contracts/codegen"),
+  ]);
   compileContracts();
   const floorArtifact = await artifacts.readArtifact("GasFloorDeposit");
   const floorAbi = floorArtifact.abi as Abi;
-  const floorDeployHash = await f.wallets.deployer.deployContract({ abi: floorAbi, bytecode: floorArtifact.bytecode as Hex } as never);
+  const floorDeployHash = await f.wallets.deployer.deployContract({
+    abi: floorAbi,
+    bytecode: floorArtifact.bytecode as Hex,
+  } as never);
   const floor = getAddress((await publicClient.waitForTransactionReceipt({ hash: floorDeployHash })).contractAddress!);
   const token = (wallet: Wallet, functionName: "approve" | "mint", args: readonly unknown[]) =>
     wallet.writeContract({ address: f.usdc, abi: demoTokenAbi, functionName, args } as never);
@@ -104,7 +148,9 @@ export const gasBench: BenchGroup = async () => {
   // deposit-and-open: the trader's two deposits and the open in one transaction
   const dnoId = idFor(2n);
   const dno0 = state(dnoId, 0n, Intent.INITIALIZE, both(2_000n, 1_000n, 20n, 10n));
-  const depositAndOpen = await gasOf(write(trader, "depositAndOpen", [TRADER.address, 2n, toAbiState(dno0), f.cosign(dno0)]));
+  const depositAndOpen = await gasOf(
+    write(trader, "depositAndOpen", [TRADER.address, 2n, toAbiState(dno0), f.cosign(dno0)]),
+  );
 
   // checkpoint / challenge / respond / conclude on a one-asset channel, as nitro's single-asset figures
   const oneId = idFor(3n);
@@ -112,10 +158,24 @@ export const gasBench: BenchGroup = async () => {
   await gasOf(write(trader, "open", [TRADER.address, 3n, toAbiState(one0), f.cosign(one0)]));
   const one5 = state(oneId, 5n, Intent.OPERATE, usdcOnly(1_200n, 300n));
   const checkpoint = await gasOf(write(exchange, "checkpoint", [toAbiState(one5), f.cosign(one5)]));
-  const challenge = await gasOf(write(trader, "challenge", [toAbiState(one5), f.cosign(one5), TRADER.address, f.challengerSig(one5, TRADER.privateKey)]));
+  const challenge = await gasOf(
+    write(trader, "challenge", [
+      toAbiState(one5),
+      f.cosign(one5),
+      TRADER.address,
+      f.challengerSig(one5, TRADER.privateKey),
+    ]),
+  );
   const one6 = state(oneId, 6n, Intent.OPERATE, usdcOnly(900n, 600n));
   const respond = await gasOf(write(exchange, "respond", [toAbiState(one6), f.cosign(one6)]));
-  await gasOf(write(exchange, "challenge", [toAbiState(one6), f.cosign(one6), EXCHANGE.address, f.challengerSig(one6, EXCHANGE.privateKey)]));
+  await gasOf(
+    write(exchange, "challenge", [
+      toAbiState(one6),
+      f.cosign(one6),
+      EXCHANGE.address,
+      f.challengerSig(one6, EXCHANGE.privateKey),
+    ]),
+  );
   await connection.provider.request({ method: "evm_increaseTime", params: [Number(CHALLENGE_PERIOD)] });
   await connection.provider.request({ method: "evm_mine", params: [] });
   const conclude = await gasOf(write(other, "conclude", [toAbiState(one6)]));
@@ -127,7 +187,9 @@ export const gasBench: BenchGroup = async () => {
   // resize: a partial withdrawal of one asset straight to the trader's wallet
   const open6 = state(openId, 6n, Intent.OPERATE, both(1_100n, 400n, 12n, 3n));
   const open7 = state(openId, 7n, Intent.RESIZE, both(600n, 400n, 12n, 3n));
-  const resize = await gasOf(write(trader, "resize", [toAbiState(open6), f.cosign(open6), toAbiState(open7), f.cosign(open7)]));
+  const resize = await gasOf(
+    write(trader, "resize", [toAbiState(open6), f.cosign(open6), toAbiState(open7), f.cosign(open7)]),
+  );
 
   // cooperative close, two assets: trader paid to its wallet, exchange credited in custody
   const open8 = state(openId, 8n, Intent.CLOSE, both(700n, 300n, 9n, 6n));
@@ -167,10 +229,25 @@ export const gasBench: BenchGroup = async () => {
     row("gas.deposit_eth", depositEth, null, "first ETH deposit into a zero custody account"),
     row("gas.open", open, null, "two assets, both sides locked from custody accounts, two signatures"),
     row("gas.deposit_and_open", depositAndOpen, null, "two ERC-20 deposits + open in one transaction"),
-    row("gas.checkpoint", checkpoint, NITRO_GAS.checkpoint, `one asset (nitro's is one asset); two assets: ${checkpoint2}`),
-    row("gas.challenge", challenge, NITRO_GAS.challenge, "one asset; co-signed state + the challenger's own signature; stores only the state hash"),
+    row(
+      "gas.checkpoint",
+      checkpoint,
+      NITRO_GAS.checkpoint,
+      `one asset (nitro's is one asset); two assets: ${checkpoint2}`,
+    ),
+    row(
+      "gas.challenge",
+      challenge,
+      NITRO_GAS.challenge,
+      "one asset; co-signed state + the challenger's own signature; stores only the state hash",
+    ),
     row("gas.respond", respond, null, "newer co-signed state inside the window, submitted by anyone"),
-    row("gas.close_coop", closeCoop, NITRO_GAS.close_coop, "TWO assets (nitro's figure is one ERC-20): trader paid by transfer, exchange credited in custody"),
+    row(
+      "gas.close_coop",
+      closeCoop,
+      NITRO_GAS.close_coop,
+      "TWO assets (nitro's figure is one ERC-20): trader paid by transfer, exchange credited in custody",
+    ),
     row("gas.resize", resize, null, "partial withdrawal of one of two assets to the trader's wallet; four signatures"),
     row("gas.conclude", conclude, null, "after the challenge period: both sides credited in custody"),
   ];

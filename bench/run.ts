@@ -9,9 +9,19 @@ const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   engine: async () => (await import("./engine")).engineBench,
   gas: async () => (await import("./gas")).gasBench,
   service: async () => {
-    const [{ cryptoBench }, { journalBench }, { httpBench }, { sseBench }] = await Promise.all([import("./service-crypto"), import("./service-journal"), import("./service-http"), import("./service-sse")]);
+    const [{ cryptoBench }, { journalBench }, { httpBench }, { sseBench }] = await Promise.all([
+      import("./service-crypto"),
+      import("./service-journal"),
+      import("./service-http"),
+      import("./service-sse"),
+    ]);
     // the end-to-end rows (5, 6) start the real stack each (production build, chain, server)
-    return async (options) => [...(await cryptoBench(options)), ...(await journalBench(options)), ...(await httpBench(options)), ...(await sseBench(options))];
+    return async (options) => [
+      ...(await cryptoBench(options)),
+      ...(await journalBench(options)),
+      ...(await httpBench(options)),
+      ...(await sseBench(options)),
+    ];
   },
   web: async () => (await import("./web")).webBench,
 };
@@ -24,11 +34,25 @@ function fmt(n: number | null): string {
 
 export function renderTable(rows: BenchRow[]): string {
   const head = ["metric", "unit", "ours", "peer", "ratio", "target", "pass"];
-  const body = rows.map((r) => [r.metric, r.unit, fmt(r.ours), fmt(r.peer), r.ratio === null ? "—" : `${r.ratio.toFixed(2)}x`, r.target, r.pass === null ? "—" : r.pass ? "yes" : "NO"]);
+  const body = rows.map((r) => [
+    r.metric,
+    r.unit,
+    fmt(r.ours),
+    fmt(r.peer),
+    r.ratio === null ? "—" : `${r.ratio.toFixed(2)}x`,
+    r.target,
+    r.pass === null ? "—" : r.pass ? "yes" : "NO",
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.metric}: ${r.note}`);
-  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line), ...(notes.length ? ["", "notes:", ...notes] : [])].join("\n");
+  return [
+    line(head),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...body.map(line),
+    ...(notes.length ? ["", "notes:", ...notes] : []),
+  ].join("\n");
 }
 
 async function main() {

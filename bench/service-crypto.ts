@@ -62,7 +62,9 @@ export const cryptoBench: BenchGroup = async ({ quick }) => {
   const set = states(ourCount);
   const trader = privateKeyToAccount(traderKey.privateKey);
   // co-signatures to verify, signed by the trader (as a wallet would)
-  const cosigned = await Promise.all(set.map(async (s) => ({ state: s, signature: await trader.signTypedData(stateTypedData(DOMAIN, s)) })));
+  const cosigned = await Promise.all(
+    set.map(async (s) => ({ state: s, signature: await trader.signTypedData(stateTypedData(DOMAIN, s)) })),
+  );
 
   const ours: { sign: number[]; verify: number[] } = { sign: [], verify: [] };
   const peer: { sign: number[]; verify: number[] } = { sign: [], verify: [] };
@@ -73,15 +75,18 @@ export const cryptoBench: BenchGroup = async ({ quick }) => {
       for (const s of set) sink += signer.sign(DOMAIN, s).signature.length;
     });
     const b = await perSecond(peerCount, async () => {
-      for (let i = 0; i < peerCount; i++) sink += (await viemExchange.signTypedData(stateTypedData(DOMAIN, set[i]!))).length;
+      for (let i = 0; i < peerCount; i++)
+        sink += (await viemExchange.signTypedData(stateTypedData(DOMAIN, set[i]!))).length;
     });
     const c = await perSecond(ourCount, () => {
-      for (const { state, signature } of cosigned) if (!verifier.verify(DOMAIN, state, signature, trader.address)) throw new Error("our verify failed");
+      for (const { state, signature } of cosigned)
+        if (!verifier.verify(DOMAIN, state, signature, trader.address)) throw new Error("our verify failed");
     });
     const d = await perSecond(peerCount, async () => {
       for (let i = 0; i < peerCount; i++) {
         const { state, signature } = cosigned[i]!;
-        if ((await recoverTypedDataAddress({ ...stateTypedData(DOMAIN, state), signature })) !== trader.address) throw new Error("viem recover failed");
+        if ((await recoverTypedDataAddress({ ...stateTypedData(DOMAIN, state), signature })) !== trader.address)
+          throw new Error("viem recover failed");
       }
     });
     if (warm) continue;
@@ -102,8 +107,22 @@ export const cryptoBench: BenchGroup = async ({ quick }) => {
     note,
   });
   return [
-    row("sign.states_per_s", "states/s", median(ours.sign), median(peer.sign), 4, `EIP-712 hash (precomputed type hashes) + ${nativeBackend().name} vs viem signTypedData; 2-asset states; median of ${rounds}`),
-    row("verify.sigs_per_s", "sigs/s", median(ours.verify), median(peer.verify), 20, `strict parse + hash + native recover (known key compared by bytes) vs viem recoverTypedDataAddress; median of ${rounds}`),
+    row(
+      "sign.states_per_s",
+      "states/s",
+      median(ours.sign),
+      median(peer.sign),
+      4,
+      `EIP-712 hash (precomputed type hashes) + ${nativeBackend().name} vs viem signTypedData; 2-asset states; median of ${rounds}`,
+    ),
+    row(
+      "verify.sigs_per_s",
+      "sigs/s",
+      median(ours.verify),
+      median(peer.verify),
+      20,
+      `strict parse + hash + native recover (known key compared by bytes) vs viem recoverTypedDataAddress; median of ${rounds}`,
+    ),
   ];
 };
 

@@ -48,7 +48,9 @@ function readAnswers(requests: readonly LoadRequest[], result: LoadResult, into:
   result.bodies.forEach((body, i) => {
     if (!body) return;
     try {
-      const j = (JSON.parse(body) as { result?: { data?: { json?: { status: string; seq: string; fills: unknown[] } } } }).result?.data?.json;
+      const j = (
+        JSON.parse(body) as { result?: { data?: { json?: { status: string; seq: string; fills: unknown[] } } } }
+      ).result?.data?.json;
       if (!j) return;
       into.statuses.set(j.status, (into.statuses.get(j.status) ?? 0) + 1);
       into.fills += j.fills.length;
@@ -90,10 +92,14 @@ export const httpBench: BenchGroup = async (options: BenchOptions): Promise<Benc
   });
   const api = new TrpcHttp(stack.appUrl, { maxSockets: CONCURRENCY });
   try {
-    const list = await prepareTraders(api, stack.rpcUrl, [...MAKERS, ...TAKERS], { USDC: 500_000n * USDC, WETH: 500n * WETH });
+    const list = await prepareTraders(api, stack.rpcUrl, [...MAKERS, ...TAKERS], {
+      USDC: 500_000n * USDC,
+      WETH: 500n * WETH,
+    });
     const cookieOf = (index: number) => list.find((t) => t.index === index)!.cookie;
     const tag = randomBytes(4).toString("hex");
-    const orders = (n: number, from: number) => crossingOrders(MAKERS.map(cookieOf), TAKERS.map(cookieOf), n, tag, from);
+    const orders = (n: number, from: number) =>
+      crossingOrders(MAKERS.map(cookieOf), TAKERS.map(cookieOf), n, tag, from);
     const before = await channelVersions(api, list);
     const answers: Answers = { statuses: new Map(), fills: 0, maxSeqByCookie: new Map() };
 
@@ -112,13 +118,18 @@ export const httpBench: BenchGroup = async (options: BenchOptions): Promise<Benc
     const deadline = Date.now() + 120_000;
     let after = await channelVersions(api, list);
     for (;;) {
-      const behind = list.filter((t) => after.get(t.index)!.latest.appData.journalSeq < (answers.maxSeqByCookie.get(t.cookie) ?? 0n));
+      const behind = list.filter(
+        (t) => after.get(t.index)!.latest.appData.journalSeq < (answers.maxSeqByCookie.get(t.cookie) ?? 0n),
+      );
       if (behind.length === 0 || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 20));
       after = await channelVersions(api, list);
     }
     const stateLagMs = Date.now() - answeredAt;
-    const statesIssued = list.reduce((s, t) => s + Number(after.get(t.index)!.latest.state.version - before.get(t.index)!.latest.state.version), 0);
+    const statesIssued = list.reduce(
+      (s, t) => s + Number(after.get(t.index)!.latest.state.version - before.get(t.index)!.latest.state.version),
+      0,
+    );
 
     // 2. latency at a sustained rate
     // always the target's rate: p99 at a lower rate would not be the figure the target names

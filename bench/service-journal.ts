@@ -30,7 +30,10 @@ function median(xs: number[]): number {
 }
 
 /** Ours: `count` deposits through the runtime with IN_FLIGHT callers waiting at once; events/s. */
-async function ours(submit: (c: Command) => Promise<{ events: unknown[] }>, count: number): Promise<{ perSec: number; events: number }> {
+async function ours(
+  submit: (c: Command) => Promise<{ events: unknown[] }>,
+  count: number,
+): Promise<{ perSec: number; events: number }> {
   let next = 0;
   let events = 0;
   const t0 = performance.now();
@@ -54,9 +57,20 @@ async function peer(db: Db, count: number): Promise<number> {
   for (let i = 0; i < count; i++) {
     const seq = peerSeq++;
     const command: Command = { type: "deposit", account: ACCOUNT, asset: "USDC", amount: 1n };
-    const event = { type: "balance", account: ACCOUNT, asset: "USDC", deltaAvailable: 1n, deltaLocked: 0n, available: BigInt(i), locked: 0n, reason: "deposit" };
+    const event = {
+      type: "balance",
+      account: ACCOUNT,
+      asset: "USDC",
+      deltaAvailable: 1n,
+      deltaLocked: 0n,
+      available: BigInt(i),
+      locked: 0n,
+      reason: "deposit",
+    };
     await db.$transaction([
-      db.journalEntry.create({ data: { seq, command: encode(command), events: encode([event]), timeMs: BigInt(Date.now()) } }),
+      db.journalEntry.create({
+        data: { seq, command: encode(command), events: encode([event]), timeMs: BigInt(Date.now()) },
+      }),
       db.journalIndex.create({ data: { subject: ACCOUNT, seq, types: typeMask(["balance"]) } }),
     ]);
   }
@@ -70,7 +84,10 @@ export const journalBench: BenchGroup = async (options: BenchOptions): Promise<B
   const t = await createMigratedTestDatabase("");
   try {
     await seedMarkets(t.handle.db);
-    const rt = await startQuietRuntime(t.handle.db, { snapshotEvery: 1_000_000_000, snapshotIntervalMs: 1_000_000_000 });
+    const rt = await startQuietRuntime(t.handle.db, {
+      snapshotEvery: 1_000_000_000,
+      snapshotIntervalMs: 1_000_000_000,
+    });
     try {
       // warm up both paths
       await ours((c) => rt.submit(c), 500);

@@ -30,7 +30,12 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
   const subscribers = options.quick ? 200 : SUBSCRIBERS;
   const durationMs = options.quick ? 5_000 : 30_000;
   const host = machine();
-  const stack = await startBenchStack({ name: "sse", chainPort: CHAIN_PORT, appPort: APP_PORT, env: { RATE_LIMIT_ORDERS_PER_SECOND: "1000000" } });
+  const stack = await startBenchStack({
+    name: "sse",
+    chainPort: CHAIN_PORT,
+    appPort: APP_PORT,
+    env: { RATE_LIMIT_ORDERS_PER_SECOND: "1000000" },
+  });
   const api = new TrpcHttp(stack.appUrl, { maxSockets: 16 });
   const subs: SseSubscriber[] = [];
   try {

@@ -19,7 +19,9 @@ async function reasonAction(page: Page, testId: string, reason: string) {
   await form.getByRole("button", { name: /^(Halt|Resume) / }).click();
 }
 
-test("admin halts a market → a trader's order is refused with the halt message, nothing cancelled → resume", async ({ browser }, testInfo) => {
+test("admin halts a market → a trader's order is refused with the halt message, nothing cancelled → resume", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const admin = await traderSession(browser, 0, "/admin/markets");
   await expect(admin.page.getByTestId("console-role")).toHaveText("admin: can act");
@@ -28,7 +30,13 @@ test("admin halts a market → a trader's order is refused with the halt message
   const m = await market(trader.page, "BTC-PERP");
   const size = WHOLE(m.base.decimals) / 100n; // 0.01 BTC
   const farBid = 20_000n * WHOLE(m.quote.decimals);
-  const resting = await placeOrder(trader.page, { market: "BTC-PERP", side: "buy", type: "limit", size, price: farBid });
+  const resting = await placeOrder(trader.page, {
+    market: "BTC-PERP",
+    side: "buy",
+    type: "limit",
+    size,
+    price: farBid,
+  });
   expect(resting.status).toBe("resting");
 
   const row = admin.page.getByTestId("market-row-BTC-PERP");
@@ -38,7 +46,13 @@ test("admin halts a market → a trader's order is refused with the halt message
   await admin.page.screenshot({ path: testInfo.outputPath("admin-markets-halted.png") });
 
   // the trader's new order is refused with the halt message; the resting one is still there
-  const refused = await placeOrder(trader.page, { market: "BTC-PERP", side: "buy", type: "limit", size, price: farBid }).then(
+  const refused = await placeOrder(trader.page, {
+    market: "BTC-PERP",
+    side: "buy",
+    type: "limit",
+    size,
+    price: farBid,
+  }).then(
     () => null,
     (e: unknown) => e,
   );
@@ -56,17 +70,26 @@ test("admin halts a market → a trader's order is refused with the halt message
   await expect(row.getByTestId("market-status")).toHaveText("ACTIVE");
   const again = await placeOrder(trader.page, { market: "BTC-PERP", side: "buy", type: "limit", size, price: farBid });
   expect(again.status).toBe("resting");
-  for (const id of [resting.orderId, again.orderId]) await api(trader.page).mutation("orders.cancel", { idempotencyKey: `e2e:${crypto.randomUUID()}`, orderId: id });
+  for (const id of [resting.orderId, again.orderId])
+    await api(trader.page).mutation("orders.cancel", { idempotencyKey: `e2e:${crypto.randomUUID()}`, orderId: id });
 
   await admin.page.getByRole("link", { name: "Audit log" }).click();
   const audit = admin.page.getByTestId("audit-log");
-  await expect(audit.getByTestId("audit-row").filter({ hasText: "e2e: halt drill" })).toHaveAttribute("data-action", "market.halt");
-  await expect(audit.getByTestId("audit-row").filter({ hasText: "e2e: drill over" })).toHaveAttribute("data-action", "market.resume");
+  await expect(audit.getByTestId("audit-row").filter({ hasText: "e2e: halt drill" })).toHaveAttribute(
+    "data-action",
+    "market.halt",
+  );
+  await expect(audit.getByTestId("audit-row").filter({ hasText: "e2e: drill over" })).toHaveAttribute(
+    "data-action",
+    "market.resume",
+  );
   await admin.page.screenshot({ path: testInfo.outputPath("admin-audit.png"), fullPage: true });
   for (const s of [admin, trader]) await s.context.close();
 });
 
-test("admin overrides a mark price → the leveraged long is liquidated → in the risk view with its steps and in the audit log", async ({ browser }, testInfo) => {
+test("admin overrides a mark price → the leveraged long is liquidated → in the risk view with its steps and in the audit log", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const admin = await traderSession(browser, 0, "/admin");
   const long = await traderSession(browser, 7, "/");
@@ -78,7 +101,14 @@ test("admin overrides a mark price → the leveraged long is liquidated → in t
   const p1 = ((m.markPrice ?? m.indexPrice)! / q) * q;
   const size = 2n * WHOLE(m.base.decimals);
   await placeOrder(short.page, { market: "ETH-PERP", side: "sell", type: "limit", size, price: p1 });
-  const bought = await placeOrder(long.page, { market: "ETH-PERP", side: "buy", type: "limit", size, price: p1, timeInForce: "IOC" });
+  const bought = await placeOrder(long.page, {
+    market: "ETH-PERP",
+    side: "buy",
+    type: "limit",
+    size,
+    price: p1,
+    timeInForce: "IOC",
+  });
   expect(bought.filledSize).toBe(size);
   const [pos] = await api(long.page).query<{ liquidationPrice: bigint | null }[]>("account.positions");
   expect(pos!.liquidationPrice).not.toBeNull();
@@ -94,13 +124,17 @@ test("admin overrides a mark price → the leveraged long is liquidated → in t
   await form.getByLabel("Price (quote per whole base token)").fill(crash);
   await form.getByLabel(/^Reason/).fill("e2e: crash below the long's liquidation price");
   await form.getByRole("button", { name: "Set index price" }).click();
-  await expect(admin.page.getByTestId("toast-success").filter({ hasText: `ETH-PERP index set to ${crash}` })).toBeVisible();
+  await expect(
+    admin.page.getByTestId("toast-success").filter({ hasText: `ETH-PERP index set to ${crash}` }),
+  ).toBeVisible();
   await expect(admin.page.getByTestId("toast-success").filter({ hasText: "liquidated" })).toBeVisible();
   await expect(admin.page.getByTestId("price-chart")).toBeVisible();
   await admin.page.screenshot({ path: testInfo.outputPath("admin-prices.png"), fullPage: true });
 
   await admin.page.getByRole("link", { name: "Risk" }).click();
-  const liq = admin.page.getByTestId("liquidation").and(admin.page.locator(`[data-account="${hardhatTestAccount(7).address}"]`));
+  const liq = admin.page
+    .getByTestId("liquidation")
+    .and(admin.page.locator(`[data-account="${hardhatTestAccount(7).address}"]`));
   await expect(liq).toHaveCount(1);
   await liq.locator("summary").click();
   await expect(liq.getByText("liquidationFinished")).toBeVisible();
@@ -119,7 +153,9 @@ test("admin overrides a mark price → the leveraged long is liquidated → in t
   await expect(admin.page.getByTestId("verdict-safe")).toBeVisible();
   await expect(admin.page.getByTestId("stat-liquidations-24-h").locator("strong")).toHaveText("1");
   // the console itself fits the phone (no sideways scrolling of the page; wide tables scroll inside their panel)
-  expect(await admin.page.evaluate(() => document.querySelector("main.admin")!.getBoundingClientRect().right)).toBeLessThanOrEqual(390);
+  expect(
+    await admin.page.evaluate(() => document.querySelector("main.admin")!.getBoundingClientRect().right),
+  ).toBeLessThanOrEqual(390);
   expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await admin.page.screenshot({ path: testInfo.outputPath("admin-overview-phone.png"), fullPage: true });
   for (const s of [admin, long, short]) await s.context.close();

@@ -6,9 +6,14 @@ import { E2E_APP_URL } from "./stack";
 const trader = hardhatTestAccount(LOCAL_ROLES.traders[1]);
 const admin = hardhatTestAccount(LOCAL_ROLES.deployer);
 
-test("sign in with Ethereum: the wallet signs an EIP-4361 message, the header shows the address and role; sign out ends the session", async ({ page, context }, testInfo) => {
+test("sign in with Ethereum: the wallet signs an EIP-4361 message, the header shows the address and role; sign out ends the session", async ({
+  page,
+  context,
+}, testInfo) => {
   const wallet = await connectAndSignIn(page, trader.privateKey);
-  await expect(page.getByTestId("session-address")).toHaveText(`${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`);
+  await expect(page.getByTestId("session-address")).toHaveText(
+    `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`,
+  );
   await expect(page.getByTestId("session-roles")).toHaveText("TRADER");
   expect(wallet.calls).toContain("personal_sign");
 

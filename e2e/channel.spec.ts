@@ -28,7 +28,11 @@ const deployment = (): E2EDeployment => JSON.parse(readFileSync(E2E_DEPLOYMENT_F
 const chain = createPublicClient({ transport: http(E2E_RPC_URL) });
 
 async function rpc(method: string, params: unknown[] = []) {
-  const res = await fetch(E2E_RPC_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(E2E_RPC_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { error?: { message: string }; result?: unknown };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
@@ -37,7 +41,13 @@ async function rpc(method: string, params: unknown[] = []) {
 const mine = async (blocks = 1) => {
   for (let i = 0; i < blocks; i++) await rpc("evm_mine");
 };
-const usdcOf = (address: Address) => chain.readContract({ address: deployment().tokens.USDC!.address, abi: erc20Abi, functionName: "balanceOf", args: [address] });
+const usdcOf = (address: Address) =>
+  chain.readContract({
+    address: deployment().tokens.USDC!.address,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [address],
+  });
 
 async function openChannelScreen(page: Page, privateKey: `0x${string}`): Promise<TestWallet> {
   const wallet = await installTestWallet(page, { privateKey, rpcUrl: E2E_RPC_URL, chainId: deployment().chainId });
@@ -71,13 +81,20 @@ async function coSignLatest(page: Page) {
     await expect(page.getByTestId("cosign-box")).toHaveCount(0);
   }
   const status = page.getByTestId("channel-cosigned-version");
-  await expect(status).toHaveText(await page.getByTestId("channel-latest-version").innerText().then((t) => t.split(" ")[0]!));
+  await expect(status).toHaveText(
+    await page
+      .getByTestId("channel-latest-version")
+      .innerText()
+      .then((t) => t.split(" ")[0]!),
+  );
 }
 
 test.describe.serial("channel flows (account #4)", () => {
   const trader = hardhatTestAccount(4);
 
-  test("flow 2: deposit → the INITIALIZE state is co-signed, approve + depositAndOpen, confirmations, channel active; the history verifies in the browser", async ({ page }, testInfo) => {
+  test("flow 2: deposit → the INITIALIZE state is co-signed, approve + depositAndOpen, confirmations, channel active; the history verifies in the browser", async ({
+    page,
+  }, testInfo) => {
     const wallet = await openChannelScreen(page, trader.privateKey);
     const before = await usdcOf(wallet.address);
     await depositAndOpen(page, "1000");
@@ -95,12 +112,16 @@ test.describe.serial("channel flows (account #4)", () => {
     await page.screenshot({ path: testInfo.outputPath("channel-active.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     // the channel screen fits a phone: nothing wider than the viewport (tables scroll inside their panel)
-    const rightEdges = await page.locator(".ch-grid .panel").evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    const rightEdges = await page
+      .locator(".ch-grid .panel")
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
     expect(Math.max(...rightEdges)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: testInfo.outputPath("channel-active-phone.png"), fullPage: true });
   });
 
-  test("flow 6: partial withdraw → the RESIZE is co-signed, the exchange submits it, the wallet's on-chain balance rises; pending until confirmed", async ({ page }, testInfo) => {
+  test("flow 6: partial withdraw → the RESIZE is co-signed, the exchange submits it, the wallet's on-chain balance rises; pending until confirmed", async ({
+    page,
+  }, testInfo) => {
     const wallet = await openChannelScreen(page, trader.privateKey);
     await expect(page.getByTestId("channel-status")).toHaveText("Active");
     const before = await usdcOf(wallet.address);
@@ -117,7 +138,9 @@ test.describe.serial("channel flows (account #4)", () => {
     await expect(page.getByTestId("withdraw-wallet-balance")).toContainText("USDC");
   });
 
-  test("flow 7: cooperative close → the CLOSE state is co-signed, custody.close pays the rest to the wallet, the channel is closed", async ({ page }, testInfo) => {
+  test("flow 7: cooperative close → the CLOSE state is co-signed, custody.close pays the rest to the wallet, the channel is closed", async ({
+    page,
+  }, testInfo) => {
     const wallet = await openChannelScreen(page, trader.privateKey);
     await expect(page.getByTestId("channel-status")).toHaveText("Active");
     const before = await usdcOf(wallet.address);
@@ -149,7 +172,9 @@ test.describe.serial("channel flows (account #4)", () => {
   });
 });
 
-test("flow 8: the exchange stops answering → the trader challenges with the latest co-signed state from the browser → after the challenge period the funds are paid out (account #5)", async ({ page }, testInfo) => {
+test("flow 8: the exchange stops answering → the trader challenges with the latest co-signed state from the browser → after the challenge period the funds are paid out (account #5)", async ({
+  page,
+}, testInfo) => {
   const dep = deployment();
   const trader = hardhatTestAccount(5);
   const wallet = await openChannelScreen(page, trader.privateKey);
@@ -171,7 +196,12 @@ test("flow 8: the exchange stops answering → the trader challenges with the la
   await expect(page.getByTestId("dispute-remaining")).toContainText(/\d+m/);
   await page.screenshot({ path: testInfo.outputPath("dispute-countdown.png"), fullPage: true });
 
-  const view = await chain.readContract({ address: dep.custody, abi: custodyAbi, functionName: "channel", args: [channelId] });
+  const view = await chain.readContract({
+    address: dep.custody,
+    abi: custodyAbi,
+    functionName: "channel",
+    args: [channelId],
+  });
   expect(view.status).toBe(2); // Challenged, nobody answered with a newer state (there is none)
 
   // the challenge period passes on the chain
@@ -182,6 +212,9 @@ test("flow 8: the exchange stops answering → the trader challenges with the la
   // conclude credits the custody account, then the screen withdraws it to the wallet
   await expect.poll(() => usdcOf(wallet.address), { timeout: 30_000 }).toBe(initial);
   await expect(page.getByTestId("dispute-paid")).toBeVisible({ timeout: 15_000 });
-  expect((await chain.readContract({ address: dep.custody, abi: custodyAbi, functionName: "channel", args: [channelId] })).status).toBe(3);
+  expect(
+    (await chain.readContract({ address: dep.custody, abi: custodyAbi, functionName: "channel", args: [channelId] }))
+      .status,
+  ).toBe(3);
   await page.screenshot({ path: testInfo.outputPath("dispute-paid.png"), fullPage: true });
 });

@@ -41,7 +41,11 @@ export async function connectAndSignIn(page: Page, privateKey: Hex, path = "/"):
 }
 
 /** A signed-in trader in its own browser context (two traders = two contexts, two cookie jars). */
-export async function traderSession(browser: Browser, accountIndex: number, path: string): Promise<{ context: BrowserContext; page: Page; wallet: TestWallet; privateKey: Hex; address: Address }> {
+export async function traderSession(
+  browser: Browser,
+  accountIndex: number,
+  path: string,
+): Promise<{ context: BrowserContext; page: Page; wallet: TestWallet; privateKey: Hex; address: Address }> {
   const { privateKey, address } = hardhatTestAccount(accountIndex);
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -62,8 +66,12 @@ export class ApiError extends Error {
 export function api(page: Page) {
   const req = page.context().request;
   async function unwrap(res: Awaited<ReturnType<typeof req.get>>, path: string) {
-    const body = (await res.json()) as { result?: { data: { json: unknown; meta?: unknown } }; error?: { json: { message: string; data?: { clearline?: { clearlineCode: string } | null } } } };
-    if (body.error) throw new ApiError(`${path}: ${body.error.json.message}`, body.error.json.data?.clearline?.clearlineCode ?? null);
+    const body = (await res.json()) as {
+      result?: { data: { json: unknown; meta?: unknown } };
+      error?: { json: { message: string; data?: { clearline?: { clearlineCode: string } | null } } };
+    };
+    if (body.error)
+      throw new ApiError(`${path}: ${body.error.json.message}`, body.error.json.data?.clearline?.clearlineCode ?? null);
     return superjson.deserialize(body.result!.data as Parameters<typeof superjson.deserialize>[0]);
   }
   return {
@@ -82,7 +90,11 @@ export function api(page: Page) {
 }
 
 export async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(E2E_RPC_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(E2E_RPC_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
@@ -100,18 +112,28 @@ interface ChannelStatus {
  * tokens by symbol, e.g. { USDC: "10000", WETH: "10" }). Opens one through the API and the
  * chain when there is none; returns at once when one is ACTIVE already.
  */
-export async function ensureActiveChannel(page: Page, privateKey: Hex, deposits: Record<string, string>): Promise<ChannelStatus> {
+export async function ensureActiveChannel(
+  page: Page,
+  privateKey: Hex,
+  deposits: Record<string, string>,
+): Promise<ChannelStatus> {
   const client = api(page);
   const existing = await client.query<ChannelStatus>("channel.status").catch((e: unknown) => {
     if (e instanceof ApiError && e.code === "CHANNEL_NOT_FOUND") return null;
     throw e;
   });
   if (existing && existing.status === "ACTIVE") return existing;
-  if (existing && existing.status !== "CLOSED") throw new Error(`the trader's channel is ${existing.status}; a trade test needs a fresh account`);
+  if (existing && existing.status !== "CLOSED")
+    throw new Error(`the trader's channel is ${existing.status}; a trade test needs a fresh account`);
 
   const dep = deployment();
   const account = privateKeyToAccount(privateKey);
-  const chain = { id: dep.chainId, name: "e2e", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [E2E_RPC_URL] } } } as const;
+  const chain = {
+    id: dep.chainId,
+    name: "e2e",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [E2E_RPC_URL] } },
+  } as const;
   const wallet = createWalletClient({ account, chain, transport: http(E2E_RPC_URL) });
   const reader = createPublicClient({ chain, transport: http(E2E_RPC_URL) });
 
@@ -120,15 +142,30 @@ export async function ensureActiveChannel(page: Page, privateKey: Hex, deposits:
     nonce: bigint;
     state: ChannelState;
     exchangeSignature: Hex;
-    depositAndOpen: { custody: Address; trader: Address; nonce: bigint; approvals: { token: Address; amount: bigint }[] };
+    depositAndOpen: {
+      custody: Address;
+      trader: Address;
+      nonce: bigint;
+      approvals: { token: Address; amount: bigint }[];
+    };
   }>("channel.prepareOpen", {
-    deposits: Object.entries(deposits).map(([symbol, amount]) => ({ token: dep.tokens[symbol]!.address, amount: parseUnits(amount, dep.tokens[symbol]!.decimals) })),
+    deposits: Object.entries(deposits).map(([symbol, amount]) => ({
+      token: dep.tokens[symbol]!.address,
+      amount: parseUnits(amount, dep.tokens[symbol]!.decimals),
+    })),
   });
   const domain = { chainId: dep.chainId, verifyingContract: dep.custody };
   const traderSig = signState(domain, open.state, privateKey);
   await client.mutation("channel.submitCoSignature", { channelId: open.channelId, version: 0n, signature: traderSig });
   for (const a of open.depositAndOpen.approvals) {
-    await reader.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [dep.custody, a.amount] }) });
+    await reader.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: a.token,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [dep.custody, a.amount],
+      }),
+    });
   }
   const s = open.state;
   const hash = await wallet.writeContract({
@@ -138,7 +175,17 @@ export async function ensureActiveChannel(page: Page, privateKey: Hex, deposits:
     args: [
       account.address,
       open.nonce,
-      { channelId: s.channelId, version: Number(s.version), intent: s.intent, allocations: s.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })), appDataHash: s.appDataHash },
+      {
+        channelId: s.channelId,
+        version: Number(s.version),
+        intent: s.intent,
+        allocations: s.allocations.map((a) => ({
+          token: a.token,
+          traderAmount: a.traderAmount,
+          exchangeAmount: a.exchangeAmount,
+        })),
+        appDataHash: s.appDataHash,
+      },
       { trader: traderSig, exchange: open.exchangeSignature },
     ],
   });
@@ -186,10 +233,17 @@ export async function market(page: Page, symbol: string): Promise<MarketRow> {
 
 /** Place an order through the API (for the counterparty whose clicks are not what a test is about). */
 export async function placeOrder(page: Page, input: Record<string, unknown>) {
-  return api(page).mutation<{ orderId: number; status: string; filledSize: bigint; remainingSize: bigint }>("orders.place", { idempotencyKey: `e2e:${crypto.randomUUID()}`, ...input });
+  return api(page).mutation<{ orderId: number; status: string; filledSize: bigint; remainingSize: bigint }>(
+    "orders.place",
+    { idempotencyKey: `e2e:${crypto.randomUUID()}`, ...input },
+  );
 }
 
 /** The admin (test account #0) moves a market's index price: `price` in whole quote units per whole base token. */
 export async function adminOverridePrice(adminPage: Page, marketSymbol: string, price: string, reason: string) {
-  return api(adminPage).mutation<{ index: bigint; mark: bigint; liquidations: string[] }>("admin.prices.override", { market: marketSymbol, price, reason });
+  return api(adminPage).mutation<{ index: bigint; mark: bigint; liquidations: string[] }>("admin.prices.override", {
+    market: marketSymbol,
+    price,
+    reason,
+  });
 }

@@ -9,11 +9,16 @@ async function overflowing(page: Page): Promise<string[]> {
     return [...document.querySelectorAll("body *")]
       .filter((e) => e.getBoundingClientRect().right > w + 0.5)
       .slice(0, 12)
-      .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.className && typeof e.className === "string" ? `.${e.className.trim().split(/\s+/).join(".")}` : ""} right=${Math.round(e.getBoundingClientRect().right)}`);
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.className && typeof e.className === "string" ? `.${e.className.trim().split(/\s+/).join(".")}` : ""} right=${Math.round(e.getBoundingClientRect().right)}`,
+      );
   });
 }
 
-test("phone (390×844): after connect + sign in, the header and the pages fit the screen width", async ({ page }, testInfo) => {
+test("phone (390×844): after connect + sign in, the header and the pages fit the screen width", async ({
+  page,
+}, testInfo) => {
   await page.setViewportSize({ width: 390, height: 844 });
   // trader #9: no other spec uses it; it only signs in
   await connectAndSignIn(page, hardhatTestAccount(9).privateKey);
@@ -23,7 +28,10 @@ test("phone (390×844): after connect + sign in, the header and the pages fit th
     await expect(page.getByRole("button", { name: "Disconnect" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(scrollWidth, `${path} is ${scrollWidth} px wide; past the edge: ${(await overflowing(page)).join(", ")}`).toBeLessThanOrEqual(390);
+    expect(
+      scrollWidth,
+      `${path} is ${scrollWidth} px wide; past the edge: ${(await overflowing(page)).join(", ")}`,
+    ).toBeLessThanOrEqual(390);
     // the header itself stays within the screen
     const bar = await page.locator("header.topbar").boundingBox();
     expect(bar!.width).toBeLessThanOrEqual(390);

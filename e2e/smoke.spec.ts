@@ -7,12 +7,18 @@ import { installTestWallet } from "./test-wallet";
 
 const trader = hardhatTestAccount(LOCAL_ROLES.traders[0]);
 
-test("the app shows markets, chain and database status; the test wallet connects and shows its token balances", async ({ page }, testInfo) => {
+test("the app shows markets, chain and database status; the test wallet connects and shows its token balances", async ({
+  page,
+}, testInfo) => {
   const deployment = JSON.parse(readFileSync(E2E_DEPLOYMENT_FILE, "utf8")) as {
     chainId: number;
     tokens: Record<string, { address: `0x${string}`; decimals: number; symbol: string }>;
   };
-  const wallet = await installTestWallet(page, { privateKey: trader.privateKey, rpcUrl: E2E_RPC_URL, chainId: deployment.chainId });
+  const wallet = await installTestWallet(page, {
+    privateKey: trader.privateKey,
+    rpcUrl: E2E_RPC_URL,
+    chainId: deployment.chainId,
+  });
 
   await page.goto("/");
   for (const symbol of ["WETH-USDC", "ETH-PERP", "BTC-PERP"]) {
@@ -30,7 +36,12 @@ test("the app shows markets, chain and database status; the test wallet connects
 
   const chain = createPublicClient({ transport: http(E2E_RPC_URL) });
   for (const token of Object.values(deployment.tokens)) {
-    const onChain = await chain.readContract({ address: token.address, abi: erc20Abi, functionName: "balanceOf", args: [wallet.address] });
+    const onChain = await chain.readContract({
+      address: token.address,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [wallet.address],
+    });
     expect(onChain).toBeGreaterThan(0n);
     await expect(page.getByTestId(`balance-${token.symbol}`)).toContainText(formatUnits(onChain, token.decimals));
   }

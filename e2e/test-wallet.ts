@@ -42,7 +42,12 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
     createWalletClient({
       account,
       transport: http(options.rpcUrl),
-      chain: { id: chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [options.rpcUrl] } } },
+      chain: {
+        id: chainId,
+        name: "local",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [options.rpcUrl] } },
+      },
     });
 
   async function forward(method: string, params: unknown[]): Promise<unknown> {
@@ -80,14 +85,24 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
         const target = Number((params[0] as { chainId: string }).chainId);
         if (!known.has(target)) throw { code: 4902, message: `Unrecognized chain ID ${target}` } satisfies RpcError;
         chainId = target;
-        await page.evaluate((id) => (window as unknown as { __testWalletEmit: (e: string, d: unknown) => void }).__testWalletEmit("chainChanged", id), numberToHex(target));
+        await page.evaluate(
+          (id) =>
+            (window as unknown as { __testWalletEmit: (e: string, d: unknown) => void }).__testWalletEmit(
+              "chainChanged",
+              id,
+            ),
+          numberToHex(target),
+        );
         return null;
       }
       case "wallet_addEthereumChain":
         known.add(Number((params[0] as { chainId: string }).chainId));
         return null;
     }
-    if (!connected && (method.startsWith("eth_sign") || method === "personal_sign" || method === "eth_sendTransaction")) {
+    if (
+      !connected &&
+      (method.startsWith("eth_sign") || method === "personal_sign" || method === "eth_sendTransaction")
+    ) {
       throw { code: 4100, message: "The requested account has not been authorized by the user." } satisfies RpcError;
     }
     switch (method) {
@@ -129,7 +144,10 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
       type Listener = (...args: unknown[]) => void;
       const listeners = new Map<string, Set<Listener>>();
       const w = window as unknown as {
-        __testWalletRequest: (m: string, p: unknown[]) => Promise<{ ok: boolean; result?: unknown; error?: { code: number; message: string } }>;
+        __testWalletRequest: (
+          m: string,
+          p: unknown[],
+        ) => Promise<{ ok: boolean; result?: unknown; error?: { code: number; message: string } }>;
         __testWalletEmit: (event: string, data: unknown) => void;
         ethereum?: unknown;
       };
@@ -154,10 +172,14 @@ export async function installTestWallet(page: Page, options: TestWalletOptions):
       w.ethereum = provider;
       const icon =
         "data:image/svg+xml;base64," +
-        btoa('<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" rx="8" fill="#4c8dff"/><text x="16" y="21" font-size="14" text-anchor="middle" fill="#fff" font-family="sans-serif">T</text></svg>');
+        btoa(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" rx="8" fill="#4c8dff"/><text x="16" y="21" font-size="14" text-anchor="middle" fill="#fff" font-family="sans-serif">T</text></svg>',
+        );
       const info = Object.freeze({ uuid: crypto.randomUUID(), name, icon, rdns: "dev.clearline.testwallet" });
       const announce = () =>
-        window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+        window.dispatchEvent(
+          new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }),
+        );
       window.addEventListener("eip6963:requestProvider", announce);
       announce();
     },

@@ -6,7 +6,15 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { formatAmount } from "../app/_components/format";
-import { adminOverridePrice, api, ensureActiveChannel, exchangeBalances, market, placeOrder, traderSession } from "./fixtures";
+import {
+  adminOverridePrice,
+  api,
+  ensureActiveChannel,
+  exchangeBalances,
+  market,
+  placeOrder,
+  traderSession,
+} from "./fixtures";
 
 const A = 2;
 const B = 3;
@@ -16,7 +24,17 @@ async function pickTab(page: Page, tab: "positions" | "orders" | "history" | "fi
   await page.getByTestId(`tab-${tab}`).click();
 }
 
-async function fillOrderForm(page: Page, o: { side: "Buy" | "Sell" | "Long" | "Short"; type: "Limit" | "Market"; price?: string; size: string; tp?: string; sl?: string }) {
+async function fillOrderForm(
+  page: Page,
+  o: {
+    side: "Buy" | "Sell" | "Long" | "Short";
+    type: "Limit" | "Market";
+    price?: string;
+    size: string;
+    tp?: string;
+    sl?: string;
+  },
+) {
   const form = page.getByTestId("order-form");
   await form.getByRole("group", { name: "Side" }).getByRole("button", { name: o.side, exact: true }).click();
   await form.getByRole("group", { name: "Order type" }).getByRole("button", { name: o.type, exact: true }).click();
@@ -36,7 +54,9 @@ interface Latest {
 
 test.describe.configure({ mode: "serial" });
 
-test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balances and fees; new states get co-signed", async ({ browser }, testInfo) => {
+test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balances and fees; new states get co-signed", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const a = await traderSession(browser, A, "/markets/WETH-USDC");
   const b = await traderSession(browser, B, "/markets/WETH-USDC");
@@ -91,7 +111,9 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   expect(aAfter.USDC!.available).toBe(aBefore.USDC!.available + notional - makerFee);
   expect(aAfter.WETH!.available).toBe(aBefore.WETH!.available - size);
   await pickTab(b.page, "balances");
-  await expect(b.page.getByTestId("exchange-balance-USDC").getByTestId("available")).toHaveText(formatAmount(bAfter.USDC!.available, q));
+  await expect(b.page.getByTestId("exchange-balance-USDC").getByTestId("available")).toHaveText(
+    formatAmount(bAfter.USDC!.available, q),
+  );
   await expect(b.page.getByTestId("exchange-balance-WETH").getByTestId("available")).toHaveText("1");
 
   // the fill made the exchange sign new states; the header badge counts them (no prompt per fill)
@@ -129,7 +151,9 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   await b.context.close();
 });
 
-test("flow 4 — perp long with TP and SL: the admin moves the mark through the TP; TP fires once, SL is cancelled", async ({ browser }, testInfo) => {
+test("flow 4 — perp long with TP and SL: the admin moves the mark through the TP; TP fires once, SL is cancelled", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const admin = await traderSession(browser, 0, "/");
   const a = await traderSession(browser, A, "/");
@@ -147,21 +171,36 @@ test("flow 4 — perp long with TP and SL: the admin moves the mark through the 
   await placeOrder(a.page, { market: "ETH-PERP", side: "sell", type: "limit", size: half, price: p0 });
 
   // B goes long 0.5 ETH at market with TP +3 % and SL −3 %; the form shows the estimated PnL of each
-  await fillOrderForm(b.page, { side: "Long", type: "Market", size: "0.5", tp: whole(at(10_300n)), sl: whole(at(9_700n)) });
+  await fillOrderForm(b.page, {
+    side: "Long",
+    type: "Market",
+    size: "0.5",
+    tp: whole(at(10_300n)),
+    sl: whole(at(9_700n)),
+  });
   await expect(b.page.getByTestId("tp-pnl")).toHaveText(/^\+/);
   await expect(b.page.getByTestId("sl-pnl")).toHaveText(/^−/);
   await b.page.getByTestId("place-order").click();
   await expect(b.page.getByTestId("toast-fill")).toContainText("Long 0.5 WETH");
   const row = b.page.getByTestId("position-ETH-PERP");
   await expect(row.getByTestId("position-size")).toHaveText("0.5 WETH");
-  await expect(row.getByTestId("position-tpsl")).toContainText(formatAmount(at(10_300n), m.quote.decimals, { maxFraction: 2, minFraction: 2 }));
-  await expect(row.getByTestId("position-tpsl")).toContainText(formatAmount(at(9_700n), m.quote.decimals, { maxFraction: 2, minFraction: 2 }));
+  await expect(row.getByTestId("position-tpsl")).toContainText(
+    formatAmount(at(10_300n), m.quote.decimals, { maxFraction: 2, minFraction: 2 }),
+  );
+  await expect(row.getByTestId("position-tpsl")).toContainText(
+    formatAmount(at(9_700n), m.quote.decimals, { maxFraction: 2, minFraction: 2 }),
+  );
   await expect(row).toContainText(formatAmount(p0, m.quote.decimals, { maxFraction: 2, minFraction: 2 })); // entry
   await b.page.screenshot({ path: testInfo.outputPath("trade-perp-position.png") });
 
   // liquidity for the take-profit to sell into (within its 5 % slippage), then the mark jumps +5 %
   await placeOrder(a.page, { market: "ETH-PERP", side: "buy", type: "limit", size: half, price: at(10_200n) });
-  await adminOverridePrice(admin.page, "ETH-PERP", whole(at(10_500n)), "e2e flow 4: move the mark through the take-profit");
+  await adminOverridePrice(
+    admin.page,
+    "ETH-PERP",
+    whole(at(10_500n)),
+    "e2e flow 4: move the mark through the take-profit",
+  );
 
   await expect(b.page.getByTestId("toast-info").filter({ hasText: "Take-profit triggered on ETH-PERP" })).toBeVisible();
   await expect(b.page.getByTestId("position-ETH-PERP")).toHaveCount(0);
@@ -172,7 +211,10 @@ test("flow 4 — perp long with TP and SL: the admin moves the mark through the 
 
   // exactly once, even as the mark keeps moving; the stop-loss is gone
   await b.page.waitForTimeout(2_500);
-  const hist = await api(b.page).query<{ rows: { event: { type: string; kind?: string; reason?: string } }[] }>("account.history", { limit: 200, types: ["triggered", "triggerCancelled"] });
+  const hist = await api(b.page).query<{ rows: { event: { type: string; kind?: string; reason?: string } }[] }>(
+    "account.history",
+    { limit: 200, types: ["triggered", "triggerCancelled"] },
+  );
   expect(hist.rows.filter((r) => r.event.type === "triggered" && r.event.kind === "takeProfit")).toHaveLength(1);
   expect(hist.rows.filter((r) => r.event.type === "triggerCancelled" && r.event.reason === "oco")).toHaveLength(1);
   expect(hist.rows.filter((r) => r.event.type === "triggered" && r.event.kind === "stopLoss")).toHaveLength(0);
@@ -197,14 +239,23 @@ test("flow 5 — liquidation when the mark moves against a leveraged long", asyn
   await b.page.getByTestId("place-order").click();
   const row = b.page.getByTestId("position-ETH-PERP");
   await expect(row.getByTestId("position-size")).toHaveText("40 WETH");
-  const [pos] = await api(b.page).query<{ liquidationPrice: bigint | null; marginRatioBps: bigint | null }[]>("account.positions");
+  const [pos] = await api(b.page).query<{ liquidationPrice: bigint | null; marginRatioBps: bigint | null }[]>(
+    "account.positions",
+  );
   expect(pos!.liquidationPrice).not.toBeNull();
-  await expect(row.getByTestId("position-liq")).toHaveText(formatAmount(pos!.liquidationPrice!, m.quote.decimals, { maxFraction: 2, minFraction: 2 }));
+  await expect(row.getByTestId("position-liq")).toHaveText(
+    formatAmount(pos!.liquidationPrice!, m.quote.decimals, { maxFraction: 2, minFraction: 2 }),
+  );
   await b.page.screenshot({ path: testInfo.outputPath("trade-perp-leveraged.png") });
 
   // the admin moves the index 5 % below the estimated liquidation price
-  const crash = (((pos!.liquidationPrice! * 9_500n) / 10_000n) / q).toString();
-  const moved = await adminOverridePrice(admin.page, "ETH-PERP", crash, "e2e flow 5: crash below the long's liquidation price");
+  const crash = ((pos!.liquidationPrice! * 9_500n) / 10_000n / q).toString();
+  const moved = await adminOverridePrice(
+    admin.page,
+    "ETH-PERP",
+    crash,
+    "e2e flow 5: crash below the long's liquidation price",
+  );
   expect(moved.liquidations.map((x) => x.toLowerCase())).toContain(b.address.toLowerCase());
 
   await expect(b.page.getByTestId("toast-warn").filter({ hasText: "Liquidation" }).first()).toBeVisible();

@@ -8,7 +8,10 @@ import { startLocalChain } from "./stack/chain";
 import { log } from "./stack/log";
 
 const e = env();
-const chain = await startLocalChain({ port: e.chain.port, logDir: path.join(path.dirname(e.chain.deploymentFile), "logs") });
+const chain = await startLocalChain({
+  port: e.chain.port,
+  logDir: path.join(path.dirname(e.chain.deploymentFile), "logs"),
+});
 if (!chain.process) {
   log.warn("a node is already running on that port; nothing to do");
   process.exit(0);

@@ -54,9 +54,14 @@ async function main() {
     log.step(`chain: using ${e.chain.rpcUrl} and the configured contract addresses`);
     deployment = await (await import("../server/chain/deployment")).currentDeployment();
   } else if (!e.chain.isLocal) {
-    throw new Error(`CHAIN_RPC_URL ${e.chain.rpcUrl} is not local: set CUSTODY_ADDRESS, USDC_ADDRESS, WETH_ADDRESS and WBTC_ADDRESS`);
+    throw new Error(
+      `CHAIN_RPC_URL ${e.chain.rpcUrl} is not local: set CUSTODY_ADDRESS, USDC_ADDRESS, WETH_ADDRESS and WBTC_ADDRESS`,
+    );
   } else {
-    const chain = await startLocalChain({ port: new URL(e.chain.rpcUrl).port ? Number(new URL(e.chain.rpcUrl).port) : e.chain.port, logDir: path.join(path.dirname(e.chain.deploymentFile), "logs") });
+    const chain = await startLocalChain({
+      port: new URL(e.chain.rpcUrl).port ? Number(new URL(e.chain.rpcUrl).port) : e.chain.port,
+      logDir: path.join(path.dirname(e.chain.deploymentFile), "logs"),
+    });
     if (chain.process) {
       running.push(chain.process);
       void chain.process.exited.then((code) => {
@@ -66,16 +71,25 @@ async function main() {
         }
       });
     }
-    deployment = await ensureLocalDeployment({ client: chain.client, rpcUrl: chain.rpcUrl, file: e.chain.deploymentFile });
+    deployment = await ensureLocalDeployment({
+      client: chain.client,
+      rpcUrl: chain.rpcUrl,
+      file: e.chain.deploymentFile,
+    });
   }
 
   await prepareDatabase(deployment);
 
   log.step(`app: starting the server (${prod ? "production build" : "development"}) on http://localhost:${e.port}`);
-  const app = startManaged("app", bin("tsx"), ["server/main.ts", ...(prod ? [] : ["--dev"]), "--port", String(e.port)], {
-    stdio: "inherit",
-    env: childEnv({ NODE_ENV: prod ? "production" : "development", NODE_OPTIONS: appServerNodeOptions() }),
-  });
+  const app = startManaged(
+    "app",
+    bin("tsx"),
+    ["server/main.ts", ...(prod ? [] : ["--dev"]), "--port", String(e.port)],
+    {
+      stdio: "inherit",
+      env: childEnv({ NODE_ENV: prod ? "production" : "development", NODE_OPTIONS: appServerNodeOptions() }),
+    },
+  );
   running.push(app);
   void app.exited.then((code) => {
     if (!shuttingDown) {

@@ -9,7 +9,9 @@ import { bin, childEnv } from "./stack/bin";
 
 const chromium = findChromium(loadEnv().chromiumPath);
 if (!chromium) {
-  console.error("e2e: no Chromium found — install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary.");
+  console.error(
+    "e2e: no Chromium found — install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary.",
+  );
   process.exit(1);
 }
 

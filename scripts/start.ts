@@ -17,7 +17,10 @@ async function main() {
   const e = env();
   const deployment = await currentDeployment();
   await prepareDatabase(deployment, { allowReset: e.chain.isLocal });
-  const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], { stdio: "inherit", env: childEnv({ NODE_ENV: "production", NODE_OPTIONS: appServerNodeOptions() }) });
+  const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], {
+    stdio: "inherit",
+    env: childEnv({ NODE_ENV: "production", NODE_OPTIONS: appServerNodeOptions() }),
+  });
   const stop = () => void app.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -49,7 +49,13 @@ export function describeUrl(url: string): string {
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === "postgres") {
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
-    return { db, kind: "postgres", location: describeUrl(config.url), listen: listenPostgres(config.url), close: () => db.$disconnect() };
+    return {
+      db,
+      kind: "postgres",
+      location: describeUrl(config.url),
+      listen: listenPostgres(config.url),
+      close: () => db.$disconnect(),
+    };
   }
   let pglite: PGlite;
   let location: string;

@@ -32,7 +32,9 @@ describe("configuration", () => {
   });
 
   test("a non-local chain refuses the well-known test key", () => {
-    expect(() => loadEnv({ CHAIN_RPC_URL: "https://rpc.example.org" })).toThrow(/EXCHANGE_PRIVATE_KEY is required for a non-local chain/);
+    expect(() => loadEnv({ CHAIN_RPC_URL: "https://rpc.example.org" })).toThrow(
+      /EXCHANGE_PRIVATE_KEY is required for a non-local chain/,
+    );
   });
 
   test("production requires a session secret", () => {
@@ -42,6 +44,8 @@ describe("configuration", () => {
   test("contract addresses count only when all four are given", () => {
     const a = "0x" + "11".repeat(20);
     expect(loadEnv({ CUSTODY_ADDRESS: a }).chain.addresses).toBeNull();
-    expect(loadEnv({ CUSTODY_ADDRESS: a, USDC_ADDRESS: a, WETH_ADDRESS: a, WBTC_ADDRESS: a }).chain.addresses?.custody).toBe(a);
+    expect(
+      loadEnv({ CUSTODY_ADDRESS: a, USDC_ADDRESS: a, WETH_ADDRESS: a, WBTC_ADDRESS: a }).chain.addresses?.custody,
+    ).toBe(a);
   });
 });

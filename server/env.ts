@@ -36,7 +36,12 @@ const schema = z
     /** Blocks a deposit must be buried under before it is credited. */
     CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(1),
     /** Chain seconds after a challenge's deadline before the exchange concludes it itself, if nobody did (the trader usually does). */
-    WATCHTOWER_CONCLUDE_AFTER_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(600),
+    WATCHTOWER_CONCLUDE_AFTER_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(600),
     /** Exchange coverage locked into a new channel, in basis points of the trader's deposit per token (20000 = 2x). */
     CHANNEL_COVERAGE_BPS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
     CHANNEL_ISSUANCE_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(50),
@@ -50,7 +55,11 @@ const schema = z
     /** Secret for session cookies (>= 32 chars). Required in production. */
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
     /** Sign-in: how long a session cookie lasts; how old a signed SIWE message (and its nonce) may be. */
-    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(12),
     SIWE_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
     /** Largest tRPC request body accepted, in bytes. */
     API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
@@ -125,7 +134,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     },
     channelCoverageBps: BigInt(e.CHANNEL_COVERAGE_BPS),
     channelIssuanceIntervalMs: e.CHANNEL_ISSUANCE_INTERVAL_MS,
-    exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ?? hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
+    exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ??
+      hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
     adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
     chromiumPath: e.CHROMIUM_PATH ?? null,
     appUrl: e.APP_URL,

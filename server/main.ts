@@ -40,10 +40,26 @@ async function main() {
   if (failed) throw new Error(`services failed to start: ${failed}`);
 
   const server = http.createServer();
-  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port, httpServer: server, ...(dev ? { turbopack: true } : {}) });
+  const app = next({
+    dev,
+    dir: process.cwd(),
+    hostname: "localhost",
+    port,
+    httpServer: server,
+    ...(dev ? { turbopack: true } : {}),
+  });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  server.on("request", apiListener({ api: createTrpcHandler(), deps: authDeps, origin, maxBodyBytes: authDeps().maxBodyBytes, fallback: (req, res) => void handleNext(req, res) }));
+  server.on(
+    "request",
+    apiListener({
+      api: createTrpcHandler(),
+      deps: authDeps,
+      origin,
+      maxBodyBytes: authDeps().maxBodyBytes,
+      fallback: (req, res) => void handleNext(req, res),
+    }),
+  );
   // Many keep-alive clients (SSE streams, load generators) are normal for an exchange.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -67,7 +83,9 @@ async function main() {
     server.once("error", reject);
     server.listen(port, () => resolve());
   });
-  console.log(`[clearline] ${dev ? "development" : "production"} server on http://localhost:${port} (API on ${TRPC_ENDPOINT}, pages by Next.js)`);
+  console.log(
+    `[clearline] ${dev ? "development" : "production"} server on http://localhost:${port} (API on ${TRPC_ENDPOINT}, pages by Next.js)`,
+  );
 }
 
 main().catch((error: unknown) => {

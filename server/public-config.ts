@@ -9,7 +9,13 @@ export interface PublicToken {
 }
 
 export interface PublicConfig {
-  chain: { id: number; name: string; rpcUrl: string; isLocal: boolean; /** blocks a custody event is buried under before the exchange applies it */ confirmations: number };
+  chain: {
+    id: number;
+    name: string;
+    rpcUrl: string;
+    isLocal: boolean;
+    /** blocks a custody event is buried under before the exchange applies it */ confirmations: number;
+  };
   custody: `0x${string}` | null;
   tokens: PublicToken[];
 }

@@ -33,12 +33,16 @@ export function latestCoSignedSource(db: Db): LatestStateSource {
       if (!row) return null;
       const { coSigned } = await channels().latestState(row.trader as Hex, channelId);
       if (!coSigned?.traderSignature) return null;
-      return { state: coSigned.state, sigs: { trader: coSigned.traderSignature, exchange: coSigned.exchangeSignature } };
+      return {
+        state: coSigned.state,
+        sigs: { trader: coSigned.traderSignature, exchange: coSigned.exchangeSignature },
+      };
     },
     async stateAt(channelId: Hex, version: bigint) {
       const id = channelId.toLowerCase();
       const channel = await db.channel.findUnique({ where: { id }, select: { trader: true } });
-      const row = channel && (await db.channelState.findUnique({ where: { channelId_version: { channelId: id, version } } }));
+      const row =
+        channel && (await db.channelState.findUnique({ where: { channelId_version: { channelId: id, version } } }));
       return row ? stateFromRow(row, channel!.trader as Address).state : null;
     },
   };
@@ -62,7 +66,14 @@ async function start(): Promise<void> {
     markSource: markFeed.kind === "simulated" ? simulatedMarkSource(markFeed) : null,
   });
   await startChannels(engine);
-  startProcessChainWatcher({ db, sink: channelCustodySink(), client: chainClient(), deployment, confirmations: e.chain.confirmations, pollMs: 1000 });
+  startProcessChainWatcher({
+    db,
+    sink: channelCustodySink(),
+    client: chainClient(),
+    deployment,
+    confirmations: e.chain.confirmations,
+    pollMs: 1000,
+  });
   startProcessWatchtower({
     db,
     client: chainClient(),
@@ -72,7 +83,9 @@ async function start(): Promise<void> {
     pollMs: 1000,
     concludeAfterSeconds: e.chain.concludeAfterSeconds,
   });
-  console.log(`[clearline] services: engine at seq ${engine.status().sequence}, channels, chain watcher and watchtower running`);
+  console.log(
+    `[clearline] services: engine at seq ${engine.status().sequence}, channels, chain watcher and watchtower running`,
+  );
 }
 
 /** Start every service once per process; a failure is logged and reported by servicesError(), not thrown. */

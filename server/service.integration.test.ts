@@ -14,7 +14,15 @@
 import nodeHttp from "node:http";
 import superjson from "superjson";
 import type { AddressInfo } from "node:net";
-import { createWalletClient, erc20Abi, http, parseEventLogs, type Address, type Hex, type TypedDataDefinition } from "viem";
+import {
+  createWalletClient,
+  erc20Abi,
+  http,
+  parseEventLogs,
+  type Address,
+  type Hex,
+  type TypedDataDefinition,
+} from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { TRPCClientError } from "@trpc/client";
@@ -72,7 +80,11 @@ function trader(index: number): Trader {
 }
 
 /** Polls until `probe` returns something other than null/undefined/false. */
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   for (;;) {
@@ -82,7 +94,8 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -97,7 +110,12 @@ async function refusal(promise: Promise<unknown>): Promise<TRPCClientError<AppRo
 }
 
 function wallet(t: Trader) {
-  const viemChain = { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+  const viemChain = {
+    id: domain.chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [chain.rpcUrl] } },
+  };
   return createWalletClient({ account: t.account, chain: viemChain, transport: http(chain.rpcUrl) });
 }
 
@@ -133,19 +151,38 @@ async function depositAndOpen(t: Trader, amount: bigint): Promise<{ channelId: H
   const open = await t.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount }] });
   expect(open.state.version).toBe(0n);
   expect(open.state.intent).toBe(Intent.INITIALIZE);
-  expect(open.state.allocations).toEqual([{ token: usdc.toLowerCase(), traderAmount: amount, exchangeAmount: 2n * amount }]);
-  expect(verifyStateSignature(domain, open.state as ChannelState, open.exchangeSignature as Hex, EXCHANGE.address)).toBe(true);
+  expect(open.state.allocations).toEqual([
+    { token: usdc.toLowerCase(), traderAmount: amount, exchangeAmount: 2n * amount },
+  ]);
+  expect(
+    verifyStateSignature(domain, open.state as ChannelState, open.exchangeSignature as Hex, EXCHANGE.address),
+  ).toBe(true);
   const traderSig = await coSign(t, open.typedData);
-  expect((await t.api.channel.submitCoSignature.mutate({ channelId: open.channelId, version: 0n, signature: traderSig })).coSignedVersion).toBe(0n);
+  expect(
+    (await t.api.channel.submitCoSignature.mutate({ channelId: open.channelId, version: 0n, signature: traderSig }))
+      .coSignedVersion,
+  ).toBe(0n);
   const w = wallet(t);
   for (const a of open.depositAndOpen.approvals) {
-    await chain.client.waitForTransactionReceipt({ hash: await w.writeContract({ address: a.token as Address, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.amount] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await w.writeContract({
+        address: a.token as Address,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, a.amount],
+      }),
+    });
   }
   const hash = await w.writeContract({
     address: domain.verifyingContract,
     abi: custodyAbi,
     functionName: "depositAndOpen",
-    args: [t.address, open.nonce, toAbiState(open.state as ChannelState), { trader: traderSig, exchange: open.exchangeSignature as Hex }],
+    args: [
+      t.address,
+      open.nonce,
+      toAbiState(open.state as ChannelState),
+      { trader: traderSig, exchange: open.exchangeSignature as Hex },
+    ],
   });
   await chain.client.waitForTransactionReceipt({ hash });
   return { channelId: open.channelId, hash };
@@ -179,7 +216,15 @@ beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
-  services = await startTestServices({ db: t.handle.db, chain, exchangeKey: EXCHANGE.privateKey, appUrl: APP, adminAddress: ADMIN.address, pollMs: 100, confirmations: 0 });
+  services = await startTestServices({
+    db: t.handle.db,
+    chain,
+    exchangeKey: EXCHANGE.privateKey,
+    appUrl: APP,
+    adminAddress: ADMIN.address,
+    pollMs: 100,
+    confirmations: 0,
+  });
   appServer = nodeHttp.createServer(
     apiListener({
       api: createTrpcHandler(() => services.authDeps),
@@ -191,7 +236,10 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
   const api = createTrpcHandler(() => services.authDeps);
-  plainServer = nodeHttp.createServer((req, res) => void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.authDeps.maxBodyBytes }));
+  plainServer = nodeHttp.createServer(
+    (req, res) =>
+      void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.authDeps.maxBodyBytes }),
+  );
   await new Promise<void>((resolve) => plainServer.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   // The client addresses APP (its Origin); the request travels to the test server's socket.
@@ -216,29 +264,53 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
   it("channel router: deposit instructions, and prepareOpen's validation errors name the field", async () => {
     const anonymous = trader(5);
     const info = await anonymous.api.channel.depositInstructions.query();
-    expect(info).toMatchObject({ chainId: domain.chainId, custody: domain.verifyingContract, exchange: EXCHANGE.address, coverageBps: 20_000n });
+    expect(info).toMatchObject({
+      chainId: domain.chainId,
+      custody: domain.verifyingContract,
+      exchange: EXCHANGE.address,
+      coverageBps: 20_000n,
+    });
     expect(info.tokens).toContainEqual({ symbol: "USDC", address: usdc, decimals: 6 });
-    expect((await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount: 1n }] }))).data?.code).toBe("UNAUTHORIZED");
+    expect(
+      (await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount: 1n }] }))).data?.code,
+    ).toBe("UNAUTHORIZED");
 
     await signIn(anonymous);
     const cases: { deposits: { token: string; amount: bigint }[]; path: string; message: RegExp }[] = [
       { deposits: [{ token: "0x1234", amount: usd(1n) }], path: "deposits.0.token", message: /not an address/ },
       { deposits: [{ token: usdc, amount: 0n }], path: "deposits.0.amount", message: /must be positive/ },
       { deposits: [], path: "deposits", message: /at least one token/ },
-      { deposits: Array.from({ length: 17 }, () => ({ token: usdc, amount: 1n })), path: "deposits", message: /at most 16 tokens/ },
+      {
+        deposits: Array.from({ length: 17 }, () => ({ token: usdc, amount: 1n })),
+        path: "deposits",
+        message: /at most 16 tokens/,
+      },
     ];
     for (const c of cases) {
-      const e = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: c.deposits as { token: Address; amount: bigint }[] }));
+      const e = await refusal(
+        anonymous.api.channel.prepareOpen.mutate({ deposits: c.deposits as { token: Address; amount: bigint }[] }),
+      );
       expect(e.data?.code).toBe("BAD_REQUEST");
       expect(e.data?.zodIssues).toContainEqual({ path: c.path, message: expect.stringMatching(c.message) });
     }
     // well-formed but not what channels hold, or twice: the service's refusal, naming the field too
     const stranger = "0x000000000000000000000000000000000000dEaD";
-    const notHeld = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: stranger, amount: usd(1n) }] }));
+    const notHeld = await refusal(
+      anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: stranger, amount: usd(1n) }] }),
+    );
     expect(notHeld.data?.code).toBe("BAD_REQUEST");
-    expect(notHeld.message).toMatch(/^deposits\.0\.token: .* is not a channel token \(channels hold USDC, WETH, WBTC\)$/);
+    expect(notHeld.message).toMatch(
+      /^deposits\.0\.token: .* is not a channel token \(channels hold USDC, WETH, WBTC\)$/,
+    );
     expect(notHeld.data?.clearline?.details).toMatchObject({ field: "deposits.0.token" });
-    const twice = await refusal(anonymous.api.channel.prepareOpen.mutate({ deposits: [{ token: usdc, amount: 1n }, { token: usdc, amount: 2n }] }));
+    const twice = await refusal(
+      anonymous.api.channel.prepareOpen.mutate({
+        deposits: [
+          { token: usdc, amount: 1n },
+          { token: usdc, amount: 2n },
+        ],
+      }),
+    );
     expect(twice.data?.code).toBe("BAD_REQUEST");
     expect(twice.message).toMatch(/^deposits\.1\.token: .* listed twice$/);
     // nothing was prepared by any of them
@@ -257,33 +329,76 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     // ── deposit: prepareOpen, co-sign, depositAndOpen on-chain; the watcher sees ChannelOpened ──
     const aOpen = await depositAndOpen(A, usd(1000n));
     const bOpen = await depositAndOpen(B, usd(200n));
-    for (const [who, open, amount] of [[A, aOpen, usd(1000n)], [B, bOpen, usd(200n)]] as const) {
+    for (const [who, open, amount] of [
+      [A, aOpen, usd(1000n)],
+      [B, bOpen, usd(200n)],
+    ] as const) {
       const status = await eventually("the channel ACTIVE", async () => {
         const s = await who.api.channel.status.query();
         return s.status === "ACTIVE" ? s : null;
       });
       expect(status.channelId).toBe(open.channelId);
       expect(status.funding).toEqual([{ token: usdc.toLowerCase(), total: 3n * amount }]);
-      expect(await eventually("the credit", async () => ((await usdcAvailable(who)) === amount ? true : null))).toBe(true);
+      expect(await eventually("the credit", async () => ((await usdcAvailable(who)) === amount ? true : null))).toBe(
+        true,
+      );
     }
 
     // ── trading: the admin sets the index; A rests a sell, B market-buys ──
     await rt.overrideMarkPrice("ETH-PERP", usd(3000n), "test: the admin sets the index");
     const aV = (await A.api.channel.latestState.query()).latest.state.version;
     const bV = (await B.api.channel.latestState.query()).latest.state.version;
-    const ask = await A.api.orders.place.mutate({ idempotencyKey: key("a-ask"), market: "ETH-PERP", side: "sell", type: "limit", size: ETH, price: usd(3000n) });
+    const ask = await A.api.orders.place.mutate({
+      idempotencyKey: key("a-ask"),
+      market: "ETH-PERP",
+      side: "sell",
+      type: "limit",
+      size: ETH,
+      price: usd(3000n),
+    });
     expect(ask.status).toBe("resting");
-    const buyInput = { idempotencyKey: key("b-buy"), market: "ETH-PERP", side: "buy", type: "market", size: ETH, worstPrice: usd(3010n) } as const;
+    const buyInput = {
+      idempotencyKey: key("b-buy"),
+      market: "ETH-PERP",
+      side: "buy",
+      type: "market",
+      size: ETH,
+      worstPrice: usd(3010n),
+    } as const;
     const buy = await B.api.orders.place.mutate(buyInput);
-    expect(buy).toMatchObject({ status: "filled", filledSize: ETH, fills: [{ price: usd(3000n), size: ETH, feeQuote: 1_500_000n }] });
+    expect(buy).toMatchObject({
+      status: "filled",
+      filledSize: ETH,
+      fills: [{ price: usd(3000n), size: ETH, feeQuote: 1_500_000n }],
+    });
     expect(await B.api.orders.place.mutate(buyInput)).toEqual(buy); // a retry with the key: the first answer, nothing placed twice
 
     // fills, fees and positions on both sides
-    expect((await A.api.account.fills.query({ limit: 10 })).fills).toEqual([expect.objectContaining({ market: "ETH-PERP", side: "sell", role: "maker", price: usd(3000n), size: ETH, feeQuote: 300_000n })]);
-    expect((await B.api.account.fills.query({ limit: 10 })).fills).toEqual([expect.objectContaining({ market: "ETH-PERP", side: "buy", role: "taker", price: usd(3000n), size: ETH, feeQuote: 1_500_000n })]);
+    expect((await A.api.account.fills.query({ limit: 10 })).fills).toEqual([
+      expect.objectContaining({
+        market: "ETH-PERP",
+        side: "sell",
+        role: "maker",
+        price: usd(3000n),
+        size: ETH,
+        feeQuote: 300_000n,
+      }),
+    ]);
+    expect((await B.api.account.fills.query({ limit: 10 })).fills).toEqual([
+      expect.objectContaining({
+        market: "ETH-PERP",
+        side: "buy",
+        role: "taker",
+        price: usd(3000n),
+        size: ETH,
+        feeQuote: 1_500_000n,
+      }),
+    ]);
     expect((await A.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 300_000n }]);
     expect((await B.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 1_500_000n }]);
-    expect(await A.api.account.positions.query()).toEqual([expect.objectContaining({ market: "ETH-PERP", size: -ETH, entryPrice: usd(3000n), markPrice: usd(3000n) })]);
+    expect(await A.api.account.positions.query()).toEqual([
+      expect.objectContaining({ market: "ETH-PERP", size: -ETH, entryPrice: usd(3000n), markPrice: usd(3000n) }),
+    ]);
     const [bPosition] = await B.api.account.positions.query();
     expect(bPosition).toMatchObject({ market: "ETH-PERP", size: ETH, entryPrice: usd(3000n), unrealizedPnlQuote: 0n });
     expect(bPosition!.liquidationPrice).toBeGreaterThan(usd(2860n)); // ~14x leveraged: liquidated on a ~4.3 % drop
@@ -295,16 +410,30 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     expect(bState.state.allocations[0]!.traderAmount).toBe(usd(200n) - 1_500_000n);
     expect(bState.appData.positions).toHaveLength(1);
     expect(bState.appData.fees).toEqual([{ token: usdc.toLowerCase(), paid: 1_500_000n }]);
-    for (const [who, s] of [[A, aState], [B, bState]] as const) {
+    for (const [who, s] of [
+      [A, aState],
+      [B, bState],
+    ] as const) {
       // latestState serves the state; the wallet signs its EIP-712 form in the deposit instructions' domain
       const signature = await coSign(who, stateTypedData(domain, s.state as ChannelState));
-      const signed = await who.api.channel.submitCoSignature.mutate({ channelId: s.state.channelId, version: s.state.version, signature });
+      const signed = await who.api.channel.submitCoSignature.mutate({
+        channelId: s.state.channelId,
+        version: s.state.version,
+        signature,
+      });
       expect(signed.coSignedVersion).toBe(s.state.version);
       expect((await who.api.channel.latestState.query()).coSigned?.state.version).toBe(s.state.version);
     }
 
     // ── liquidation: A bids below; the admin moves the index down; B (long ~14x) is liquidated into A's bid ──
-    await A.api.orders.place.mutate({ idempotencyKey: key("a-bid"), market: "ETH-PERP", side: "buy", type: "limit", size: ETH, price: usd(2850n) });
+    await A.api.orders.place.mutate({
+      idempotencyKey: key("a-bid"),
+      market: "ETH-PERP",
+      side: "buy",
+      type: "limit",
+      size: ETH,
+      price: usd(2850n),
+    });
     const insurance = () => rt.read((ex) => ex.balance(INSURANCE_ACCOUNT, "USDC").available);
     const insuranceBefore = insurance();
     const bBefore = (await B.api.channel.latestState.query()).latest.state.version;
@@ -329,11 +458,19 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const withdraw = await A.api.channel.requestWithdraw.mutate({ token: usdc, amount: usd(100n) });
     const resize = withdraw.toSign.at(-1)!;
     expect(resize.state.intent).toBe(Intent.RESIZE);
-    expect(resize.state.allocations[0]!.traderAmount + resize.state.allocations[0]!.exchangeAmount).toBe(usd(3000n) - usd(100n));
+    expect(resize.state.allocations[0]!.traderAmount + resize.state.allocations[0]!.exchangeAmount).toBe(
+      usd(3000n) - usd(100n),
+    );
     expect(await usdcAvailable(A)).toBe(aBalance - usd(100n)); // locked until the chain confirms
     let submitted: string | null = null;
     for (const s of withdraw.toSign) {
-      submitted = (await A.api.channel.submitCoSignature.mutate({ channelId: withdraw.channelId, version: s.state.version, signature: await coSign(A, s.typedData) })).submittedTx;
+      submitted = (
+        await A.api.channel.submitCoSignature.mutate({
+          channelId: withdraw.channelId,
+          version: s.state.version,
+          signature: await coSign(A, s.typedData),
+        })
+      ).submittedTx;
     }
     expect(submitted).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await tokenBalance(A.address)).toBe(walletBefore + usd(100n));
@@ -348,7 +485,12 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const aHeld = aBalance - usd(100n);
     const second = await A.api.channel.requestWithdraw.mutate({ token: usdc, amount: usd(50n) });
     const cancelled = second.toSign.at(-1)!;
-    for (const s of second.toSign.slice(0, -1)) await A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: s.state.version, signature: await coSign(A, s.typedData) });
+    for (const s of second.toSign.slice(0, -1))
+      await A.api.channel.submitCoSignature.mutate({
+        channelId: second.channelId,
+        version: s.state.version,
+        signature: await coSign(A, s.typedData),
+      });
     const predecessor = (await A.api.channel.latestState.query()).coSigned!;
     expect(predecessor.state.version).toBe(cancelled.state.version - 1n);
     const cancelledSig = await coSign(A, cancelled.typedData); // the trader could sign it any time: the exchange's signature is out
@@ -359,9 +501,19 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     expect(next.state.allocations[0]).toMatchObject({ traderAmount: aHeld, exchangeAmount: usd(2900n) - aHeld }); // the old funding, the money back
     expect((await A.api.channel.status.query()).pendingOp).toBe("CANCEL");
     expect(await usdcAvailable(A)).toBe(aHeld - usd(50n)); // still locked: the RESIZE could be used until the replacement is on-chain
-    const late = await refusal(A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: cancelled.state.version, signature: cancelledSig }));
+    const late = await refusal(
+      A.api.channel.submitCoSignature.mutate({
+        channelId: second.channelId,
+        version: cancelled.state.version,
+        signature: cancelledSig,
+      }),
+    );
     expect(late.data?.code).toBe("PRECONDITION_FAILED");
-    const checkpoint = await A.api.channel.submitCoSignature.mutate({ channelId: second.channelId, version: next.state.version, signature: await coSign(A, next.typedData) });
+    const checkpoint = await A.api.channel.submitCoSignature.mutate({
+      channelId: second.channelId,
+      version: next.state.version,
+      signature: await coSign(A, next.typedData),
+    });
     expect(checkpoint.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
     await eventually("the checkpoint seen by the watcher", async () => {
       const s = await A.api.channel.status.query();
@@ -395,10 +547,20 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     expect(reopened.state.version).toBe(cancelledClose.state.version + 1n);
     expect(reopened.state.intent).toBe(Intent.OPERATE);
     expect(reopened.state.allocations[0]).toMatchObject({ traderAmount: aHeld, exchangeAmount: usd(2900n) - aHeld });
-    const lateClose = await refusal(A.api.channel.submitCoSignature.mutate({ channelId: firstClose.channelId, version: cancelledClose.state.version, signature: cancelledCloseSig }));
+    const lateClose = await refusal(
+      A.api.channel.submitCoSignature.mutate({
+        channelId: firstClose.channelId,
+        version: cancelledClose.state.version,
+        signature: cancelledCloseSig,
+      }),
+    );
     expect(lateClose.data?.code).toBe("PRECONDITION_FAILED");
     expect((await refusal(A.api.channel.cancelClose.mutate())).data?.code).toBe("PRECONDITION_FAILED"); // nothing left to cancel
-    const reopenTx = await A.api.channel.submitCoSignature.mutate({ channelId: firstClose.channelId, version: reopened.state.version, signature: await coSign(A, reopened.typedData) });
+    const reopenTx = await A.api.channel.submitCoSignature.mutate({
+      channelId: firstClose.channelId,
+      version: reopened.state.version,
+      signature: await coSign(A, reopened.typedData),
+    });
     expect(reopenTx.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
     await eventually("ACTIVE again once the checkpoint is seen", async () => {
       const s = await A.api.channel.status.query();
@@ -412,7 +574,10 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
         address: domain.verifyingContract,
         abi: custodyAbi,
         functionName: "close",
-        args: [toAbiState(cancelledClose.state as ChannelState), { trader: cancelledCloseSig, exchange: cancelledClose.exchangeSignature as Hex }],
+        args: [
+          toAbiState(cancelledClose.state as ChannelState),
+          { trader: cancelledCloseSig, exchange: cancelledClose.exchangeSignature as Hex },
+        ],
       }),
     ).rejects.toThrow(/ChannelVersionTooOld|reverted/);
 
@@ -422,14 +587,19 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const closeState = close.toSign.at(-1)!;
     expect(closeState.state.intent).toBe(Intent.CLOSE);
     expect(closeState.state.allocations[0]!.traderAmount).toBe(aHeld);
-    const closed = await A.api.channel.submitCoSignature.mutate({ channelId: close.channelId, version: closeState.state.version, signature: await coSign(A, closeState.typedData) });
+    const closed = await A.api.channel.submitCoSignature.mutate({
+      channelId: close.channelId,
+      version: closeState.state.version,
+      signature: await coSign(A, closeState.typedData),
+    });
     expect(closed.submittedTx).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await tokenBalance(A.address)).toBe(walletBeforeClose + aHeld);
     await eventually("CLOSED", async () => ((await A.api.channel.status.query()).status === "CLOSED" ? true : null));
     expect(await usdcAvailable(A)).toBe(0n);
     const history = await A.api.channel.history.query();
     expect(history.at(-1)!.state.version).toBe(closeState.state.version);
-    for (const s of history) expect(verifyStateSignature(domain, s.state as ChannelState, s.traderSignature as Hex, A.address)).toBe(true);
+    for (const s of history)
+      expect(verifyStateSignature(domain, s.state as ChannelState, s.traderSignature as Hex, A.address)).toBe(true);
 
     // ── the engine's invariants hold ──
     expect(checkInvariants(rt.read((ex) => ex.snapshot()))).toEqual([]);
@@ -442,7 +612,14 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const { hash } = await depositAndOpen(C, usd(300n));
     const receipt = await chain.client.getTransactionReceipt({ hash });
     const opened = parseEventLogs({ abi: custodyAbi, logs: receipt.logs, eventName: "ChannelOpened" }).map(
-      (log): CustodyEvent => ({ name: log.eventName, args: log.args as unknown as Record<string, unknown>, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash }),
+      (log): CustodyEvent => ({
+        name: log.eventName,
+        args: log.args as unknown as Record<string, unknown>,
+        txHash: log.transactionHash,
+        logIndex: log.logIndex,
+        blockNumber: log.blockNumber,
+        blockHash: log.blockHash,
+      }),
     )[0]!;
     const engine = services.engine;
     const crashing = (mode: "before" | "after"): EnginePort => ({
@@ -453,7 +630,8 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
       read: (fn) => engine.read(fn),
       onCommitted: (l) => engine.onCommitted(l),
     });
-    const sinkWith = (port: EnginePort) => createChannelCustodySink(new ChannelService({ ...services.channels.deps, engine: port }));
+    const sinkWith = (port: EnginePort) =>
+      createChannelCustodySink(new ChannelService({ ...services.channels.deps, engine: port }));
 
     // 1. killed before the credit: nothing recorded, nothing credited
     await expect(sinkWith(crashing("before")).apply(opened)).rejects.toThrow("killed before");
@@ -466,7 +644,9 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     // 3. the engine restarts (memory gone: snapshot + journal); the watcher restarts from its cursor and delivers the log again
     await services.restartEngine();
     expect(services.engine).not.toBe(engine);
-    await eventually("ACTIVE after the re-delivery", async () => ((await C.api.channel.status.query()).status === "ACTIVE" ? true : null));
+    await eventually("ACTIVE after the re-delivery", async () =>
+      (await C.api.channel.status.query()).status === "ACTIVE" ? true : null,
+    );
     expect(await usdcAvailable(C)).toBe(usd(300n));
     // 4. and once more (a crash before the watcher's APPLIED mark): skipped
     await createChannelCustodySink(services.channels).apply(opened);
@@ -482,7 +662,8 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
   it("plain orders.place answered by the direct order entry sends the same bytes as tRPC's own handling", async () => {
     const C = trader(6);
     await signIn(C);
-    const urlOf = (server: nodeHttp.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc/orders.place`;
+    const urlOf = (server: nodeHttp.Server) =>
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc/orders.place`;
     const post = async (server: nodeHttp.Server, input: unknown, cookie: string | null) => {
       const res = await fetch(urlOf(server), {
         method: "POST",
@@ -491,7 +672,16 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
       });
       return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
     };
-    const order = (idempotencyKey: string, extra: Record<string, unknown> = {}) => ({ idempotencyKey, market: "WETH-USDC", side: "buy", type: "limit", size: ETH / 100n, price: usd(2_000n), timeInForce: "GTC", ...extra });
+    const order = (idempotencyKey: string, extra: Record<string, unknown> = {}) => ({
+      idempotencyKey,
+      market: "WETH-USDC",
+      side: "buy",
+      type: "limit",
+      size: ETH / 100n,
+      price: usd(2_000n),
+      timeInForce: "GTC",
+      ...extra,
+    });
 
     // an order C cannot pay for: the engine's answer, then the same key again through tRPC (the stored answer)
     const answeredBefore = orderEntryAnswered();

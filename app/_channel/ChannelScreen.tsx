@@ -24,15 +24,29 @@ export function ChannelScreen() {
           {!connection.address ? (
             <section className="panel">
               <h2>Channel</h2>
-              <p className="muted" data-testid="channel-connect">Connect your wallet (top right) to see or open your channel.</p>
+              <p className="muted" data-testid="channel-connect">
+                Connect your wallet (top right) to see or open your channel.
+              </p>
             </section>
           ) : !signedIn && !serverDown ? (
             <section className="panel">
               <h2>Channel</h2>
-              <p className="muted" data-testid="channel-signin">{me.isPending ? "Checking your session…" : "Sign in with your wallet (top right) to see or open your channel."}</p>
+              <p className="muted" data-testid="channel-signin">
+                {me.isPending
+                  ? "Checking your session…"
+                  : "Sign in with your wallet (top right) to see or open your channel."}
+              </p>
             </section>
           ) : (
-            <ChannelStatusPanel channel={channel} loading={signedIn && status.isPending && !noChannel} error={serverDown ? (me.error ?? me.failureReason ?? status.error) : null} onRetry={() => { void me.refetch(); refresh(); }} />
+            <ChannelStatusPanel
+              channel={channel}
+              loading={signedIn && status.isPending && !noChannel}
+              error={serverDown ? (me.error ?? me.failureReason ?? status.error) : null}
+              onRetry={() => {
+                void me.refetch();
+                refresh();
+              }}
+            />
           )}
           {channel && channel.status !== "OPENING" && <StateHistory channel={channel} />}
         </div>
@@ -46,18 +60,24 @@ export function ChannelScreen() {
               onChanged={refresh}
             />
           )}
-          {signedIn && channel && (channel.status === "ACTIVE" || channel.status === "CLOSING" || channel.status === "CHALLENGED") && (
-            <section className="panel" aria-label="Withdraw and close">
-              {(channel.status === "ACTIVE" || channel.status === "CLOSING") && (
-                <>
-                  <WithdrawPanel channel={channel} onChanged={refresh} />
-                  <hr className="ch-sep" />
-                  <ClosePanel channel={channel} onChanged={refresh} />
-                </>
-              )}
-              {channel?.status === "CHALLENGED" && <p className="muted">Trading, withdrawals and closing are stopped while the channel is challenged on-chain.</p>}
-            </section>
-          )}
+          {signedIn &&
+            channel &&
+            (channel.status === "ACTIVE" || channel.status === "CLOSING" || channel.status === "CHALLENGED") && (
+              <section className="panel" aria-label="Withdraw and close">
+                {(channel.status === "ACTIVE" || channel.status === "CLOSING") && (
+                  <>
+                    <WithdrawPanel channel={channel} onChanged={refresh} />
+                    <hr className="ch-sep" />
+                    <ClosePanel channel={channel} onChanged={refresh} />
+                  </>
+                )}
+                {channel?.status === "CHALLENGED" && (
+                  <p className="muted">
+                    Trading, withdrawals and closing are stopped while the channel is challenged on-chain.
+                  </p>
+                )}
+              </section>
+            )}
           {connection.address && <DisputePanel channelId={(channel?.channelId as Hex | undefined) ?? null} />}
         </div>
       </div>

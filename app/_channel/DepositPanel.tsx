@@ -56,7 +56,11 @@ export function DepositPanel({
   const [txHash, setTxHash] = useState<Hash | null>(null);
   const [minedBlock, setMinedBlock] = useState<bigint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const head = useBlockNumber({ chainId: cfg.chain.id, watch: true, query: { enabled: minedBlock !== null, refetchInterval: 1_000 } });
+  const head = useBlockNumber({
+    chainId: cfg.chain.id,
+    watch: true,
+    query: { enabled: minedBlock !== null, refetchInterval: 1_000 },
+  });
   const token = cfg.tokens.find((t) => t.address === tokenAddr) ?? cfg.tokens[0];
   const walletBalance = useReadContract({
     address: token?.address,
@@ -83,7 +87,8 @@ export function DepositPanel({
     try {
       parsed = parseUnits(amount.trim(), token.decimals);
       if (parsed <= 0n) amountError = "Enter an amount above zero.";
-      else if (walletBalance.data !== undefined && parsed > walletBalance.data) amountError = `Your wallet holds only ${formatAmount(walletBalance.data, token.decimals)} ${token.symbol}.`;
+      else if (walletBalance.data !== undefined && parsed > walletBalance.data)
+        amountError = `Your wallet holds only ${formatAmount(walletBalance.data, token.decimals)} ${token.symbol}.`;
     } catch {
       amountError = `Enter a number with at most ${token.decimals} decimals.`;
     }
@@ -122,11 +127,29 @@ export function DepositPanel({
       setStep("sign");
       const stored = loadCoSigned(cfg.chain.id, cfg.custody, state.channelId);
       const traderSignature =
-        stored && stored.state.version === 0n ? stored.traderSignature : (await cosign.coSignStates([{ state: { ...state, allocations: [...state.allocations] }, exchangeSignature }]))[0]!;
+        stored && stored.state.version === 0n
+          ? stored.traderSignature
+          : (
+              await cosign.coSignStates([
+                { state: { ...state, allocations: [...state.allocations] }, exchangeSignature },
+              ])
+            )[0]!;
       setStep("approve");
       for (const a of approvals) {
-        const allowance = await publicClient!.readContract({ address: a.token, abi: erc20Abi, functionName: "allowance", args: [connection.address, cfg.custody] });
-        if (allowance < a.amount) await send({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [cfg.custody, a.amount], chainId: cfg.chain.id });
+        const allowance = await publicClient!.readContract({
+          address: a.token,
+          abi: erc20Abi,
+          functionName: "allowance",
+          args: [connection.address, cfg.custody],
+        });
+        if (allowance < a.amount)
+          await send({
+            address: a.token,
+            abi: demoTokenAbi,
+            functionName: "approve",
+            args: [cfg.custody, a.amount],
+            chainId: cfg.chain.id,
+          });
       }
       setStep("deposit");
       const receipt = await send(
@@ -134,14 +157,22 @@ export function DepositPanel({
           address: cfg.custody,
           abi: custodyAbi,
           functionName: "depositAndOpen",
-          args: [connection.address, nonce, toAbiState(state), { trader: traderSignature, exchange: exchangeSignature }],
+          args: [
+            connection.address,
+            nonce,
+            toAbiState(state),
+            { trader: traderSignature, exchange: exchangeSignature },
+          ],
           chainId: cfg.chain.id,
         },
         setTxHash,
       );
       setMinedBlock(receipt.blockNumber);
       setStep("confirm");
-      toast.info("Deposit mined", `Waiting for ${cfg.chain.confirmations} confirmation${cfg.chain.confirmations === 1 ? "" : "s"} before the exchange credits it.`);
+      toast.info(
+        "Deposit mined",
+        `Waiting for ${cfg.chain.confirmations} confirmation${cfg.chain.confirmations === 1 ? "" : "s"} before the exchange credits it.`,
+      );
       setAmount("");
       onChanged();
     } catch (e) {
@@ -169,102 +200,134 @@ export function DepositPanel({
 
   return (
     <section className="panel" aria-label="Deposit">
-    <form
-      className="ch-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run();
-      }}
-      aria-labelledby="deposit-title"
-      data-testid="deposit-form"
-    >
-      <h3 id="deposit-title">{resuming ? "Finish opening your channel" : "Deposit and open a channel"}</h3>
-      {resuming ? (
-        <p className="muted">
-          A channel was prepared but its deposit is not on-chain yet. Continue to sign, approve and deposit the prepared amount.
-        </p>
-      ) : (
-        <div className="ch-row">
-          <label className="ch-field">
-            <span>Token</span>
-            <select value={token.address} onChange={(e) => setTokenAddr(e.target.value)} disabled={busy} data-testid="deposit-token">
-              {cfg.tokens.map((t) => (
-                <option key={t.address} value={t.address}>
-                  {t.symbol}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="ch-field grow">
-            <span>
-              Amount{" "}
-              <span className="muted num">
-                (wallet: {walletBalance.data !== undefined ? formatAmount(walletBalance.data, token.decimals, { maxFraction: 6 }) : "…"} {token.symbol})
-              </span>
-            </span>
-            <span className="ch-input-row">
-              <input
-                inputMode="decimal"
-                autoComplete="off"
-                placeholder="0.00"
-                value={amount}
-                onChange={(e) => setAmount(e.target.value)}
+      <form
+        className="ch-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+        aria-labelledby="deposit-title"
+        data-testid="deposit-form"
+      >
+        <h3 id="deposit-title">{resuming ? "Finish opening your channel" : "Deposit and open a channel"}</h3>
+        {resuming ? (
+          <p className="muted">
+            A channel was prepared but its deposit is not on-chain yet. Continue to sign, approve and deposit the
+            prepared amount.
+          </p>
+        ) : (
+          <div className="ch-row">
+            <label className="ch-field">
+              <span>Token</span>
+              <select
+                value={token.address}
+                onChange={(e) => setTokenAddr(e.target.value)}
                 disabled={busy}
-                aria-invalid={!!amountError}
-                data-testid="deposit-amount"
-              />
-              <button type="button" onClick={() => walletBalance.data !== undefined && setAmount(formatAmount(walletBalance.data, token.decimals, { group: false }))} disabled={busy}>
-                Max
-              </button>
-            </span>
-          </label>
-        </div>
-      )}
-      {amountError && <p className="error-text">{amountError}</p>}
-      <button type="submit" className="primary wide" disabled={busy || (!resuming && (!parsed || !!amountError))} data-testid="deposit-submit">
-        {busy ? "Depositing…" : resuming ? "Continue opening" : "Deposit & open channel"}
-      </button>
-      {step !== "idle" && (
-        <ol className="ch-steps" data-testid="deposit-steps" aria-live="polite">
-          {STEPS.map((s, i) => {
-            const state = step === "done" || i < activeIndex ? "done" : i === activeIndex ? (error ? "failed" : "active") : "todo";
-            return (
-              <li key={s.key} className={`ch-step ${state}`}>
-                <span className="ch-step-mark" aria-hidden>
-                  {state === "done" ? "✓" : state === "failed" ? "!" : i + 1}
+                data-testid="deposit-token"
+              >
+                {cfg.tokens.map((t) => (
+                  <option key={t.address} value={t.address}>
+                    {t.symbol}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="ch-field grow">
+              <span>
+                Amount{" "}
+                <span className="muted num">
+                  (wallet:{" "}
+                  {walletBalance.data !== undefined
+                    ? formatAmount(walletBalance.data, token.decimals, { maxFraction: 6 })
+                    : "…"}{" "}
+                  {token.symbol})
                 </span>
-                <span>
-                  {s.label}
-                  {s.key === "deposit" && txHash && (
-                    <span className="muted num" title={txHash}>
-                      {" "}
-                      · tx {txHash.slice(0, 10)}…
-                    </span>
-                  )}
-                  {s.key === "confirm" && confirmations !== null && (
-                    <span className="num" data-testid="deposit-confirmations">
-                      {" "}
-                      · {confirmations} of {cfg.chain.confirmations} confirmation{cfg.chain.confirmations === 1 ? "" : "s"}
-                      {confirmations >= cfg.chain.confirmations && step !== "done" ? " — waiting for the exchange to credit it" : ""}
-                    </span>
-                  )}
-                </span>
-              </li>
-            );
-          })}
-        </ol>
-      )}
-      {step === "done" && (
-        <p className="ch-ok" role="status" data-testid="deposit-done">
-          ✓ Channel active. Your deposit is credited.
-        </p>
-      )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="deposit-error">
-          {error}
-        </p>
-      )}
-    </form>
+              </span>
+              <span className="ch-input-row">
+                <input
+                  inputMode="decimal"
+                  autoComplete="off"
+                  placeholder="0.00"
+                  value={amount}
+                  onChange={(e) => setAmount(e.target.value)}
+                  disabled={busy}
+                  aria-invalid={!!amountError}
+                  data-testid="deposit-amount"
+                />
+                <button
+                  type="button"
+                  onClick={() =>
+                    walletBalance.data !== undefined &&
+                    setAmount(formatAmount(walletBalance.data, token.decimals, { group: false }))
+                  }
+                  disabled={busy}
+                >
+                  Max
+                </button>
+              </span>
+            </label>
+          </div>
+        )}
+        {amountError && <p className="error-text">{amountError}</p>}
+        <button
+          type="submit"
+          className="primary wide"
+          disabled={busy || (!resuming && (!parsed || !!amountError))}
+          data-testid="deposit-submit"
+        >
+          {busy ? "Depositing…" : resuming ? "Continue opening" : "Deposit & open channel"}
+        </button>
+        {step !== "idle" && (
+          <ol className="ch-steps" data-testid="deposit-steps" aria-live="polite">
+            {STEPS.map((s, i) => {
+              const state =
+                step === "done" || i < activeIndex
+                  ? "done"
+                  : i === activeIndex
+                    ? error
+                      ? "failed"
+                      : "active"
+                    : "todo";
+              return (
+                <li key={s.key} className={`ch-step ${state}`}>
+                  <span className="ch-step-mark" aria-hidden>
+                    {state === "done" ? "✓" : state === "failed" ? "!" : i + 1}
+                  </span>
+                  <span>
+                    {s.label}
+                    {s.key === "deposit" && txHash && (
+                      <span className="muted num" title={txHash}>
+                        {" "}
+                        · tx {txHash.slice(0, 10)}…
+                      </span>
+                    )}
+                    {s.key === "confirm" && confirmations !== null && (
+                      <span className="num" data-testid="deposit-confirmations">
+                        {" "}
+                        · {confirmations} of {cfg.chain.confirmations} confirmation
+                        {cfg.chain.confirmations === 1 ? "" : "s"}
+                        {confirmations >= cfg.chain.confirmations && step !== "done"
+                          ? " — waiting for the exchange to credit it"
+                          : ""}
+                      </span>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+        {step === "done" && (
+          <p className="ch-ok" role="status" data-testid="deposit-done">
+            ✓ Channel active. Your deposit is credited.
+          </p>
+        )}
+        {error && (
+          <p className="error-text" role="alert" data-testid="deposit-error">
+            {error}
+          </p>
+        )}
+      </form>
     </section>
   );
 }

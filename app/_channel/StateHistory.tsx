@@ -29,7 +29,10 @@ export function StateHistory({ channel }: { channel: ChannelStatus }) {
   const trpc = useTRPC();
   const tokens = useTokens();
   const exchange = useCustodyExchange();
-  const history = useQuery({ ...trpc.channel.history.queryOptions({ channelId: channel.channelId }), refetchInterval: 10_000 });
+  const history = useQuery({
+    ...trpc.channel.history.queryOptions({ channelId: channel.channelId }),
+    refetchInterval: 10_000,
+  });
   const [verdicts, setVerdicts] = useState<Record<string, Verdict>>({});
   const [shown, setShown] = useState(PAGE);
   const domain = channelDomainOf(cfg);
@@ -50,13 +53,18 @@ export function StateHistory({ channel }: { channel: ChannelStatus }) {
     <section className="panel" aria-labelledby="history-title" data-testid="state-history">
       <div className="ch-head">
         <h2 id="history-title">State history</h2>
-        <button onClick={() => rows.slice(0, shown).forEach(verify)} disabled={!exchange || rows.length === 0} data-testid="verify-all">
+        <button
+          onClick={() => rows.slice(0, shown).forEach(verify)}
+          disabled={!exchange || rows.length === 0}
+          data-testid="verify-all"
+        >
           Verify all shown
         </button>
       </div>
       <p className="muted ch-small">
-        Each state is signed by the exchange and by you. “Verify” recomputes the EIP-712 digest in your browser (chain {cfg.chain.id}, custody{" "}
-        <span className="num">{cfg.custody?.slice(0, 10)}…</span>) and checks both signatures against the exchange address the custody contract holds and your address.
+        Each state is signed by the exchange and by you. “Verify” recomputes the EIP-712 digest in your browser (chain{" "}
+        {cfg.chain.id}, custody <span className="num">{cfg.custody?.slice(0, 10)}…</span>) and checks both signatures
+        against the exchange address the custody contract holds and your address.
       </p>
       {history.isPending ? (
         <SkeletonRows rows={3} label="Loading states" />
@@ -90,7 +98,11 @@ export function StateHistory({ channel }: { channel: ChannelStatus }) {
                     <td className="r num">
                       {s.state.allocations.map((a) => {
                         const t = tokens.of(a.token);
-                        return <div key={a.token}>{`${formatAmount(a.traderAmount, t.decimals, { maxFraction: 6 })} ${t.symbol}`}</div>;
+                        return (
+                          <div
+                            key={a.token}
+                          >{`${formatAmount(a.traderAmount, t.decimals, { maxFraction: 6 })} ${t.symbol}`}</div>
+                        );
                       })}
                     </td>
                     <td className="num" title={s.exchangeSignature}>
@@ -100,7 +112,12 @@ export function StateHistory({ channel }: { channel: ChannelStatus }) {
                       {short(s.traderSignature)} {v && <Mark ok={v.trader} who="trader" version={key} />}
                     </td>
                     <td className="r">
-                      <button onClick={() => verify(s)} disabled={!exchange} aria-label={`Verify both signatures of version ${key}`} data-testid={`verify-${key}`}>
+                      <button
+                        onClick={() => verify(s)}
+                        disabled={!exchange}
+                        aria-label={`Verify both signatures of version ${key}`}
+                        data-testid={`verify-${key}`}
+                      >
                         Verify
                       </button>
                     </td>
@@ -122,7 +139,13 @@ export function StateHistory({ channel }: { channel: ChannelStatus }) {
 
 function Mark({ ok, who, version }: { ok: boolean; who: string; version: string }) {
   return (
-    <span className={ok ? "ch-ok" : "ch-bad"} data-testid={`verdict-${who}-${version}`} data-ok={ok} role="img" aria-label={ok ? `${who} signature valid` : `${who} signature INVALID`}>
+    <span
+      className={ok ? "ch-ok" : "ch-bad"}
+      data-testid={`verdict-${who}-${version}`}
+      data-ok={ok}
+      role="img"
+      aria-label={ok ? `${who} signature valid` : `${who} signature INVALID`}
+    >
       {ok ? "✓" : "✗"}
     </span>
   );

@@ -21,7 +21,13 @@ import { awaitsTraderSignature, type ChannelStatus, type PendingRequest } from "
 import { useCoSignLatest } from "./useCoSign";
 import { useTokens } from "./useChannel";
 
-function WalletTokenBalance({ token, testId }: { token: { address: `0x${string}`; symbol: string; decimals: number }; testId: string }) {
+function WalletTokenBalance({
+  token,
+  testId,
+}: {
+  token: { address: `0x${string}`; symbol: string; decimals: number };
+  testId: string;
+}) {
   const cfg = usePublicConfig();
   const { address } = useConnection();
   const bal = useReadContract({
@@ -42,7 +48,11 @@ function WalletTokenBalance({ token, testId }: { token: { address: `0x${string}`
 type Unsigned = "request" | "cancel" | null;
 
 /** What of the channel's pending operation `op` still needs the trader's signature. */
-function unsignedOf(channel: ChannelStatus, latest: ReturnType<typeof useCoSignLatest>["latest"], op: "RESIZE" | "CLOSE"): Unsigned {
+function unsignedOf(
+  channel: ChannelStatus,
+  latest: ReturnType<typeof useCoSignLatest>["latest"],
+  op: "RESIZE" | "CLOSE",
+): Unsigned {
   if (!awaitsTraderSignature(channel, latest)) return null;
   // (an exchange top-up is a pending RESIZE too: it is co-signed with the next order, not here)
   if (channel.pendingOp === op) return op === "RESIZE" && channel.pendingPurpose !== "WITHDRAWAL" ? null : "request";
@@ -55,7 +65,19 @@ function unsignedOf(channel: ChannelStatus, latest: ReturnType<typeof useCoSignL
  * The exchange signed the request (or its cancellation) but the trader has not: sign it now, or
  * cancel the request instead.
  */
-function SignOrCancel({ what, unsigned, testId, onDone, cancel }: { what: string; unsigned: Exclude<Unsigned, null>; testId: string; onDone: () => void; cancel: () => Promise<PendingRequest> }) {
+function SignOrCancel({
+  what,
+  unsigned,
+  testId,
+  onDone,
+  cancel,
+}: {
+  what: string;
+  unsigned: Exclude<Unsigned, null>;
+  testId: string;
+  onDone: () => void;
+  cancel: () => Promise<PendingRequest>;
+}) {
   const cosign = useCoSignLatest();
   const [busy, setBusy] = useState<"sign" | "cancel" | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -64,10 +86,21 @@ function SignOrCancel({ what, unsigned, testId, onDone, cancel }: { what: string
     setBusy(kind);
     try {
       if (kind === "sign") await cosign.coSignLatest();
-      else await cosign.coSignStates((await cancel()).toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
-      toast.info(kind === "sign" ? `${what} signed` : `Cancelling the ${what.toLowerCase()}`, "The exchange submits it on-chain; this updates once it is confirmed.");
+      else
+        await cosign.coSignStates(
+          (await cancel()).toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })),
+        );
+      toast.info(
+        kind === "sign" ? `${what} signed` : `Cancelling the ${what.toLowerCase()}`,
+        "The exchange submits it on-chain; this updates once it is confirmed.",
+      );
     } catch (e) {
-      setError(describeError(e, kind === "sign" ? `Signing the ${what.toLowerCase()}` : `Cancelling the ${what.toLowerCase()}`));
+      setError(
+        describeError(
+          e,
+          kind === "sign" ? `Signing the ${what.toLowerCase()}` : `Cancelling the ${what.toLowerCase()}`,
+        ),
+      );
     } finally {
       setBusy(null);
       onDone();
@@ -77,9 +110,17 @@ function SignOrCancel({ what, unsigned, testId, onDone, cancel }: { what: string
     <div className="notice" role="status" data-testid={testId}>
       {unsigned === "request" ? (
         <>
-          <p>Your {what.toLowerCase()} is waiting for your signature. Sign it, or cancel it to get your balance back in the channel.</p>
+          <p>
+            Your {what.toLowerCase()} is waiting for your signature. Sign it, or cancel it to get your balance back in
+            the channel.
+          </p>
           <div className="ch-row">
-            <button className="primary" onClick={() => void act("sign")} disabled={busy !== null} data-testid={`${testId}-sign`}>
+            <button
+              className="primary"
+              onClick={() => void act("sign")}
+              disabled={busy !== null}
+              data-testid={`${testId}-sign`}
+            >
               {busy === "sign" ? "Confirm in your wallet…" : `Sign ${what.toLowerCase()}`}
             </button>
             <button onClick={() => void act("cancel")} disabled={busy !== null} data-testid={`${testId}-cancel`}>
@@ -90,7 +131,12 @@ function SignOrCancel({ what, unsigned, testId, onDone, cancel }: { what: string
       ) : (
         <>
           <p>The {what.toLowerCase()} is cancelled once you sign the replacement state.</p>
-          <button className="primary" onClick={() => void act("sign")} disabled={busy !== null} data-testid={`${testId}-sign`}>
+          <button
+            className="primary"
+            onClick={() => void act("sign")}
+            disabled={busy !== null}
+            data-testid={`${testId}-sign`}
+          >
             {busy === "sign" ? "Confirm in your wallet…" : "Sign the replacement"}
           </button>
         </>
@@ -136,7 +182,8 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
     try {
       parsed = parseUnits(amount.trim(), token.decimals);
       if (parsed <= 0n) amountError = "Enter an amount above zero.";
-      else if (parsed > available) amountError = `You have ${formatAmount(available, token.decimals)} ${token.symbol} in the channel.`;
+      else if (parsed > available)
+        amountError = `You have ${formatAmount(available, token.decimals)} ${token.symbol} in the channel.`;
     } catch {
       amountError = `Enter a number with at most ${token.decimals} decimals.`;
     }
@@ -157,10 +204,15 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
       const pending = await request.mutateAsync({ token: tokenAddr as Hex, amount: parsed });
       setPhase("sign");
       requested = true;
-      await cosign.coSignStates(pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
+      await cosign.coSignStates(
+        pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })),
+      );
       wasPending.current = false;
       setPhase("chain");
-      toast.info("Withdrawal signed", "The exchange is submitting it on-chain; the tokens arrive once it is confirmed.");
+      toast.info(
+        "Withdrawal signed",
+        "The exchange is submitting it on-chain; the tokens arrive once it is confirmed.",
+      );
       setAmount("");
     } catch (e) {
       setPhase("idle");
@@ -185,7 +237,12 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
       <div className="ch-row">
         <label className="ch-field">
           <span>Token</span>
-          <select value={tokenAddr} onChange={(e) => setTokenAddr(e.target.value)} disabled={busy} data-testid="withdraw-token">
+          <select
+            value={tokenAddr}
+            onChange={(e) => setTokenAddr(e.target.value)}
+            disabled={busy}
+            data-testid="withdraw-token"
+          >
             {channel.funding.map((f) => (
               <option key={f.token} value={f.token}>
                 {tokens.of(f.token).symbol}
@@ -195,11 +252,27 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
         </label>
         <label className="ch-field grow">
           <span>
-            Amount <span className="muted num">(in channel: {formatAmount(available, token.decimals, { maxFraction: 6 })})</span>
+            Amount{" "}
+            <span className="muted num">
+              (in channel: {formatAmount(available, token.decimals, { maxFraction: 6 })})
+            </span>
           </span>
           <span className="ch-input-row">
-            <input inputMode="decimal" autoComplete="off" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} disabled={busy || locked} aria-invalid={!!amountError} data-testid="withdraw-amount" />
-            <button type="button" onClick={() => setAmount(formatAmount(available, token.decimals, { group: false }))} disabled={busy || locked}>
+            <input
+              inputMode="decimal"
+              autoComplete="off"
+              placeholder="0.00"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              disabled={busy || locked}
+              aria-invalid={!!amountError}
+              data-testid="withdraw-amount"
+            />
+            <button
+              type="button"
+              onClick={() => setAmount(formatAmount(available, token.decimals, { group: false }))}
+              disabled={busy || locked}
+            >
               Max
             </button>
           </span>
@@ -209,18 +282,37 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
       <p className="muted ch-small">
         Wallet balance: <WalletTokenBalance token={token} testId="withdraw-wallet-balance" />
       </p>
-      <button type="submit" className="primary wide" disabled={busy || locked || !parsed || !!amountError} data-testid="withdraw-submit">
+      <button
+        type="submit"
+        className="primary wide"
+        disabled={busy || locked || !parsed || !!amountError}
+        data-testid="withdraw-submit"
+      >
         {phase === "request" ? "Requesting…" : phase === "sign" ? "Confirm in your wallet…" : "Withdraw"}
       </button>
       {unsigned !== null ? (
-        <SignOrCancel what="Withdrawal" unsigned={unsigned} testId="withdraw-unsigned" onDone={onChanged} cancel={() => cancel.mutateAsync()} />
-      ) : (phase === "chain" || channel.pendingPurpose === "WITHDRAWAL" || (channel.pendingOp === "CANCEL" && channel.status === "ACTIVE")) && (
-        <p className="notice" role="status" data-testid="withdraw-pending">
-          <span className="spinner" aria-hidden />{" "}
-          {channel.pendingOp === "CANCEL" ? "Cancelling the withdrawal: waiting for the chain to confirm the replacement state." : "Withdrawal pending: waiting for the chain to confirm the resize the exchange submitted."}
-        </p>
+        <SignOrCancel
+          what="Withdrawal"
+          unsigned={unsigned}
+          testId="withdraw-unsigned"
+          onDone={onChanged}
+          cancel={() => cancel.mutateAsync()}
+        />
+      ) : (
+        (phase === "chain" ||
+          channel.pendingPurpose === "WITHDRAWAL" ||
+          (channel.pendingOp === "CANCEL" && channel.status === "ACTIVE")) && (
+          <p className="notice" role="status" data-testid="withdraw-pending">
+            <span className="spinner" aria-hidden />{" "}
+            {channel.pendingOp === "CANCEL"
+              ? "Cancelling the withdrawal: waiting for the chain to confirm the replacement state."
+              : "Withdrawal pending: waiting for the chain to confirm the resize the exchange submitted."}
+          </p>
+        )
       )}
-      {locked && channel.pendingOp === null && channel.status !== "ACTIVE" && <p className="muted">Withdrawals need an active channel.</p>}
+      {locked && channel.pendingOp === null && channel.status !== "ACTIVE" && (
+        <p className="muted">Withdrawals need an active channel.</p>
+      )}
       {error && (
         <p className="error-text" role="alert" data-testid="withdraw-error">
           {error}
@@ -270,7 +362,9 @@ export function ClosePanel({ channel, onChanged }: { channel: ChannelStatus; onC
       const pending = await request.mutateAsync();
       setPhase("sign");
       requested = true;
-      await cosign.coSignStates(pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })));
+      await cosign.coSignStates(
+        pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })),
+      );
       setPhase("chain");
       setConfirming(false);
       toast.info("Close signed", "The exchange is settling it on-chain; your balance is paid to your wallet.");
@@ -286,25 +380,48 @@ export function ClosePanel({ channel, onChanged }: { channel: ChannelStatus; onC
   return (
     <div className="ch-form" aria-labelledby="close-title" data-testid="close-panel">
       <h3 id="close-title">Close the channel</h3>
-      <p className="muted ch-small">Pays your whole channel balance to your wallet. Close every position and cancel every order first.</p>
+      <p className="muted ch-small">
+        Pays your whole channel balance to your wallet. Close every position and cancel every order first.
+      </p>
       {unsigned !== null ? (
-        <SignOrCancel what="Close" unsigned={unsigned} testId="close-unsigned" onDone={onChanged} cancel={() => cancel.mutateAsync()} />
+        <SignOrCancel
+          what="Close"
+          unsigned={unsigned}
+          testId="close-unsigned"
+          onDone={onChanged}
+          cancel={() => cancel.mutateAsync()}
+        />
       ) : closing || phase === "chain" ? (
         <p className="notice" role="status" data-testid="close-pending">
           <span className="spinner" aria-hidden />{" "}
-          {channel.pendingOp === "CANCEL" ? "Cancelling the close: waiting for the chain to confirm the replacement state." : "Close pending: waiting for the chain to confirm."}
+          {channel.pendingOp === "CANCEL"
+            ? "Cancelling the close: waiting for the chain to confirm the replacement state."
+            : "Close pending: waiting for the chain to confirm."}
         </p>
       ) : confirming ? (
         <div className="ch-row">
-          <button className="danger" onClick={close} disabled={phase !== "idle" || channel.status !== "ACTIVE"} data-testid="close-confirm">
-            {phase === "request" ? "Requesting…" : phase === "sign" ? "Confirm in your wallet…" : "Yes, close and pay out"}
+          <button
+            className="danger"
+            onClick={close}
+            disabled={phase !== "idle" || channel.status !== "ACTIVE"}
+            data-testid="close-confirm"
+          >
+            {phase === "request"
+              ? "Requesting…"
+              : phase === "sign"
+                ? "Confirm in your wallet…"
+                : "Yes, close and pay out"}
           </button>
           <button onClick={() => setConfirming(false)} disabled={phase !== "idle"}>
             Cancel
           </button>
         </div>
       ) : (
-        <button onClick={() => setConfirming(true)} disabled={channel.status !== "ACTIVE" || channel.pendingOp !== null} data-testid="close-start">
+        <button
+          onClick={() => setConfirming(true)}
+          disabled={channel.status !== "ACTIVE" || channel.pendingOp !== null}
+          data-testid="close-start"
+        >
           Close channel…
         </button>
       )}

@@ -13,7 +13,11 @@ export function toAbiState(state: ChannelState) {
     channelId: state.channelId,
     version: Number(state.version),
     intent: state.intent,
-    allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    allocations: state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
     appDataHash: state.appDataHash,
   };
 }
@@ -32,7 +36,10 @@ export function useSendAndWait() {
       const hash = await write.mutateAsync(request);
       onSent?.(hash);
       const receipt = await client.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`The transaction ${hash.slice(0, 10)}… reverted on-chain. Reload the page to see the channel's current state and retry.`);
+      if (receipt.status !== "success")
+        throw new Error(
+          `The transaction ${hash.slice(0, 10)}… reverted on-chain. Reload the page to see the channel's current state and retry.`,
+        );
       return receipt;
     },
     [client, write],

@@ -6,7 +6,8 @@ import { TRPCClientError } from "@trpc/client";
 import { describeError as describeShared } from "../_components/errors";
 
 export function clearlineCodeOf(e: unknown): string | null {
-  if (e instanceof TRPCClientError) return ((e.data as { clearline?: { clearlineCode: string } | null } | undefined)?.clearline?.clearlineCode) ?? null;
+  if (e instanceof TRPCClientError)
+    return (e.data as { clearline?: { clearlineCode: string } | null } | undefined)?.clearline?.clearlineCode ?? null;
   return null;
 }
 
@@ -19,12 +20,15 @@ const CHANNEL_HINTS: Record<string, string> = {
 /** One sentence of what went wrong plus what to do. */
 export function describeError(e: unknown, action = "The request"): string {
   const d = describeShared(e);
-  const msg = (e as { shortMessage?: string; message?: string } | null)?.shortMessage ?? (e as Error | null)?.message ?? "";
+  const msg =
+    (e as { shortMessage?: string; message?: string } | null)?.shortMessage ?? (e as Error | null)?.message ?? "";
   if (!d.code && /chain ?id|network/i.test(msg) && /mismatch|does not match|match the/i.test(msg)) {
     return "Your wallet is on another network. Switch to the exchange's network (button in the header) and retry.";
   }
-  if (!d.code && /insufficient funds/i.test(msg)) return "Your wallet does not have enough ETH for gas. Top it up and retry.";
-  if (!d.code && /rejected the request/.test(d.message)) return `${action} was cancelled in your wallet. Nothing was sent; click again and confirm in the wallet.`;
+  if (!d.code && /insufficient funds/i.test(msg))
+    return "Your wallet does not have enough ETH for gas. Top it up and retry.";
+  if (!d.code && /rejected the request/.test(d.message))
+    return `${action} was cancelled in your wallet. Nothing was sent; click again and confirm in the wallet.`;
   const hint = (d.code && CHANNEL_HINTS[d.code]) || d.hint || "Retry; if it keeps failing, reload the page.";
   const message = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
   return `${message} ${hint}`;

@@ -17,8 +17,10 @@ export interface LocalCoSignedState {
 }
 
 const PREFIX = "clearline.cosigned.v1";
-const key = (chainId: number, custody: Address, channelId: Hex) => `${PREFIX}:${chainId}:${custody.toLowerCase()}:${channelId.toLowerCase()}`;
-const lastKey = (chainId: number, custody: Address, trader: Address) => `${PREFIX}:last:${chainId}:${custody.toLowerCase()}:${trader.toLowerCase()}`;
+const key = (chainId: number, custody: Address, channelId: Hex) =>
+  `${PREFIX}:${chainId}:${custody.toLowerCase()}:${channelId.toLowerCase()}`;
+const lastKey = (chainId: number, custody: Address, trader: Address) =>
+  `${PREFIX}:last:${chainId}:${custody.toLowerCase()}:${trader.toLowerCase()}`;
 
 export function loadCoSigned(chainId: number, custody: Address, channelId: Hex): LocalCoSignedState | null {
   if (typeof window === "undefined") return null;

@@ -16,7 +16,11 @@ export function toChannelState(s: WireStoredState["state"]): ChannelState {
     channelId: s.channelId as Hex,
     version: s.version,
     intent: s.intent as Intent,
-    allocations: s.allocations.map((a) => ({ token: a.token as Address, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    allocations: s.allocations.map((a) => ({
+      token: a.token as Address,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
     appDataHash: s.appDataHash as Hex,
   };
 }
@@ -30,6 +34,14 @@ export function channelDomainOf(cfg: PublicConfig): ChannelDomain | null {
  * The channel's pending operation (withdrawal, close, or a cancellation of either) waits for the
  * trader's signature: the exchange signed its state, the newest, and the trader did not.
  */
-export function awaitsTraderSignature(channel: Pick<ChannelStatus, "pendingVersion">, latest: WireStoredState | null): boolean {
-  return latest !== null && !latest.traderSignature && channel.pendingVersion !== null && latest.state.version === channel.pendingVersion;
+export function awaitsTraderSignature(
+  channel: Pick<ChannelStatus, "pendingVersion">,
+  latest: WireStoredState | null,
+): boolean {
+  return (
+    latest !== null &&
+    !latest.traderSignature &&
+    channel.pendingVersion !== null &&
+    latest.state.version === channel.pendingVersion
+  );
 }

@@ -13,7 +13,12 @@ export function useTokens() {
   const byAddress = new Map<string, PublicToken>(cfg.tokens.map((t) => [t.address.toLowerCase(), t]));
   return {
     list: cfg.tokens,
-    of: (address: string): PublicToken => byAddress.get(address.toLowerCase()) ?? { symbol: `${address.slice(0, 6)}…`, address: address as Address, decimals: 18 },
+    of: (address: string): PublicToken =>
+      byAddress.get(address.toLowerCase()) ?? {
+        symbol: `${address.slice(0, 6)}…`,
+        address: address as Address,
+        decimals: 18,
+      },
   };
 }
 
@@ -28,7 +33,9 @@ export function useChannel() {
     refetchInterval: (q) => {
       const s = q.state.data;
       if (!s) return q.state.error && clearlineCodeOf(q.state.error) === "CHANNEL_NOT_FOUND" ? false : 5_000;
-      return s.status === "OPENING" || s.status === "CLOSING" || s.status === "CHALLENGED" || s.pendingOp ? 1_500 : 5_000;
+      return s.status === "OPENING" || s.status === "CLOSING" || s.status === "CHALLENGED" || s.pendingOp
+        ? 1_500
+        : 5_000;
     },
   });
   // react-query clears `error` while an errored query without data refetches: keep the last
@@ -36,6 +43,8 @@ export function useChannel() {
   const lastNoChannel = useRef(false);
   if (status.isSuccess) lastNoChannel.current = false;
   else if (status.error) lastNoChannel.current = clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND";
-  const noChannel = status.error ? clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND" : status.isPending && lastNoChannel.current;
+  const noChannel = status.error
+    ? clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND"
+    : status.isPending && lastNoChannel.current;
   return { me, signedIn, status, noChannel, channel: signedIn && !noChannel ? (status.data ?? null) : null };
 }

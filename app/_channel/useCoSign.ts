@@ -81,7 +81,8 @@ function mergeState(queryClient: QueryClient, key: readonly unknown[], s: WireSt
   queryClient.setQueryData<LatestData>(key, (old) => {
     if (!old || old.latest.state.channelId.toLowerCase() !== id) return old;
     const latest = s.state.version > old.latest.state.version ? s : old.latest;
-    const coSigned = s.traderSignature && (!old.coSigned || s.state.version > old.coSigned.state.version) ? s : old.coSigned;
+    const coSigned =
+      s.traderSignature && (!old.coSigned || s.state.version > old.coSigned.state.version) ? s : old.coSigned;
     return { latest, coSigned };
   });
 }
@@ -151,13 +152,22 @@ export function useCoSignLatest(): CoSignLatest {
     async (s: ExchangeSignedState) => {
       if (!domain) throw new Error("The exchange has no custody contract deployed yet. Try again once it is deployed.");
       if (!trader) throw new Error("You are signed out. Sign in with your wallet, then retry.");
-      if (connection.status !== "connected" || !connection.address) throw new Error("Connect your wallet (button in the header), then retry.");
+      if (connection.status !== "connected" || !connection.address)
+        throw new Error("Connect your wallet (button in the header), then retry.");
       if (connection.address.toLowerCase() !== trader.toLowerCase()) {
-        throw new Error(`Your wallet is on ${connection.address.slice(0, 8)}… but you are signed in as ${trader.slice(0, 8)}…. Switch the wallet account or sign in again.`);
+        throw new Error(
+          `Your wallet is on ${connection.address.slice(0, 8)}… but you are signed in as ${trader.slice(0, 8)}…. Switch the wallet account or sign in again.`,
+        );
       }
-      if (connection.chainId !== domain.chainId) throw new Error("Your wallet is on another network. Switch to the exchange's network (button in the header) and retry.");
+      if (connection.chainId !== domain.chainId)
+        throw new Error(
+          "Your wallet is on another network. Switch to the exchange's network (button in the header) and retry.",
+        );
       const state = toChannelState(s.state);
-      const signature = await signTypedData.mutateAsync({ ...stateTypedData(domain, state), account: connection.address });
+      const signature = await signTypedData.mutateAsync({
+        ...stateTypedData(domain, state),
+        account: connection.address,
+      });
       await client.channel.submitCoSignature.mutate({ channelId: state.channelId, version: state.version, signature });
       saveCoSigned(domain.chainId, domain.verifyingContract, {
         state,
@@ -166,10 +176,21 @@ export function useCoSignLatest(): CoSignLatest {
         trader,
         savedAt: Date.now(),
       });
-      if ("stateHash" in s) mergeState(queryClient, latestKey, { ...(s as WireStoredState), traderSignature: signature });
+      if ("stateHash" in s)
+        mergeState(queryClient, latestKey, { ...(s as WireStoredState), traderSignature: signature });
       return signature;
     },
-    [domain?.chainId, domain?.verifyingContract, trader, connection.status, connection.address, connection.chainId, signTypedData, client, queryClient],
+    [
+      domain?.chainId,
+      domain?.verifyingContract,
+      trader,
+      connection.status,
+      connection.address,
+      connection.chainId,
+      signTypedData,
+      client,
+      queryClient,
+    ],
   );
 
   const refresh = useCallback(async () => {
@@ -181,7 +202,7 @@ export function useCoSignLatest(): CoSignLatest {
   }, [queryClient]);
 
   const run = useCallback(
-    async <T,>(work: () => Promise<T>): Promise<T> => {
+    async <T>(work: () => Promise<T>): Promise<T> => {
       const id = channelId ?? "none";
       const previous = inFlight.get(id);
       if (previous) await previous.catch(() => undefined);
@@ -215,15 +236,21 @@ export function useCoSignLatest(): CoSignLatest {
         const cached = queryClient.getQueryData<LatestData>(latestKey);
         if (cached?.latest.traderSignature) return;
         // read fresh: the cache may be a few ms behind the server
-        const fresh = await queryClient.fetchQuery({ ...trpc.channel.latestState.queryOptions(), staleTime: 0 }).catch((e: unknown) => {
-          if (clearlineCodeOf(e) === "CHANNEL_NOT_FOUND") return null;
-          throw e;
-        });
+        const fresh = await queryClient
+          .fetchQuery({ ...trpc.channel.latestState.queryOptions(), staleTime: 0 })
+          .catch((e: unknown) => {
+            if (clearlineCodeOf(e) === "CHANNEL_NOT_FOUND") return null;
+            throw e;
+          });
         if (!fresh || fresh.latest.traderSignature) return;
         const status = await client.channel.status.query();
         if (status.status === "CLOSED") return;
         // a pending RESIZE must be co-signed before anything above it
-        if (status.pendingOp === "RESIZE" && status.pendingVersion !== null && status.pendingVersion < fresh.latest.state.version) {
+        if (
+          status.pendingOp === "RESIZE" &&
+          status.pendingVersion !== null &&
+          status.pendingVersion < fresh.latest.state.version
+        ) {
           const resizeVersion = status.pendingVersion;
           const coSignedV = status.coSignedVersion ?? -1n;
           if (coSignedV < resizeVersion) {
@@ -241,7 +268,8 @@ export function useCoSignLatest(): CoSignLatest {
     (states: readonly ExchangeSignedState[]) =>
       run(async () => {
         const signatures: Hex[] = [];
-        for (const s of [...states].sort((a, b) => (a.state.version < b.state.version ? -1 : 1))) signatures.push(await signAndSubmit(s));
+        for (const s of [...states].sort((a, b) => (a.state.version < b.state.version ? -1 : 1)))
+          signatures.push(await signAndSubmit(s));
         return signatures;
       }),
     [run, signAndSubmit],
@@ -266,7 +294,11 @@ export function useCoSignLatest(): CoSignLatest {
 }
 
 /** One state by version, read from the resumable stream (back-fill after version − 1), then the stream is closed. */
-function fetchState(client: ReturnType<typeof useTRPCClient>, channelId: Hex, version: bigint): Promise<WireStoredState | undefined> {
+function fetchState(
+  client: ReturnType<typeof useTRPCClient>,
+  channelId: Hex,
+  version: bigint,
+): Promise<WireStoredState | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       sub.unsubscribe();

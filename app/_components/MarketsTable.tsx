@@ -33,9 +33,15 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
         <tbody>
           {markets.map((m) => {
             const price = m.lastPrice ?? m.markPrice;
-            const ch = m.lastPrice != null && m.change24h != null ? changeBps(m.lastPrice - m.change24h, m.lastPrice) : null;
+            const ch =
+              m.lastPrice != null && m.change24h != null ? changeBps(m.lastPrice - m.change24h, m.lastPrice) : null;
             return (
-              <tr key={m.symbol} data-testid={`market-${m.symbol}`} className="clickable" onClick={() => router.push(`/markets/${m.symbol}`)}>
+              <tr
+                key={m.symbol}
+                data-testid={`market-${m.symbol}`}
+                className="clickable"
+                onClick={() => router.push(`/markets/${m.symbol}`)}
+              >
                 <td>
                   <Link href={`/markets/${m.symbol}`} onClick={(e) => e.stopPropagation()}>
                     <strong>{m.symbol}</strong>
@@ -44,12 +50,24 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
                 </td>
                 <td className="r num" data-testid="market-last">
                   {price != null ? formatPrice(price, m.quote.decimals, m.tickSize) : "—"}
-                  {m.lastPrice == null && price != null && <span className="muted" title="No trade yet: mark price"> (mark)</span>}
+                  {m.lastPrice == null && price != null && (
+                    <span className="muted" title="No trade yet: mark price">
+                      {" "}
+                      (mark)
+                    </span>
+                  )}
                 </td>
-                <td className={`r num ${ch !== null && ch < 0n ? "down" : ch !== null && ch > 0n ? "up" : ""}`} data-testid="market-change">
+                <td
+                  className={`r num ${ch !== null && ch < 0n ? "down" : ch !== null && ch > 0n ? "up" : ""}`}
+                  data-testid="market-change"
+                >
                   {ch !== null ? formatBps(ch, { signed: true }) : "—"}
                 </td>
-                <td className="r num" data-testid="market-volume" title={`${m.volume24h} base units of ${m.base.symbol}`}>
+                <td
+                  className="r num"
+                  data-testid="market-volume"
+                  title={`${m.volume24h} base units of ${m.base.symbol}`}
+                >
                   {formatCompact(m.volume24h, m.base.decimals)} {m.base.symbol}
                 </td>
                 <td className="r num hide-phone">{m.kind === "PERP" ? `${m.maxLeverage}×` : "—"}</td>
@@ -57,7 +75,9 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
                   {formatPips(m.makerFeePips)} / {formatPips(m.takerFeePips)}
                 </td>
                 <td className="hide-phone">
-                  <span className={`badge ${m.status === "ACTIVE" ? "ok" : "warn"}`}>{m.status === "ACTIVE" ? "Active" : "Halted"}</span>
+                  <span className={`badge ${m.status === "ACTIVE" ? "ok" : "warn"}`}>
+                    {m.status === "ACTIVE" ? "Active" : "Halted"}
+                  </span>
                 </td>
               </tr>
             );

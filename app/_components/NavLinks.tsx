@@ -14,7 +14,8 @@ export function NavLinks() {
     ["/markets/ETH-PERP", "Trade", path.startsWith("/markets")],
     ["/channel", "Channel", path.startsWith("/channel")],
   ];
-  if (me.data?.roles.some((r) => r === "ADMIN" || r === "OPERATOR")) links.push(["/admin", "Admin", path.startsWith("/admin")]);
+  if (me.data?.roles.some((r) => r === "ADMIN" || r === "OPERATOR"))
+    links.push(["/admin", "Admin", path.startsWith("/admin")]);
   return (
     <nav aria-label="Main">
       {links.map(([href, label, on]) => (

@@ -21,7 +21,8 @@ export function StatusPanel({ initial }: { initial: SystemStatus }) {
         <dd data-testid="chain-status">
           {s.chain.reachable ? (
             <>
-              <span className="badge ok">connected</span> chain {s.chain.chainId}, block <span className="num">{s.chain.headBlock?.toString()}</span>
+              <span className="badge ok">connected</span> chain {s.chain.chainId}, block{" "}
+              <span className="num">{s.chain.headBlock?.toString()}</span>
             </>
           ) : (
             <>
@@ -33,8 +34,12 @@ export function StatusPanel({ initial }: { initial: SystemStatus }) {
         <dd data-testid="db-status">
           {s.database.reachable ? (
             <>
-              <span className="badge ok">connected</span> {s.database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}, {s.database.appliedMigrations} migrations
-              {s.database.pendingMigrations > 0 && <span className="badge warn"> {s.database.pendingMigrations} pending</span>}
+              <span className="badge ok">connected</span>{" "}
+              {s.database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}, {s.database.appliedMigrations}{" "}
+              migrations
+              {s.database.pendingMigrations > 0 && (
+                <span className="badge warn"> {s.database.pendingMigrations} pending</span>
+              )}
             </>
           ) : (
             <>
@@ -46,7 +51,8 @@ export function StatusPanel({ initial }: { initial: SystemStatus }) {
         <dd data-testid="engine-status">
           {s.services.running ? (
             <>
-              <span className="badge ok">running</span> sequence <span className="num">{s.services.engineSequence?.toString()}</span>
+              <span className="badge ok">running</span> sequence{" "}
+              <span className="num">{s.services.engineSequence?.toString()}</span>
               {s.services.journalLag ? `, ${s.services.journalLag} not yet durable` : ""}
             </>
           ) : (

@@ -8,7 +8,12 @@ export function Toaster() {
   return (
     <div className="toaster" aria-live="polite" data-testid="toaster">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === "error" ? "alert" : "status"} data-testid={`toast-${t.kind}`}>
+        <div
+          key={t.id}
+          className={`toast toast-${t.kind}`}
+          role={t.kind === "error" ? "alert" : "status"}
+          data-testid={`toast-${t.kind}`}
+        >
           <div className="toast-text">
             <strong>{t.title}</strong>
             {t.body && <span>{t.body}</span>}

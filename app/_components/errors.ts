@@ -60,21 +60,40 @@ export function describeError(error: unknown): DescribedError {
     const code = data.clearline?.clearlineCode ?? null;
     if (data.zodIssues?.length) {
       const first = data.zodIssues[0]!;
-      return { message: `${first.path ? `${first.path}: ` : ""}${first.message}`, hint: "Correct the highlighted field and try again.", code: code ?? "INVALID_INPUT" };
+      return {
+        message: `${first.path ? `${first.path}: ` : ""}${first.message}`,
+        hint: "Correct the highlighted field and try again.",
+        code: code ?? "INVALID_INPUT",
+      };
     }
     if (code) return { message: error.message, hint: HINTS[code] ?? null, code };
-    if (data.code === "UNAUTHORIZED") return { message: "You are not signed in.", hint: HINTS.UNAUTHORIZED!, code: "UNAUTHORIZED" };
+    if (data.code === "UNAUTHORIZED")
+      return { message: "You are not signed in.", hint: HINTS.UNAUTHORIZED!, code: "UNAUTHORIZED" };
     if (/fetch|network|Failed to/i.test(error.message)) {
-      return { message: "The exchange could not be reached.", hint: "Check your connection; the page retries on its own.", code: null };
+      return {
+        message: "The exchange could not be reached.",
+        hint: "Check your connection; the page retries on its own.",
+        code: null,
+      };
     }
     return { message: error.message, hint: null, code: data.code ?? null };
   }
   const e = error as { code?: number; shortMessage?: string; message?: string; name?: string } | null;
   // EIP-1193 4001 / viem UserRejectedRequestError: the user said no in the wallet.
-  if (e && (e.code === 4001 || e.name === "UserRejectedRequestError" || /reject|denied/i.test(e.shortMessage ?? e.message ?? ""))) {
-    return { message: "You rejected the request in your wallet.", hint: "Nothing was sent. Try again and confirm in the wallet.", code: null };
+  if (
+    e &&
+    (e.code === 4001 ||
+      e.name === "UserRejectedRequestError" ||
+      /reject|denied/i.test(e.shortMessage ?? e.message ?? ""))
+  ) {
+    return {
+      message: "You rejected the request in your wallet.",
+      hint: "Nothing was sent. Try again and confirm in the wallet.",
+      code: null,
+    };
   }
-  if (e && e.code === 4100) return { message: "The wallet has not authorized this site.", hint: "Connect the wallet again.", code: null };
+  if (e && e.code === 4100)
+    return { message: "The wallet has not authorized this site.", hint: "Connect the wallet again.", code: null };
   const message = (e?.shortMessage ?? e?.message ?? String(error)).split("\n")[0] ?? "Unknown error";
   return { message, hint: null, code: null };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { changeBps, formatAmount, formatBps, formatCompact, formatPips, formatPrice, parseAmount, stepDecimals } from "./format";
+import {
+  changeBps,
+  formatAmount,
+  formatBps,
+  formatCompact,
+  formatPips,
+  formatPrice,
+  parseAmount,
+  stepDecimals,
+} from "./format";
 
 describe("formatAmount", () => {
   test.each([

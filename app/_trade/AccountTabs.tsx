@@ -12,15 +12,31 @@ import { SkeletonRows } from "../_components/Skeleton";
 import { formatAmount, formatBps, formatDateTime, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import { newIdempotencyKey, perLotToWhole, px, quoteAmt, sz, toTick, type HistoryRow, type MarketSummary, type OpenOrder, type Position } from "./market";
+import {
+  newIdempotencyKey,
+  perLotToWhole,
+  px,
+  quoteAmt,
+  sz,
+  toTick,
+  type HistoryRow,
+  type MarketSummary,
+  type OpenOrder,
+  type Position,
+} from "./market";
 
 type Tab = "positions" | "orders" | "history" | "fills" | "funding" | "balances";
 const CLOSE_SLIPPAGE_BPS = 500n;
 
 /** Active TP/SL per market from the history's trigger events (newest first): accepted and not yet triggered or cancelled. */
-export function activeTriggers(rows: HistoryRow[]): Map<string, { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }> {
+export function activeTriggers(
+  rows: HistoryRow[],
+): Map<string, { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }> {
   const done = new Set<number>();
-  const out = new Map<string, { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }>();
+  const out = new Map<
+    string,
+    { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }
+  >();
   for (const r of rows) {
     const e = r.event;
     if (e.type === "triggered" || e.type === "triggerCancelled") done.add(e.orderId);
@@ -64,14 +80,23 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
     <section className="panel account-tabs" aria-label="Your account" data-testid="account-tabs">
       <div className="tabs" role="tablist">
         {tabs.map(([t, label]) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+            data-testid={`tab-${t}`}
+          >
             {label}
           </button>
         ))}
       </div>
       <div className="tab-body" role="tabpanel">
         {!signedIn ? (
-          <p className="muted">{me.isPending ? "…" : "Connect your wallet and sign in to see your positions, orders and balances."}</p>
+          <p className="muted">
+            {me.isPending ? "…" : "Connect your wallet and sign in to see your positions, orders and balances."}
+          </p>
         ) : tab === "positions" ? (
           <Positions q={positions} byMarket={byMarket} />
         ) : tab === "orders" ? (
@@ -90,16 +115,32 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
   );
 }
 
-function Loadable<T>({ q, empty, children }: { q: { data?: T[]; error: unknown; isPending: boolean; refetch: () => unknown }; empty: string; children: (rows: T[]) => ReactNode }) {
+function Loadable<T>({
+  q,
+  empty,
+  children,
+}: {
+  q: { data?: T[]; error: unknown; isPending: boolean; refetch: () => unknown };
+  empty: string;
+  children: (rows: T[]) => ReactNode;
+}) {
   if (q.error) return <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
   if (q.isPending || !q.data) return <SkeletonRows rows={3} />;
   if (q.data.length === 0) return <p className="muted">{empty}</p>;
   return <div className="table-scroll">{children(q.data)}</div>;
 }
 
-function Positions({ q, byMarket }: { q: { data?: Position[]; error: unknown; isPending: boolean; refetch: () => unknown }; byMarket: Map<string, MarketSummary> }) {
+function Positions({
+  q,
+  byMarket,
+}: {
+  q: { data?: Position[]; error: unknown; isPending: boolean; refetch: () => unknown };
+  byMarket: Map<string, MarketSummary>;
+}) {
   const trpc = useTRPC();
-  const hist = useQuery(trpc.account.history.queryOptions({ limit: 200, types: ["triggerAccepted", "triggered", "triggerCancelled"] }));
+  const hist = useQuery(
+    trpc.account.history.queryOptions({ limit: 200, types: ["triggerAccepted", "triggered", "triggerCancelled"] }),
+  );
   const triggers = activeTriggers(hist.data?.rows ?? []);
   const [editing, setEditing] = useState<string | null>(null);
   return (
@@ -125,7 +166,15 @@ function Positions({ q, byMarket }: { q: { data?: Position[]; error: unknown; is
               if (!m) return null;
               const t = triggers.get(p.market);
               return (
-                <PositionRow key={p.market} p={p} m={m} tp={t?.takeProfit ? perLotToWhole(m, t.takeProfit.perLot) : null} sl={t?.stopLoss ? perLotToWhole(m, t.stopLoss.perLot) : null} editing={editing === p.market} setEditing={(on) => setEditing(on ? p.market : null)} />
+                <PositionRow
+                  key={p.market}
+                  p={p}
+                  m={m}
+                  tp={t?.takeProfit ? perLotToWhole(m, t.takeProfit.perLot) : null}
+                  sl={t?.stopLoss ? perLotToWhole(m, t.stopLoss.perLot) : null}
+                  editing={editing === p.market}
+                  setEditing={(on) => setEditing(on ? p.market : null)}
+                />
               );
             })}
           </tbody>
@@ -135,7 +184,21 @@ function Positions({ q, byMarket }: { q: { data?: Position[]; error: unknown; is
   );
 }
 
-function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: MarketSummary; tp: bigint | null; sl: bigint | null; editing: boolean; setEditing: (on: boolean) => void }) {
+function PositionRow({
+  p,
+  m,
+  tp,
+  sl,
+  editing,
+  setEditing,
+}: {
+  p: Position;
+  m: MarketSummary;
+  tp: bigint | null;
+  sl: bigint | null;
+  editing: boolean;
+  setEditing: (on: boolean) => void;
+}) {
   const trpc = useTRPC();
   const signed = useSignedAction();
   const place = useMutation(trpc.orders.place.mutationOptions());
@@ -148,13 +211,27 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
 
   async function close() {
     const mark = p.markPrice ?? p.entryPrice;
-    const worst = long ? toTick((mark * (10_000n - CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "down") : toTick((mark * (10_000n + CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "up");
+    const worst = long
+      ? toTick((mark * (10_000n - CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "down")
+      : toTick((mark * (10_000n + CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "up");
     setClosing(true);
     try {
       const r = await signed(() =>
-        place.mutateAsync({ idempotencyKey: newIdempotencyKey("close"), market: m.symbol, side: long ? "sell" : "buy", type: "market", size: abs, worstPrice: worst, reduceOnly: true }),
+        place.mutateAsync({
+          idempotencyKey: newIdempotencyKey("close"),
+          market: m.symbol,
+          side: long ? "sell" : "buy",
+          type: "market",
+          size: abs,
+          worstPrice: worst,
+          reduceOnly: true,
+        }),
       );
-      if (r.remainingSize > 0n) toast.warn("Position partly closed", `${sz(m, r.filledSize)} of ${sz(m, abs)} ${m.base.symbol} closed: the book had no more liquidity within 5% of the mark.`);
+      if (r.remainingSize > 0n)
+        toast.warn(
+          "Position partly closed",
+          `${sz(m, r.filledSize)} of ${sz(m, abs)} ${m.base.symbol} closed: the book had no more liquidity within 5% of the mark.`,
+        );
       else toast.success("Position closed", `${m.symbol}: ${sz(m, abs)} ${m.base.symbol} at market.`);
     } catch (e) {
       toast.fromError("Position not closed", e);
@@ -172,15 +249,26 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
       return;
     }
     try {
-      await signed(() => setTpSl.mutateAsync({ idempotencyKey: newIdempotencyKey("tpsl"), market: m.symbol, takeProfit: tpv, stopLoss: slv }));
-      toast.success("TP/SL saved", `${m.symbol}: take-profit ${tpv !== null ? px(m, tpv) : "none"}, stop-loss ${slv !== null ? px(m, slv) : "none"}.`);
+      await signed(() =>
+        setTpSl.mutateAsync({
+          idempotencyKey: newIdempotencyKey("tpsl"),
+          market: m.symbol,
+          takeProfit: tpv,
+          stopLoss: slv,
+        }),
+      );
+      toast.success(
+        "TP/SL saved",
+        `${m.symbol}: take-profit ${tpv !== null ? px(m, tpv) : "none"}, stop-loss ${slv !== null ? px(m, slv) : "none"}.`,
+      );
       setEditing(false);
     } catch (err) {
       toast.fromError("TP/SL not saved", err);
     }
   }
 
-  const pnlAt = (price: bigint | null) => (price === null ? null : ((price - p.entryPrice) * p.size) / 10n ** BigInt(m.base.decimals));
+  const pnlAt = (price: bigint | null) =>
+    price === null ? null : ((price - p.entryPrice) * p.size) / 10n ** BigInt(m.base.decimals);
   /** Estimated PnL if the position closed at the typed price, or nothing while the text is not a price. */
   const pnlHint = (text: string): string => {
     const pnl = pnlAt(parseAmount(text, m.quote.decimals));
@@ -196,14 +284,21 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
           {sz(m, p.size)} {m.base.symbol}
         </td>
         <td className="r num">{px(m, p.entryPrice)}</td>
-        <td className="r num" data-testid="position-mark">{px(m, p.markPrice)}</td>
-        <td className="r num warn-text" data-testid="position-liq">{px(m, p.liquidationPrice)}</td>
+        <td className="r num" data-testid="position-mark">
+          {px(m, p.markPrice)}
+        </td>
+        <td className="r num warn-text" data-testid="position-liq">
+          {px(m, p.liquidationPrice)}
+        </td>
         <td className={`r num ${p.unrealizedPnlQuote >= 0n ? "up" : "down"}`} data-testid="position-upnl">
           {quoteAmt(m, p.unrealizedPnlQuote, true)} {m.quote.symbol}
         </td>
-        <td className="r num" data-testid="position-margin-ratio">{p.marginRatioBps !== null ? formatBps(p.marginRatioBps) : "—"}</td>
+        <td className="r num" data-testid="position-margin-ratio">
+          {p.marginRatioBps !== null ? formatBps(p.marginRatioBps) : "—"}
+        </td>
         <td className="num" data-testid="position-tpsl">
-          <span className="up">{tp !== null ? px(m, tp) : "—"}</span> / <span className="down">{sl !== null ? px(m, sl) : "—"}</span>
+          <span className="up">{tp !== null ? px(m, tp) : "—"}</span> /{" "}
+          <span className="down">{sl !== null ? px(m, sl) : "—"}</span>
         </td>
         <td className="r actions">
           <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
@@ -219,11 +314,25 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
           <td colSpan={9}>
             <form className="inline-form" onSubmit={saveTpSl}>
               <label>
-                Take profit <input inputMode="decimal" value={tpText} onChange={(e) => setTpText(e.target.value)} placeholder="none" aria-label="Take-profit price" />
+                Take profit{" "}
+                <input
+                  inputMode="decimal"
+                  value={tpText}
+                  onChange={(e) => setTpText(e.target.value)}
+                  placeholder="none"
+                  aria-label="Take-profit price"
+                />
                 <span className="num muted">{pnlHint(tpText)}</span>
               </label>
               <label>
-                Stop loss <input inputMode="decimal" value={slText} onChange={(e) => setSlText(e.target.value)} placeholder="none" aria-label="Stop-loss price" />
+                Stop loss{" "}
+                <input
+                  inputMode="decimal"
+                  value={slText}
+                  onChange={(e) => setSlText(e.target.value)}
+                  placeholder="none"
+                  aria-label="Stop-loss price"
+                />
                 <span className="num muted">{pnlHint(slText)}</span>
               </label>
               <button type="submit" className="primary" disabled={setTpSl.isPending}>
@@ -240,7 +349,13 @@ function PositionRow({ p, m, tp, sl, editing, setEditing }: { p: Position; m: Ma
   );
 }
 
-function OpenOrders({ q, byMarket }: { q: { data?: OpenOrder[]; error: unknown; isPending: boolean; refetch: () => unknown }; byMarket: Map<string, MarketSummary> }) {
+function OpenOrders({
+  q,
+  byMarket,
+}: {
+  q: { data?: OpenOrder[]; error: unknown; isPending: boolean; refetch: () => unknown };
+  byMarket: Map<string, MarketSummary>;
+}) {
   return (
     <Loadable q={q} empty="No open orders.">
       {(rows) => (
@@ -254,7 +369,11 @@ function OpenOrders({ q, byMarket }: { q: { data?: OpenOrder[]; error: unknown; 
               <th />
             </tr>
           </thead>
-          <tbody>{rows.map((o) => (byMarket.get(o.market) ? <OrderRow key={o.orderId} o={o} m={byMarket.get(o.market)!} /> : null))}</tbody>
+          <tbody>
+            {rows.map((o) =>
+              byMarket.get(o.market) ? <OrderRow key={o.orderId} o={o} m={byMarket.get(o.market)!} /> : null,
+            )}
+          </tbody>
         </table>
       )}
     </Loadable>
@@ -273,7 +392,10 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
   async function doCancel() {
     try {
       await signed(() => cancel.mutateAsync({ idempotencyKey: newIdempotencyKey("cxl"), orderId: o.orderId }));
-      toast.success("Order cancelled", `#${o.orderId} ${o.side} ${sz(m, o.size)} ${m.base.symbol} at ${px(m, o.price)}.`);
+      toast.success(
+        "Order cancelled",
+        `#${o.orderId} ${o.side} ${sz(m, o.size)} ${m.base.symbol} at ${px(m, o.price)}.`,
+      );
     } catch (e) {
       toast.fromError("Order not cancelled", e);
     }
@@ -288,7 +410,12 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
     }
     try {
       await signed(() =>
-        amend.mutateAsync({ idempotencyKey: newIdempotencyKey("amd"), orderId: o.orderId, price: price !== o.price ? price : undefined, size: size !== o.size ? size : undefined }),
+        amend.mutateAsync({
+          idempotencyKey: newIdempotencyKey("amd"),
+          orderId: o.orderId,
+          price: price !== o.price ? price : undefined,
+          size: size !== o.size ? size : undefined,
+        }),
       );
       toast.success("Order amended", `#${o.orderId}: ${sz(m, size)} ${m.base.symbol} at ${px(m, price)}.`);
       setEditing(false);
@@ -319,10 +446,22 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
           <td colSpan={5}>
             <form className="inline-form" onSubmit={doAmend}>
               <label>
-                Price <input inputMode="decimal" value={priceText} onChange={(e) => setPriceText(e.target.value)} aria-label="New price" />
+                Price{" "}
+                <input
+                  inputMode="decimal"
+                  value={priceText}
+                  onChange={(e) => setPriceText(e.target.value)}
+                  aria-label="New price"
+                />
               </label>
               <label>
-                Size <input inputMode="decimal" value={sizeText} onChange={(e) => setSizeText(e.target.value)} aria-label="New size" />
+                Size{" "}
+                <input
+                  inputMode="decimal"
+                  value={sizeText}
+                  onChange={(e) => setSizeText(e.target.value)}
+                  aria-label="New size"
+                />
               </label>
               <button type="submit" className="primary" disabled={amend.isPending}>
                 {amend.isPending ? "Amending…" : "Amend"}
@@ -338,7 +477,16 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
   );
 }
 
-const HISTORY_TYPES = ["orderAccepted", "orderDone", "orderAmended", "triggerAccepted", "triggered", "triggerCancelled", "liquidationStarted", "liquidationFinished"] as const;
+const HISTORY_TYPES = [
+  "orderAccepted",
+  "orderDone",
+  "orderAmended",
+  "triggerAccepted",
+  "triggered",
+  "triggerCancelled",
+  "liquidationStarted",
+  "liquidationFinished",
+] as const;
 const TRIGGER_NAME = { takeProfit: "Take-profit", stopLoss: "Stop-loss", stop: "Stop" } as const;
 
 function describeHistory(r: HistoryRow, m: MarketSummary | undefined): { what: string; detail: string } {
@@ -347,19 +495,34 @@ function describeHistory(r: HistoryRow, m: MarketSummary | undefined): { what: s
   const s = (b: bigint) => (m ? `${sz(m, b)} ${m.base.symbol}` : b.toString());
   switch (e.type) {
     case "orderAccepted":
-      return { what: `${e.origin === "trigger" ? "Triggered order" : e.origin === "liquidation" ? "Liquidation order" : "Order"} #${e.orderId} accepted`, detail: `${e.side} ${s(e.sizeBase)} ${e.kind}${e.pricePerLot !== null ? ` at ${p(e.pricePerLot)}` : ""} ${e.tif}${e.postOnly ? " post-only" : ""}${e.reduceOnly ? " reduce-only" : ""}` };
+      return {
+        what: `${e.origin === "trigger" ? "Triggered order" : e.origin === "liquidation" ? "Liquidation order" : "Order"} #${e.orderId} accepted`,
+        detail: `${e.side} ${s(e.sizeBase)} ${e.kind}${e.pricePerLot !== null ? ` at ${p(e.pricePerLot)}` : ""} ${e.tif}${e.postOnly ? " post-only" : ""}${e.reduceOnly ? " reduce-only" : ""}`,
+      };
     case "orderDone":
-      return { what: `Order #${e.orderId} ${e.reason}`, detail: `filled ${s(e.filledBase)}, remaining ${s(e.remainingBase)}` };
+      return {
+        what: `Order #${e.orderId} ${e.reason}`,
+        detail: `filled ${s(e.filledBase)}, remaining ${s(e.remainingBase)}`,
+      };
     case "orderAmended":
-      return { what: `Order #${e.orderId} amended`, detail: `${s(e.sizeBase)} at ${p(e.pricePerLot)}${e.keptPriority ? " (kept priority)" : ""}` };
+      return {
+        what: `Order #${e.orderId} amended`,
+        detail: `${s(e.sizeBase)} at ${p(e.pricePerLot)}${e.keptPriority ? " (kept priority)" : ""}`,
+      };
     case "triggerAccepted":
       return { what: `${TRIGGER_NAME[e.kind]} #${e.orderId} set`, detail: `trigger ${p(e.triggerPerLot)}` };
     case "triggered":
       return { what: `${TRIGGER_NAME[e.kind]} #${e.orderId} triggered`, detail: `trigger ${p(e.triggerPerLot)}` };
     case "triggerCancelled":
-      return { what: `Trigger #${e.orderId} cancelled`, detail: e.reason === "oco" ? "its TP/SL partner fired" : e.reason };
+      return {
+        what: `Trigger #${e.orderId} cancelled`,
+        detail: e.reason === "oco" ? "its TP/SL partner fired" : e.reason,
+      };
     case "liquidationStarted":
-      return { what: "Liquidation started", detail: `equity ${formatAmount(e.equityQuote, 6, { maxFraction: 2 })} below maintenance ${formatAmount(e.maintenanceQuote, 6, { maxFraction: 2 })}` };
+      return {
+        what: "Liquidation started",
+        detail: `equity ${formatAmount(e.equityQuote, 6, { maxFraction: 2 })} below maintenance ${formatAmount(e.maintenanceQuote, 6, { maxFraction: 2 })}`,
+      };
     case "liquidationFinished":
       return { what: "Liquidation finished", detail: `equity ${formatAmount(e.equityQuote, 6, { maxFraction: 2 })}` };
     default:
@@ -428,7 +591,10 @@ function Fills({ byMarket }: { byMarket: Map<string, MarketSummary> }) {
                 <tr key={`${f.seq}:${f.orderId}:${f.role}`} data-testid="fill-row">
                   <td className="num muted">{formatDateTime(Number(f.timeMs))}</td>
                   <td>{f.market}</td>
-                  <td className={f.side === "buy" ? "up" : "down"}>{f.side === "buy" ? "Buy" : "Sell"}{f.liquidation ? " (liquidation)" : ""}</td>
+                  <td className={f.side === "buy" ? "up" : "down"}>
+                    {f.side === "buy" ? "Buy" : "Sell"}
+                    {f.liquidation ? " (liquidation)" : ""}
+                  </td>
                   <td className="r num">{px(m, f.price)}</td>
                   <td className="r num">
                     {sz(m, f.size)} {m.base.symbol}
@@ -455,7 +621,11 @@ function Funding({ byMarket, current }: { byMarket: Map<string, MarketSummary>; 
     <>
       {current.kind === "PERP" && current.fundingIntervalSec && (
         <p className="muted">
-          {current.symbol} pays funding every {current.fundingIntervalSec / 3600 >= 1 ? `${current.fundingIntervalSec / 3600} h` : `${current.fundingIntervalSec / 60} min`} between longs and shorts (mark vs index).
+          {current.symbol} pays funding every{" "}
+          {current.fundingIntervalSec / 3600 >= 1
+            ? `${current.fundingIntervalSec / 3600} h`
+            : `${current.fundingIntervalSec / 60} min`}{" "}
+          between longs and shorts (mark vs index).
         </p>
       )}
       <Loadable q={{ ...q, data: q.data?.payments }} empty="No funding payments yet.">
@@ -509,7 +679,9 @@ export function Balances() {
             {rows.map((b) => (
               <tr key={b.asset} data-testid={`exchange-balance-${b.asset}`}>
                 <td>{b.asset}</td>
-                <td className="r num" data-testid="available">{formatAmount(b.available, b.decimals)}</td>
+                <td className="r num" data-testid="available">
+                  {formatAmount(b.available, b.decimals)}
+                </td>
                 <td className="r num">{formatAmount(b.locked, b.decimals)}</td>
                 <td className="r num">{formatAmount(b.available + b.locked, b.decimals)}</td>
               </tr>

@@ -10,7 +10,12 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
     <section className="market-header panel" aria-label={`${market.symbol} summary`}>
       <nav className="market-switch" aria-label="Markets">
         {markets.map((m) => (
-          <Link key={m.symbol} href={`/markets/${m.symbol}`} aria-current={m.symbol === market.symbol ? "page" : undefined} className={m.symbol === market.symbol ? "on" : ""}>
+          <Link
+            key={m.symbol}
+            href={`/markets/${m.symbol}`}
+            aria-current={m.symbol === market.symbol ? "page" : undefined}
+            className={m.symbol === market.symbol ? "on" : ""}
+          >
             {m.symbol}
           </Link>
         ))}
@@ -26,7 +31,9 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
           <>
             <div className="stat">
               <span className="label">Mark</span>
-              <span className="num" data-testid="mark-price">{px(market, market.markPrice)}</span>
+              <span className="num" data-testid="mark-price">
+                {px(market, market.markPrice)}
+              </span>
             </div>
             <div className="stat">
               <span className="label">Index</span>
@@ -36,7 +43,9 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
         )}
         <div className="stat">
           <span className="label">24h change</span>
-          <span className={`num ${ch !== null && ch < 0n ? "down" : "up"}`}>{ch !== null ? formatBps(ch, { signed: true }) : "—"}</span>
+          <span className={`num ${ch !== null && ch < 0n ? "down" : "up"}`}>
+            {ch !== null ? formatBps(ch, { signed: true }) : "—"}
+          </span>
         </div>
         <div className="stat">
           <span className="label">24h volume</span>

@@ -9,7 +9,15 @@ import { groupLevels, type BookState } from "./useMarketData";
 const ROWS = 9;
 
 /** Asks above, bids below, spread between; depth bars show cumulative size; click a price to fill the order form. */
-export function OrderBook({ market, book, onPickPrice }: { market: MarketSummary; book: BookState; onPickPrice: (price: bigint) => void }) {
+export function OrderBook({
+  market,
+  book,
+  onPickPrice,
+}: {
+  market: MarketSummary;
+  book: BookState;
+  onPickPrice: (price: bigint) => void;
+}) {
   const groupings = useMemo(() => [1n, 10n, 100n, 1000n].map((k) => market.tickSize * k), [market.tickSize]);
   const [grouping, setGrouping] = useState(groupings[0]!);
   const { asks, bids, maxCum } = useMemo(() => {
@@ -27,14 +35,23 @@ export function OrderBook({ market, book, onPickPrice }: { market: MarketSummary
 
   const spread = book.asks[0] && book.bids[0] ? book.asks[0][0] - book.bids[0][0] : null;
   const pct = (c: bigint) => `${Number((c * 1000n) / maxCum) / 10}%`;
-  const row = (side: "ask" | "bid") => ([p, s, c]: [bigint, bigint, bigint]) => (
-    <button type="button" key={`${side}${p}`} className={`book-row ${side}`} onClick={() => onPickPrice(p)} title="Use this price" data-testid={`book-${side}`}>
-      <span className="depth" style={{ width: pct(c) }} aria-hidden="true" />
-      <span className={`num ${side === "ask" ? "down" : "up"}`}>{px(market, p)}</span>
-      <span className="num r">{sz(market, s)}</span>
-      <span className="num r muted">{sz(market, c)}</span>
-    </button>
-  );
+  const row =
+    (side: "ask" | "bid") =>
+    ([p, s, c]: [bigint, bigint, bigint]) => (
+      <button
+        type="button"
+        key={`${side}${p}`}
+        className={`book-row ${side}`}
+        onClick={() => onPickPrice(p)}
+        title="Use this price"
+        data-testid={`book-${side}`}
+      >
+        <span className="depth" style={{ width: pct(c) }} aria-hidden="true" />
+        <span className={`num ${side === "ask" ? "down" : "up"}`}>{px(market, p)}</span>
+        <span className="num r">{sz(market, s)}</span>
+        <span className="num r muted">{sz(market, c)}</span>
+      </button>
+    );
 
   return (
     <section className="panel book" aria-labelledby="book-title" data-testid="order-book">
@@ -42,7 +59,11 @@ export function OrderBook({ market, book, onPickPrice }: { market: MarketSummary
         <h2 id="book-title">Order book</h2>
         <label className="inline-select">
           <span className="sr-only">Price grouping</span>
-          <select value={grouping.toString()} onChange={(e) => setGrouping(BigInt(e.target.value))} aria-label="Price grouping">
+          <select
+            value={grouping.toString()}
+            onChange={(e) => setGrouping(BigInt(e.target.value))}
+            aria-label="Price grouping"
+          >
             {groupings.map((g) => (
               <option key={g.toString()} value={g.toString()}>
                 {formatPrice(g, market.quote.decimals, market.tickSize)}
@@ -62,17 +83,24 @@ export function OrderBook({ market, book, onPickPrice }: { market: MarketSummary
         <SkeletonRows rows={ROWS * 2 + 1} height={16} label="Loading the order book" />
       ) : (
         <div className="book-body">
-          <div className="book-side asks">{[...asks].reverse().map(row("ask"))}{asks.length === 0 && <p className="muted book-empty">No sell orders</p>}</div>
+          <div className="book-side asks">
+            {[...asks].reverse().map(row("ask"))}
+            {asks.length === 0 && <p className="muted book-empty">No sell orders</p>}
+          </div>
           <div className="book-spread num" data-testid="book-spread">
             {spread !== null ? (
               <>
-                Spread {px(market, spread)} <span className="muted">({Number((spread * 100_000n) / book.asks[0]![0]) / 1000}%)</span>
+                Spread {px(market, spread)}{" "}
+                <span className="muted">({Number((spread * 100_000n) / book.asks[0]![0]) / 1000}%)</span>
               </>
             ) : (
               <span className="muted">—</span>
             )}
           </div>
-          <div className="book-side bids">{bids.map(row("bid"))}{bids.length === 0 && <p className="muted book-empty">No buy orders</p>}</div>
+          <div className="book-side bids">
+            {bids.map(row("bid"))}
+            {bids.length === 0 && <p className="muted book-empty">No buy orders</p>}
+          </div>
         </div>
       )}
     </section>

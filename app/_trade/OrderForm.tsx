@@ -13,7 +13,18 @@ import { ErrorMessage } from "../_components/ErrorMessage";
 import { formatAmount, formatBps, formatPips, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import { newIdempotencyKey, notional, px, quoteAmt, sz, sizeDecimals, toLot, toTick, type MarketSummary, type Position } from "./market";
+import {
+  newIdempotencyKey,
+  notional,
+  px,
+  quoteAmt,
+  sz,
+  sizeDecimals,
+  toLot,
+  toTick,
+  type MarketSummary,
+  type Position,
+} from "./market";
 import type { BookState } from "./useMarketData";
 
 type OrderType = "limit" | "market" | "stop";
@@ -86,17 +97,28 @@ export function OrderForm({
   const usesLimitPrice = type === "limit" || (type === "stop" && stopAsLimit);
   const execPrice = usesLimitPrice ? price : type === "stop" ? trigger : refPrice;
   const worstPrice =
-    refPrice === null ? null : side === "buy" ? toTick((refPrice * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up") : toTick((refPrice * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
+    refPrice === null
+      ? null
+      : side === "buy"
+        ? toTick((refPrice * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up")
+        : toTick((refPrice * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
   const stopWorst =
-    trigger === null ? null : side === "buy" ? toTick((trigger * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up") : toTick((trigger * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
+    trigger === null
+      ? null
+      : side === "buy"
+        ? toTick((trigger * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up")
+        : toTick((trigger * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
 
   const avail = (asset: string) => balances.data?.find((b) => b.asset === asset)?.available ?? 0n;
   const position = positions.find((p) => p.market === market.symbol);
   // perpetuals settle in cash: the balance goes negative when buying; equity adds the positions at the mark
   const perpEquity =
-    avail(market.quote.symbol) + positions.reduce((sum, p) => {
+    avail(market.quote.symbol) +
+    positions.reduce((sum, p) => {
       const pm = markets.find((x) => x.symbol === p.market);
-      return pm && pm.quote.symbol === market.quote.symbol ? sum + notional(pm, p.size, p.markPrice ?? p.entryPrice) : sum;
+      return pm && pm.quote.symbol === market.quote.symbol
+        ? sum + notional(pm, p.size, p.markPrice ?? p.entryPrice)
+        : sum;
     }, 0n);
   const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : avail(market.quote.symbol);
   const baseAvail = avail(market.base.symbol);
@@ -109,26 +131,45 @@ export function OrderForm({
   }, [execPrice, isPerp, side, quoteAvail, baseAvail, leverage, market]);
 
   const value = size !== null && execPrice ? notional(market, size, execPrice) : null;
-  const fee = value !== null ? (value * BigInt(type === "limit" && postOnly ? market.makerFeePips : market.takerFeePips) + 999_999n) / 1_000_000n : null;
+  const fee =
+    value !== null
+      ? (value * BigInt(type === "limit" && postOnly ? market.makerFeePips : market.takerFeePips) + 999_999n) /
+        1_000_000n
+      : null;
   const margin = value !== null && isPerp ? (value * BigInt(market.initialMarginBps) + 9_999n) / 10_000n : null;
-  const pnlAt = (exit: bigint | null) => (exit === null || size === null || !execPrice ? null : side === "buy" ? notional(market, size, exit) - notional(market, size, execPrice) : notional(market, size, execPrice) - notional(market, size, exit));
+  const pnlAt = (exit: bigint | null) =>
+    exit === null || size === null || !execPrice
+      ? null
+      : side === "buy"
+        ? notional(market, size, exit) - notional(market, size, execPrice)
+        : notional(market, size, execPrice) - notional(market, size, exit);
 
   const problems: string[] = [];
   if (sizeText && size === null) problems.push(`Size: a number with at most ${market.base.decimals} decimals.`);
-  else if (size !== null && size % market.lotSize !== 0n) problems.push(`Size must be a multiple of ${sz(market, market.lotSize)} ${market.base.symbol}.`);
+  else if (size !== null && size % market.lotSize !== 0n)
+    problems.push(`Size must be a multiple of ${sz(market, market.lotSize)} ${market.base.symbol}.`);
   if (usesLimitPrice && priceText && price === null) problems.push("Price: a number.");
-  else if (usesLimitPrice && price !== null && price % market.tickSize !== 0n) problems.push(`Price must be a multiple of the tick ${px(market, market.tickSize)}.`);
-  if (type === "stop" && triggerText && (trigger === null || trigger % market.tickSize !== 0n)) problems.push(`Trigger must be a multiple of the tick ${px(market, market.tickSize)}.`);
-  if (value !== null && value > 0n && value < market.minNotional) problems.push(`Order value below the minimum of ${quoteAmt(market, market.minNotional)} ${market.quote.symbol}.`);
-  if (withTpSl && tp !== null && execPrice && (side === "buy" ? tp <= execPrice : tp >= execPrice)) problems.push(`Take-profit must be ${side === "buy" ? "above" : "below"} the entry price.`);
-  if (withTpSl && sl !== null && execPrice && (side === "buy" ? sl >= execPrice : sl <= execPrice)) problems.push(`Stop-loss must be ${side === "buy" ? "below" : "above"} the entry price.`);
+  else if (usesLimitPrice && price !== null && price % market.tickSize !== 0n)
+    problems.push(`Price must be a multiple of the tick ${px(market, market.tickSize)}.`);
+  if (type === "stop" && triggerText && (trigger === null || trigger % market.tickSize !== 0n))
+    problems.push(`Trigger must be a multiple of the tick ${px(market, market.tickSize)}.`);
+  if (value !== null && value > 0n && value < market.minNotional)
+    problems.push(`Order value below the minimum of ${quoteAmt(market, market.minNotional)} ${market.quote.symbol}.`);
+  if (withTpSl && tp !== null && execPrice && (side === "buy" ? tp <= execPrice : tp >= execPrice))
+    problems.push(`Take-profit must be ${side === "buy" ? "above" : "below"} the entry price.`);
+  if (withTpSl && sl !== null && execPrice && (side === "buy" ? sl >= execPrice : sl <= execPrice))
+    problems.push(`Stop-loss must be ${side === "buy" ? "below" : "above"} the entry price.`);
 
   const ready =
     !!me.data &&
     size !== null &&
     size > 0n &&
     problems.length === 0 &&
-    (type === "limit" ? price !== null : type === "market" ? worstPrice !== null : trigger !== null && (!stopAsLimit || price !== null)) &&
+    (type === "limit"
+      ? price !== null
+      : type === "market"
+        ? worstPrice !== null
+        : trigger !== null && (!stopAsLimit || price !== null)) &&
     market.status === "ACTIVE";
 
   async function submit(e: React.FormEvent) {
@@ -152,7 +193,13 @@ export function OrderForm({
       };
       const input =
         type === "limit"
-          ? { ...common, type: "limit" as const, price: price!, timeInForce: tif, postOnly: tif === "GTC" && postOnly ? true : undefined }
+          ? {
+              ...common,
+              type: "limit" as const,
+              price: price!,
+              timeInForce: tif,
+              postOnly: tif === "GTC" && postOnly ? true : undefined,
+            }
           : type === "market"
             ? { ...common, type: "market" as const, worstPrice: worstPrice! }
             : stopAsLimit
@@ -160,10 +207,15 @@ export function OrderForm({
               : { ...common, type: "stopMarket" as const, triggerPrice: trigger!, worstPrice: stopWorst! };
       const r = await place.mutateAsync(input);
       const what = `${side === "buy" ? (isPerp ? "Long" : "Buy") : isPerp ? "Short" : "Sell"} ${sz(market, size)} ${market.base.symbol}`;
-      if (r.status === "resting") toast.success("Order placed", `${what} at ${px(market, price)} rests on the book (order #${r.orderId}).`);
-      else if (r.status === "triggerPending") toast.success("Stop order placed", `${what} when the mark reaches ${px(market, trigger)}.`);
+      if (r.status === "resting")
+        toast.success("Order placed", `${what} at ${px(market, price)} rests on the book (order #${r.orderId}).`);
+      else if (r.status === "triggerPending")
+        toast.success("Stop order placed", `${what} when the mark reaches ${px(market, trigger)}.`);
       else if (r.status === "cancelled" || r.status === "expired")
-        toast.warn(r.filledSize > 0n ? "Order partly filled" : "Order not filled", `${what}: ${r.doneReason ?? r.status}. Filled ${sz(market, r.filledSize)} of ${sz(market, size)}.`);
+        toast.warn(
+          r.filledSize > 0n ? "Order partly filled" : "Order not filled",
+          `${what}: ${r.doneReason ?? r.status}. Filled ${sz(market, r.filledSize)} of ${sz(market, size)}.`,
+        );
       // fills are announced by the account feed (also those that happen later)
       setSizeText("");
     } catch (err) {
@@ -184,10 +236,20 @@ export function OrderForm({
         Place an order
       </h2>
       <div className="side-tabs" role="group" aria-label="Side">
-        <button type="button" className={`side-buy${side === "buy" ? " on" : ""}`} aria-pressed={side === "buy"} onClick={() => setSide("buy")}>
+        <button
+          type="button"
+          className={`side-buy${side === "buy" ? " on" : ""}`}
+          aria-pressed={side === "buy"}
+          onClick={() => setSide("buy")}
+        >
           {isPerp ? "Long" : "Buy"}
         </button>
-        <button type="button" className={`side-sell${side === "sell" ? " on" : ""}`} aria-pressed={side === "sell"} onClick={() => setSide("sell")}>
+        <button
+          type="button"
+          className={`side-sell${side === "sell" ? " on" : ""}`}
+          aria-pressed={side === "sell"}
+          onClick={() => setSide("sell")}
+        >
           {isPerp ? "Short" : "Sell"}
         </button>
       </div>
@@ -203,46 +265,64 @@ export function OrderForm({
         <p className="avail muted">
           {isPerp ? "Equity" : "Available"}{" "}
           <span className="num" data-testid="available">
-            {me.data ? (
-              isPerp || side === "buy" ? (
-                `${quoteAmt(market, quoteAvail)} ${market.quote.symbol}`
-              ) : (
-                `${sz(market, baseAvail)} ${market.base.symbol}`
-              )
-            ) : (
-              "—"
-            )}
+            {me.data
+              ? isPerp || side === "buy"
+                ? `${quoteAmt(market, quoteAvail)} ${market.quote.symbol}`
+                : `${sz(market, baseAvail)} ${market.base.symbol}`
+              : "—"}
           </span>
         </p>
 
         {type === "stop" && (
           <label className="field">
             <span>Trigger price (mark)</span>
-            <input inputMode="decimal" autoComplete="off" value={triggerText} onChange={(e) => setTriggerText(e.target.value)} placeholder="0.00" />
+            <input
+              inputMode="decimal"
+              autoComplete="off"
+              value={triggerText}
+              onChange={(e) => setTriggerText(e.target.value)}
+              placeholder="0.00"
+            />
             <span className="unit">{market.quote.symbol}</span>
           </label>
         )}
         {type === "stop" && (
           <label className="check">
-            <input type="checkbox" checked={stopAsLimit} onChange={(e) => setStopAsLimit(e.target.checked)} /> Limit price after trigger
+            <input type="checkbox" checked={stopAsLimit} onChange={(e) => setStopAsLimit(e.target.checked)} /> Limit
+            price after trigger
           </label>
         )}
         {usesLimitPrice && (
           <label className="field">
             <span>Price</span>
-            <input inputMode="decimal" autoComplete="off" value={priceText} onChange={(e) => setPriceText(e.target.value)} placeholder={refPrice ? px(market, refPrice).replace(/,/g, "") : "0.00"} />
+            <input
+              inputMode="decimal"
+              autoComplete="off"
+              value={priceText}
+              onChange={(e) => setPriceText(e.target.value)}
+              placeholder={refPrice ? px(market, refPrice).replace(/,/g, "") : "0.00"}
+            />
             <span className="unit">{market.quote.symbol}</span>
           </label>
         )}
         {type === "market" && (
           <p className="muted est">
-            Market price ≈ <span className="num">{px(market, refPrice)}</span> · worst <span className="num" data-testid="worst-price">{px(market, worstPrice)}</span>
+            Market price ≈ <span className="num">{px(market, refPrice)}</span> · worst{" "}
+            <span className="num" data-testid="worst-price">
+              {px(market, worstPrice)}
+            </span>
           </p>
         )}
 
         <label className="field">
           <span>Size</span>
-          <input inputMode="decimal" autoComplete="off" value={sizeText} onChange={(e) => setSizeText(e.target.value)} placeholder="0.0" />
+          <input
+            inputMode="decimal"
+            autoComplete="off"
+            value={sizeText}
+            onChange={(e) => setSizeText(e.target.value)}
+            placeholder="0.0"
+          />
           <span className="unit">{market.base.symbol}</span>
         </label>
         <div className="pct-row" role="group" aria-label="Size as a share of what you can trade">
@@ -251,7 +331,12 @@ export function OrderForm({
               key={p.toString()}
               type="button"
               disabled={!maxSize}
-              onClick={() => maxSize && setSizeText(formatAmount(toLot((maxSize * p) / 100n, market.lotSize), market.base.decimals, { group: false }))}
+              onClick={() =>
+                maxSize &&
+                setSizeText(
+                  formatAmount(toLot((maxSize * p) / 100n, market.lotSize), market.base.decimals, { group: false }),
+                )
+              }
             >
               {p.toString()}%
             </button>
@@ -262,9 +347,19 @@ export function OrderForm({
           <label className="field-range">
             <span>
               Leverage <strong className="num">{leverage}×</strong>
-              <span className="muted"> (sizes the % buttons; margin is cross, {formatBps(BigInt(market.initialMarginBps))} initial)</span>
+              <span className="muted">
+                {" "}
+                (sizes the % buttons; margin is cross, {formatBps(BigInt(market.initialMarginBps))} initial)
+              </span>
             </span>
-            <input type="range" min={1} max={market.maxLeverage} value={leverage} onChange={(e) => setLeverage(Number(e.target.value))} aria-label="Leverage" />
+            <input
+              type="range"
+              min={1}
+              max={market.maxLeverage}
+              value={leverage}
+              onChange={(e) => setLeverage(Number(e.target.value))}
+              aria-label="Leverage"
+            />
           </label>
         )}
 
@@ -279,7 +374,13 @@ export function OrderForm({
               </select>
             </label>
             <label className="check">
-              <input type="checkbox" checked={postOnly && tif === "GTC"} disabled={tif !== "GTC"} onChange={(e) => setPostOnly(e.target.checked)} /> Post-only
+              <input
+                type="checkbox"
+                checked={postOnly && tif === "GTC"}
+                disabled={tif !== "GTC"}
+                onChange={(e) => setPostOnly(e.target.checked)}
+              />{" "}
+              Post-only
             </label>
           </div>
         )}
@@ -287,7 +388,13 @@ export function OrderForm({
           <div className="opts" role="group" aria-label="Slippage">
             <span className="muted">Slippage</span>
             {SLIPPAGES_BPS.map((b) => (
-              <button key={b.toString()} type="button" className="chip" aria-pressed={slippageBps === b} onClick={() => setSlippageBps(b)}>
+              <button
+                key={b.toString()}
+                type="button"
+                className="chip"
+                aria-pressed={slippageBps === b}
+                onClick={() => setSlippageBps(b)}
+              >
                 {formatBps(b)}
               </button>
             ))}
@@ -296,7 +403,8 @@ export function OrderForm({
         {isPerp && (
           <div className="opts">
             <label className="check">
-              <input type="checkbox" checked={reduceOnly} onChange={(e) => setReduceOnly(e.target.checked)} /> Reduce-only
+              <input type="checkbox" checked={reduceOnly} onChange={(e) => setReduceOnly(e.target.checked)} />{" "}
+              Reduce-only
             </label>
             <label className="check">
               <input type="checkbox" checked={withTpSl} onChange={(e) => setWithTpSl(e.target.checked)} /> TP / SL
@@ -307,19 +415,33 @@ export function OrderForm({
           <div className="tpsl">
             <label className="field">
               <span>Take profit</span>
-              <input inputMode="decimal" autoComplete="off" value={tpText} onChange={(e) => setTpText(e.target.value)} placeholder="price" />
+              <input
+                inputMode="decimal"
+                autoComplete="off"
+                value={tpText}
+                onChange={(e) => setTpText(e.target.value)}
+                placeholder="price"
+              />
               <span className={`unit num ${(pnlAt(tp) ?? 0n) >= 0n ? "up" : "down"}`} data-testid="tp-pnl">
                 {pnlAt(tp) !== null ? `${quoteAmt(market, pnlAt(tp)!, true)}` : market.quote.symbol}
               </span>
             </label>
             <label className="field">
               <span>Stop loss</span>
-              <input inputMode="decimal" autoComplete="off" value={slText} onChange={(e) => setSlText(e.target.value)} placeholder="price" />
+              <input
+                inputMode="decimal"
+                autoComplete="off"
+                value={slText}
+                onChange={(e) => setSlText(e.target.value)}
+                placeholder="price"
+              />
               <span className={`unit num ${(pnlAt(sl) ?? 0n) >= 0n ? "up" : "down"}`} data-testid="sl-pnl">
                 {pnlAt(sl) !== null ? `${quoteAmt(market, pnlAt(sl)!, true)}` : market.quote.symbol}
               </span>
             </label>
-            <p className="muted est">Estimated PnL at each price for the whole size, before fees. One cancels the other.</p>
+            <p className="muted est">
+              Estimated PnL at each price for the whole size, before fees. One cancels the other.
+            </p>
           </div>
         )}
 
@@ -333,7 +455,9 @@ export function OrderForm({
             </>
           )}
           <dt>Est. fee ({formatPips(type === "limit" && postOnly ? market.makerFeePips : market.takerFeePips)})</dt>
-          <dd className="num">{fee !== null ? `${formatAmount(fee, qd, { maxFraction: qd })} ${market.quote.symbol}` : "—"}</dd>
+          <dd className="num">
+            {fee !== null ? `${formatAmount(fee, qd, { maxFraction: qd })} ${market.quote.symbol}` : "—"}
+          </dd>
           {isPerp && position && (
             <>
               <dt>Position</dt>
@@ -348,7 +472,11 @@ export function OrderForm({
           </p>
         ))}
         {error ? <ErrorMessage error={error} compact /> : null}
-        {coSign.pending.count > 0 && !busy && <p className="muted est">Placing this order first co-signs the latest channel state (one wallet signature).</p>}
+        {coSign.pending.count > 0 && !busy && (
+          <p className="muted est">
+            Placing this order first co-signs the latest channel state (one wallet signature).
+          </p>
+        )}
 
         <button type="submit" className={`submit ${side}`} disabled={!ready || busy} data-testid="place-order">
           {!me.data

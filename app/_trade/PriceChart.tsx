@@ -62,16 +62,28 @@ function CandleShape({ x = 0, y = 0, width = 0, height = 0, payload }: CandleSha
 export function PriceChart({ market }: { market: MarketSummary }) {
   const trpc = useTRPC();
   const [intervalSec, setIntervalSec] = useState<number>(60);
-  const q = useQuery({ ...trpc.markets.candles.queryOptions({ market: market.symbol, intervalSec }), refetchInterval: 5_000 });
+  const q = useQuery({
+    ...trpc.markets.candles.queryOptions({ market: market.symbol, intervalSec }),
+    refetchInterval: 5_000,
+  });
   const data = useMemo<Point[]>(
     () =>
       (q.data ?? []).map((c) => {
         const n = (v: bigint) => Number(formatUnits(v, market.quote.decimals));
-        return { t: Number(c.timeMs), open: n(c.open), high: n(c.high), low: n(c.low), close: n(c.close), range: [n(c.low), n(c.high)], volume: Number(formatUnits(c.volume, market.base.decimals)) };
+        return {
+          t: Number(c.timeMs),
+          open: n(c.open),
+          high: n(c.high),
+          low: n(c.low),
+          close: n(c.close),
+          range: [n(c.low), n(c.high)],
+          volume: Number(formatUnits(c.volume, market.base.decimals)),
+        };
       }),
     [q.data, market],
   );
-  const fmtTime = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+  const fmtTime = (t: number) =>
+    new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
 
   return (
     <section className="panel chart" aria-labelledby="chart-title" data-testid="price-chart">
@@ -79,7 +91,12 @@ export function PriceChart({ market }: { market: MarketSummary }) {
         <h2 id="chart-title">Price</h2>
         <div className="seg" role="group" aria-label="Candle interval">
           {INTERVALS.map((i) => (
-            <button key={i.sec} type="button" aria-pressed={intervalSec === i.sec} onClick={() => setIntervalSec(i.sec)}>
+            <button
+              key={i.sec}
+              type="button"
+              aria-pressed={intervalSec === i.sec}
+              onClick={() => setIntervalSec(i.sec)}
+            >
               {i.label}
             </button>
           ))}
@@ -97,17 +114,33 @@ export function PriceChart({ market }: { market: MarketSummary }) {
             <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--border)" vertical={false} />
               <XAxis dataKey="t" tickFormatter={fmtTime} stroke="var(--muted)" fontSize={11} minTickGap={40} />
-              <YAxis yAxisId="p" orientation="right" domain={["auto", "auto"]} stroke="var(--muted)" fontSize={11} width={64} tickFormatter={(v: number) => v.toLocaleString()} />
+              <YAxis
+                yAxisId="p"
+                orientation="right"
+                domain={["auto", "auto"]}
+                stroke="var(--muted)"
+                fontSize={11}
+                width={64}
+                tickFormatter={(v: number) => v.toLocaleString()}
+              />
               <YAxis yAxisId="v" hide domain={[0, (max: number) => max * 4]} />
               <Tooltip
                 contentStyle={{ background: "var(--panel-2)", border: "1px solid var(--border)", fontSize: 12 }}
                 labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
                 formatter={(_v, name, item) => {
                   const p = (item as { payload: Point }).payload;
-                  return name === "range" ? [`O ${p.open} H ${p.high} L ${p.low} C ${p.close}`, market.symbol] : [p.volume, `Volume (${market.base.symbol})`];
+                  return name === "range"
+                    ? [`O ${p.open} H ${p.high} L ${p.low} C ${p.close}`, market.symbol]
+                    : [p.volume, `Volume (${market.base.symbol})`];
                 }}
               />
-              <Bar yAxisId="v" dataKey="volume" fill="color-mix(in srgb, var(--accent) 30%, transparent)" isAnimationActive={false} maxBarSize={14} />
+              <Bar
+                yAxisId="v"
+                dataKey="volume"
+                fill="color-mix(in srgb, var(--accent) 30%, transparent)"
+                isAnimationActive={false}
+                maxBarSize={14}
+              />
               <Bar yAxisId="p" dataKey="range" shape={<CandleShape />} isAnimationActive={false} maxBarSize={14} />
             </ComposedChart>
           </ResponsiveContainer>

@@ -5,7 +5,17 @@ import { formatTime } from "../_components/format";
 import { px, sz, type MarketSummary, type Trade } from "./market";
 
 /** The market's latest fills, newest first, coloured by the taker's side. */
-export function RecentTrades({ market, trades, ready, error }: { market: MarketSummary; trades: Trade[]; ready: boolean; error: unknown }) {
+export function RecentTrades({
+  market,
+  trades,
+  ready,
+  error,
+}: {
+  market: MarketSummary;
+  trades: Trade[];
+  ready: boolean;
+  error: unknown;
+}) {
   return (
     <section className="panel trades" aria-labelledby="trades-title" data-testid="recent-trades">
       <h2 id="trades-title">Recent trades</h2>

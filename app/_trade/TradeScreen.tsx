@@ -34,7 +34,11 @@ const PriceChart = dynamic(() => import("./PriceChart").then((m) => m.PriceChart
 
 export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initialMarkets: MarketSummary[] }) {
   const trpc = useTRPC();
-  const markets = useQuery({ ...trpc.markets.list.queryOptions(), initialData: initialMarkets, refetchInterval: 3_000 });
+  const markets = useQuery({
+    ...trpc.markets.list.queryOptions(),
+    initialData: initialMarkets,
+    refetchInterval: 3_000,
+  });
   const me = useQuery(trpc.auth.me.queryOptions());
   const positions = useQuery({ ...trpc.account.positions.queryOptions(), enabled: !!me.data });
   const all = markets.data ?? initialMarkets;
@@ -52,7 +56,11 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
           <PriceChart market={market} />
         </div>
         <div className="area-book">
-          <OrderBook market={market} book={book} onPickPrice={(price) => setPicked((p) => ({ price, nonce: (p?.nonce ?? 0) + 1 }))} />
+          <OrderBook
+            market={market}
+            book={book}
+            onPickPrice={(price) => setPicked((p) => ({ price, nonce: (p?.nonce ?? 0) + 1 }))}
+          />
         </div>
         <div className="area-trades">
           <RecentTrades market={market} trades={trades.trades} ready={trades.ready} error={trades.error} />

@@ -17,9 +17,12 @@ export function perLotToWhole(m: Pick<MarketSummary, "lotSize" | "base">, priceP
   return (pricePerLot * 10n ** BigInt(m.base.decimals)) / m.lotSize;
 }
 
-export const px = (m: MarketSummary, price: bigint | null | undefined) => (price == null ? "—" : formatPrice(price, m.quote.decimals, m.tickSize));
-export const sz = (m: MarketSummary, sizeBase: bigint) => formatAmount(sizeBase, m.base.decimals, { maxFraction: sizeDecimals(m) });
-export const quoteAmt = (m: MarketSummary, amount: bigint, signed = false) => formatAmount(amount, m.quote.decimals, { maxFraction: 2, minFraction: 2, signed });
+export const px = (m: MarketSummary, price: bigint | null | undefined) =>
+  price == null ? "—" : formatPrice(price, m.quote.decimals, m.tickSize);
+export const sz = (m: MarketSummary, sizeBase: bigint) =>
+  formatAmount(sizeBase, m.base.decimals, { maxFraction: sizeDecimals(m) });
+export const quoteAmt = (m: MarketSummary, amount: bigint, signed = false) =>
+  formatAmount(amount, m.quote.decimals, { maxFraction: 2, minFraction: 2, signed });
 
 /** Fraction digits the lot size needs. */
 export function sizeDecimals(m: Pick<MarketSummary, "lotSize" | "base">): number {

@@ -14,7 +14,11 @@ import { perLotToWhole, px, sz, type MarketSummary } from "./market";
 
 const TRIGGER_NAME = { takeProfit: "Take-profit", stopLoss: "Stop-loss", stop: "Stop order" } as const;
 
-export function describeFillForToast(e: Extract<EngineEvent, { type: "fill" }>, me: string, m: MarketSummary | undefined): { title: string; body: string } {
+export function describeFillForToast(
+  e: Extract<EngineEvent, { type: "fill" }>,
+  me: string,
+  m: MarketSummary | undefined,
+): { title: string; body: string } {
   const mine = e.maker.toLowerCase() === me.toLowerCase() ? "maker" : "taker";
   const side = mine === "taker" ? e.takerSide : e.takerSide === "buy" ? "sell" : "buy";
   const fee = mine === "maker" ? e.makerFeeQuote : e.takerFeeQuote;
@@ -51,7 +55,10 @@ export function useAccountFeed() {
         onData: (envelope) => {
           refresh();
           const e = envelope.data.event;
-          const m = "market" in e && typeof e.market === "string" ? markets.data?.find((x) => x.symbol === e.market) : undefined;
+          const m =
+            "market" in e && typeof e.market === "string"
+              ? markets.data?.find((x) => x.symbol === e.market)
+              : undefined;
           switch (e.type) {
             case "fill": {
               const t = describeFillForToast(e, address!, m);
@@ -60,13 +67,23 @@ export function useAccountFeed() {
               break;
             }
             case "triggered":
-              toast.info(`${TRIGGER_NAME[e.kind]} triggered on ${e.market}`, m ? `Trigger ${px(m, perLotToWhole(m, e.triggerPerLot))} ${m.quote.symbol}; closing at market.` : "");
+              toast.info(
+                `${TRIGGER_NAME[e.kind]} triggered on ${e.market}`,
+                m ? `Trigger ${px(m, perLotToWhole(m, e.triggerPerLot))} ${m.quote.symbol}; closing at market.` : "",
+              );
               break;
             case "triggerCancelled":
-              if (e.reason === "oco") toast.info(`Protective order cancelled on ${e.market}`, "Its take-profit / stop-loss partner fired first (one cancels the other).");
+              if (e.reason === "oco")
+                toast.info(
+                  `Protective order cancelled on ${e.market}`,
+                  "Its take-profit / stop-loss partner fired first (one cancels the other).",
+                );
               break;
             case "liquidationStarted":
-              toast.warn("Liquidation", "Your account fell below maintenance margin: positions are being closed. Add collateral to avoid this.");
+              toast.warn(
+                "Liquidation",
+                "Your account fell below maintenance margin: positions are being closed. Add collateral to avoid this.",
+              );
               break;
             case "rejected":
               toast.error("Order rejected by the engine", e.message);

@@ -52,14 +52,17 @@ export function SignIn() {
 
   const session = me.data;
   const busy = nonce.isPending || signMessage.isPending || signIn.isPending;
-  const sameAccount = session && connection.address && session.address.toLowerCase() === connection.address.toLowerCase();
+  const sameAccount =
+    session && connection.address && session.address.toLowerCase() === connection.address.toLowerCase();
 
   if (session) {
     return (
       <div className="wallet-menu" data-testid="session">
         <span className="muted" title={`${session.address} (${session.roles.join(", ")})`}>
           <span className="session-label">Signed in </span>
-          <span className="num" data-testid="session-address">{session.address.slice(0, 6)}…{session.address.slice(-4)}</span>
+          <span className="num" data-testid="session-address">
+            {session.address.slice(0, 6)}…{session.address.slice(-4)}
+          </span>
         </span>
         <span className="badge session-roles" data-testid="session-roles">
           {session.roles.join(" · ")}

@@ -9,7 +9,16 @@ export function WalletBalances() {
   const { address, status } = useConnection();
   const eth = useBalance({ address, chainId: cfg.chain.id, query: { enabled: !!address, refetchInterval: 4_000 } });
   const tokens = useReadContracts({
-    contracts: cfg.tokens.map((t) => ({ address: t.address, abi: erc20Abi, functionName: "balanceOf", args: [address!], chainId: cfg.chain.id }) as const),
+    contracts: cfg.tokens.map(
+      (t) =>
+        ({
+          address: t.address,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [address!],
+          chainId: cfg.chain.id,
+        }) as const,
+    ),
     query: { enabled: !!address, refetchInterval: 4_000 },
   });
 
@@ -27,7 +36,13 @@ export function WalletBalances() {
       <tbody>
         <tr data-testid="balance-ETH">
           <td>ETH</td>
-          <td className="r num">{eth.data ? formatUnits(eth.data.value, 18) : <span className="skeleton" style={{ display: "inline-block", width: 80 }} />}</td>
+          <td className="r num">
+            {eth.data ? (
+              formatUnits(eth.data.value, 18)
+            ) : (
+              <span className="skeleton" style={{ display: "inline-block", width: 80 }} />
+            )}
+          </td>
         </tr>
         {cfg.tokens.map((t, i) => {
           const r = tokens.data?.[i];

@@ -18,7 +18,11 @@ export function WalletButton() {
     return (
       <div className="wallet-menu wallet-connected">
         {wrongNetwork && (
-          <button className="primary" onClick={() => switchChain.mutate({ chainId: cfg.chain.id })} disabled={switchChain.isPending}>
+          <button
+            className="primary"
+            onClick={() => switchChain.mutate({ chainId: cfg.chain.id })}
+            disabled={switchChain.isPending}
+          >
             Switch to {cfg.chain.name}
           </button>
         )}

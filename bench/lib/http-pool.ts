@@ -25,7 +25,12 @@ interface Waiter {
 const CRLF2 = Buffer.from("\r\n\r\n");
 
 /** The bytes of one request (Content-Length set from the body). */
-export function requestBytes(method: "GET" | "POST", path: string, headers: Record<string, string>, body: string | null): Buffer {
+export function requestBytes(
+  method: "GET" | "POST",
+  path: string,
+  headers: Record<string, string>,
+  body: string | null,
+): Buffer {
   const payload = body === null ? null : Buffer.from(body, "utf8");
   const lines = [`${method} ${path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   if (payload !== null) lines.push(`content-length: ${payload.byteLength}`);

@@ -43,7 +43,12 @@ function empty(): LoadResult {
 }
 
 /** `concurrency` requests in flight until all are answered or `timeLimitMs` passed (then no new ones start). */
-export async function closedLoop(api: TrpcHttp, requests: readonly LoadRequest[], concurrency: number, timeLimitMs: number): Promise<LoadResult> {
+export async function closedLoop(
+  api: TrpcHttp,
+  requests: readonly LoadRequest[],
+  concurrency: number,
+  timeLimitMs: number,
+): Promise<LoadResult> {
   const result = empty();
   const bytes = requests.map((r) => api.prepare(r.path, r.body, r.cookie));
   let next = 0;
@@ -68,7 +73,12 @@ export async function closedLoop(api: TrpcHttp, requests: readonly LoadRequest[]
 }
 
 /** Requests issued at `ratePerSec` (in 1 ms-scheduled bursts) for at most `durationMs`; latency from each request's due time. */
-export async function openLoop(api: TrpcHttp, requests: readonly LoadRequest[], ratePerSec: number, durationMs: number): Promise<LoadResult> {
+export async function openLoop(
+  api: TrpcHttp,
+  requests: readonly LoadRequest[],
+  ratePerSec: number,
+  durationMs: number,
+): Promise<LoadResult> {
   const result = empty();
   const total = Math.min(requests.length, Math.floor((ratePerSec * durationMs) / 1000));
   const bytes = requests.slice(0, total).map((r) => api.prepare(r.path, r.body, r.cookie));

@@ -15,7 +15,13 @@ const TICK = USDC / 100n; // 0.01 USDC
 const SIZE = WETH / 100n; // 0.01 WETH: 30 USDC notional
 
 /** Orders `from`..`from+count-1` of the mix; makers and takers are session cookies (distinct accounts: no self-trades). */
-export function crossingOrders(makers: readonly string[], takers: readonly string[], count: number, tag: string, from: number): LoadRequest[] {
+export function crossingOrders(
+  makers: readonly string[],
+  takers: readonly string[],
+  count: number,
+  tag: string,
+  from: number,
+): LoadRequest[] {
   const out: LoadRequest[] = [];
   for (let n = 0; n < count; n++) {
     const i = from + n;
@@ -25,8 +31,22 @@ export function crossingOrders(makers: readonly string[], takers: readonly strin
     const maker = kind < 2;
     const cookie = maker ? makers[g % makers.length]! : takers[g % takers.length]!;
     const side = kind === 0 || kind === 3 ? "sell" : "buy";
-    const price = maker ? (side === "sell" ? MID + k * TICK : MID - k * TICK) : side === "buy" ? MID + 20n * TICK : MID - 20n * TICK;
-    const input = { idempotencyKey: `bench-${tag}-${i}`, market: MARKET, side, type: "limit", size: SIZE, price, timeInForce: maker ? "GTC" : "IOC" };
+    const price = maker
+      ? side === "sell"
+        ? MID + k * TICK
+        : MID - k * TICK
+      : side === "buy"
+        ? MID + 20n * TICK
+        : MID - 20n * TICK;
+    const input = {
+      idempotencyKey: `bench-${tag}-${i}`,
+      market: MARKET,
+      side,
+      type: "limit",
+      size: SIZE,
+      price,
+      timeInForce: maker ? "GTC" : "IOC",
+    };
     out.push({ path: "orders.place", body: TrpcHttp.body(input), cookie });
   }
   return out;
@@ -44,7 +64,15 @@ export function restingOrders(maker: string, count: number, tag: string, from: n
     const side = i % 2 === 0 ? "buy" : "sell";
     const k = BigInt(1 + (Math.floor(i / 2) % 25));
     const price = side === "sell" ? MID + k * TICK : MID - k * TICK;
-    const input = { idempotencyKey: `rest-${tag}-${i}`, market: MARKET, side, type: "limit", size: SIZE, price, timeInForce: "GTC" };
+    const input = {
+      idempotencyKey: `rest-${tag}-${i}`,
+      market: MARKET,
+      side,
+      type: "limit",
+      size: SIZE,
+      price,
+      timeInForce: "GTC",
+    };
     out.push({ path: "orders.place", body: TrpcHttp.body(input), cookie: maker });
   }
   return out;

@@ -14,7 +14,13 @@ export interface SseSubscriber {
 }
 
 /** Subscribe; `onData(json, receivedAtMs)` gets each data event's superjson `json` part and the wall-clock receive time. */
-export function subscribe(appUrl: string, path: string, input: unknown, onData: (json: unknown, receivedAtMs: number) => void, onEnd?: (why: string) => void): SseSubscriber {
+export function subscribe(
+  appUrl: string,
+  path: string,
+  input: unknown,
+  onData: (json: unknown, receivedAtMs: number) => void,
+  onEnd?: (why: string) => void,
+): SseSubscriber {
   const u = new URL(appUrl);
   let resolveFirst!: () => void;
   let rejectFirst!: (e: Error) => void;

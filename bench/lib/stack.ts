@@ -14,7 +14,18 @@ import path from "node:path";
 const ROOT = process.cwd();
 const BUILD_LOCK = "/tmp/clearline-build.lock";
 /** What the production build is made of (tests excluded: they are not in the bundle). */
-const BUILD_INPUTS = ["app", "server", "core", "lib", "contracts/generated", "generated", "public", "next.config.ts", "package.json", "tsconfig.json"];
+const BUILD_INPUTS = [
+  "app",
+  "server",
+  "core",
+  "lib",
+  "contracts/generated",
+  "generated",
+  "public",
+  "next.config.ts",
+  "package.json",
+  "tsconfig.json",
+];
 
 export interface BenchStack {
   appUrl: string;
@@ -67,7 +78,7 @@ export function buildStaleness(): string | null {
 
 async function takeBuildLock(log: (l: string) => void): Promise<() => void> {
   const deadline = Date.now() + 20 * 60_000;
-  for (let warned = false; ; ) {
+  for (let warned = false; ;) {
     try {
       mkdirSync(BUILD_LOCK);
       let released = false;
@@ -93,8 +104,15 @@ function ensureProductionBuild(dataDir: string, log: (l: string) => void): void 
   log(`building the production app: ${why} (log: ${path.relative(ROOT, logFile)})…`);
   const out = openSync(logFile, "w");
   try {
-    const r = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: ["ignore", out, out], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
-    if (r.status !== 0) throw new Error(`next build failed (exit ${r.status}); see ${logFile}:\n${readFileSync(logFile, "utf8").split("\n").slice(-25).join("\n")}`);
+    const r = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+      cwd: ROOT,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    });
+    if (r.status !== 0)
+      throw new Error(
+        `next build failed (exit ${r.status}); see ${logFile}:\n${readFileSync(logFile, "utf8").split("\n").slice(-25).join("\n")}`,
+      );
   } finally {
     closeSync(out);
   }
@@ -123,7 +141,9 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   try {
     ensureProductionBuild(dataDir, log);
     const out = openSync(logFile, "w");
-    log(`starting the stack: chain ${rpcUrl}, app ${appUrl}, data ${path.relative(ROOT, dataDir)} (log: ${path.relative(ROOT, logFile)})`);
+    log(
+      `starting the stack: chain ${rpcUrl}, app ${appUrl}, data ${path.relative(ROOT, dataDir)} (log: ${path.relative(ROOT, logFile)})`,
+    );
     // node --import tsx, not the tsx wrapper: the signal must reach the dev script itself
     child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts", "--prod", "--fresh"], {
       cwd: ROOT,
@@ -168,7 +188,10 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     for (;;) {
       if (gone) throw new Error(`the stack exited before it was healthy:\n${tail()}`);
       if (Date.now() > deadline) throw new Error(`the stack was not healthy after 300 s:\n${tail()}`);
-      const ok = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${appUrl}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -20,7 +20,9 @@ export function median(values: readonly number[]): number {
 export function machine(): string {
   let model = os.cpus()[0]?.model ?? "unknown CPU";
   try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("model name"));
     if (line) model = line.split(":")[1]!.trim();
   } catch {
     // not Linux: os.cpus() it is

@@ -51,7 +51,13 @@ export async function signIn(api: TrpcHttp, index: number): Promise<string> {
 }
 
 /** Open a channel for the signed-in trader with these deposits (token symbol -> base units) and wait until it is ACTIVE. */
-export async function openChannel(api: TrpcHttp, rpcUrl: string, index: number, cookie: string, deposits: Record<string, bigint>): Promise<Hex> {
+export async function openChannel(
+  api: TrpcHttp,
+  rpcUrl: string,
+  index: number,
+  cookie: string,
+  deposits: Record<string, bigint>,
+): Promise<Hex> {
   const account = privateKeyToAccount(hardhatTestAccount(index).privateKey);
   const ins = await api.query<Instructions>("channel.depositInstructions", undefined);
   const tokenOf = (symbol: string) => {
@@ -66,20 +72,39 @@ export async function openChannel(api: TrpcHttp, rpcUrl: string, index: number, 
   );
   const domain = { chainId: ins.chainId, verifyingContract: ins.custody as Address };
   const traderSig = await account.signTypedData(stateTypedData(domain, open.state));
-  await api.mutation("channel.submitCoSignature", { channelId: open.channelId, version: 0n, signature: traderSig }, cookie);
+  await api.mutation(
+    "channel.submitCoSignature",
+    { channelId: open.channelId, version: 0n, signature: traderSig },
+    cookie,
+  );
 
-  const chain = { id: ins.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } } as const;
+  const chain = {
+    id: ins.chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  } as const;
   const client = createPublicClient({ chain, transport: http(rpcUrl) });
   const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
   for (const a of open.state.allocations) {
-    const hash = await wallet.writeContract({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.traderAmount] });
+    const hash = await wallet.writeContract({
+      address: a.token,
+      abi: demoTokenAbi,
+      functionName: "approve",
+      args: [domain.verifyingContract, a.traderAmount],
+    });
     await client.waitForTransactionReceipt({ hash });
   }
   const hash = await wallet.writeContract({
     address: domain.verifyingContract,
     abi: custodyAbi,
     functionName: "depositAndOpen",
-    args: [account.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
+    args: [
+      account.address,
+      open.nonce,
+      toAbiState(open.state),
+      { trader: traderSig, exchange: open.exchangeSignature },
+    ],
   });
   const receipt = await client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`depositAndOpen for #${index} reverted`);
@@ -93,7 +118,12 @@ export async function openChannel(api: TrpcHttp, rpcUrl: string, index: number, 
 }
 
 /** Sign in and open a channel for each of the test accounts `indices` (one after another: the chain nonce order stays simple). */
-export async function prepareTraders(api: TrpcHttp, rpcUrl: string, indices: readonly number[], deposits: Record<string, bigint>): Promise<BenchTrader[]> {
+export async function prepareTraders(
+  api: TrpcHttp,
+  rpcUrl: string,
+  indices: readonly number[],
+  deposits: Record<string, bigint>,
+): Promise<BenchTrader[]> {
   const out: BenchTrader[] = [];
   for (const index of indices) {
     const cookie = await signIn(api, index);

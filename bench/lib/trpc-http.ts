@@ -49,7 +49,11 @@ export class TrpcHttp {
 
   /** The exact bytes `post(path, body, cookie)` sends, built ahead of a timed run. */
   prepare(path: string, body: string, cookie: string | null): Buffer {
-    const headers: Record<string, string> = { host: new URL(this.appUrl).host, "content-type": "application/json", origin: this.origin };
+    const headers: Record<string, string> = {
+      host: new URL(this.appUrl).host,
+      "content-type": "application/json",
+      origin: this.origin,
+    };
     if (cookie) headers.cookie = cookie;
     return requestBytes("POST", `/api/trpc/${path}`, headers, body);
   }
@@ -103,7 +107,11 @@ export class TrpcHttp {
     return decodeAnswer<T>(path, await this.post(path, TrpcHttp.body(input), cookie));
   }
 
-  async mutationWithCookies<T>(path: string, input: unknown, cookie: string | null = null): Promise<{ data: T; setCookie: string[] }> {
+  async mutationWithCookies<T>(
+    path: string,
+    input: unknown,
+    cookie: string | null = null,
+  ): Promise<{ data: T; setCookie: string[] }> {
     const a = await this.post(path, TrpcHttp.body(input), cookie);
     return { data: decodeAnswer<T>(path, a), setCookie: a.setCookie };
   }

@@ -20,7 +20,12 @@ import {
   type PublicClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { HARDHAT_TEST_ACCOUNTS, LOCAL_CHAIN_ID, LOCAL_ROLES, hardhatTestAccount } from "../../core/chain/hardhat-test-accounts";
+import {
+  HARDHAT_TEST_ACCOUNTS,
+  LOCAL_CHAIN_ID,
+  LOCAL_ROLES,
+  hardhatTestAccount,
+} from "../../core/chain/hardhat-test-accounts";
 import { custodyAbi, custodyBytecode, demoTokenAbi, demoTokenBytecode } from "../generated";
 import { DEMO_TOKEN_SYMBOLS, type DemoTokenSymbol, type Deployment } from "./deployment";
 
@@ -30,7 +35,10 @@ export interface DeployLocalOptions {
   challengePeriodSeconds?: number;
 }
 
-const DEMO_TOKENS: Record<DemoTokenSymbol, { name: string; decimals: number; perAccount: string; exchangeDeposit: string }> = {
+const DEMO_TOKENS: Record<
+  DemoTokenSymbol,
+  { name: string; decimals: number; perAccount: string; exchangeDeposit: string }
+> = {
   USDC: { name: "Clearline Demo USDC (test token)", decimals: 6, perAccount: "1000000", exchangeDeposit: "100000000" },
   WETH: { name: "Clearline Demo WETH (test token)", decimals: 18, perAccount: "1000", exchangeDeposit: "100000" },
   WBTC: { name: "Clearline Demo WBTC (test token)", decimals: 8, perAccount: "100", exchangeDeposit: "10000" },
@@ -44,7 +52,9 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
   const publicClient = createPublicClient({ transport });
   const chainId = await publicClient.getChainId();
   if (chainId !== LOCAL_CHAIN_ID) {
-    throw new Error(`deployLocal uses the well-known test accounts and runs only on chain ${LOCAL_CHAIN_ID}, not ${chainId}`);
+    throw new Error(
+      `deployLocal uses the well-known test accounts and runs only on chain ${LOCAL_CHAIN_ID}, not ${chainId}`,
+    );
   }
   const chain = {
     id: chainId,
@@ -52,15 +62,27 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [options.rpcUrl] } },
   } as const;
-  const deployer = createWalletClient({ account: privateKeyToAccount(hardhatTestAccount(LOCAL_ROLES.deployer).privateKey), chain, transport });
-  const exchange = createWalletClient({ account: privateKeyToAccount(hardhatTestAccount(LOCAL_ROLES.exchange).privateKey), chain, transport });
+  const deployer = createWalletClient({
+    account: privateKeyToAccount(hardhatTestAccount(LOCAL_ROLES.deployer).privateKey),
+    chain,
+    transport,
+  });
+  const exchange = createWalletClient({
+    account: privateKeyToAccount(hardhatTestAccount(LOCAL_ROLES.exchange).privateKey),
+    chain,
+    transport,
+  });
 
   const genesis = await publicClient.getBlock({ blockNumber: 0n });
 
   const tokens = {} as Deployment["tokens"];
   for (const symbol of DEMO_TOKEN_SYMBOLS) {
     const spec = DEMO_TOKENS[symbol];
-    const hash = await deployer.deployContract({ abi: demoTokenAbi, bytecode: demoTokenBytecode, args: [spec.name, symbol, spec.decimals] });
+    const hash = await deployer.deployContract({
+      abi: demoTokenAbi,
+      bytecode: demoTokenBytecode,
+      args: [spec.name, symbol, spec.decimals],
+    });
     tokens[symbol] = { address: await deployedAddress(publicClient, hash), decimals: spec.decimals, symbol };
   }
 
@@ -82,7 +104,13 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
       let amount = parseUnits(spec.perAccount, spec.decimals);
       if (account.index === LOCAL_ROLES.exchange) amount += parseUnits(spec.exchangeDeposit, spec.decimals);
       mints.push(
-        await deployer.writeContract({ address: tokens[symbol].address, abi: demoTokenAbi, functionName: "mint", args: [account.address, amount], nonce: nonce++ }),
+        await deployer.writeContract({
+          address: tokens[symbol].address,
+          abi: demoTokenAbi,
+          functionName: "mint",
+          args: [account.address, amount],
+          nonce: nonce++,
+        }),
       );
     }
   }
@@ -94,7 +122,13 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
   for (const symbol of DEMO_TOKEN_SYMBOLS) {
     const spec = DEMO_TOKENS[symbol];
     approvals.push(
-      await exchange.writeContract({ address: tokens[symbol].address, abi: demoTokenAbi, functionName: "approve", args: [custody, parseUnits(spec.exchangeDeposit, spec.decimals)], nonce: nonce++ }),
+      await exchange.writeContract({
+        address: tokens[symbol].address,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [custody, parseUnits(spec.exchangeDeposit, spec.decimals)],
+        nonce: nonce++,
+      }),
     );
   }
   await waitAll(publicClient, approvals);
@@ -102,7 +136,13 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
   for (const symbol of DEMO_TOKEN_SYMBOLS) {
     const spec = DEMO_TOKENS[symbol];
     deposits.push(
-      await exchange.writeContract({ address: custody, abi: custodyAbi, functionName: "deposit", args: [tokens[symbol].address, parseUnits(spec.exchangeDeposit, spec.decimals)], nonce: nonce++ }),
+      await exchange.writeContract({
+        address: custody,
+        abi: custodyAbi,
+        functionName: "deposit",
+        args: [tokens[symbol].address, parseUnits(spec.exchangeDeposit, spec.decimals)],
+        nonce: nonce++,
+      }),
     );
   }
   await waitAll(publicClient, deposits);

@@ -14,7 +14,15 @@ import {
   type Transport,
 } from "viem";
 import { HARDHAT_TEST_ACCOUNTS, LOCAL_ROLES } from "../../core/chain/hardhat-test-accounts";
-import { hashChallenge, hashStateStruct, signDigest, signState, type ChannelDomain, type ChannelState, type CoSignatures } from "../../core/channel";
+import {
+  hashChallenge,
+  hashStateStruct,
+  signDigest,
+  signState,
+  type ChannelDomain,
+  type ChannelState,
+  type CoSignatures,
+} from "../../core/channel";
 import { hexToBytes } from "../../core/channel/bytes";
 import { custodyAbi, custodyBytecode, demoTokenAbi, demoTokenBytecode } from "../generated";
 
@@ -36,7 +44,11 @@ export interface Fixture {
   challengerSig: (state: ChannelState, privateKey: Hex) => Hex;
 }
 
-export async function deployFixture(publicClient: PublicClient, wallets: Wallet[], challengePeriodSeconds = 3600n): Promise<Fixture> {
+export async function deployFixture(
+  publicClient: PublicClient,
+  wallets: Wallet[],
+  challengePeriodSeconds = 3600n,
+): Promise<Fixture> {
   const byAddress = (address: string) => {
     const wallet = wallets.find((w) => w.account.address.toLowerCase() === address.toLowerCase());
     if (!wallet) throw new Error(`no wallet client for ${address}`);
@@ -64,9 +76,23 @@ export async function deployFixture(publicClient: PublicClient, wallets: Wallet[
 
   for (const token of [usdc, weth]) {
     for (const wallet of [exchange, trader, other]) {
-      await send(deployer.writeContract({ address: token, abi: demoTokenAbi, functionName: "mint", args: [wallet.account.address, 10n ** 30n] }));
+      await send(
+        deployer.writeContract({
+          address: token,
+          abi: demoTokenAbi,
+          functionName: "mint",
+          args: [wallet.account.address, 10n ** 30n],
+        }),
+      );
       // a finite allowance, as in nitro's deposit benchmark ("retains some tokens approved")
-      await send(wallet.writeContract({ address: token, abi: demoTokenAbi, functionName: "approve", args: [custody, 10n ** 29n] }));
+      await send(
+        wallet.writeContract({
+          address: token,
+          abi: demoTokenAbi,
+          functionName: "approve",
+          args: [custody, 10n ** 29n],
+        }),
+      );
     }
   }
   const domain: ChannelDomain = { chainId: await publicClient.getChainId(), verifyingContract: custody };
@@ -75,8 +101,27 @@ export async function deployFixture(publicClient: PublicClient, wallets: Wallet[
     exchange: signState(domain, state, EXCHANGE.privateKey),
   });
   const challengerSig = (state: ChannelState, privateKey: Hex) =>
-    signDigest(hexToBytes(hashChallenge(domain, { channelId: state.channelId, version: state.version, stateHash: hashStateStruct(state) })), privateKey);
-  return { publicClient, wallets: { deployer, exchange, trader, other }, custody, usdc, weth, domain, send, cosign, challengerSig };
+    signDigest(
+      hexToBytes(
+        hashChallenge(domain, {
+          channelId: state.channelId,
+          version: state.version,
+          stateHash: hashStateStruct(state),
+        }),
+      ),
+      privateKey,
+    );
+  return {
+    publicClient,
+    wallets: { deployer, exchange, trader, other },
+    custody,
+    usdc,
+    weth,
+    domain,
+    send,
+    cosign,
+    challengerSig,
+  };
 }
 
 /** The state as the contract's ABI takes it (version as number: uint48). */
@@ -85,7 +130,11 @@ export function toAbiState(state: ChannelState) {
     channelId: state.channelId,
     version: Number(state.version),
     intent: state.intent,
-    allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    allocations: state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
     appDataHash: state.appDataHash,
   };
 }

@@ -13,7 +13,14 @@ const arbAppData: fc.Arbitrary<TraderAppData> = fc.record({
   markTime: uint64,
   fees: fc.array(fc.record({ token: arbAddress, paid: uint256 }), { maxLength: 4 }),
   positions: fc.array(
-    fc.record({ market: arbHash, sizeE8: int256, entryPriceE8: uint256, markPriceE8: uint256, collateral: arbAddress, unrealizedPnl: int256 }),
+    fc.record({
+      market: arbHash,
+      sizeE8: int256,
+      entryPriceE8: uint256,
+      markPriceE8: uint256,
+      collateral: arbAddress,
+      unrealizedPnl: int256,
+    }),
     { maxLength: 4 },
   ),
 });
@@ -34,6 +41,8 @@ describe("hashTraderAppData", () => {
   });
 
   it("rejects out-of-range integers", () => {
-    expect(() => hashTraderAppData({ journalSeq: 1n << 64n, markTime: 0n, fees: [], positions: [] })).toThrow(RangeError);
+    expect(() => hashTraderAppData({ journalSeq: 1n << 64n, markTime: 0n, fees: [], positions: [] })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -62,7 +62,11 @@ const FEE_TOTAL_TYPE_STRING = "FeeTotal(address token,uint256 paid)";
 const POSITION_TYPE_STRING =
   "Position(bytes32 market,int256 sizeE8,uint256 entryPriceE8,uint256 markPriceE8,address collateral,int256 unrealizedPnl)";
 const APP_DATA_TYPEHASH = keccak_256(
-  utf8.encode("TraderAppData(uint64 journalSeq,uint64 markTime,FeeTotal[] fees,Position[] positions)" + FEE_TOTAL_TYPE_STRING + POSITION_TYPE_STRING),
+  utf8.encode(
+    "TraderAppData(uint64 journalSeq,uint64 markTime,FeeTotal[] fees,Position[] positions)" +
+      FEE_TOTAL_TYPE_STRING +
+      POSITION_TYPE_STRING,
+  ),
 );
 const FEE_TOTAL_TYPEHASH = keccak_256(utf8.encode(FEE_TOTAL_TYPE_STRING));
 const POSITION_TYPEHASH = keccak_256(utf8.encode(POSITION_TYPE_STRING));
@@ -100,8 +104,10 @@ export function hashTraderAppData(data: TraderAppData): Hex {
     writeInt256(record, 192, p.unrealizedPnl);
     positions.set(keccak_256(record), 32 * i);
   });
-  if (data.journalSeq < 0n || data.journalSeq >> 64n !== 0n) throw new RangeError(`journalSeq ${data.journalSeq} is not a uint64`);
-  if (data.markTime < 0n || data.markTime >> 64n !== 0n) throw new RangeError(`markTime ${data.markTime} is not a uint64`);
+  if (data.journalSeq < 0n || data.journalSeq >> 64n !== 0n)
+    throw new RangeError(`journalSeq ${data.journalSeq} is not a uint64`);
+  if (data.markTime < 0n || data.markTime >> 64n !== 0n)
+    throw new RangeError(`markTime ${data.markTime} is not a uint64`);
   const top = new Uint8Array(160);
   top.set(APP_DATA_TYPEHASH, 0);
   writeUint256(top, 32, data.journalSeq);

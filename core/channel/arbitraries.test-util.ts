@@ -4,7 +4,9 @@ import type { Address, Hex } from "viem";
 import { Intent, type ChannelState } from "./types";
 
 const hexBytes = (length: number) =>
-  fc.uint8Array({ minLength: length, maxLength: length }).map((bytes) => ("0x" + Buffer.from(bytes).toString("hex")) as Hex);
+  fc
+    .uint8Array({ minLength: length, maxLength: length })
+    .map((bytes) => ("0x" + Buffer.from(bytes).toString("hex")) as Hex);
 
 export const arbAddress = hexBytes(20).map((hex) => hex as Address);
 export const arbHash = hexBytes(32);

@@ -10,7 +10,8 @@ for (let i = 0; i < 6; i++) HEX_TO_NIBBLE["ABCDEF".charCodeAt(i)] = 10 + i;
 /** Writes the hex string's bytes into `out` right-aligned in a `width`-byte field at `offset`. */
 export function writeHex(out: Uint8Array, offset: number, hex: string, width: number): void {
   const digits = hex.length - 2;
-  if (digits % 2 !== 0 || hex[0] !== "0" || (hex[1] !== "x" && hex[1] !== "X")) throw new TypeError(`not even-length 0x hex: ${hex}`);
+  if (digits % 2 !== 0 || hex[0] !== "0" || (hex[1] !== "x" && hex[1] !== "X"))
+    throw new TypeError(`not even-length 0x hex: ${hex}`);
   const bytes = digits / 2;
   if (bytes > width) throw new RangeError(`${hex} is longer than ${width} bytes`);
   let at = offset + width - bytes;

@@ -20,7 +20,10 @@ describe("hashState", () => {
   it("struct hash equals viem hashStruct", () => {
     fc.assert(
       fc.property(arbState, (state) => {
-        const { message } = stateTypedData({ chainId: 1, verifyingContract: "0x0000000000000000000000000000000000000001" }, state);
+        const { message } = stateTypedData(
+          { chainId: 1, verifyingContract: "0x0000000000000000000000000000000000000001" },
+          state,
+        );
         expect(hashStateStruct(state)).toBe(hashStruct({ types: STATE_TYPES, primaryType: "State", data: message }));
       }),
       { numRuns: 100 },
@@ -73,26 +76,47 @@ describe("hashState", () => {
     ["unsorted tokens", { allocations: [...base.allocations].reverse() }],
     ["duplicate tokens", { allocations: [base.allocations[0]!, base.allocations[0]!] }],
     ["version beyond uint48", { version: 1n << 48n }],
-    ["17 assets", { allocations: Array.from({ length: 17 }, (_, i) => ({ token: `0x${(i + 1).toString(16).padStart(40, "0")}` as const, traderAmount: 0n, exchangeAmount: 0n })) }],
-    ["amounts overflowing together", { allocations: [{ token: base.allocations[0]!.token, traderAmount: (1n << 255n), exchangeAmount: (1n << 255n) }] }],
+    [
+      "17 assets",
+      {
+        allocations: Array.from({ length: 17 }, (_, i) => ({
+          token: `0x${(i + 1).toString(16).padStart(40, "0")}` as const,
+          traderAmount: 0n,
+          exchangeAmount: 0n,
+        })),
+      },
+    ],
+    [
+      "amounts overflowing together",
+      { allocations: [{ token: base.allocations[0]!.token, traderAmount: 1n << 255n, exchangeAmount: 1n << 255n }] },
+    ],
     ["short channel id", { channelId: "0x11" as const }],
   ])("rejects %s as CHANNEL_STATE_INVALID", (_name, patch) => {
-    expect(() => hashStateStruct({ ...base, ...patch })).toThrow(expect.objectContaining({ code: "CHANNEL_STATE_INVALID" }));
+    expect(() => hashStateStruct({ ...base, ...patch })).toThrow(
+      expect.objectContaining({ code: "CHANNEL_STATE_INVALID" }),
+    );
   });
 });
 
 describe("channelId", () => {
   it("is keccak256(abi.encode(chainId, custody, trader, exchange, nonce))", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 40 }), arbAddress, arbAddress, arbAddress, fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (chainId, custody, trader, exchange, nonce) => {
-        const expected = keccak256(
-          encodeAbiParameters(
-            [{ type: "uint256" }, { type: "address" }, { type: "address" }, { type: "address" }, { type: "uint64" }],
-            [BigInt(chainId), custody, trader, exchange, nonce],
-          ),
-        );
-        expect(channelId({ chainId, custody, trader, exchange, nonce })).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        arbAddress,
+        arbAddress,
+        arbAddress,
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        (chainId, custody, trader, exchange, nonce) => {
+          const expected = keccak256(
+            encodeAbiParameters(
+              [{ type: "uint256" }, { type: "address" }, { type: "address" }, { type: "address" }, { type: "uint64" }],
+              [BigInt(chainId), custody, trader, exchange, nonce],
+            ),
+          );
+          expect(channelId({ chainId, custody, trader, exchange, nonce })).toBe(expected);
+        },
+      ),
       { numRuns: 50 },
     );
   });

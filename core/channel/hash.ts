@@ -62,10 +62,12 @@ export function hashStateStructBytes(state: ChannelState): Uint8Array {
   const { allocations } = state;
   const count = allocations.length;
   if (count > MAX_ASSETS) invalid(`${count} assets, at most ${MAX_ASSETS}`, { count, max: MAX_ASSETS });
-  if (state.version < 0n || state.version > MAX_VERSION) invalid(`version ${state.version} is not a uint48`, { version: state.version });
+  if (state.version < 0n || state.version > MAX_VERSION)
+    invalid(`version ${state.version} is not a uint48`, { version: state.version });
   if (state.channelId.length !== 66) invalid("channelId must be 32 bytes", { channelId: state.channelId });
   if (state.appDataHash.length !== 66) invalid("appDataHash must be 32 bytes", { appDataHash: state.appDataHash });
-  if (!Number.isInteger(state.intent) || state.intent < 0 || state.intent > 255) invalid(`intent ${state.intent} is not a uint8`, { intent: state.intent });
+  if (!Number.isInteger(state.intent) || state.intent < 0 || state.intent > 255)
+    invalid(`intent ${state.intent} is not a uint8`, { intent: state.intent });
   // [allocation record 128 B][allocation hashes 32 B × count][state record 192 B]
   const buf = new Uint8Array(128 + 32 * count + 192);
   const hashesAt = 128;
@@ -75,7 +77,11 @@ export function hashStateStructBytes(state: ChannelState): Uint8Array {
     const token = allocation.token.toLowerCase();
     if (token.length !== 42) invalid(`token ${allocation.token} is not an address`, { index: i, token });
     if (i > 0 && token <= previous) {
-      invalid(`allocations must be sorted by token, strictly ascending (index ${i})`, { index: i, previousToken: previous, token });
+      invalid(`allocations must be sorted by token, strictly ascending (index ${i})`, {
+        index: i,
+        previousToken: previous,
+        token,
+      });
     }
     if (allocation.traderAmount + allocation.exchangeAmount >= 1n << 256n) {
       invalid(`amounts of ${token} overflow uint256 together`, { index: i, token });
@@ -124,7 +130,10 @@ export function hashState(domain: ChannelDomain, state: ChannelState): Hex {
 }
 
 /** The EIP-712 digest a challenger signs to start the clock on the state with struct hash `stateHash`. */
-export function hashChallenge(domain: ChannelDomain, challenge: { channelId: Hex; version: bigint; stateHash: Hex }): Hex {
+export function hashChallenge(
+  domain: ChannelDomain,
+  challenge: { channelId: Hex; version: bigint; stateHash: Hex },
+): Hex {
   const buf = new Uint8Array(128);
   buf.set(CHALLENGE_TYPEHASH, 0);
   writeHex(buf, 32, challenge.channelId, 32);

@@ -33,7 +33,13 @@ export {
   type FundingEntry,
   type ResizeDelta,
 } from "./transitions";
-export { hashTraderAppData, TRADER_APP_DATA_TYPES, type TraderAppData, type PositionSummary, type FeeTotal } from "./app-data";
+export {
+  hashTraderAppData,
+  TRADER_APP_DATA_TYPES,
+  type TraderAppData,
+  type PositionSummary,
+  type FeeTotal,
+} from "./app-data";
 export {
   createStateSigner,
   createStateVerifier,

@@ -58,7 +58,9 @@ describe("signState / recoverStateSigner / verifyStateSignature", () => {
       fc.property(arbState, (s) => {
         const sig = signState(domain, s, trader.privateKey);
         expect(verifyStateSignature(domain, s, sig, trader.address)).toBe(true); // cached path after the first
-        expect(verifyStateSignature(domain, { ...s, version: s.version === 0n ? 1n : s.version - 1n }, sig, trader.address)).toBe(false);
+        expect(
+          verifyStateSignature(domain, { ...s, version: s.version === 0n ? 1n : s.version - 1n }, sig, trader.address),
+        ).toBe(false);
         const flippedV = (sig.slice(0, 130) + (sig.endsWith("1b") ? "1c" : "1b")) as Hex;
         expect(verifyStateSignature(domain, s, flippedV, trader.address)).toBe(false);
       }),
@@ -73,8 +75,12 @@ describe("signState / recoverStateSigner / verifyStateSignature", () => {
     ["another channel", {}, { channelId: `0x${"ac".repeat(32)}` as Hex }],
   ])("attack 1: rejects a signature replayed on %s", (_name, domainPatch, statePatch) => {
     const sig = signState(domain, state, trader.privateKey);
-    expect(verifyStateSignature({ ...domain, ...domainPatch }, { ...state, ...statePatch }, sig, trader.address)).toBe(false);
-    expect(recoverStateSigner({ ...domain, ...domainPatch }, { ...state, ...statePatch }, sig)).not.toBe(trader.address.toLowerCase());
+    expect(verifyStateSignature({ ...domain, ...domainPatch }, { ...state, ...statePatch }, sig, trader.address)).toBe(
+      false,
+    );
+    expect(recoverStateSigner({ ...domain, ...domainPatch }, { ...state, ...statePatch }, sig)).not.toBe(
+      trader.address.toLowerCase(),
+    );
   });
 
   // SECURITY.md attack 2: signature forms the contract rejects are rejected here the same way.
@@ -88,13 +94,17 @@ describe("signState / recoverStateSigner / verifyStateSignature", () => {
   ])("attack 2: rejects %s", (_name, mutate, reason) => {
     const bad = mutate(signState(domain, state, trader.privateKey));
     expect(verifyStateSignature(domain, state, bad, trader.address)).toBe(false);
-    expect(() => recoverStateSigner(domain, state, bad)).toThrow(expect.objectContaining({ code: "CHANNEL_SIGNATURE_INVALID" }));
+    expect(() => recoverStateSigner(domain, state, bad)).toThrow(
+      expect.objectContaining({ code: "CHANNEL_SIGNATURE_INVALID" }),
+    );
     expect(() => parseStateSignature(bad)).toThrow(reason);
   });
 
   it("a high-s twin is what ecrecover alone would accept (the check is meaningful)", async () => {
     const sig = signState(domain, state, trader.privateKey);
     // viem does not enforce low s on recovery: the malleable twin recovers the same signer.
-    expect(await recoverTypedDataAddress({ ...stateTypedData(domain, state), signature: highS(sig) })).toBe(trader.address);
+    expect(await recoverTypedDataAddress({ ...stateTypedData(domain, state), signature: highS(sig) })).toBe(
+      trader.address,
+    );
   });
 });

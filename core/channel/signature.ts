@@ -26,7 +26,10 @@ export interface ParsedSignature {
 }
 
 function malformed(reason: string, signature: string): never {
-  throw new ClearlineError("CHANNEL_SIGNATURE_INVALID", `malformed signature: ${reason}`, { reason, length: (signature.length - 2) / 2 });
+  throw new ClearlineError("CHANNEL_SIGNATURE_INVALID", `malformed signature: ${reason}`, {
+    reason,
+    length: (signature.length - 2) / 2,
+  });
 }
 
 /** Parses a signature under the contract's rules; throws CHANNEL_SIGNATURE_INVALID otherwise. */
@@ -134,17 +137,31 @@ export function verifyDigestSignature(digest: Uint8Array, signature: StateSignat
 }
 
 /** True when `signature` is `signer`'s signature of `state` (EOA rules; see module doc for ERC-1271). */
-export function verifyStateSignature(domain: ChannelDomain, state: ChannelState, signature: StateSignature, signer: Address): boolean {
+export function verifyStateSignature(
+  domain: ChannelDomain,
+  state: ChannelState,
+  signature: StateSignature,
+  signer: Address,
+): boolean {
   return verifyDigestSignature(hashStateBytes(domain, state), signature, signer);
 }
 
 /** Like verifyStateSignature, but throws CHANNEL_SIGNATURE_INVALID naming the expected signer. */
-export function assertStateSignature(domain: ChannelDomain, state: ChannelState, signature: StateSignature, signer: Address): void {
+export function assertStateSignature(
+  domain: ChannelDomain,
+  state: ChannelState,
+  signature: StateSignature,
+  signer: Address,
+): void {
   if (!verifyStateSignature(domain, state, signature, signer)) {
-    throw new ClearlineError("CHANNEL_SIGNATURE_INVALID", `state ${state.channelId} v${state.version} is not signed by ${signer}`, {
-      channelId: state.channelId,
-      version: state.version,
-      signer,
-    });
+    throw new ClearlineError(
+      "CHANNEL_SIGNATURE_INVALID",
+      `state ${state.channelId} v${state.version} is not signed by ${signer}`,
+      {
+        channelId: state.channelId,
+        version: state.version,
+        signer,
+      },
+    );
   }
 }

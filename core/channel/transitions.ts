@@ -30,14 +30,20 @@ export function assertConserves(state: ChannelState, funding: readonly FundingEn
   const actual = fundingOf(state);
   const same =
     actual.length === funding.length &&
-    actual.every((entry, i) => entry.token.toLowerCase() === funding[i]!.token.toLowerCase() && entry.total === funding[i]!.total);
+    actual.every(
+      (entry, i) => entry.token.toLowerCase() === funding[i]!.token.toLowerCase() && entry.total === funding[i]!.total,
+    );
   if (!same) {
-    throw new ClearlineError("CHANNEL_ALLOCATIONS_NOT_CONSERVED", `state v${state.version} does not allocate the channel's funding`, {
-      channelId: state.channelId,
-      version: state.version,
-      expected: funding.map((f) => `${f.token}:${f.total}`).join(","),
-      actual: actual.map((f) => `${f.token}:${f.total}`).join(","),
-    });
+    throw new ClearlineError(
+      "CHANNEL_ALLOCATIONS_NOT_CONSERVED",
+      `state v${state.version} does not allocate the channel's funding`,
+      {
+        channelId: state.channelId,
+        version: state.version,
+        expected: funding.map((f) => `${f.token}:${f.total}`).join(","),
+        actual: actual.map((f) => `${f.token}:${f.total}`).join(","),
+      },
+    );
   }
 }
 
@@ -45,7 +51,10 @@ export function assertConserves(state: ChannelState, funding: readonly FundingEn
 export function validateInitialState(state: ChannelState, expectedChannelId: string): void {
   validateState(state);
   if (state.channelId.toLowerCase() !== expectedChannelId.toLowerCase()) {
-    throw new ClearlineError("CHANNEL_ID_MISMATCH", "initial state names another channel", { expected: expectedChannelId, channelId: state.channelId });
+    throw new ClearlineError("CHANNEL_ID_MISMATCH", "initial state names another channel", {
+      expected: expectedChannelId,
+      channelId: state.channelId,
+    });
   }
   if (state.version !== 0n || state.intent !== Intent.INITIALIZE) {
     throw new ClearlineError("CHANNEL_INTENT_INVALID", "the initial state must be version 0 with intent INITIALIZE", {
@@ -59,10 +68,15 @@ export function validateInitialState(state: ChannelState, expectedChannelId: str
 export function validateTransition(previous: ChannelState, next: ChannelState): void {
   validateState(next);
   if (next.channelId.toLowerCase() !== previous.channelId.toLowerCase()) {
-    throw new ClearlineError("CHANNEL_ID_MISMATCH", "states of different channels", { expected: previous.channelId, channelId: next.channelId });
+    throw new ClearlineError("CHANNEL_ID_MISMATCH", "states of different channels", {
+      expected: previous.channelId,
+      channelId: next.channelId,
+    });
   }
   if (previous.intent === Intent.CLOSE) {
-    throw new ClearlineError("CHANNEL_INTENT_INVALID", `v${previous.version} is final (CLOSE): nothing may follow`, { version: previous.version });
+    throw new ClearlineError("CHANNEL_INTENT_INVALID", `v${previous.version} is final (CLOSE): nothing may follow`, {
+      version: previous.version,
+    });
   }
   if (next.version <= previous.version) {
     throw new ClearlineError("CHANNEL_VERSION_NOT_NEWER", `version ${next.version} is not above ${previous.version}`, {
@@ -75,10 +89,14 @@ export function validateTransition(previous: ChannelState, next: ChannelState): 
   }
   if (next.intent === Intent.RESIZE) {
     if (next.version !== previous.version + 1n) {
-      throw new ClearlineError("CHANNEL_VERSION_NOT_NEWER", `a RESIZE must directly follow its predecessor (v${previous.version} → v${next.version})`, {
-        currentVersion: previous.version,
-        proposedVersion: next.version,
-      });
+      throw new ClearlineError(
+        "CHANNEL_VERSION_NOT_NEWER",
+        `a RESIZE must directly follow its predecessor (v${previous.version} → v${next.version})`,
+        {
+          currentVersion: previous.version,
+          proposedVersion: next.version,
+        },
+      );
     }
     return;
   }
@@ -96,7 +114,11 @@ export interface ResizeDelta {
 export function resizeDeltas(previous: ChannelState, next: ChannelState): ResizeDelta[] {
   const byToken = new Map<string, ResizeDelta>();
   for (const a of previous.allocations) {
-    byToken.set(a.token.toLowerCase(), { token: a.token, traderDelta: -a.traderAmount, exchangeDelta: -a.exchangeAmount });
+    byToken.set(a.token.toLowerCase(), {
+      token: a.token,
+      traderDelta: -a.traderAmount,
+      exchangeDelta: -a.exchangeAmount,
+    });
   }
   for (const a of next.allocations) {
     const entry = byToken.get(a.token.toLowerCase()) ?? { token: a.token, traderDelta: 0n, exchangeDelta: 0n };

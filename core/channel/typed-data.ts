@@ -61,14 +61,21 @@ export function stateTypedData(domain: ChannelDomain, state: ChannelState) {
       channelId: state.channelId,
       version: Number(state.version),
       intent: state.intent,
-      allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+      allocations: state.allocations.map((a) => ({
+        token: a.token,
+        traderAmount: a.traderAmount,
+        exchangeAmount: a.exchangeAmount,
+      })),
       appDataHash: state.appDataHash,
     },
   } as const;
 }
 
 /** The typed-data request for a challenge of the state whose struct hash is `stateHash`. */
-export function challengeTypedData(domain: ChannelDomain, challenge: { channelId: Hex; version: bigint; stateHash: Hex }) {
+export function challengeTypedData(
+  domain: ChannelDomain,
+  challenge: { channelId: Hex; version: bigint; stateHash: Hex },
+) {
   return {
     domain: channelTypedDataDomain(domain),
     types: CHALLENGE_TYPES,

@@ -12,7 +12,12 @@ export const Intent = {
   CLOSE: 3,
 } as const;
 export type Intent = (typeof Intent)[keyof typeof Intent];
-export const INTENT_NAMES: Readonly<Record<Intent, keyof typeof Intent>> = { 0: "INITIALIZE", 1: "OPERATE", 2: "RESIZE", 3: "CLOSE" };
+export const INTENT_NAMES: Readonly<Record<Intent, keyof typeof Intent>> = {
+  0: "INITIALIZE",
+  1: "OPERATE",
+  2: "RESIZE",
+  3: "CLOSE",
+};
 
 /** One asset of a channel: what each side gets if the channel ended in this state (base units). */
 export interface Allocation {

@@ -13,7 +13,8 @@ export function settlementLegs(account: Account, quote: string): readonly Leg[] 
 
 /** True when any of the account's perpetual positions settled in `quote` is open. */
 export function hasPositions(account: Account, quote: string): boolean {
-  for (const leg of account.perpLegs) if (leg.position.lots !== 0n && leg.market.params.quote.symbol === quote) return true;
+  for (const leg of account.perpLegs)
+    if (leg.position.lots !== 0n && leg.market.params.quote.symbol === quote) return true;
   return false;
 }
 
@@ -29,6 +30,7 @@ export function spendable(account: Account, asset: string, available: bigint): b
 }
 
 function hasOpenPerp(legs: readonly Leg[]): boolean {
-  for (const leg of legs) if (leg.position.lots !== 0n || leg.openBuyLots !== 0n || leg.openSellLots !== 0n) return true;
+  for (const leg of legs)
+    if (leg.position.lots !== 0n || leg.openBuyLots !== 0n || leg.openSellLots !== 0n) return true;
   return false;
 }

@@ -29,12 +29,19 @@ export function addMarket(st: EngineState, cmd: AddMarketCommand): boolean {
   const fail = (r: Parameters<typeof reject>[4]) => (reject(st, "addMarket", null, null, r), false);
   const params = validateMarketConfig(cmd.config);
   if ("code" in params) return fail(params);
-  if (st.markets.has(params.symbol)) return fail(rejection("MARKET_EXISTS", `market ${params.symbol} exists`, { market: params.symbol }));
+  if (st.markets.has(params.symbol))
+    return fail(rejection("MARKET_EXISTS", `market ${params.symbol} exists`, { market: params.symbol }));
   const real = params.kind === "spot" ? [params.base, params.quote] : [params.quote];
   for (const asset of real) {
     const known = st.assets.get(asset.symbol);
     if (known !== undefined && known !== asset.decimals)
-      return fail(rejection("ASSET_DECIMALS_MISMATCH", `${asset.symbol} has ${known} decimals, not ${asset.decimals}`, { asset: asset.symbol, decimals: asset.decimals, known }));
+      return fail(
+        rejection("ASSET_DECIMALS_MISMATCH", `${asset.symbol} has ${known} decimals, not ${asset.decimals}`, {
+          asset: asset.symbol,
+          decimals: asset.decimals,
+          known,
+        }),
+      );
   }
   for (const asset of real) st.assets.set(asset.symbol, asset.decimals);
   st.markets.set(params.symbol, new MarketState(params, st.markets.size));
@@ -43,8 +50,10 @@ export function addMarket(st: EngineState, cmd: AddMarketCommand): boolean {
 }
 
 const IMMUTABLE_WHY: Record<string, string> = {
-  tickSizeQuote: "resting orders are keyed by tick (book levels); halt the market and create a new one to change the tick",
-  lotSizeBase: "resting orders and positions are counted in lots; halt the market and create a new one to change the lot",
+  tickSizeQuote:
+    "resting orders are keyed by tick (book levels); halt the market and create a new one to change the tick",
+  lotSizeBase:
+    "resting orders and positions are counted in lots; halt the market and create a new one to change the lot",
 };
 
 function updatable(p: UpdatableMarketParams): UpdatableMarketParams {
@@ -64,25 +73,50 @@ function updatable(p: UpdatableMarketParams): UpdatableMarketParams {
 export function updateMarket(st: EngineState, cmd: UpdateMarketCommand): boolean {
   const fail = (r: Parameters<typeof reject>[4]) => (reject(st, "updateMarket", null, null, r), false);
   const market = st.markets.get(cmd.market);
-  if (market === undefined) return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
+  if (market === undefined)
+    return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
   const symbol = market.params.symbol;
-  if (typeof cmd.params !== "object" || cmd.params === null) return fail(rejection("MARKET_UPDATE_NO_CHANGE", "params must be an object of parameters to change", { market: symbol }));
+  if (typeof cmd.params !== "object" || cmd.params === null)
+    return fail(
+      rejection("MARKET_UPDATE_NO_CHANGE", "params must be an object of parameters to change", { market: symbol }),
+    );
   const allowed: readonly string[] = UPDATABLE_MARKET_PARAMS;
   for (const field of Object.keys(cmd.params)) {
     if (!allowed.includes(field))
-      return fail(rejection("MARKET_PARAM_IMMUTABLE", `market ${symbol}: ${field} cannot change on a live market${IMMUTABLE_WHY[field] ? `: ${IMMUTABLE_WHY[field]}` : ""}`, { market: symbol, field }));
+      return fail(
+        rejection(
+          "MARKET_PARAM_IMMUTABLE",
+          `market ${symbol}: ${field} cannot change on a live market${IMMUTABLE_WHY[field] ? `: ${IMMUTABLE_WHY[field]}` : ""}`,
+          { market: symbol, field },
+        ),
+      );
   }
   const given = UPDATABLE_MARKET_PARAMS.filter((k) => cmd.params[k] !== undefined);
   for (const field of given) {
     const value: unknown = cmd.params[field];
     const ok = field === "fundingIntervalMs" ? typeof value === "number" : typeof value === "bigint";
-    if (!ok) return fail(rejection("MARKET_CONFIG_INVALID", `market ${symbol}: ${field} must be ${field === "fundingIntervalMs" ? "a number" : "a bigint"}`, { market: symbol, field, value: String(value) }));
-    if (!market.isPerp && PERP_ONLY_MARKET_PARAMS.includes(field)) return fail(rejection("PERP_ONLY", `market ${symbol} is spot: ${field} is for perpetuals`, { market: symbol, field }));
+    if (!ok)
+      return fail(
+        rejection(
+          "MARKET_CONFIG_INVALID",
+          `market ${symbol}: ${field} must be ${field === "fundingIntervalMs" ? "a number" : "a bigint"}`,
+          { market: symbol, field, value: String(value) },
+        ),
+      );
+    if (!market.isPerp && PERP_ONLY_MARKET_PARAMS.includes(field))
+      return fail(
+        rejection("PERP_ONLY", `market ${symbol} is spot: ${field} is for perpetuals`, { market: symbol, field }),
+      );
   }
   const before = market.params;
   const next = validateMarketConfig({ ...before, ...Object.fromEntries(given.map((k) => [k, cmd.params[k]])) });
   if ("code" in next) return fail(next);
-  if (given.every((k) => next[k] === before[k])) return fail(rejection("MARKET_UPDATE_NO_CHANGE", `market ${symbol}: no parameter differs from the current one`, { market: symbol }));
+  if (given.every((k) => next[k] === before[k]))
+    return fail(
+      rejection("MARKET_UPDATE_NO_CHANGE", `market ${symbol}: no parameter differs from the current one`, {
+        market: symbol,
+      }),
+    );
   market.params = next;
   const oldMaxFee = market.maxFeePips;
   market.maxFeePips = next.takerFeePips > next.makerFeePips ? next.takerFeePips : next.makerFeePips;
@@ -98,9 +132,24 @@ export function updateMarket(st: EngineState, cmd: UpdateMarketCommand): boolean
 
 /** Credit a confirmed deposit. */
 export function deposit(st: EngineState, cmd: DepositCommand): void {
-  if (typeof cmd.account !== "string" || cmd.account.length === 0) return reject(st, "deposit", null, null, rejection("ORDER_INVALID", "account must be a non-empty string", {}));
-  if (!st.assets.has(cmd.asset)) return reject(st, "deposit", null, cmd.account, rejection("ASSET_NOT_FOUND", `no market uses ${cmd.asset}`, { asset: String(cmd.asset) }));
-  if (typeof cmd.amount !== "bigint" || cmd.amount <= 0n) return reject(st, "deposit", null, cmd.account, rejection("AMOUNT_NOT_POSITIVE", "amount must be a positive bigint", { amount: String(cmd.amount) }));
+  if (typeof cmd.account !== "string" || cmd.account.length === 0)
+    return reject(st, "deposit", null, null, rejection("ORDER_INVALID", "account must be a non-empty string", {}));
+  if (!st.assets.has(cmd.asset))
+    return reject(
+      st,
+      "deposit",
+      null,
+      cmd.account,
+      rejection("ASSET_NOT_FOUND", `no market uses ${cmd.asset}`, { asset: String(cmd.asset) }),
+    );
+  if (typeof cmd.amount !== "bigint" || cmd.amount <= 0n)
+    return reject(
+      st,
+      "deposit",
+      null,
+      cmd.account,
+      rejection("AMOUNT_NOT_POSITIVE", "amount must be a positive bigint", { amount: String(cmd.amount) }),
+    );
   const account = st.account(cmd.account);
   moveBalance(st, account.id, cmd.asset, account.balance(cmd.asset), cmd.amount, 0n, "deposit");
   st.netDeposits.set(cmd.asset, (st.netDeposits.get(cmd.asset) ?? 0n) + cmd.amount);
@@ -113,21 +162,36 @@ export function deposit(st: EngineState, cmd: DepositCommand): void {
  */
 export function withdraw(st: EngineState, cmd: WithdrawCommand): void {
   const fail = (r: Parameters<typeof reject>[4]) => reject(st, "withdraw", null, cmd.account, r);
-  if (!st.assets.has(cmd.asset)) return fail(rejection("ASSET_NOT_FOUND", `no market uses ${cmd.asset}`, { asset: String(cmd.asset) }));
-  if (typeof cmd.amount !== "bigint" || cmd.amount <= 0n) return fail(rejection("AMOUNT_NOT_POSITIVE", "amount must be a positive bigint", { amount: String(cmd.amount) }));
+  if (!st.assets.has(cmd.asset))
+    return fail(rejection("ASSET_NOT_FOUND", `no market uses ${cmd.asset}`, { asset: String(cmd.asset) }));
+  if (typeof cmd.amount !== "bigint" || cmd.amount <= 0n)
+    return fail(rejection("AMOUNT_NOT_POSITIVE", "amount must be a positive bigint", { amount: String(cmd.amount) }));
   const account = st.accounts.get(cmd.account);
   const b = account?.balances.get(cmd.asset);
   const available = b?.available ?? 0n;
   const legs = account === undefined || isReservedAccount(account.id) ? [] : settlementLegs(account, cmd.asset);
   if (account === undefined || b === undefined || (legs.length === 0 && available < cmd.amount))
-    return fail(rejection("INSUFFICIENT_BALANCE", `only ${available} ${cmd.asset} available`, { asset: cmd.asset, available, required: cmd.amount }));
+    return fail(
+      rejection("INSUFFICIENT_BALANCE", `only ${available} ${cmd.asset} available`, {
+        asset: cmd.asset,
+        available,
+        required: cmd.amount,
+      }),
+    );
   if (legs.length > 0) {
     // a settlement asset: the balance carries the positions' quote flows, so the limit is free collateral
     const eq = equity(b.available, legs);
-    if (eq < 0n) return fail(rejection("NEGATIVE_EQUITY", "an account with negative equity cannot withdraw", { equity: eq }));
+    if (eq < 0n)
+      return fail(rejection("NEGATIVE_EQUITY", "an account with negative equity cannot withdraw", { equity: eq }));
     const free = withdrawable(b.available, legs);
     if (cmd.amount > free)
-      return fail(rejection("WITHDRAW_EXCEEDS_FREE_COLLATERAL", `only ${free} can be withdrawn (unrealized profit and initial margin stay)`, { amount: cmd.amount, free }));
+      return fail(
+        rejection(
+          "WITHDRAW_EXCEEDS_FREE_COLLATERAL",
+          `only ${free} can be withdrawn (unrealized profit and initial margin stay)`,
+          { amount: cmd.amount, free },
+        ),
+      );
   }
   moveBalance(st, account.id, cmd.asset, b, -cmd.amount, 0n, "withdraw");
   st.netDeposits.set(cmd.asset, (st.netDeposits.get(cmd.asset) ?? 0n) - cmd.amount);
@@ -136,12 +200,31 @@ export function withdraw(st: EngineState, cmd: WithdrawCommand): void {
 /** Take a new index price: derive the bounded mark, fire triggers, liquidate. */
 export function markPrice(st: EngineState, cmd: MarkPriceCommand): void {
   const market = st.markets.get(cmd.market);
-  if (market === undefined) return reject(st, "markPrice", null, null, rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
-  if (typeof cmd.indexPerLot !== "bigint" || cmd.indexPerLot <= 0n) return reject(st, "markPrice", null, null, rejection("PRICE_NOT_POSITIVE", "index must be a positive bigint", { price: String(cmd.indexPerLot) }));
+  if (market === undefined)
+    return reject(
+      st,
+      "markPrice",
+      null,
+      null,
+      rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }),
+    );
+  if (typeof cmd.indexPerLot !== "bigint" || cmd.indexPerLot <= 0n)
+    return reject(
+      st,
+      "markPrice",
+      null,
+      null,
+      rejection("PRICE_NOT_POSITIVE", "index must be a positive bigint", { price: String(cmd.indexPerLot) }),
+    );
   const top = market.book.top();
   market.indexPerLot = cmd.indexPerLot;
   market.markPerLot = boundedMark(cmd.indexPerLot, top.bidPerLot, top.askPerLot, market.params.markBandBps);
-  st.out.push({ type: "markPrice", market: market.params.symbol, indexPerLot: cmd.indexPerLot, markPerLot: market.markPerLot });
+  st.out.push({
+    type: "markPrice",
+    market: market.params.symbol,
+    indexPerLot: cmd.indexPerLot,
+    markPerLot: market.markPerLot,
+  });
   if (market.triggers.length > 0) runTriggers(st, market);
   if (market.isPerp) liquidateAll(st);
 }
@@ -150,18 +233,35 @@ export function markPrice(st: EngineState, cmd: MarkPriceCommand): void {
 export function fundingTick(st: EngineState, cmd: FundingTickCommand): void {
   const fail = (r: Parameters<typeof reject>[4]) => reject(st, "fundingTick", null, null, r);
   const market = st.markets.get(cmd.market);
-  if (market === undefined) return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
+  if (market === undefined)
+    return fail(rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) }));
   if (!market.isPerp) return fail(rejection("PERP_ONLY", "funding is for perpetuals", { market: cmd.market }));
-  if (!Number.isSafeInteger(cmd.timeMs)) return fail(rejection("ORDER_INVALID", "timeMs must be an integer", { timeMs: String(cmd.timeMs) }));
+  if (!Number.isSafeInteger(cmd.timeMs))
+    return fail(rejection("ORDER_INVALID", "timeMs must be an integer", { timeMs: String(cmd.timeMs) }));
   const mark = market.markPerLot;
   const index = market.indexPerLot;
-  if (mark === null || index === null) return fail(rejection("MARK_PRICE_UNAVAILABLE", `market ${cmd.market} has no mark price yet`, { market: cmd.market }));
+  if (mark === null || index === null)
+    return fail(
+      rejection("MARK_PRICE_UNAVAILABLE", `market ${cmd.market} has no mark price yet`, { market: cmd.market }),
+    );
   const p = market.params;
   if (market.lastFundingMs !== null && cmd.timeMs < market.lastFundingMs + p.fundingIntervalMs)
-    return fail(rejection("FUNDING_NOT_DUE", "the funding interval has not passed", { timeMs: cmd.timeMs, dueMs: market.lastFundingMs + p.fundingIntervalMs }));
+    return fail(
+      rejection("FUNDING_NOT_DUE", "the funding interval has not passed", {
+        timeMs: cmd.timeMs,
+        dueMs: market.lastFundingMs + p.fundingIntervalMs,
+      }),
+    );
   market.lastFundingMs = cmd.timeMs;
   const rate = fundingRatePips(mark, index, p.fundingCapPips);
-  st.out.push({ type: "funding", market: p.symbol, timeMs: cmd.timeMs, ratePips: rate, markPerLot: mark, indexPerLot: index });
+  st.out.push({
+    type: "funding",
+    market: p.symbol,
+    timeMs: cmd.timeMs,
+    ratePips: rate,
+    markPerLot: mark,
+    indexPerLot: index,
+  });
   let net = 0n;
   for (const account of st.accounts.values()) {
     const leg = account.legs.get(p.symbol);
@@ -175,7 +275,14 @@ export function fundingTick(st: EngineState, cmd: FundingTickCommand): void {
   if (net < 0n) {
     const fund = st.account(INSURANCE_ACCOUNT).balance(p.quote.symbol);
     moveBalance(st, INSURANCE_ACCOUNT, p.quote.symbol, fund, -net, 0n, "funding");
-    st.out.push({ type: "insurance", asset: p.quote.symbol, deltaQuote: -net, balanceQuote: fund.available, reason: "fundingDust", account: null });
+    st.out.push({
+      type: "insurance",
+      asset: p.quote.symbol,
+      deltaQuote: -net,
+      balanceQuote: fund.available,
+      reason: "fundingDust",
+      account: null,
+    });
   }
   liquidateAll(st);
 }

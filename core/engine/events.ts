@@ -37,7 +37,15 @@ export const UPDATABLE_MARKET_PARAMS = [
 
 export type UpdatableMarketParam = (typeof UPDATABLE_MARKET_PARAMS)[number];
 /** Perpetual-only parameters (a spot market refuses them: PERP_ONLY). */
-export const PERP_ONLY_MARKET_PARAMS: readonly UpdatableMarketParam[] = ["maxLeverage", "initialMarginBps", "maintenanceMarginBps", "liquidationFeePips", "fundingIntervalMs", "fundingCapPips", "markBandBps"];
+export const PERP_ONLY_MARKET_PARAMS: readonly UpdatableMarketParam[] = [
+  "maxLeverage",
+  "initialMarginBps",
+  "maintenanceMarginBps",
+  "liquidationFeePips",
+  "fundingIntervalMs",
+  "fundingCapPips",
+  "markBandBps",
+];
 export type MarketParamsUpdate = Partial<Pick<MarketParams, UpdatableMarketParam>>;
 export type UpdatableMarketParams = Pick<MarketParams, UpdatableMarketParam>;
 
@@ -173,7 +181,15 @@ export type EngineEvent =
   | { type: "marketAdded"; market: string; kind: "spot" | "perp" }
   /** every updatable parameter before and after (changed ones differ) */
   | { type: "marketUpdated"; market: string; before: UpdatableMarketParams; after: UpdatableMarketParams }
-  | { type: "rejected"; command: Command["type"]; orderId: number | null; account: string | null; code: EngineErrorCode; message: string; details: ErrorDetails }
+  | {
+      type: "rejected";
+      command: Command["type"];
+      orderId: number | null;
+      account: string | null;
+      code: EngineErrorCode;
+      message: string;
+      details: ErrorDetails;
+    }
   | {
       type: "orderAccepted";
       orderId: number;
@@ -206,18 +222,78 @@ export type EngineEvent =
       takerFeeQuote: bigint;
       liquidation: boolean;
     }
-  | { type: "orderDone"; orderId: number; account: string; market: string; reason: DoneReason; remainingBase: bigint; filledBase: bigint }
-  | { type: "orderAmended"; orderId: number; account: string; market: string; pricePerLot: bigint; sizeBase: bigint; keptPriority: boolean }
-  | { type: "balance"; account: string; asset: string; deltaAvailable: bigint; deltaLocked: bigint; available: bigint; locked: bigint; reason: BalanceReason }
-  | { type: "position"; account: string; market: string; sizeBase: bigint; entryQuote: bigint; realizedPnlQuote: bigint }
+  | {
+      type: "orderDone";
+      orderId: number;
+      account: string;
+      market: string;
+      reason: DoneReason;
+      remainingBase: bigint;
+      filledBase: bigint;
+    }
+  | {
+      type: "orderAmended";
+      orderId: number;
+      account: string;
+      market: string;
+      pricePerLot: bigint;
+      sizeBase: bigint;
+      keptPriority: boolean;
+    }
+  | {
+      type: "balance";
+      account: string;
+      asset: string;
+      deltaAvailable: bigint;
+      deltaLocked: bigint;
+      available: bigint;
+      locked: bigint;
+      reason: BalanceReason;
+    }
+  | {
+      type: "position";
+      account: string;
+      market: string;
+      sizeBase: bigint;
+      entryQuote: bigint;
+      realizedPnlQuote: bigint;
+    }
   | { type: "markPrice"; market: string; indexPerLot: bigint; markPerLot: bigint }
   | { type: "funding"; market: string; timeMs: number; ratePips: bigint; markPerLot: bigint; indexPerLot: bigint }
   | { type: "fundingPayment"; market: string; account: string; amountQuote: bigint }
-  | { type: "triggerAccepted"; orderId: number; account: string; market: string; kind: "stop" | "takeProfit" | "stopLoss"; triggerPerLot: bigint }
-  | { type: "triggered"; orderId: number; account: string; market: string; kind: "stop" | "takeProfit" | "stopLoss"; triggerPerLot: bigint; pricePerLot: bigint }
-  | { type: "triggerCancelled"; orderId: number; account: string; market: string; reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation" }
+  | {
+      type: "triggerAccepted";
+      orderId: number;
+      account: string;
+      market: string;
+      kind: "stop" | "takeProfit" | "stopLoss";
+      triggerPerLot: bigint;
+    }
+  | {
+      type: "triggered";
+      orderId: number;
+      account: string;
+      market: string;
+      kind: "stop" | "takeProfit" | "stopLoss";
+      triggerPerLot: bigint;
+      pricePerLot: bigint;
+    }
+  | {
+      type: "triggerCancelled";
+      orderId: number;
+      account: string;
+      market: string;
+      reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation";
+    }
   | { type: "liquidationStarted"; account: string; asset: string; equityQuote: bigint; maintenanceQuote: bigint }
   | { type: "adl"; market: string; account: string; counterparty: string; sizeBase: bigint; pricePerLot: bigint }
-  | { type: "insurance"; asset: string; deltaQuote: bigint; balanceQuote: bigint; reason: "liquidationFee" | "bankruptcyCover" | "fundingDust"; account: string | null }
+  | {
+      type: "insurance";
+      asset: string;
+      deltaQuote: bigint;
+      balanceQuote: bigint;
+      reason: "liquidationFee" | "bankruptcyCover" | "fundingDust";
+      account: string | null;
+    }
   | { type: "backstop"; asset: string; account: string; amountQuote: bigint }
   | { type: "liquidationFinished"; account: string; asset: string; equityQuote: bigint };

@@ -96,7 +96,15 @@ export class Exchange {
         updateMarket(st, command);
         break;
       default:
-        st.out.push({ type: "rejected", command: (command as { type: Command["type"] }).type, orderId: null, account: null, code: "ORDER_INVALID", message: "unknown command", details: {} });
+        st.out.push({
+          type: "rejected",
+          command: (command as { type: Command["type"] }).type,
+          orderId: null,
+          account: null,
+          code: "ORDER_INVALID",
+          message: "unknown command",
+          details: {},
+        });
     }
     if (st.touched.length > 0 || st.brackets.length > 0 || st.dirtyMarkets.length > 0) afterCommand(st);
     return st.out;
@@ -112,7 +120,11 @@ export class Exchange {
   position(account: string, market: string): { sizeBase: bigint; entryQuote: bigint; realizedPnlQuote: bigint } {
     const leg = this.st.accounts.get(account)?.legs.get(market);
     const lot = this.st.markets.get(market)?.params.lotSizeBase ?? 0n;
-    return { sizeBase: (leg?.position.lots ?? 0n) * lot, entryQuote: leg?.position.entryQuote ?? 0n, realizedPnlQuote: leg?.position.realizedPnlQuote ?? 0n };
+    return {
+      sizeBase: (leg?.position.lots ?? 0n) * lot,
+      entryQuote: leg?.position.entryQuote ?? 0n,
+      realizedPnlQuote: leg?.position.realizedPnlQuote ?? 0n,
+    };
   }
 
   /** Equity, margins and withdrawable amount of an account in a settlement asset. */
@@ -147,7 +159,11 @@ export class Exchange {
   /** Prices of a market: mark, index and last trade (per lot), null until known. */
   prices(market: string): { markPerLot: bigint | null; indexPerLot: bigint | null; lastPerLot: bigint | null } {
     const m = this.st.markets.get(market);
-    return { markPerLot: m?.markPerLot ?? null, indexPerLot: m?.indexPerLot ?? null, lastPerLot: m?.lastPerLot ?? null };
+    return {
+      markPerLot: m?.markPerLot ?? null,
+      indexPerLot: m?.indexPerLot ?? null,
+      lastPerLot: m?.lastPerLot ?? null,
+    };
   }
 
   /** Aggregated book depth: [pricePerLot, sizeBase] from the best level. */
@@ -161,21 +177,37 @@ export class Exchange {
   }
 
   /** An account's resting orders (ids, side, price, remaining size). */
-  openOrders(account: string): { orderId: number; market: string; side: "buy" | "sell"; pricePerLot: bigint; sizeBase: bigint }[] {
+  openOrders(
+    account: string,
+  ): { orderId: number; market: string; side: "buy" | "sell"; pricePerLot: bigint; sizeBase: bigint }[] {
     const out = [];
     for (const o of this.st.orders.values()) {
       if (o.leg.account.id !== account) continue;
-      out.push({ orderId: o.id, market: o.leg.market.params.symbol, side: o.side === BUY ? ("buy" as const) : ("sell" as const), pricePerLot: o.pricePerLot, sizeBase: o.lots * o.leg.market.params.lotSizeBase });
+      out.push({
+        orderId: o.id,
+        market: o.leg.market.params.symbol,
+        side: o.side === BUY ? ("buy" as const) : ("sell" as const),
+        pricePerLot: o.pricePerLot,
+        sizeBase: o.lots * o.leg.market.params.lotSizeBase,
+      });
     }
     return out.sort((a, b) => a.orderId - b.orderId);
   }
 
   /** A resting order's owner, side, price and remaining size, or null. */
-  restingOrder(orderId: number): { account: string; market: string; side: "buy" | "sell"; pricePerLot: bigint; sizeBase: bigint } | null {
+  restingOrder(
+    orderId: number,
+  ): { account: string; market: string; side: "buy" | "sell"; pricePerLot: bigint; sizeBase: bigint } | null {
     const o = this.st.orders.get(orderId);
     if (o === undefined) return null;
     const m = o.leg.market.params;
-    return { account: o.leg.account.id, market: m.symbol, side: o.side === BUY ? "buy" : "sell", pricePerLot: o.pricePerLot, sizeBase: o.lots * m.lotSizeBase };
+    return {
+      account: o.leg.account.id,
+      market: m.symbol,
+      side: o.side === BUY ? "buy" : "sell",
+      pricePerLot: o.pricePerLot,
+      sizeBase: o.lots * m.lotSizeBase,
+    };
   }
 
   /** Number of resting orders in a market. */
@@ -195,7 +227,13 @@ function afterCommand(st: EngineState): void {
       st.brackets = [];
       for (const o of orders) {
         if (o.leg.position.lots === 0n) continue;
-        setTpSl(st, { type: "setTpSl", account: o.leg.account.id, market: o.leg.market.params.symbol, takeProfitPerLot: o.takeProfitPerLot, stopLossPerLot: o.stopLossPerLot });
+        setTpSl(st, {
+          type: "setTpSl",
+          account: o.leg.account.id,
+          market: o.leg.market.params.symbol,
+          takeProfitPerLot: o.takeProfitPerLot,
+          stopLossPerLot: o.stopLossPerLot,
+        });
       }
       continue;
     }
@@ -237,10 +275,17 @@ function trimReduceOnly(st: EngineState, leg: Leg): void {
     if (o.lots > room) {
       leg.market.book.reduce(o, o.lots - room);
       const p = leg.market.params;
-      st.out.push({ type: "orderAmended", orderId: o.id, account: leg.account.id, market: p.symbol, pricePerLot: o.pricePerLot, sizeBase: o.lots * p.lotSizeBase, keptPriority: true });
+      st.out.push({
+        type: "orderAmended",
+        orderId: o.id,
+        account: leg.account.id,
+        market: p.symbol,
+        pricePerLot: o.pricePerLot,
+        sizeBase: o.lots * p.lotSizeBase,
+        keptPriority: true,
+      });
     }
     if (o.side === BUY) buyRoom -= o.lots;
     else sellRoom -= o.lots;
   }
 }
-

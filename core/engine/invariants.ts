@@ -7,12 +7,14 @@ export function checkInvariants(s: EngineSnapshot): string[] {
   const problems: string[] = [];
   // 1. balances (available + locked) of every account, reserved ones included, = net deposits
   const held = new Map<string, bigint>();
-  for (const a of s.accounts) for (const b of a.balances) held.set(b.asset, (held.get(b.asset) ?? 0n) + b.available + b.locked);
+  for (const a of s.accounts)
+    for (const b of a.balances) held.set(b.asset, (held.get(b.asset) ?? 0n) + b.available + b.locked);
   const assets = new Set([...held.keys(), ...s.netDeposits.map((d) => d.asset)]);
   for (const asset of assets) {
     const deposited = s.netDeposits.find((d) => d.asset === asset)?.amount ?? 0n;
     const total = held.get(asset) ?? 0n;
-    if (total !== deposited) problems.push(`invariant 1: ${asset} held ${total} != deposits - withdrawals ${deposited}`);
+    if (total !== deposited)
+      problems.push(`invariant 1: ${asset} held ${total} != deposits - withdrawals ${deposited}`);
   }
   // locks match resting orders
   for (const a of s.accounts) {
@@ -29,6 +31,7 @@ export function checkInvariants(s: EngineSnapshot): string[] {
   }
   // 5. the insurance fund never goes negative
   const fund = s.accounts.find((a) => a.id === INSURANCE_ACCOUNT);
-  for (const b of fund?.balances ?? []) if (b.available < 0n) problems.push(`invariant 5: insurance ${b.asset} is ${b.available}`);
+  for (const b of fund?.balances ?? [])
+    if (b.available < 0n) problems.push(`invariant 5: insurance ${b.asset} is ${b.available}`);
   return problems;
 }

@@ -51,11 +51,21 @@ function insuranceBalance(st: EngineState, quote: string): bigint {
 function liquidate(st: EngineState, account: Account, quote: string): void {
   const bal = account.balance(quote);
   const legs = settlementLegs(account, quote);
-  st.out.push({ type: "liquidationStarted", account: account.id, asset: quote, equityQuote: equity(bal.available, legs), maintenanceQuote: maintenanceRequirement(legs) });
+  st.out.push({
+    type: "liquidationStarted",
+    account: account.id,
+    asset: quote,
+    equityQuote: equity(bal.available, legs),
+    maintenanceQuote: maintenanceRequirement(legs),
+  });
   // every order that uses this collateral goes: perpetual orders and spot orders locking it
   const usesCollateral = (o: Order) =>
-    o.leg.account === account && (o.leg.market.isPerp ? o.leg.market.params.quote.symbol === quote : (o.side === BUY ? o.leg.market.params.quote : o.leg.market.params.base).symbol === quote);
-  for (const order of [...st.orders.values()].filter(usesCollateral).sort((a, b) => a.id - b.id)) cancelResting(st, order, "liquidation");
+    o.leg.account === account &&
+    (o.leg.market.isPerp
+      ? o.leg.market.params.quote.symbol === quote
+      : (o.side === BUY ? o.leg.market.params.quote : o.leg.market.params.base).symbol === quote);
+  for (const order of [...st.orders.values()].filter(usesCollateral).sort((a, b) => a.id - b.id))
+    cancelResting(st, order, "liquidation");
   for (const leg of legs) clearAccountTriggers(st, leg.market, account.id, "liquidation", true);
   for (const leg of legs) {
     const lots = leg.position.lots;
@@ -68,14 +78,26 @@ function liquidate(st: EngineState, account: Account, quote: string): void {
     const cover = min(deficit, max(insuranceBalance(st, quote), 0n));
     if (cover > 0n) {
       transfer(st, INSURANCE_ACCOUNT, account.id, quote, cover, "insurance");
-      st.out.push({ type: "insurance", asset: quote, deltaQuote: -cover, balanceQuote: insuranceBalance(st, quote), reason: "bankruptcyCover", account: account.id });
+      st.out.push({
+        type: "insurance",
+        asset: quote,
+        deltaQuote: -cover,
+        balanceQuote: insuranceBalance(st, quote),
+        reason: "bankruptcyCover",
+        account: account.id,
+      });
     }
     if (deficit > cover) {
       transfer(st, EXCHANGE_ACCOUNT, account.id, quote, deficit - cover, "backstop");
       st.out.push({ type: "backstop", asset: quote, account: account.id, amountQuote: deficit - cover });
     }
   }
-  st.out.push({ type: "liquidationFinished", account: account.id, asset: quote, equityQuote: equity(bal.available, legs) });
+  st.out.push({
+    type: "liquidationFinished",
+    account: account.id,
+    asset: quote,
+    equityQuote: equity(bal.available, legs),
+  });
 }
 
 /** Step 2: a reduce-only IOC for the whole position, limited at the bankruptcy price. */
@@ -92,7 +114,17 @@ function closeThroughBook(st: EngineState, leg: Leg, legs: readonly Leg[], lots:
   tick = min(tick, MAX_TICK);
   placeOrder(
     st,
-    { type: "place", account: leg.account.id, market: p.symbol, side: sell ? "sell" : "buy", kind: "limit", pricePerLot: tick * p.tickSizeQuote, sizeBase: abs(lots) * p.lotSizeBase, tif: "IOC", reduceOnly: true },
+    {
+      type: "place",
+      account: leg.account.id,
+      market: p.symbol,
+      side: sell ? "sell" : "buy",
+      kind: "limit",
+      pricePerLot: tick * p.tickSizeQuote,
+      sizeBase: abs(lots) * p.lotSizeBase,
+      tif: "IOC",
+      reduceOnly: true,
+    },
     st.nextOrderId++,
     "liquidation",
   );
@@ -115,16 +147,24 @@ function deleverage(st: EngineState, leg: Leg, legs: readonly Leg[]): void {
     const eq = equity(other.quote.available, settlementLegs(account, quote));
     ranked.push({ leg: other, score: deleverageScore(other.position.lots, other.position.entryQuote, mark, eq) });
   }
-  ranked.sort((a, b) => (a.score === b.score ? (a.leg.account.id < b.leg.account.id ? -1 : 1) : a.score > b.score ? -1 : 1));
+  ranked.sort((a, b) =>
+    a.score === b.score ? (a.leg.account.id < b.leg.account.id ? -1 : 1) : a.score > b.score ? -1 : 1,
+  );
   let remaining = abs(lots);
   const sell = lots > 0n;
   for (const { leg: counter } of ranked) {
     if (remaining === 0n) break;
     const take = min(remaining, abs(counter.position.lots));
-    st.out.push({ type: "adl", market: symbol, account: leg.account.id, counterparty: counter.account.id, sizeBase: take * market.params.lotSizeBase, pricePerLot: price });
+    st.out.push({
+      type: "adl",
+      market: symbol,
+      account: leg.account.id,
+      counterparty: counter.account.id,
+      sizeBase: take * market.params.lotSizeBase,
+      pricePerLot: price,
+    });
     settlePerpSide(st, market, leg, !sell, take, price, take * price, 0n, "adl");
     settlePerpSide(st, market, counter, sell, take, price, take * price, 0n, "adl");
     remaining -= take;
   }
 }
-

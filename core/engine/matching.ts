@@ -66,23 +66,35 @@ export function fillableLots(side: BookSide<Order>, taker: Order, needed: bigint
 }
 
 /** Settle one fill of `lots` at `pricePerLot` between a resting maker and the taker. */
-function settleFill(st: EngineState, market: MarketState, maker: Order, taker: Order, lots: bigint, pricePerLot: bigint): void {
+function settleFill(
+  st: EngineState,
+  market: MarketState,
+  maker: Order,
+  taker: Order,
+  lots: bigint,
+  pricePerLot: bigint,
+): void {
   const p = market.params;
   market.book.reduce(maker, lots);
   taker.lots -= lots;
-  if (maker.filledLots === 0n && (maker.takeProfitPerLot !== null || maker.stopLossPerLot !== null)) st.brackets.push(maker);
-  if (taker.filledLots === 0n && (taker.takeProfitPerLot !== null || taker.stopLossPerLot !== null)) st.brackets.push(taker);
+  if (maker.filledLots === 0n && (maker.takeProfitPerLot !== null || maker.stopLossPerLot !== null))
+    st.brackets.push(maker);
+  if (taker.filledLots === 0n && (taker.takeProfitPerLot !== null || taker.stopLossPerLot !== null))
+    st.brackets.push(taker);
   maker.filledLots += lots;
   taker.filledLots += lots;
   market.lastPerLot = pricePerLot;
-  if (market.triggers.length > 0 && p.triggerSource === "last" && !st.dirtyMarkets.includes(market)) st.dirtyMarkets.push(market);
+  if (market.triggers.length > 0 && p.triggerSource === "last" && !st.dirtyMarkets.includes(market))
+    st.dirtyMarkets.push(market);
 
   const notional = lots * pricePerLot;
   const liquidation = taker.origin === "liquidation";
   // a liquidation fill's taker fee goes to the insurance fund, so nothing in the fee account
   // would fund a maker rebate: such a fill pays none (a positive maker fee is still charged)
   const makerFee = liquidation && p.makerFeePips < 0n ? 0n : feeForNotional(notional, p.makerFeePips);
-  const takerFee = liquidation ? liquidationFee(market, taker, lots, pricePerLot, notional) : feeForNotional(notional, p.takerFeePips);
+  const takerFee = liquidation
+    ? liquidationFee(market, taker, lots, pricePerLot, notional)
+    : feeForNotional(notional, p.takerFeePips);
   const lotSize = p.lotSizeBase;
   st.out.push({
     type: "fill",
@@ -112,7 +124,14 @@ function settleFill(st: EngineState, market: MarketState, maker: Order, taker: O
         moveBalance(st, taker.leg.account.id, quote, taker.leg.quote, -takerFee, 0n, "liquidationFee");
         const fund = st.account(INSURANCE_ACCOUNT).balance(quote);
         moveBalance(st, INSURANCE_ACCOUNT, quote, fund, takerFee, 0n, "liquidationFee");
-        st.out.push({ type: "insurance", asset: quote, deltaQuote: takerFee, balanceQuote: fund.available, reason: "liquidationFee", account: taker.leg.account.id });
+        st.out.push({
+          type: "insurance",
+          asset: quote,
+          deltaQuote: takerFee,
+          balanceQuote: fund.available,
+          reason: "liquidationFee",
+          account: taker.leg.account.id,
+        });
       }
       collectFees(st, quote, makerFee);
     } else collectFees(st, quote, makerFee + takerFee);
@@ -141,7 +160,17 @@ function collectFees(st: EngineState, asset: string, amount: bigint): void {
 }
 
 /** One side of a perpetual trade (a fill, or an ADL step): quote flow, fee and position change. */
-export function settlePerpSide(st: EngineState, market: MarketState, leg: Leg, isBuy: boolean, lots: bigint, pricePerLot: bigint, notional: bigint, fee: bigint, reason: "trade" | "adl" = "trade"): void {
+export function settlePerpSide(
+  st: EngineState,
+  market: MarketState,
+  leg: Leg,
+  isBuy: boolean,
+  lots: bigint,
+  pricePerLot: bigint,
+  notional: bigint,
+  fee: bigint,
+  reason: "trade" | "adl" = "trade",
+): void {
   const p = market.params;
   moveBalance(st, leg.account.id, p.quote.symbol, leg.quote, (isBuy ? -notional : notional) - fee, 0n, reason);
   applyTrade(leg.position, isBuy ? lots : -lots, pricePerLot);
@@ -166,7 +195,13 @@ export function emitPosition(st: EngineState, leg: Leg): void {
 }
 
 /** Liquidation fee of a liquidation fill, capped at the equity the account will have left. */
-function liquidationFee(market: MarketState, taker: Order, lots: bigint, pricePerLot: bigint, notional: bigint): bigint {
+function liquidationFee(
+  market: MarketState,
+  taker: Order,
+  lots: bigint,
+  pricePerLot: bigint,
+  notional: bigint,
+): bigint {
   const leg = taker.leg;
   const mark = market.markPerLot ?? pricePerLot;
   const before = equity(leg.quote.available, settlementLegs(leg.account, market.params.quote.symbol));

@@ -15,25 +15,48 @@ import { isReservedAccount, Order, type EngineState, type Leg, type MarketState,
 const MAX_TICK = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Emit a rejection of a command. */
-export function reject(st: EngineState, command: Command["type"], orderId: number | null, account: string | null, r: Rejection): void {
+export function reject(
+  st: EngineState,
+  command: Command["type"],
+  orderId: number | null,
+  account: string | null,
+  r: Rejection,
+): void {
   st.out.push({ type: "rejected", command, orderId, account, code: r.code, message: r.message, details: r.details });
 }
 
 /** Check a price is positive and on the tick grid; returns its tick index or a rejection. */
 function tickOf(market: MarketState, pricePerLot: bigint | undefined, field: string): number | Rejection {
   const tick = market.params.tickSizeQuote;
-  if (typeof pricePerLot !== "bigint" || pricePerLot <= 0n) return rejection("PRICE_NOT_POSITIVE", `${field} must be a positive bigint`, { field, price: typeof pricePerLot === "bigint" ? pricePerLot : null });
-  if (pricePerLot % tick !== 0n) return rejection("PRICE_NOT_ON_TICK", `${field} ${pricePerLot} is not a multiple of the tick ${tick}`, { field, price: pricePerLot, tick });
+  if (typeof pricePerLot !== "bigint" || pricePerLot <= 0n)
+    return rejection("PRICE_NOT_POSITIVE", `${field} must be a positive bigint`, {
+      field,
+      price: typeof pricePerLot === "bigint" ? pricePerLot : null,
+    });
+  if (pricePerLot % tick !== 0n)
+    return rejection("PRICE_NOT_ON_TICK", `${field} ${pricePerLot} is not a multiple of the tick ${tick}`, {
+      field,
+      price: pricePerLot,
+      tick,
+    });
   const index = pricePerLot / tick;
-  if (index > MAX_TICK) return rejection("PRICE_OUT_OF_RANGE", `${field} is too large`, { field, price: pricePerLot, tick });
+  if (index > MAX_TICK)
+    return rejection("PRICE_OUT_OF_RANGE", `${field} is too large`, { field, price: pricePerLot, tick });
   return Number(index);
 }
 
 /** Check a size is positive and a multiple of the lot; returns lots or a rejection. */
 function lotsOf(market: MarketState, sizeBase: bigint | undefined): bigint | Rejection {
   const lot = market.params.lotSizeBase;
-  if (typeof sizeBase !== "bigint" || sizeBase <= 0n) return rejection("SIZE_NOT_POSITIVE", "size must be a positive bigint", { size: typeof sizeBase === "bigint" ? sizeBase : null });
-  if (sizeBase % lot !== 0n) return rejection("SIZE_NOT_ON_LOT", `size ${sizeBase} is not a multiple of the lot ${lot}`, { size: sizeBase, lot });
+  if (typeof sizeBase !== "bigint" || sizeBase <= 0n)
+    return rejection("SIZE_NOT_POSITIVE", "size must be a positive bigint", {
+      size: typeof sizeBase === "bigint" ? sizeBase : null,
+    });
+  if (sizeBase % lot !== 0n)
+    return rejection("SIZE_NOT_ON_LOT", `size ${sizeBase} is not a multiple of the lot ${lot}`, {
+      size: sizeBase,
+      lot,
+    });
   return sizeBase / lot;
 }
 
@@ -44,15 +67,27 @@ export function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerL
   if (order.side === BUY) {
     const need = buyLockQuote(lots, pricePerLot, m.maxFeePips) - order.lockedQuote;
     const room = need > 0n ? spendable(leg.account, m.params.quote.symbol, leg.quote.available) : 0n;
-    if (need > room) return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.quote.symbol} available`, { asset: m.params.quote.symbol, available: room, required: need });
-    if (need !== 0n) moveBalance(st, leg.account.id, m.params.quote.symbol, leg.quote, -need, need, need > 0n ? "lock" : "unlock");
+    if (need > room)
+      return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.quote.symbol} available`, {
+        asset: m.params.quote.symbol,
+        available: room,
+        required: need,
+      });
+    if (need !== 0n)
+      moveBalance(st, leg.account.id, m.params.quote.symbol, leg.quote, -need, need, need > 0n ? "lock" : "unlock");
     order.lockedQuote += need;
     return null;
   }
   const need = (lots - order.lots) * m.params.lotSizeBase;
   const room = need > 0n ? spendable(leg.account, m.params.base.symbol, leg.base.available) : 0n;
-  if (need > room) return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.base.symbol} available`, { asset: m.params.base.symbol, available: room, required: need });
-  if (need !== 0n) moveBalance(st, leg.account.id, m.params.base.symbol, leg.base, -need, need, need > 0n ? "lock" : "unlock");
+  if (need > room)
+    return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${m.params.base.symbol} available`, {
+      asset: m.params.base.symbol,
+      available: room,
+      required: need,
+    });
+  if (need !== 0n)
+    moveBalance(st, leg.account.id, m.params.base.symbol, leg.base, -need, need, need > 0n ? "lock" : "unlock");
   return null;
 }
 
@@ -63,22 +98,38 @@ export function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerL
  * A reduce-only order needs only to keep equity non-negative: closing at a price far through
  * the mark must not leave a deficit behind.
  */
-function checkMargin(leg: Leg, side: SideIndex, lots: bigint, oldLots: bigint, limitPerLot: bigint, reduceOnly = false): Rejection | null {
+function checkMargin(
+  leg: Leg,
+  side: SideIndex,
+  lots: bigint,
+  oldLots: bigint,
+  limitPerLot: bigint,
+  reduceOnly = false,
+): Rejection | null {
   const m = leg.market;
   const mark = m.markPerLot;
-  if (mark === null) return rejection("MARK_PRICE_UNAVAILABLE", `market ${m.params.symbol} has no mark price yet`, { market: m.params.symbol });
+  if (mark === null)
+    return rejection("MARK_PRICE_UNAVAILABLE", `market ${m.params.symbol} has no mark price yet`, {
+      market: m.params.symbol,
+    });
   const legs = settlementLegs(leg.account, m.params.quote.symbol);
   const eq = equity(leg.quote.available, legs);
   const extra = lots - oldLots;
   // a reduce-only order lowers the requirement; it must only not leave the account bankrupt
-  const required = reduceOnly ? 0n : initialRequirement(legs, { leg, buyLots: side === BUY ? extra : 0n, sellLots: side === SELL ? extra : 0n });
+  const required = reduceOnly
+    ? 0n
+    : initialRequirement(legs, { leg, buyLots: side === BUY ? extra : 0n, sellLots: side === SELL ? extra : 0n });
   const loss = executionLoss(side === BUY, lots, limitPerLot, mark);
   const fee = feeForNotional(lots * max(limitPerLot, mark), m.params.takerFeePips);
   if (eq - loss - fee < required)
-    return rejection("INSUFFICIENT_MARGIN", `equity ${eq} does not cover initial margin ${required} plus ${loss + fee} of price loss and fee`, {
-      equity: eq,
-      required: required + loss + fee,
-    });
+    return rejection(
+      "INSUFFICIENT_MARGIN",
+      `equity ${eq} does not cover initial margin ${required} plus ${loss + fee} of price loss and fee`,
+      {
+        equity: eq,
+        required: required + loss + fee,
+      },
+    );
   return null;
 }
 
@@ -91,41 +142,54 @@ export function placeOrder(st: EngineState, cmd: PlaceCommand, orderId: number, 
 /** The body of placeOrder: returns the rejection instead of emitting it (no closure on the hot path). */
 function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, origin: OrderOrigin): Rejection | null {
   const market = st.markets.get(cmd.market);
-  if (market === undefined) return rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) });
+  if (market === undefined)
+    return rejection("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) });
   if (origin === "user" && (typeof cmd.account !== "string" || isReservedAccount(cmd.account)))
     return rejection("ACCOUNT_RESERVED", "this account cannot trade", { account: String(cmd.account) });
   const p = market.params;
   const side: SideIndex | null = cmd.side === "buy" ? BUY : cmd.side === "sell" ? SELL : null;
   if (side === null) return rejection("ORDER_INVALID", "side must be buy or sell", { side: String(cmd.side) });
   const lotsOrErr = lotsOf(market, cmd.sizeBase);
-  if (typeof lotsOrErr !== "bigint") return (lotsOrErr);
+  if (typeof lotsOrErr !== "bigint") return lotsOrErr;
   let lots = lotsOrErr;
   const kind = cmd.kind;
   const isLimit = kind === "limit" || kind === "stopLimit";
-  if (!isLimit && kind !== "market" && kind !== "stopMarket") return rejection("ORDER_INVALID", "unknown order kind", { kind: String(kind) });
+  if (!isLimit && kind !== "market" && kind !== "stopMarket")
+    return rejection("ORDER_INVALID", "unknown order kind", { kind: String(kind) });
   const tif = cmd.tif ?? (isLimit ? "GTC" : "IOC");
-  if (tif !== "GTC" && tif !== "IOC" && tif !== "FOK") return rejection("ORDER_INVALID", "tif must be GTC, IOC or FOK", { tif: String(tif) });
+  if (tif !== "GTC" && tif !== "IOC" && tif !== "FOK")
+    return rejection("ORDER_INVALID", "tif must be GTC, IOC or FOK", { tif: String(tif) });
   if (!isLimit && tif === "GTC") return rejection("ORDER_INVALID", "a market order cannot rest (GTC)", { kind });
   const postOnly = cmd.postOnly === true;
-  if (postOnly && (tif !== "GTC" || !isLimit)) return rejection("ORDER_INVALID", "post-only needs a GTC limit order", { tif, kind });
+  if (postOnly && (tif !== "GTC" || !isLimit))
+    return rejection("ORDER_INVALID", "post-only needs a GTC limit order", { tif, kind });
   const reduceOnly = cmd.reduceOnly === true;
-  if (reduceOnly && !market.isPerp) return rejection("PERP_ONLY", "reduce-only is for perpetuals", { market: p.symbol });
+  if (reduceOnly && !market.isPerp)
+    return rejection("PERP_ONLY", "reduce-only is for perpetuals", { market: p.symbol });
   const tp = cmd.takeProfitPerLot ?? null;
   const sl = cmd.stopLossPerLot ?? null;
-  if ((tp !== null || sl !== null) && !market.isPerp) return rejection("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: p.symbol });
-  if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n)) return rejection("TRIGGER_PRICE_INVALID", "take-profit and stop-loss must be positive", { takeProfit: tp, stopLoss: sl });
+  if ((tp !== null || sl !== null) && !market.isPerp)
+    return rejection("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: p.symbol });
+  if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n))
+    return rejection("TRIGGER_PRICE_INVALID", "take-profit and stop-loss must be positive", {
+      takeProfit: tp,
+      stopLoss: sl,
+    });
 
   let tick: number;
   let pricePerLot: bigint;
   if (isLimit) {
     const t = tickOf(market, cmd.pricePerLot, "pricePerLot");
-    if (typeof t !== "number") return (t);
+    if (typeof t !== "number") return t;
     tick = t;
     pricePerLot = cmd.pricePerLot!;
   } else {
     const worst = cmd.worstPricePerLot;
     if (typeof worst !== "bigint" || worst <= 0n)
-      return rejection("PRICE_NOT_POSITIVE", "a market order needs a positive worstPricePerLot (slippage bound)", { field: "worstPricePerLot", price: typeof worst === "bigint" ? worst : null });
+      return rejection("PRICE_NOT_POSITIVE", "a market order needs a positive worstPricePerLot (slippage bound)", {
+        field: "worstPricePerLot",
+        price: typeof worst === "bigint" ? worst : null,
+      });
     const index = side === BUY ? divDown(worst, p.tickSizeQuote) : divUp(worst, p.tickSizeQuote);
     tick = Number(min(index, MAX_TICK));
     pricePerLot = worst;
@@ -133,44 +197,80 @@ function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, orig
 
   if ((kind === "stopLimit" || kind === "stopMarket") && origin !== "trigger") {
     const trig = cmd.triggerPerLot;
-    if (typeof trig !== "bigint" || trig <= 0n) return rejection("TRIGGER_PRICE_INVALID", "a stop order needs a positive triggerPerLot", { trigger: typeof trig === "bigint" ? trig : null });
-    if (tp !== null || sl !== null) return rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind });
-    if (st.accounts.get(cmd.account) === undefined) return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
+    if (typeof trig !== "bigint" || trig <= 0n)
+      return rejection("TRIGGER_PRICE_INVALID", "a stop order needs a positive triggerPerLot", {
+        trigger: typeof trig === "bigint" ? trig : null,
+      });
+    if (tp !== null || sl !== null)
+      return rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind });
+    if (st.accounts.get(cmd.account) === undefined)
+      return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
     addStopTrigger(st, market, orderId, cmd, isLimit, tif, reduceOnly);
     return null;
   }
 
   const account = st.accounts.get(cmd.account);
-  if (account === undefined) return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
+  if (account === undefined)
+    return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
   const leg = st.leg(account, market);
   if (reduceOnly) {
     const pos = leg.position.lots;
     const allowed = side === BUY ? -pos : pos;
-    if (allowed <= 0n) return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order must be against the open position", { position: pos * p.lotSizeBase, side: cmd.side });
+    if (allowed <= 0n)
+      return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order must be against the open position", {
+        position: pos * p.lotSizeBase,
+        side: cmd.side,
+      });
     lots = min(lots, allowed);
   }
   const opposite = side === BUY ? market.book.asks.best() : market.book.bids.best();
   if (!reduceOnly && p.minNotionalQuote > 0n) {
     const refPrice = isLimit || opposite === undefined ? pricePerLot : opposite.pricePerLot;
     if (lots * refPrice < p.minNotionalQuote)
-      return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * refPrice} is below the minimum ${p.minNotionalQuote}`, { notional: lots * refPrice, minimum: p.minNotionalQuote });
+      return rejection(
+        "NOTIONAL_BELOW_MINIMUM",
+        `notional ${lots * refPrice} is below the minimum ${p.minNotionalQuote}`,
+        { notional: lots * refPrice, minimum: p.minNotionalQuote },
+      );
   }
   if (postOnly && opposite !== undefined && (side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
-    return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price: pricePerLot, bestOpposite: opposite.pricePerLot });
+    return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", {
+      price: pricePerLot,
+      bestOpposite: opposite.pricePerLot,
+    });
 
-  const order = new Order(orderId, side, tick, pricePerLot, 0n, leg, kind, tif, postOnly, reduceOnly, origin, cmd.clientOrderId ?? null, tp, sl);
+  const order = new Order(
+    orderId,
+    side,
+    tick,
+    pricePerLot,
+    0n,
+    leg,
+    kind,
+    tif,
+    postOnly,
+    reduceOnly,
+    origin,
+    cmd.clientOrderId ?? null,
+    tp,
+    sl,
+  );
   if (tif === "FOK") {
     const fillable = fillableLots(side === BUY ? market.book.asks : market.book.bids, order, lots);
-    if (fillable < lots) return rejection("FOK_NOT_FILLABLE", "fill-or-kill order cannot fill entirely", { size: lots * p.lotSizeBase, fillable: fillable * p.lotSizeBase });
+    if (fillable < lots)
+      return rejection("FOK_NOT_FILLABLE", "fill-or-kill order cannot fill entirely", {
+        size: lots * p.lotSizeBase,
+        fillable: fillable * p.lotSizeBase,
+      });
   }
   if (market.isPerp) {
     if (origin !== "liquidation") {
       const r = checkMargin(leg, side, lots, 0n, pricePerLot, reduceOnly);
-      if (r !== null) return (r);
+      if (r !== null) return r;
     }
   } else {
     const r = lockFunds(st, order, lots, pricePerLot);
-    if (r !== null) return (r);
+    if (r !== null) return r;
   }
   order.lots = lots;
   st.out.push({
@@ -199,17 +299,37 @@ function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, orig
 export function cancelOrder(st: EngineState, cmd: CancelCommand): void {
   const order = st.orders.get(cmd.orderId);
   if (order !== undefined) {
-    if (order.leg.account.id !== cmd.account) return reject(st, "cancel", cmd.orderId, cmd.account, rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }));
+    if (order.leg.account.id !== cmd.account)
+      return reject(
+        st,
+        "cancel",
+        cmd.orderId,
+        cmd.account,
+        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
+      );
     cancelResting(st, order, "cancelled");
     return;
   }
   const trigger = st.triggers.get(cmd.orderId);
   if (trigger !== undefined) {
-    if (trigger.account !== cmd.account) return reject(st, "cancel", cmd.orderId, cmd.account, rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }));
+    if (trigger.account !== cmd.account)
+      return reject(
+        st,
+        "cancel",
+        cmd.orderId,
+        cmd.account,
+        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
+      );
     removeTrigger(st, trigger, "cancelled");
     return;
   }
-  reject(st, "cancel", cmd.orderId, cmd.account, rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId }));
+  reject(
+    st,
+    "cancel",
+    cmd.orderId,
+    cmd.account,
+    rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId }),
+  );
 }
 
 /** Amend a resting order's price and/or remaining size. */
@@ -221,50 +341,73 @@ export function amendOrder(st: EngineState, cmd: AmendCommand): void {
 function checkAndAmend(st: EngineState, cmd: AmendCommand): Rejection | null {
   const order = st.orders.get(cmd.orderId);
   if (order === undefined) {
-    if (st.triggers.has(cmd.orderId)) return rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", { orderId: cmd.orderId });
+    if (st.triggers.has(cmd.orderId))
+      return rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", {
+        orderId: cmd.orderId,
+      });
     return rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId });
   }
   const leg = order.leg;
-  if (leg.account.id !== cmd.account) return rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId });
+  if (leg.account.id !== cmd.account)
+    return rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId });
   const market = leg.market;
   const p = market.params;
   let tick = order.tick;
   let price = order.pricePerLot;
   if (cmd.pricePerLot !== undefined) {
     const t = tickOf(market, cmd.pricePerLot, "pricePerLot");
-    if (typeof t !== "number") return (t);
+    if (typeof t !== "number") return t;
     tick = t;
     price = cmd.pricePerLot;
   }
   let lots = order.lots;
   if (cmd.sizeBase !== undefined) {
     const l = lotsOf(market, cmd.sizeBase);
-    if (typeof l !== "bigint") return (l);
+    if (typeof l !== "bigint") return l;
     lots = l;
   }
-  if (price === order.pricePerLot && lots === order.lots) return rejection("AMEND_NO_CHANGE", "the amend changes neither price nor size", { orderId: cmd.orderId });
+  if (price === order.pricePerLot && lots === order.lots)
+    return rejection("AMEND_NO_CHANGE", "the amend changes neither price nor size", { orderId: cmd.orderId });
   const keepsPriority = price === order.pricePerLot && lots < order.lots;
   if (order.reduceOnly) {
     const allowed = order.side === BUY ? -leg.position.lots : leg.position.lots;
-    if (lots > allowed) return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order cannot exceed the position", { size: lots * p.lotSizeBase, position: leg.position.lots * p.lotSizeBase });
+    if (lots > allowed)
+      return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order cannot exceed the position", {
+        size: lots * p.lotSizeBase,
+        position: leg.position.lots * p.lotSizeBase,
+      });
   } else if (!keepsPriority && p.minNotionalQuote > 0n && lots * price < p.minNotionalQuote) {
-    return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * price} is below the minimum ${p.minNotionalQuote}`, { notional: lots * price, minimum: p.minNotionalQuote });
+    return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * price} is below the minimum ${p.minNotionalQuote}`, {
+      notional: lots * price,
+      minimum: p.minNotionalQuote,
+    });
   }
   if (order.postOnly) {
     const opposite = order.side === BUY ? market.book.asks.best() : market.book.bids.best();
     if (opposite !== undefined && (order.side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
-      return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", { price, bestOpposite: opposite.pricePerLot });
+      return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", {
+        price,
+        bestOpposite: opposite.pricePerLot,
+      });
   }
   if (market.isPerp) {
     if (!keepsPriority && order.origin !== "liquidation") {
       const r = checkMargin(leg, order.side, lots, order.lots, price, order.reduceOnly);
-      if (r !== null) return (r);
+      if (r !== null) return r;
     }
   } else {
     const r = lockFunds(st, order, lots, price);
-    if (r !== null) return (r);
+    if (r !== null) return r;
   }
-  st.out.push({ type: "orderAmended", orderId: order.id, account: leg.account.id, market: p.symbol, pricePerLot: price, sizeBase: lots * p.lotSizeBase, keptPriority: keepsPriority });
+  st.out.push({
+    type: "orderAmended",
+    orderId: order.id,
+    account: leg.account.id,
+    market: p.symbol,
+    pricePerLot: price,
+    sizeBase: lots * p.lotSizeBase,
+    keptPriority: keepsPriority,
+  });
   if (keepsPriority) {
     const cut = order.lots - lots;
     market.book.reduce(order, cut);

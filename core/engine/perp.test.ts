@@ -11,17 +11,25 @@ const USDC = (n: number) => BigInt(Math.round(n * 1e6));
 /** USDC per ETH -> quote units per lot of 0.001 ETH. */
 const px = (usdPerEth: number) => BigInt(Math.round(usdPerEth * 1000));
 
-const ofType = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+const ofType = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) =>
+  events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 const ok = (ex: Exchange) => expect(checkInvariants(ex.snapshot())).toEqual([]);
 
 function setup(deposits: Record<string, number> = { alice: 1000, bob: 1000 }) {
   const ex = Exchange.create([ETH_PERP, BTC_PERP]);
-  for (const [who, usdc] of Object.entries(deposits)) ex.apply({ type: "deposit", account: who, asset: "USDC", amount: USDC(usdc) });
+  for (const [who, usdc] of Object.entries(deposits))
+    ex.apply({ type: "deposit", account: who, asset: "USDC", amount: USDC(usdc) });
   ex.apply({ type: "markPrice", market: M, indexPerLot: px(3000) });
   return ex;
 }
 
-const order = (account: string, side: "buy" | "sell", lots: bigint, pricePerLot: bigint, extra: Partial<PlaceCommand> = {}): PlaceCommand => ({
+const order = (
+  account: string,
+  side: "buy" | "sell",
+  lots: bigint,
+  pricePerLot: bigint,
+  extra: Partial<PlaceCommand> = {},
+): PlaceCommand => ({
   type: "place",
   account,
   market: M,
@@ -42,13 +50,22 @@ describe("perpetual positions", () => {
   test("a fill opens a long and a short of the same size; quote and fees move; long = short", () => {
     const ex = setup();
     const events = trade(ex, "bob", "alice", 10n, px(3000));
-    expect(ofType(events, "fill")[0]).toMatchObject({ notionalQuote: USDC(30), makerFeeQuote: 6_000n, takerFeeQuote: 15_000n });
+    expect(ofType(events, "fill")[0]).toMatchObject({
+      notionalQuote: USDC(30),
+      makerFeeQuote: 6_000n,
+      takerFeeQuote: 15_000n,
+    });
     expect(ex.position("bob", M)).toEqual({ sizeBase: 10n * LOT, entryQuote: USDC(30), realizedPnlQuote: 0n });
     expect(ex.position("alice", M)).toEqual({ sizeBase: -10n * LOT, entryQuote: -USDC(30), realizedPnlQuote: 0n });
     expect(ex.balance("bob", "USDC").available).toBe(USDC(1000) - USDC(30) - 15_000n);
     expect(ex.balance("alice", "USDC").available).toBe(USDC(1000) + USDC(30) - 6_000n);
     expect(ex.balance(FEE_ACCOUNT, "USDC").available).toBe(21_000n);
-    expect(ex.risk("bob", "USDC")).toMatchObject({ equityQuote: USDC(1000) - 15_000n, unrealizedPnlQuote: 0n, initialMarginQuote: USDC(3), maintenanceMarginQuote: USDC(1.5) });
+    expect(ex.risk("bob", "USDC")).toMatchObject({
+      equityQuote: USDC(1000) - 15_000n,
+      unrealizedPnlQuote: 0n,
+      initialMarginQuote: USDC(3),
+      maintenanceMarginQuote: USDC(1.5),
+    });
     ok(ex);
   });
 
@@ -58,7 +75,11 @@ describe("perpetual positions", () => {
     ex.apply({ type: "markPrice", market: M, indexPerLot: px(3100) });
     ex.apply(order("carol", "buy", 15n, px(3100)));
     ex.apply(order("bob", "sell", 15n, px(3100), { tif: "IOC" }));
-    expect(ex.position("bob", M)).toEqual({ sizeBase: -5n * LOT, entryQuote: -5n * px(3100), realizedPnlQuote: USDC(1) });
+    expect(ex.position("bob", M)).toEqual({
+      sizeBase: -5n * LOT,
+      entryQuote: -5n * px(3100),
+      realizedPnlQuote: USDC(1),
+    });
     expect(ex.position("carol", M).sizeBase).toBe(15n * LOT);
     ok(ex);
   });
@@ -81,7 +102,9 @@ describe("perpetual positions", () => {
   test("reduce-only: clamped to the position, refused when it would increase, trimmed when the position shrinks", () => {
     const ex = setup({ alice: 1000, bob: 1000, carol: 1000 });
     trade(ex, "bob", "alice", 10n, px(3000));
-    expect(ofType(ex.apply(order("bob", "buy", 1n, px(3000), { reduceOnly: true })), "rejected")[0]!.code).toBe("REDUCE_ONLY_WOULD_INCREASE");
+    expect(ofType(ex.apply(order("bob", "buy", 1n, px(3000), { reduceOnly: true })), "rejected")[0]!.code).toBe(
+      "REDUCE_ONLY_WOULD_INCREASE",
+    );
     const ro = ex.apply(order("bob", "sell", 15n, px(3100), { reduceOnly: true }));
     expect(ofType(ro, "orderAccepted")[0]!.sizeBase).toBe(10n * LOT);
     ex.apply(order("carol", "buy", 6n, px(3000)));
@@ -101,7 +124,9 @@ describe("perpetual positions", () => {
     expect(risk.withdrawableQuote).toBe(free);
     const r = ofType(ex.apply({ type: "withdraw", account: "bob", asset: "USDC", amount: free + 1n }), "rejected")[0];
     expect(r).toMatchObject({ code: "WITHDRAW_EXCEEDS_FREE_COLLATERAL", details: { amount: free + 1n, free } });
-    expect(ofType(ex.apply({ type: "withdraw", account: "bob", asset: "USDC", amount: free }), "balance")[0]!.reason).toBe("withdraw");
+    expect(
+      ofType(ex.apply({ type: "withdraw", account: "bob", asset: "USDC", amount: free }), "balance")[0]!.reason,
+    ).toBe("withdraw");
     ok(ex);
   });
 
@@ -145,7 +170,10 @@ describe("mark price and funding", () => {
     ]);
     expect(ofType(events, "insurance")[0]).toMatchObject({ reason: "fundingDust", deltaQuote: 1n });
     const early = ofType(ex.apply({ type: "fundingTick", market: M, timeMs: 2_000 }), "rejected")[0];
-    expect(early).toMatchObject({ code: "FUNDING_NOT_DUE", details: { timeMs: 2_000, dueMs: 1_000 + 8 * 3600 * 1000 } });
+    expect(early).toMatchObject({
+      code: "FUNDING_NOT_DUE",
+      details: { timeMs: 2_000, dueMs: 1_000 + 8 * 3600 * 1000 },
+    });
     ok(ex);
   });
 });
@@ -156,13 +184,25 @@ describe("liquidation waterfall", () => {
     trade(ex, "carol", "dave", 10n, px(3000));
     ex.apply(order("carol", "sell", 1n, px(3500))); // a resting order that must be cancelled
     ex.apply(order("alice", "buy", 20n, px(2550)));
-    expect(ofType(ex.apply({ type: "markPrice", market: M, indexPerLot: px(2650) }), "liquidationStarted")).toHaveLength(0);
+    expect(
+      ofType(ex.apply({ type: "markPrice", market: M, indexPerLot: px(2650) }), "liquidationStarted"),
+    ).toHaveLength(0);
     const events = ex.apply({ type: "markPrice", market: M, indexPerLot: px(2600) });
-    expect(ofType(events, "liquidationStarted")[0]).toMatchObject({ account: "carol", equityQuote: USDC(0.985), maintenanceQuote: USDC(1.3) });
+    expect(ofType(events, "liquidationStarted")[0]).toMatchObject({
+      account: "carol",
+      equityQuote: USDC(0.985),
+      maintenanceQuote: USDC(1.3),
+    });
     expect(ofType(events, "orderDone").find((o) => o.account === "carol" && o.reason === "liquidation")).toBeDefined();
     const fill = ofType(events, "fill")[0]!;
     // sold at the 2550 bid: balance -25.015 + 25.5 = 0.485; fee 0.5% of 25.5 = 0.1275
-    expect(fill).toMatchObject({ liquidation: true, pricePerLot: px(2550), sizeBase: 10n * LOT, takerFeeQuote: USDC(0.1275), maker: "alice" });
+    expect(fill).toMatchObject({
+      liquidation: true,
+      pricePerLot: px(2550),
+      sizeBase: 10n * LOT,
+      takerFeeQuote: USDC(0.1275),
+      maker: "alice",
+    });
     expect(ofType(events, "insurance")[0]).toMatchObject({ reason: "liquidationFee", deltaQuote: USDC(0.1275) });
     expect(ex.position("carol", M).sizeBase).toBe(0n);
     expect(ex.balance("carol", "USDC").available).toBe(USDC(0.3575));
@@ -177,8 +217,16 @@ describe("liquidation waterfall", () => {
     trade(ex, "carol", "dave", 10n, px(3000));
     const events = ex.apply({ type: "markPrice", market: M, indexPerLot: px(2400) });
     // carol: balance -25.015; at 2400 she is 1.015 under water; the fund pays 1, dave takes 0.015 by buying at 2401.5
-    expect(ofType(events, "adl")[0]).toMatchObject({ account: "carol", counterparty: "dave", sizeBase: 10n * LOT, pricePerLot: 2_401_500n });
-    expect(ofType(events, "insurance").find((e) => e.reason === "bankruptcyCover")).toMatchObject({ deltaQuote: -USDC(1), balanceQuote: 0n });
+    expect(ofType(events, "adl")[0]).toMatchObject({
+      account: "carol",
+      counterparty: "dave",
+      sizeBase: 10n * LOT,
+      pricePerLot: 2_401_500n,
+    });
+    expect(ofType(events, "insurance").find((e) => e.reason === "bankruptcyCover")).toMatchObject({
+      deltaQuote: -USDC(1),
+      balanceQuote: 0n,
+    });
     expect(ex.balance(INSURANCE_ACCOUNT, "USDC").available).toBe(0n);
     expect(ex.balance("carol", "USDC").available).toBe(0n);
     expect(ex.position("dave", M).sizeBase).toBe(0n);
@@ -202,7 +250,13 @@ describe("triggers", () => {
   test("a position's stop-loss fires once on the mark, and cancels its take-profit", () => {
     const ex = setup({ alice: 1000, bob: 1000 });
     trade(ex, "bob", "alice", 10n, px(3000));
-    const set = ex.apply({ type: "setTpSl", account: "bob", market: M, takeProfitPerLot: px(3300), stopLossPerLot: px(2800) });
+    const set = ex.apply({
+      type: "setTpSl",
+      account: "bob",
+      market: M,
+      takeProfitPerLot: px(3300),
+      stopLossPerLot: px(2800),
+    });
     expect(ofType(set, "triggerAccepted").map((t) => t.kind)).toEqual(["takeProfit", "stopLoss"]);
     ex.apply(order("alice", "buy", 10n, px(2790)));
     const events = ex.apply({ type: "markPrice", market: M, indexPerLot: px(2790) });
@@ -219,7 +273,16 @@ describe("triggers", () => {
   test("a stop-market order fires exactly once when the price crosses it", () => {
     const ex = setup({ alice: 1000, bob: 1000 });
     ex.apply(order("alice", "sell", 20n, px(3200)));
-    const placed = ex.apply({ type: "place", account: "bob", market: M, side: "buy", kind: "stopMarket", sizeBase: 2n * LOT, triggerPerLot: px(3100), worstPricePerLot: px(3300) });
+    const placed = ex.apply({
+      type: "place",
+      account: "bob",
+      market: M,
+      side: "buy",
+      kind: "stopMarket",
+      sizeBase: 2n * LOT,
+      triggerPerLot: px(3100),
+      worstPricePerLot: px(3300),
+    });
     expect(ofType(placed, "triggerAccepted")).toHaveLength(1);
     const results = [3050, 3120, 3010, 3140].map((p) => ex.apply({ type: "markPrice", market: M, indexPerLot: px(p) }));
     expect(results.map((r) => ofType(r, "triggered").length)).toEqual([0, 1, 0, 0]);
@@ -230,12 +293,45 @@ describe("triggers", () => {
   test("take-profit attached to an order is set when the order fills; last-price markets trigger on trades", () => {
     const ex = setup({ alice: 1000, bob: 1000, carol: 1000 });
     ex.apply({ type: "markPrice", market: "BTC-PERP", indexPerLot: 6_000_000n });
-    ex.apply({ type: "place", account: "alice", market: "BTC-PERP", side: "sell", kind: "limit", sizeBase: 10_000n, pricePerLot: 6_000_000n });
-    const bracket = ex.apply({ type: "place", account: "bob", market: "BTC-PERP", side: "buy", kind: "limit", sizeBase: 10_000n, pricePerLot: 6_000_000n, takeProfitPerLot: 6_100_000n });
+    ex.apply({
+      type: "place",
+      account: "alice",
+      market: "BTC-PERP",
+      side: "sell",
+      kind: "limit",
+      sizeBase: 10_000n,
+      pricePerLot: 6_000_000n,
+    });
+    const bracket = ex.apply({
+      type: "place",
+      account: "bob",
+      market: "BTC-PERP",
+      side: "buy",
+      kind: "limit",
+      sizeBase: 10_000n,
+      pricePerLot: 6_000_000n,
+      takeProfitPerLot: 6_100_000n,
+    });
     expect(ofType(bracket, "triggerAccepted")[0]).toMatchObject({ kind: "takeProfit", triggerPerLot: 6_100_000n });
     // a trade at 6.1 between others fires bob's take-profit (trigger source: last)
-    ex.apply({ type: "place", account: "carol", market: "BTC-PERP", side: "buy", kind: "limit", sizeBase: 20_000n, pricePerLot: 6_100_000n });
-    const events = ex.apply({ type: "place", account: "alice", market: "BTC-PERP", side: "sell", kind: "limit", sizeBase: 10_000n, pricePerLot: 6_100_000n });
+    ex.apply({
+      type: "place",
+      account: "carol",
+      market: "BTC-PERP",
+      side: "buy",
+      kind: "limit",
+      sizeBase: 20_000n,
+      pricePerLot: 6_100_000n,
+    });
+    const events = ex.apply({
+      type: "place",
+      account: "alice",
+      market: "BTC-PERP",
+      side: "sell",
+      kind: "limit",
+      sizeBase: 10_000n,
+      pricePerLot: 6_100_000n,
+    });
     expect(ofType(events, "triggered")[0]).toMatchObject({ account: "bob", kind: "takeProfit" });
     expect(ex.position("bob", "BTC-PERP").sizeBase).toBe(0n);
     ok(ex);

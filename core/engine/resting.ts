@@ -16,8 +16,7 @@ export function rest(st: EngineState, order: Order, indexed = false): void {
       let i = list.length;
       while (i > 0 && list[i - 1]!.id > order.id) i--;
       list.splice(i, 0, order);
-    }
-    else if (order.side === BUY) leg.openBuyLots += order.lots;
+    } else if (order.side === BUY) leg.openBuyLots += order.lots;
     else leg.openSellLots += order.lots;
   }
 }

@@ -125,7 +125,10 @@ export function restoreState(s: EngineSnapshot): EngineState {
   for (const a of s.assets) st.assets.set(a.symbol, a.decimals);
   for (const d of s.netDeposits) st.netDeposits.set(d.asset, d.amount);
   for (const m of s.markets) {
-    const market = new MarketState({ ...m.params, base: { ...m.params.base }, quote: { ...m.params.quote } }, st.markets.size);
+    const market = new MarketState(
+      { ...m.params, base: { ...m.params.base }, quote: { ...m.params.quote } },
+      st.markets.size,
+    );
     market.markPerLot = m.markPerLot;
     market.indexPerLot = m.indexPerLot;
     market.lastPerLot = m.lastPerLot;

@@ -22,7 +22,13 @@ function setup() {
   return ex;
 }
 
-const limit = (account: string, side: "buy" | "sell", sizeLots: bigint, pricePerLot: bigint, extra: Partial<PlaceCommand> = {}): PlaceCommand => ({
+const limit = (
+  account: string,
+  side: "buy" | "sell",
+  sizeLots: bigint,
+  pricePerLot: bigint,
+  extra: Partial<PlaceCommand> = {},
+): PlaceCommand => ({
   type: "place",
   account,
   market: M,
@@ -33,7 +39,8 @@ const limit = (account: string, side: "buy" | "sell", sizeLots: bigint, pricePer
   ...extra,
 });
 
-const ofType = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+const ofType = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) =>
+  events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 const orderIdOf = (events: EngineEvent[]) => ofType(events, "orderAccepted")[0]!.orderId;
 
 describe("spot matching", () => {
@@ -47,7 +54,14 @@ describe("spot matching", () => {
 
     const sell = ex.apply(limit("bob", "sell", 4n, px(2990)));
     const [fill] = ofType(sell, "fill");
-    expect(fill).toMatchObject({ pricePerLot: px(3000), sizeBase: lots(4n), notionalQuote: 12_000_000n, takerSide: "sell", maker: "alice", taker: "bob" });
+    expect(fill).toMatchObject({
+      pricePerLot: px(3000),
+      sizeBase: lots(4n),
+      notionalQuote: 12_000_000n,
+      takerSide: "sell",
+      maker: "alice",
+      taker: "bob",
+    });
     // maker 100 pips of 12 USDC = 1200 units, taker 500 pips = 6000 units
     expect(fill!.makerFeeQuote).toBe(1_200n);
     expect(fill!.takerFeeQuote).toBe(6_000n);
@@ -60,7 +74,10 @@ describe("spot matching", () => {
     expect(checkInvariants(ex.snapshot())).toEqual([]);
     // cancel releases the rest of the lock
     ex.apply({ type: "cancel", account: "alice", orderId: orderIdOf(buy) });
-    expect(ex.balance("alice", "USDC")).toEqual({ available: before.alice.available - 12_000_000n - 1_200n, locked: 0n });
+    expect(ex.balance("alice", "USDC")).toEqual({
+      available: before.alice.available - 12_000_000n - 1_200n,
+      locked: 0n,
+    });
   });
 
   test("price-time priority: better price first, then the older order", () => {
@@ -77,11 +94,18 @@ describe("spot matching", () => {
     ex.apply(limit("alice", "sell", 2n, px(3000)));
     const ioc = ex.apply(limit("bob", "buy", 5n, px(3000), { tif: "IOC" }));
     expect(ofType(ioc, "fill")).toHaveLength(1);
-    expect(ofType(ioc, "orderDone").find((e) => e.account === "bob")).toMatchObject({ reason: "expired", remainingBase: lots(3n), filledBase: lots(2n) });
+    expect(ofType(ioc, "orderDone").find((e) => e.account === "bob")).toMatchObject({
+      reason: "expired",
+      remainingBase: lots(3n),
+      filledBase: lots(2n),
+    });
     expect(ex.balance("bob", "USDC").locked).toBe(0n);
     ex.apply(limit("alice", "sell", 2n, px(3000)));
     const fok = ex.apply(limit("bob", "buy", 3n, px(3000), { tif: "FOK" }));
-    expect(ofType(fok, "rejected")[0]).toMatchObject({ code: "FOK_NOT_FILLABLE", details: { size: lots(3n), fillable: lots(2n) } });
+    expect(ofType(fok, "rejected")[0]).toMatchObject({
+      code: "FOK_NOT_FILLABLE",
+      details: { size: lots(3n), fillable: lots(2n) },
+    });
     expect(ex.restingCount(M)).toBe(1);
   });
 
@@ -90,18 +114,42 @@ describe("spot matching", () => {
     ex.apply(limit("alice", "sell", 1n, px(3000)));
     ex.apply(limit("alice", "sell", 1n, px(3010)));
     ex.apply(limit("alice", "sell", 1n, px(3100)));
-    const events = ex.apply({ type: "place", account: "bob", market: M, side: "buy", kind: "market", sizeBase: lots(3n), worstPricePerLot: px(3050) });
+    const events = ex.apply({
+      type: "place",
+      account: "bob",
+      market: M,
+      side: "buy",
+      kind: "market",
+      sizeBase: lots(3n),
+      worstPricePerLot: px(3050),
+    });
     expect(ofType(events, "fill").map((f) => f.pricePerLot)).toEqual([px(3000), px(3010)]);
-    expect(ofType(events, "orderDone").find((e) => e.account === "bob")).toMatchObject({ reason: "expired", remainingBase: lots(1n) });
-    const noBound = ex.apply({ type: "place", account: "bob", market: M, side: "buy", kind: "market", sizeBase: lots(1n) });
-    expect(ofType(noBound, "rejected")[0]).toMatchObject({ code: "PRICE_NOT_POSITIVE", details: { field: "worstPricePerLot" } });
+    expect(ofType(events, "orderDone").find((e) => e.account === "bob")).toMatchObject({
+      reason: "expired",
+      remainingBase: lots(1n),
+    });
+    const noBound = ex.apply({
+      type: "place",
+      account: "bob",
+      market: M,
+      side: "buy",
+      kind: "market",
+      sizeBase: lots(1n),
+    });
+    expect(ofType(noBound, "rejected")[0]).toMatchObject({
+      code: "PRICE_NOT_POSITIVE",
+      details: { field: "worstPricePerLot" },
+    });
   });
 
   test("post-only rests or is rejected with the prices that crossed", () => {
     const ex = setup();
     ex.apply(limit("alice", "sell", 1n, px(3000)));
     const r = ex.apply(limit("bob", "buy", 1n, px(3000), { postOnly: true }));
-    expect(ofType(r, "rejected")[0]).toMatchObject({ code: "POST_ONLY_WOULD_TAKE", details: { price: px(3000), bestOpposite: px(3000) } });
+    expect(ofType(r, "rejected")[0]).toMatchObject({
+      code: "POST_ONLY_WOULD_TAKE",
+      details: { price: px(3000), bestOpposite: px(3000) },
+    });
     expect(ofType(ex.apply(limit("bob", "buy", 1n, px(2999.99), { postOnly: true })), "orderAccepted")).toHaveLength(1);
   });
 
@@ -131,29 +179,60 @@ describe("spot matching", () => {
     ex.apply(limit("carol", "sell", 1n, px(3005)));
     const move = ex.apply({ type: "amend", account: "bob", orderId: second, pricePerLot: px(3005) });
     expect(ofType(move, "fill")[0]).toMatchObject({ takerOrderId: second, pricePerLot: px(3005) });
-    expect(ofType(ex.apply({ type: "amend", account: "bob", orderId: second, pricePerLot: px(3005) }), "rejected")[0]!.code).toBe("AMEND_NO_CHANGE");
-    expect(ofType(ex.apply({ type: "amend", account: "carol", orderId: second, sizeBase: lots(1n) }), "rejected")[0]!.code).toBe("ORDER_NOT_OWNED");
+    expect(
+      ofType(ex.apply({ type: "amend", account: "bob", orderId: second, pricePerLot: px(3005) }), "rejected")[0]!.code,
+    ).toBe("AMEND_NO_CHANGE");
+    expect(
+      ofType(ex.apply({ type: "amend", account: "carol", orderId: second, sizeBase: lots(1n) }), "rejected")[0]!.code,
+    ).toBe("ORDER_NOT_OWNED");
     expect(checkInvariants(ex.snapshot())).toEqual([]);
   });
 
   test("cancel: unknown id and another account's order are refused", () => {
     const ex = setup();
     const id = orderIdOf(ex.apply(limit("alice", "buy", 1n, px(3000))));
-    expect(ofType(ex.apply({ type: "cancel", account: "bob", orderId: id }), "rejected")[0]!.code).toBe("ORDER_NOT_OWNED");
-    expect(ofType(ex.apply({ type: "cancel", account: "alice", orderId: 999 }), "rejected")[0]).toMatchObject({ code: "ORDER_NOT_FOUND", details: { orderId: 999 } });
-    expect(ofType(ex.apply({ type: "cancel", account: "alice", orderId: id }), "orderDone")[0]!.reason).toBe("cancelled");
+    expect(ofType(ex.apply({ type: "cancel", account: "bob", orderId: id }), "rejected")[0]!.code).toBe(
+      "ORDER_NOT_OWNED",
+    );
+    expect(ofType(ex.apply({ type: "cancel", account: "alice", orderId: 999 }), "rejected")[0]).toMatchObject({
+      code: "ORDER_NOT_FOUND",
+      details: { orderId: 999 },
+    });
+    expect(ofType(ex.apply({ type: "cancel", account: "alice", orderId: id }), "orderDone")[0]!.reason).toBe(
+      "cancelled",
+    );
   });
 });
 
 describe("spot rejections name the values that failed", () => {
   test.each([
     ["price not on tick", limit("alice", "buy", 1n, 3_000_005n), "PRICE_NOT_ON_TICK", { price: 3_000_005n, tick: 10n }],
-    ["size not on lot", { ...limit("alice", "buy", 1n, px(3000)), sizeBase: LOT + 1n }, "SIZE_NOT_ON_LOT", { size: LOT + 1n, lot: LOT }],
+    [
+      "size not on lot",
+      { ...limit("alice", "buy", 1n, px(3000)), sizeBase: LOT + 1n },
+      "SIZE_NOT_ON_LOT",
+      { size: LOT + 1n, lot: LOT },
+    ],
     ["zero size", { ...limit("alice", "buy", 1n, px(3000)), sizeBase: 0n }, "SIZE_NOT_POSITIVE", { size: 0n }],
-    ["below minimum notional (dust)", limit("alice", "buy", 1n, px(100)), "NOTIONAL_BELOW_MINIMUM", { notional: 100_000n, minimum: 1_000_000n }],
-    ["unknown market", { ...limit("alice", "buy", 1n, px(3000)), market: "DOGE-USDC" }, "MARKET_NOT_FOUND", { market: "DOGE-USDC" }],
+    [
+      "below minimum notional (dust)",
+      limit("alice", "buy", 1n, px(100)),
+      "NOTIONAL_BELOW_MINIMUM",
+      { notional: 100_000n, minimum: 1_000_000n },
+    ],
+    [
+      "unknown market",
+      { ...limit("alice", "buy", 1n, px(3000)), market: "DOGE-USDC" },
+      "MARKET_NOT_FOUND",
+      { market: "DOGE-USDC" },
+    ],
     ["reduce-only on spot", limit("alice", "buy", 1n, px(3000), { reduceOnly: true }), "PERP_ONLY", { market: M }],
-    ["post-only IOC", limit("alice", "buy", 1n, px(3000), { postOnly: true, tif: "IOC" }), "ORDER_INVALID", { tif: "IOC" }],
+    [
+      "post-only IOC",
+      limit("alice", "buy", 1n, px(3000), { postOnly: true, tif: "IOC" }),
+      "ORDER_INVALID",
+      { tif: "IOC" },
+    ],
     ["reserved account", limit("@fees", "buy", 1n, px(3000)), "ACCOUNT_RESERVED", { account: "@fees" }],
     ["more than the balance", limit("dave", "buy", 1n, px(3000)), "INSUFFICIENT_BALANCE", { available: 0n }],
   ])("%s", (_name, cmd, code, details) => {
@@ -177,8 +256,24 @@ describe("fees through the engine on 6-, 8- and 18-decimal assets", () => {
   ])("%s: %s lots at %s", (market, n, price, makerFee, takerFee) => {
     const ex = setup();
     const size = n * (market === "WETH-USDC" ? LOT : 10_000n);
-    ex.apply({ type: "place", account: "alice", market, side: "sell", kind: "limit", sizeBase: size, pricePerLot: price });
-    const events = ex.apply({ type: "place", account: "bob", market, side: "buy", kind: "limit", sizeBase: size, pricePerLot: price });
+    ex.apply({
+      type: "place",
+      account: "alice",
+      market,
+      side: "sell",
+      kind: "limit",
+      sizeBase: size,
+      pricePerLot: price,
+    });
+    const events = ex.apply({
+      type: "place",
+      account: "bob",
+      market,
+      side: "buy",
+      kind: "limit",
+      sizeBase: size,
+      pricePerLot: price,
+    });
     const [fill] = ofType(events, "fill");
     expect(fill).toMatchObject({ makerFeeQuote: makerFee, takerFeeQuote: takerFee });
     expect(fill!.takerFeeQuote > 0n).toBe(true);

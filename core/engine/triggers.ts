@@ -11,7 +11,15 @@ import type { EngineState, MarketState, Trigger } from "./state";
 const DEFAULT_TPSL_SLIPPAGE_BPS = 500n;
 
 /** Register a stop order; it becomes a market or limit order when the trigger price is crossed. */
-export function addStopTrigger(st: EngineState, market: MarketState, id: number, cmd: PlaceCommand, isLimit: boolean, tif: TimeInForce, reduceOnly: boolean): void {
+export function addStopTrigger(
+  st: EngineState,
+  market: MarketState,
+  id: number,
+  cmd: PlaceCommand,
+  isLimit: boolean,
+  tif: TimeInForce,
+  reduceOnly: boolean,
+): void {
   const t: Trigger = {
     id,
     account: cmd.account,
@@ -35,25 +43,46 @@ export function addStopTrigger(st: EngineState, market: MarketState, id: number,
 function addTrigger(st: EngineState, market: MarketState, t: Trigger): void {
   market.triggers.push(t);
   st.triggers.set(t.id, t);
-  st.out.push({ type: "triggerAccepted", orderId: t.id, account: t.account, market: t.market, kind: t.kind, triggerPerLot: t.triggerPerLot });
+  st.out.push({
+    type: "triggerAccepted",
+    orderId: t.id,
+    account: t.account,
+    market: t.market,
+    kind: t.kind,
+    triggerPerLot: t.triggerPerLot,
+  });
 }
 
 /** Drop a pending trigger (and say why). */
-export function removeTrigger(st: EngineState, t: Trigger, reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation"): void {
+export function removeTrigger(
+  st: EngineState,
+  t: Trigger,
+  reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation",
+): void {
   detachTrigger(st, st.markets.get(t.market)!, t);
   st.out.push({ type: "triggerCancelled", orderId: t.id, account: t.account, market: t.market, reason });
 }
 
 /** Remove an account's TP/SL pair in a market (all of its triggers there with `all`). */
-export function clearAccountTriggers(st: EngineState, market: MarketState, account: string, reason: "positionClosed" | "replaced" | "liquidation", all = false): void {
+export function clearAccountTriggers(
+  st: EngineState,
+  market: MarketState,
+  account: string,
+  reason: "positionClosed" | "replaced" | "liquidation",
+  all = false,
+): void {
   if (market.triggers.length === 0) return;
-  for (const t of market.triggers.filter((x) => x.account === account && (all || x.kind !== "stop"))) removeTrigger(st, t, reason);
+  for (const t of market.triggers.filter((x) => x.account === account && (all || x.kind !== "stop")))
+    removeTrigger(st, t, reason);
 }
 
 /** Set a position's take-profit and stop-loss (replacing the old pair); null clears one. */
 export function setTpSl(st: EngineState, cmd: SetTpSlCommand): void {
-  const fail = (code: Parameters<typeof rejection>[0], message: string, details: Record<string, string | bigint | null>) =>
-    reject(st, "setTpSl", null, cmd.account, rejection(code, message, details));
+  const fail = (
+    code: Parameters<typeof rejection>[0],
+    message: string,
+    details: Record<string, string | bigint | null>,
+  ) => reject(st, "setTpSl", null, cmd.account, rejection(code, message, details));
   const market = st.markets.get(cmd.market);
   if (market === undefined) return fail("MARKET_NOT_FOUND", `no market ${cmd.market}`, { market: String(cmd.market) });
   if (!market.isPerp) return fail("PERP_ONLY", "take-profit / stop-loss are for perpetuals", { market: cmd.market });
@@ -61,9 +90,14 @@ export function setTpSl(st: EngineState, cmd: SetTpSlCommand): void {
   const sl = cmd.stopLossPerLot;
   const slip = cmd.slippageBps ?? DEFAULT_TPSL_SLIPPAGE_BPS;
   if ((tp !== null && tp <= 0n) || (sl !== null && sl <= 0n) || slip < 0n || slip >= BPS)
-    return fail("TRIGGER_PRICE_INVALID", "take-profit / stop-loss must be positive and slippage below 10000 bps", { takeProfit: tp, stopLoss: sl, slippageBps: slip });
+    return fail("TRIGGER_PRICE_INVALID", "take-profit / stop-loss must be positive and slippage below 10000 bps", {
+      takeProfit: tp,
+      stopLoss: sl,
+      slippageBps: slip,
+    });
   const leg = st.accounts.get(cmd.account)?.legs.get(cmd.market);
-  if (leg === undefined || leg.position.lots === 0n) return fail("NO_POSITION", "there is no open position to protect", { market: cmd.market });
+  if (leg === undefined || leg.position.lots === 0n)
+    return fail("NO_POSITION", "there is no open position to protect", { market: cmd.market });
   clearAccountTriggers(st, market, cmd.account, "replaced");
   const make = (kind: "takeProfit" | "stopLoss", price: bigint): Trigger => ({
     id: st.nextOrderId++,
@@ -132,7 +166,15 @@ function detachTrigger(st: EngineState, market: MarketState, t: Trigger): void {
 
 function fire(st: EngineState, market: MarketState, t: Trigger, price: bigint): void {
   detachTrigger(st, market, t);
-  st.out.push({ type: "triggered", orderId: t.id, account: t.account, market: t.market, kind: t.kind, triggerPerLot: t.triggerPerLot, pricePerLot: price });
+  st.out.push({
+    type: "triggered",
+    orderId: t.id,
+    account: t.account,
+    market: t.market,
+    kind: t.kind,
+    triggerPerLot: t.triggerPerLot,
+    pricePerLot: price,
+  });
   if (t.ocoId !== null) {
     const other = st.triggers.get(t.ocoId);
     if (other !== undefined) removeTrigger(st, other, "oco");
@@ -155,7 +197,9 @@ function fire(st: EngineState, market: MarketState, t: Trigger, price: bigint): 
   } else {
     const lots = st.accounts.get(t.account)!.legs.get(t.market)!.position.lots;
     const sell = lots > 0n;
-    const worst = sell ? mulDivDown(t.triggerPerLot, BPS - t.slippageBps, BPS) : mulDivUp(t.triggerPerLot, BPS + t.slippageBps, BPS);
+    const worst = sell
+      ? mulDivDown(t.triggerPerLot, BPS - t.slippageBps, BPS)
+      : mulDivUp(t.triggerPerLot, BPS + t.slippageBps, BPS);
     cmd = {
       type: "place",
       account: t.account,

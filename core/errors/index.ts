@@ -20,7 +20,11 @@ export class ClearlineError extends Error {
   override readonly name = "ClearlineError";
   /** `instanceof` across module copies: a service started from instrumentation.ts throws another copy's class. */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as { [CLEARLINE_ERROR]?: unknown })[CLEARLINE_ERROR] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [CLEARLINE_ERROR]?: unknown })[CLEARLINE_ERROR] === true
+    );
   }
   readonly [CLEARLINE_ERROR] = true;
   constructor(

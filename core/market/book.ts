@@ -173,7 +173,8 @@ export class Book<O extends BookOrder> {
   depth(levels: number): { bids: [bigint, bigint][]; asks: [bigint, bigint][] } {
     const take = (side: BookSide<O>) => {
       const out: [bigint, bigint][] = [];
-      for (let i = side.sorted.length - 1; i >= 0 && out.length < levels; i--) out.push([side.sorted[i]!.pricePerLot, side.sorted[i]!.totalLots]);
+      for (let i = side.sorted.length - 1; i >= 0 && out.length < levels; i--)
+        out.push([side.sorted[i]!.pricePerLot, side.sorted[i]!.totalLots]);
       return out;
     };
     return { bids: take(this.bids), asks: take(this.asks) };

@@ -26,7 +26,14 @@ describe("validateMarketConfig", () => {
   test("the engine refuses a clashing market and an asset with other decimals", () => {
     expect(() => Exchange.create([WETH_USDC, WETH_USDC])).toThrow(/exists/);
     const ex = Exchange.create([WETH_USDC]);
-    const [e] = ex.apply({ type: "addMarket", config: { ...WETH_USDC, symbol: "X", base: { symbol: "WETH", decimals: 8 } } });
-    expect(e).toMatchObject({ type: "rejected", code: "ASSET_DECIMALS_MISMATCH", details: { asset: "WETH", decimals: 8, known: 18 } });
+    const [e] = ex.apply({
+      type: "addMarket",
+      config: { ...WETH_USDC, symbol: "X", base: { symbol: "WETH", decimals: 8 } },
+    });
+    expect(e).toMatchObject({
+      type: "rejected",
+      code: "ASSET_DECIMALS_MISMATCH",
+      details: { asset: "WETH", decimals: 8, known: 18 },
+    });
   });
 });

@@ -34,14 +34,18 @@ describe("division rounding", () => {
 
   test("floor <= exact <= ceil and they differ by at most one", () => {
     fc.assert(
-      fc.property(fc.bigInt(), fc.bigInt().filter((d) => d !== 0n), (n, d) => {
-        const down = divDown(n, d);
-        const up = divUp(n, d);
-        expect(up - down === 0n || up - down === 1n).toBe(true);
-        // down*d <= n <= up*d when d > 0 (reversed when d < 0)
-        if (d > 0n) expect(down * d <= n && n <= up * d).toBe(true);
-        else expect(down * d >= n && n >= up * d).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt(),
+        fc.bigInt().filter((d) => d !== 0n),
+        (n, d) => {
+          const down = divDown(n, d);
+          const up = divUp(n, d);
+          expect(up - down === 0n || up - down === 1n).toBe(true);
+          // down*d <= n <= up*d when d > 0 (reversed when d < 0)
+          if (d > 0n) expect(down * d <= n && n <= up * d).toBe(true);
+          else expect(down * d >= n && n >= up * d).toBe(true);
+        },
+      ),
     );
   });
 

@@ -13,13 +13,13 @@ export const BPS = 10_000n;
 export function divDown(n: bigint, d: bigint): bigint {
   const q = n / d;
   // bigint `/` truncates toward zero; step down when the exact quotient was negative and inexact.
-  return (n % d !== 0n && (n < 0n) !== (d < 0n)) ? q - 1n : q;
+  return n % d !== 0n && n < 0n !== d < 0n ? q - 1n : q;
 }
 
 /** Ceiling division: the smallest integer q with q * d >= n (d must be non-zero). */
 export function divUp(n: bigint, d: bigint): bigint {
   const q = n / d;
-  return (n % d !== 0n && (n < 0n) === (d < 0n)) ? q + 1n : q;
+  return n % d !== 0n && n < 0n === d < 0n ? q + 1n : q;
 }
 
 /** a * b / d rounded down (toward negative infinity). */

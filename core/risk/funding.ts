@@ -17,6 +17,6 @@ export function fundingRatePips(markPerLot: bigint, indexPerLot: bigint, capPips
 export function fundingPayment(lots: bigint, markPerLot: bigint, ratePips: bigint): bigint {
   if (lots === 0n || ratePips === 0n) return 0n;
   const value = abs(lots) * markPerLot;
-  const pays = (lots > 0n) === (ratePips > 0n);
+  const pays = lots > 0n === ratePips > 0n;
   return pays ? -mulDivUp(value, abs(ratePips), PIPS) : mulDivDown(value, abs(ratePips), PIPS);
 }

@@ -19,7 +19,12 @@ export function insuredClosePrice(lots: bigint, restEquityQuote: bigint, insuran
  * the mark while the insurance fund can cover the loss, beyond it (worse for the
  * counterparties) only for the part the fund cannot cover. Never below one unit.
  */
-export function deleveragePrice(lots: bigint, markPerLot: bigint, restEquityQuote: bigint, insuranceQuote: bigint): bigint {
+export function deleveragePrice(
+  lots: bigint,
+  markPerLot: bigint,
+  restEquityQuote: bigint,
+  insuranceQuote: bigint,
+): bigint {
   const insured = insuredClosePrice(lots, restEquityQuote, insuranceQuote);
   const price = lots > 0n ? max(markPerLot, insured) : min(markPerLot, insured);
   return price > 0n ? price : 1n;

@@ -11,7 +11,10 @@ export interface MarginLeg {
   position: { lots: bigint; entryQuote: bigint };
   openBuyLots: bigint;
   openSellLots: bigint;
-  market: { markPerLot: bigint | null; params: { initialMarginBps: bigint; maintenanceMarginBps: bigint; maxLeverage: bigint } };
+  market: {
+    markPerLot: bigint | null;
+    params: { initialMarginBps: bigint; maintenanceMarginBps: bigint; maxLeverage: bigint };
+  };
 }
 
 /** Initial margin rate of a market: its initial margin, and at least 1 / maxLeverage. */
@@ -42,7 +45,10 @@ export function equityWithoutGains(balanceQuote: bigint, legs: readonly MarginLe
  * Initial margin: per market, the larger of |position + open buys| and |position - open sells|
  * at the mark, times the initial rate. `extra` adds a prospective order to one leg.
  */
-export function initialRequirement(legs: readonly MarginLeg[], extra?: { leg: MarginLeg; buyLots: bigint; sellLots: bigint }): bigint {
+export function initialRequirement(
+  legs: readonly MarginLeg[],
+  extra?: { leg: MarginLeg; buyLots: bigint; sellLots: bigint },
+): bigint {
   let req = 0n;
   for (const leg of legs) {
     let buys = leg.openBuyLots;

@@ -5,7 +5,12 @@ import { BPS, clamp, mulDivDown } from "../money/math";
  * missing side counts as the index), held within `bandBps` of the index, so a spike on a
  * thin book moves the mark only inside the band (SECURITY attack 13).
  */
-export function boundedMark(indexPerLot: bigint, bidPerLot: bigint | null, askPerLot: bigint | null, bandBps: bigint): bigint {
+export function boundedMark(
+  indexPerLot: bigint,
+  bidPerLot: bigint | null,
+  askPerLot: bigint | null,
+  bandBps: bigint,
+): bigint {
   const a = indexPerLot;
   const b = bidPerLot ?? indexPerLot;
   const c = askPerLot ?? indexPerLot;

@@ -15,7 +15,7 @@ export interface PositionState {
  */
 export function applyTrade(p: PositionState, deltaLots: bigint, pricePerLot: bigint): bigint {
   const before = p.lots;
-  if (before === 0n || (before > 0n) === (deltaLots > 0n)) {
+  if (before === 0n || before > 0n === deltaLots > 0n) {
     p.lots = before + deltaLots;
     p.entryQuote += deltaLots * pricePerLot;
     return 0n;

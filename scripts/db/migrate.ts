@@ -69,9 +69,11 @@ async function main(argv: string[]): Promise<number> {
       const s = await migrateStatus(target);
       console.log(`${describe(target)}: ${s.migrations.length} migrations, ${s.applied.length} applied`);
       if (s.pending.length) console.log(`pending: ${s.pending.join(", ")}`);
-      if (s.failed.length) console.log(`FAILED: ${s.failed.join(", ")} (fix, then: migrate.ts resolve --rolled-back <name>)`);
+      if (s.failed.length)
+        console.log(`FAILED: ${s.failed.join(", ")} (fix, then: migrate.ts resolve --rolled-back <name>)`);
       if (s.edited.length) console.log(`EDITED after being applied: ${s.edited.join(", ")}`);
-      if (s.missingLocally.length) console.log(`applied but missing from prisma/migrations: ${s.missingLocally.join(", ")}`);
+      if (s.missingLocally.length)
+        console.log(`applied but missing from prisma/migrations: ${s.missingLocally.join(", ")}`);
       const upToDate = !s.pending.length && !s.failed.length && !s.edited.length && !s.missingLocally.length;
       if (upToDate) console.log("Database is up to date.");
       return upToDate ? 0 : 1;

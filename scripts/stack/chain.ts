@@ -33,10 +33,15 @@ export async function startLocalChain(options: { port: number; logDir: string })
   const logFile = path.join(options.logDir, "chain.log");
   const out = openSync(logFile, "w");
   log.step(`chain: starting a Hardhat node on ${rpcUrl} (log: ${path.relative(process.cwd(), logFile)})`);
-  const proc = startManaged("chain", bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(options.port)], {
-    stdio: ["ignore", out, out],
-    env: childEnv(),
-  });
+  const proc = startManaged(
+    "chain",
+    bin("hardhat"),
+    ["node", "--hostname", "127.0.0.1", "--port", String(options.port)],
+    {
+      stdio: ["ignore", out, out],
+      env: childEnv(),
+    },
+  );
   await waitFor(`Hardhat node on ${rpcUrl}`, () => answers(client), 60_000, proc.exited);
   // A Hardhat node mines only when a transaction arrives; a real chain keeps producing blocks,
   // and deposits wait for CHAIN_CONFIRMATIONS more of them. Mine one a second as well.

@@ -11,9 +11,13 @@ import { seedDatabase } from "../../prisma/seed";
 import { bin, childEnv } from "./bin";
 import { log } from "./log";
 
-export async function prepareDatabase(deployment: Deployment, options: { allowReset: boolean } = { allowReset: true }): Promise<void> {
+export async function prepareDatabase(
+  deployment: Deployment,
+  options: { allowReset: boolean } = { allowReset: true },
+): Promise<void> {
   const e = env();
-  const where = e.database.kind === "pglite" ? `embedded PGlite in ${e.database.dataDir}` : "the PostgreSQL server in DATABASE_URL";
+  const where =
+    e.database.kind === "pglite" ? `embedded PGlite in ${e.database.dataDir}` : "the PostgreSQL server in DATABASE_URL";
   log.step(`database: applying pending migrations to ${where}…`);
   // The migration engine runs in its own process: it leaves timers behind and must exit.
   const migrate = spawnSync(bin("tsx"), ["scripts/db/migrate.ts", "deploy"], { stdio: "inherit", env: childEnv() });
@@ -31,7 +35,13 @@ export async function prepareDatabase(deployment: Deployment, options: { allowRe
     if (binding.action === "reset") {
       log.warn(`database: ${binding.message}`);
       await db.auditLog.create({
-        data: { actor: "system", action: "system.chain_reset", target: "database", before: binding.previous ?? undefined, after: { message: binding.message } },
+        data: {
+          actor: "system",
+          action: "system.chain_reset",
+          target: "database",
+          before: binding.previous ?? undefined,
+          after: { message: binding.message },
+        },
       });
     } else {
       log.ok(`database: ${binding.message}`);

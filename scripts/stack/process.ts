@@ -42,7 +42,12 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
 }
 
 /** Poll `check` until it returns true or the time is up; fails with `what` in the message. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, failed?: Promise<unknown>): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  failed?: Promise<unknown>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gaveUp = false;
   failed?.then(() => (gaveUp = true));

@@ -18,7 +18,12 @@ export interface Context {
 }
 
 export function clientIp(headers: Headers): string {
-  const hops = headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  const hops =
+    headers
+      .get("x-forwarded-for")
+      ?.split(",")
+      .map((h) => h.trim())
+      .filter(Boolean) ?? [];
   return hops.at(-1) || headers.get("x-real-ip") || "local";
 }
 

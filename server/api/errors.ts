@@ -8,7 +8,17 @@ import { CHANNEL_ERROR_CODES } from "../../core/errors/channel";
 import { ENGINE_ERROR_CODES } from "../../core/errors/engine";
 import { ClearlineError, type ErrorCode, type ErrorDetails } from "../../core/errors";
 
-type CommonCode = "INVALID_INPUT" | "NOT_FOUND" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+type CommonCode =
+  | "INVALID_INPUT"
+  | "NOT_FOUND"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "RATE_LIMITED"
+  | "CONFLICT"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "PRECONDITION_FAILED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
 
 const COMMON: Record<CommonCode, TRPC_ERROR_CODE_KEY> = {
   INVALID_INPUT: "BAD_REQUEST",
@@ -30,10 +40,9 @@ const AREA_OVERRIDES: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
 };
 
 export const TRPC_CODE_BY_ERROR: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
-  ...(Object.fromEntries([...ENGINE_ERROR_CODES, ...CHANNEL_ERROR_CODES].map((c) => [c, AREA_OVERRIDES[c] ?? "BAD_REQUEST"])) as Record<
-    (typeof ENGINE_ERROR_CODES)[number] | (typeof CHANNEL_ERROR_CODES)[number],
-    TRPC_ERROR_CODE_KEY
-  >),
+  ...(Object.fromEntries(
+    [...ENGINE_ERROR_CODES, ...CHANNEL_ERROR_CODES].map((c) => [c, AREA_OVERRIDES[c] ?? "BAD_REQUEST"]),
+  ) as Record<(typeof ENGINE_ERROR_CODES)[number] | (typeof CHANNEL_ERROR_CODES)[number], TRPC_ERROR_CODE_KEY>),
   ...COMMON,
 };
 

@@ -46,7 +46,10 @@ function signedIn(ctx: Context): Session {
 
 function mayTrade(session: Session): void {
   if (session.suspendedAt) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Your account is suspended since ${session.suspendedAt.toISOString()}: you cannot trade.` });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Your account is suspended since ${session.suspendedAt.toISOString()}: you cannot trade.`,
+    });
   }
 }
 
@@ -58,7 +61,9 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(async ({ next }) => mapErrors(await next()));
 
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => mapErrors(await next({ ctx: { session: signedIn(ctx) } })));
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) =>
+  mapErrors(await next({ ctx: { session: signedIn(ctx) } })),
+);
 
 function requireRole(...roles: Role[]) {
   return t.procedure.use(async ({ ctx, next }) => {
@@ -99,7 +104,10 @@ function takeLimit(ctx: Context, name: string, limit: RateLimit | keyof Configur
   const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
   const taken = ctx.deps.limiter.take(`${name}|${who}`, spec, ctx.deps.now().getTime());
   if (!taken.ok) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s` });
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
+    });
   }
 }
 

@@ -30,20 +30,32 @@ export interface GuardOptions {
  * The checks on a POST's headers (a header getter, so the app server's own order entry can use
  * them on Node's request without building a `Request`): null when they pass.
  */
-export function headerRefusal(header: (name: string) => string | null | undefined, options: GuardOptions): TRPCError | null {
+export function headerRefusal(
+  header: (name: string) => string | null | undefined,
+  options: GuardOptions,
+): TRPCError | null {
   const refuse = (code: TRPCError["code"], message: string) => new TRPCError({ code, message });
   const origin = header("origin") ?? null;
   const fetchSite = header("sec-fetch-site") ?? null;
   if (origin !== null) {
     if (origin !== options.appOrigin) {
-      return refuse("FORBIDDEN", `Cross-site request refused: origin ${origin} may not call this API (only ${options.appOrigin}).`);
+      return refuse(
+        "FORBIDDEN",
+        `Cross-site request refused: origin ${origin} may not call this API (only ${options.appOrigin}).`,
+      );
     }
   } else if (fetchSite !== "same-origin") {
-    return refuse("FORBIDDEN", `Request refused: send an Origin header of ${options.appOrigin} (or Sec-Fetch-Site: same-origin) with every mutation.`);
+    return refuse(
+      "FORBIDDEN",
+      `Request refused: send an Origin header of ${options.appOrigin} (or Sec-Fetch-Site: same-origin) with every mutation.`,
+    );
   }
   const contentType = header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (contentType !== "application/json") {
-    return refuse("FORBIDDEN", `Request refused: mutations must be sent as content-type application/json (got ${contentType || "none"}).`);
+    return refuse(
+      "FORBIDDEN",
+      `Request refused: mutations must be sent as content-type application/json (got ${contentType || "none"}).`,
+    );
   }
   const declared = Number(header("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLargeError(options);
@@ -51,7 +63,10 @@ export function headerRefusal(header: (name: string) => string | null | undefine
 }
 
 export function tooLargeError(options: GuardOptions): TRPCError {
-  return new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `Request body too large: the limit is ${options.maxBodyBytes} bytes.` });
+  return new TRPCError({
+    code: "PAYLOAD_TOO_LARGE",
+    message: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
+  });
 }
 
 export async function guardRequest(req: Request, options: GuardOptions): Promise<GuardResult> {

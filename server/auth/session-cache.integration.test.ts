@@ -27,7 +27,12 @@ async function signedIn(address: string): Promise<{ token: string; userId: strin
   const user = await t.handle.db.user.upsert({ where: { address }, create: { address }, update: {} });
   const token = newSessionToken();
   const s = await t.handle.db.session.create({
-    data: { tokenHash: hashSessionToken(token, SECRET), userId: user.id, address, expiresAt: new Date(Date.now() + 3_600_000) },
+    data: {
+      tokenHash: hashSessionToken(token, SECRET),
+      userId: user.id,
+      address,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
   });
   return { token, userId: user.id, sessionId: s.id };
 }
@@ -74,7 +79,10 @@ describe("session cache", () => {
     expect((await loadSession(deps(), token))?.suspendedAt).toBeInstanceOf(Date);
 
     n = cache.stats().invalidations;
-    await t.handle.db.$executeRawUnsafe(`UPDATE "User" SET roles = ARRAY['TRADER','OPERATOR']::"Role"[] WHERE id = $1::uuid`, userId);
+    await t.handle.db.$executeRawUnsafe(
+      `UPDATE "User" SET roles = ARRAY['TRADER','OPERATOR']::"Role"[] WHERE id = $1::uuid`,
+      userId,
+    );
     await untilInvalidated(n);
     expect((await loadSession(deps(), token))?.roles).toEqual(["TRADER", "OPERATOR"]);
 
@@ -120,21 +128,26 @@ describe("session cache", () => {
     expect(cache.stats().hits).toBe(hits + 1);
   });
 
-  it.runIf(Boolean(serverUrl))("PostgreSQL: when the listening connection dies the cache stops serving, then reconnects", async () => {
-    const { token, userId } = await signedIn(ADDRESSES[0]!);
-    await loadSession(deps(), token);
-    await t.handle.db.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()`);
-    for (let i = 0; i < 200 && cache.stats().live; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(cache.stats()).toMatchObject({ live: false, size: 0 });
-    const reads = cache.stats().reads;
-    await loadSession(deps(), token);
-    expect(cache.stats().reads).toBe(reads + 1);
-    for (let i = 0; i < 500 && !cache.stats().live; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(cache.stats().live).toBe(true);
-    await loadSession(deps(), token);
-    const n = cache.stats().invalidations;
-    await t.handle.db.$executeRawUnsafe(`UPDATE "User" SET "suspendedAt" = now() WHERE id = $1::uuid`, userId);
-    await untilInvalidated(n);
-    expect((await loadSession(deps(), token))?.suspendedAt).toBeInstanceOf(Date);
-  });
+  it.runIf(Boolean(serverUrl))(
+    "PostgreSQL: when the listening connection dies the cache stops serving, then reconnects",
+    async () => {
+      const { token, userId } = await signedIn(ADDRESSES[0]!);
+      await loadSession(deps(), token);
+      await t.handle.db.$executeRawUnsafe(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()`,
+      );
+      for (let i = 0; i < 200 && cache.stats().live; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(cache.stats()).toMatchObject({ live: false, size: 0 });
+      const reads = cache.stats().reads;
+      await loadSession(deps(), token);
+      expect(cache.stats().reads).toBe(reads + 1);
+      for (let i = 0; i < 500 && !cache.stats().live; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(cache.stats().live).toBe(true);
+      await loadSession(deps(), token);
+      const n = cache.stats().invalidations;
+      await t.handle.db.$executeRawUnsafe(`UPDATE "User" SET "suspendedAt" = now() WHERE id = $1::uuid`, userId);
+      await untilInvalidated(n);
+      expect((await loadSession(deps(), token))?.suspendedAt).toBeInstanceOf(Date);
+    },
+  );
 });

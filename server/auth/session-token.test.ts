@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clearSessionCookie, hashSessionToken, newSessionToken, readSessionToken, serializeSessionCookie } from "./session-token";
+import {
+  clearSessionCookie,
+  hashSessionToken,
+  newSessionToken,
+  readSessionToken,
+  serializeSessionCookie,
+} from "./session-token";
 
 describe("session cookie", () => {
   it("round-trips a fresh token through Set-Cookie and Cookie, and ignores other cookies and junk values", () => {
@@ -12,7 +18,9 @@ describe("session cookie", () => {
     expect(readSessionToken(`__Host-clearline_session=${token}`, true)).toBe(token);
     expect(readSessionToken("clearline_session=../../etc", false)).toBeNull();
     expect(readSessionToken(null, false)).toBeNull();
-    expect(clearSessionCookie(true)).toBe("__Host-clearline_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure");
+    expect(clearSessionCookie(true)).toBe(
+      "__Host-clearline_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure",
+    );
   });
 
   it("stores an HMAC that depends on the secret", () => {

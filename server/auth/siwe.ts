@@ -36,8 +36,11 @@ export function refuseSignIn(reason: string, message: string, details: Record<st
 /** The fields of a well-formed message that passes every check; throws UNAUTHORIZED naming the failed check. */
 export function checkSiweMessage(message: string, expect: SiweExpectations): CheckedSiweMessage {
   const parsed = parseSiweMessage(message);
-  const missing = (["domain", "address", "uri", "version", "chainId", "nonce", "issuedAt"] as const).filter((k) => parsed[k] === undefined);
-  if (missing.length > 0) refuseSignIn("malformed", `Sign-in message is not an EIP-4361 message (missing: ${missing.join(", ")}).`);
+  const missing = (["domain", "address", "uri", "version", "chainId", "nonce", "issuedAt"] as const).filter(
+    (k) => parsed[k] === undefined,
+  );
+  if (missing.length > 0)
+    refuseSignIn("malformed", `Sign-in message is not an EIP-4361 message (missing: ${missing.join(", ")}).`);
 
   // The parser is a lenient regex: accept only the canonical text of the parsed fields, so what
   // the wallet showed is exactly what was checked (no second "URI:" hidden in a statement).
@@ -45,12 +48,23 @@ export function checkSiweMessage(message: string, expect: SiweExpectations): Che
   try {
     canonical = createSiweMessage({ ...parsed } as Parameters<typeof createSiweMessage>[0]);
   } catch (e) {
-    refuseSignIn("malformed", `Sign-in message is not a valid EIP-4361 message: ${(e as Error).message.split("\n")[0]}`);
+    refuseSignIn(
+      "malformed",
+      `Sign-in message is not a valid EIP-4361 message: ${(e as Error).message.split("\n")[0]}`,
+    );
   }
-  if (canonical !== message) refuseSignIn("malformed", "Sign-in message is not in canonical EIP-4361 form (create it with viem's createSiweMessage).");
+  if (canonical !== message)
+    refuseSignIn(
+      "malformed",
+      "Sign-in message is not in canonical EIP-4361 form (create it with viem's createSiweMessage).",
+    );
 
   if (parsed.domain !== expect.domain) {
-    refuseSignIn("domain", `Sign-in message is for domain "${parsed.domain}", but this exchange is "${expect.domain}".`, { domain: parsed.domain!, expected: expect.domain });
+    refuseSignIn(
+      "domain",
+      `Sign-in message is for domain "${parsed.domain}", but this exchange is "${expect.domain}".`,
+      { domain: parsed.domain!, expected: expect.domain },
+    );
   }
   let uriOrigin: string;
   try {
@@ -59,22 +73,35 @@ export function checkSiweMessage(message: string, expect: SiweExpectations): Che
     uriOrigin = "(invalid URI)";
   }
   if (uriOrigin !== expect.origin) {
-    refuseSignIn("uri", `Sign-in message URI ${parsed.uri} is not on ${expect.origin}.`, { uri: parsed.uri!, expected: expect.origin });
+    refuseSignIn("uri", `Sign-in message URI ${parsed.uri} is not on ${expect.origin}.`, {
+      uri: parsed.uri!,
+      expected: expect.origin,
+    });
   }
   if (parsed.chainId !== expect.chainId) {
-    refuseSignIn("chain", `Sign-in message is for chain ${parsed.chainId}, but this exchange runs on chain ${expect.chainId}.`, {
-      chainId: parsed.chainId!,
-      expected: expect.chainId,
-    });
+    refuseSignIn(
+      "chain",
+      `Sign-in message is for chain ${parsed.chainId}, but this exchange runs on chain ${expect.chainId}.`,
+      {
+        chainId: parsed.chainId!,
+        expected: expect.chainId,
+      },
+    );
   }
 
   const now = expect.now.getTime();
   const issuedAt = parsed.issuedAt!;
   if (issuedAt.getTime() > now + SIWE_CLOCK_SKEW_MS) {
-    refuseSignIn("issued_in_future", `Sign-in message was issued in the future (${issuedAt.toISOString()}); check your clock.`);
+    refuseSignIn(
+      "issued_in_future",
+      `Sign-in message was issued in the future (${issuedAt.toISOString()}); check your clock.`,
+    );
   }
   if (issuedAt.getTime() < now - expect.maxAgeSeconds * 1000) {
-    refuseSignIn("too_old", `Sign-in message was issued at ${issuedAt.toISOString()}, more than ${expect.maxAgeSeconds} s ago; sign in again.`);
+    refuseSignIn(
+      "too_old",
+      `Sign-in message was issued at ${issuedAt.toISOString()}, more than ${expect.maxAgeSeconds} s ago; sign in again.`,
+    );
   }
   const expirationTime = parsed.expirationTime ?? null;
   if (expirationTime && expirationTime.getTime() <= now) {
@@ -83,5 +110,11 @@ export function checkSiweMessage(message: string, expect: SiweExpectations): Che
   if (parsed.notBefore && parsed.notBefore.getTime() > now + SIWE_CLOCK_SKEW_MS) {
     refuseSignIn("not_yet_valid", `Sign-in message is not valid before ${parsed.notBefore.toISOString()}.`);
   }
-  return { address: getAddress(parsed.address!), nonce: parsed.nonce!, chainId: parsed.chainId!, issuedAt, expirationTime };
+  return {
+    address: getAddress(parsed.address!),
+    nonce: parsed.nonce!,
+    chainId: parsed.chainId!,
+    issuedAt,
+    expirationTime,
+  };
 }

@@ -5,5 +5,7 @@ const g = globalThis as unknown as { __clearlineChainClient?: PublicClient };
 
 /** The server's read client for the configured chain (one per process). */
 export function chainClient(): PublicClient {
-  return (g.__clearlineChainClient ??= createPublicClient({ transport: http(env().chain.rpcUrl, { timeout: 5_000, retryCount: 1 }) }));
+  return (g.__clearlineChainClient ??= createPublicClient({
+    transport: http(env().chain.rpcUrl, { timeout: 5_000, retryCount: 1 }),
+  }));
 }

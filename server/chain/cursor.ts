@@ -84,7 +84,12 @@ export async function rememberedBlocks(db: Db): Promise<BlockRef[]> {
 
 /** The decoded event of a raw custody log. */
 export function toCustodyEvent(log: RawCustodyLog): CustodyEvent {
-  const decoded = decodeEventLog({ abi: custodyAbi, topics: log.topics as [Hex, ...Hex[]], data: log.data, strict: true });
+  const decoded = decodeEventLog({
+    abi: custodyAbi,
+    topics: log.topics as [Hex, ...Hex[]],
+    data: log.data,
+    strict: true,
+  });
   return {
     name: decoded.eventName,
     args: Object.freeze({ ...(decoded.args as Record<string, unknown>) }),
@@ -116,12 +121,21 @@ export async function beginApply(db: Db, log: RawCustodyLog, event: CustodyEvent
   if (existing?.status === "APPLIED") return "applied";
   if (existing) {
     // APPLYING: a previous attempt may have reached the sink (redeliver); REVERTED: its block is canonical again
-    if (existing.status === "REVERTED") await db.custodyLog.update({ where: { id: existing.id }, data: { status: "APPLYING", revertedAt: null } });
+    if (existing.status === "REVERTED")
+      await db.custodyLog.update({ where: { id: existing.id }, data: { status: "APPLYING", revertedAt: null } });
     return "apply";
   }
   const channelId = typeof event.args.channelId === "string" ? event.args.channelId.toLowerCase() : null;
   await db.custodyLog.create({
-    data: { ...key, blockNumber: log.blockNumber, eventName: event.name, topics: [...log.topics], data: log.data, channelId, status: "APPLYING" },
+    data: {
+      ...key,
+      blockNumber: log.blockNumber,
+      eventName: event.name,
+      topics: [...log.topics],
+      data: log.data,
+      channelId,
+      status: "APPLYING",
+    },
   });
   return "apply";
 }

@@ -15,17 +15,28 @@ const g = globalThis as unknown as { __clearlineDeployment?: Promise<Deployment>
 
 /** Parse a deployment file; the error names the file and what is wrong with it. */
 export function readDeploymentFile(file: string): Deployment {
-  if (!existsSync(file)) throw new Error(`no deployment file at ${file}: run \`npm run dev\` (local chain) or set CUSTODY_ADDRESS and the token addresses`);
+  if (!existsSync(file))
+    throw new Error(
+      `no deployment file at ${file}: run \`npm run dev\` (local chain) or set CUSTODY_ADDRESS and the token addresses`,
+    );
   return validDeployment(`deployment file ${file}`, JSON.parse(readFileSync(file, "utf8")));
 }
 
 function validDeployment(what: string, value: unknown): Deployment {
   const parsed = deploymentSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${what} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${what} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
-async function fromConfiguredAddresses(addresses: { custody: string; USDC: string; WETH: string; WBTC: string }): Promise<Deployment> {
+async function fromConfiguredAddresses(addresses: {
+  custody: string;
+  USDC: string;
+  WETH: string;
+  WBTC: string;
+}): Promise<Deployment> {
   const client = chainClient();
   const [chainId, genesis] = await Promise.all([client.getChainId(), client.getBlock({ blockNumber: 0n })]);
   const token = async (expected: "USDC" | "WETH" | "WBTC") => {
@@ -46,7 +57,9 @@ async function fromConfiguredAddresses(addresses: { custody: string; USDC: strin
   ]);
   const signer = privateKeyToAccount(env().exchangePrivateKey).address;
   if (getAddress(exchange) !== signer) {
-    throw new Error(`EXCHANGE_PRIVATE_KEY signs as ${signer}, but the custody contract at ${custody} belongs to the exchange ${exchange}`);
+    throw new Error(
+      `EXCHANGE_PRIVATE_KEY signs as ${signer}, but the custody contract at ${custody} belongs to the exchange ${exchange}`,
+    );
   }
   return validDeployment(`the contracts configured for ${env().chain.rpcUrl}`, {
     chainId,
@@ -62,11 +75,13 @@ async function fromConfiguredAddresses(addresses: { custody: string; USDC: strin
 /** The deployment in use by this process (read once). */
 export function currentDeployment(): Promise<Deployment> {
   const addresses = env().chain.addresses;
-  g.__clearlineDeployment ??= (addresses ? fromConfiguredAddresses(addresses) : Promise.resolve().then(() => readDeploymentFile(env().chain.deploymentFile))).catch(
-    (e: unknown) => {
-      g.__clearlineDeployment = undefined; // retry on the next call
-      throw e;
-    },
-  );
+  g.__clearlineDeployment ??= (
+    addresses
+      ? fromConfiguredAddresses(addresses)
+      : Promise.resolve().then(() => readDeploymentFile(env().chain.deploymentFile))
+  ).catch((e: unknown) => {
+    g.__clearlineDeployment = undefined; // retry on the next call
+    throw e;
+  });
   return g.__clearlineDeployment;
 }

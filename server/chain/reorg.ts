@@ -39,7 +39,8 @@ export async function findCommonAncestor(
   startBlock: bigint,
 ): Promise<{ lastBlock: bigint; lastBlockHash: Hex | null }> {
   for (const block of remembered) {
-    if ((await canonicalHash(client, block.number)) === block.hash) return { lastBlock: block.number, lastBlockHash: block.hash };
+    if ((await canonicalHash(client, block.number)) === block.hash)
+      return { lastBlock: block.number, lastBlockHash: block.hash };
   }
   const oldest = remembered.at(-1)?.number ?? null;
   // Nothing was pruned yet if the oldest remembered block is within the first range from startBlock:

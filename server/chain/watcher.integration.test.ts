@@ -30,12 +30,14 @@ beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);
   rec = await createRecordingSink(t.handle.db);
   for (const trader of [traderA, traderB]) {
-    await mined(node.wallet(trader.privateKey).writeContract({
-      address: deployment.tokens.USDC.address,
-      abi: demoTokenAbi,
-      functionName: "approve",
-      args: [deployment.custody, 10n ** 30n],
-    }));
+    await mined(
+      node.wallet(trader.privateKey).writeContract({
+        address: deployment.tokens.USDC.address,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [deployment.custody, 10n ** 30n],
+      }),
+    );
   }
 });
 
@@ -52,11 +54,22 @@ async function mined(hash: Promise<Hex>): Promise<bigint> {
 }
 
 const deposit = (privateKey: Hex, amountE6: bigint) =>
-  mined(node.wallet(privateKey).writeContract({ address: deployment.custody, abi: custodyAbi, functionName: "deposit", args: [deployment.tokens.USDC.address, amountE6] }));
+  mined(
+    node.wallet(privateKey).writeContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "deposit",
+      args: [deployment.tokens.USDC.address, amountE6],
+    }),
+  );
 
 /** Every custody log on the canonical chain now, as "txHash:logIndex". */
 async function chainLogKeys(): Promise<string[]> {
-  const logs = await node.client.getLogs({ address: deployment.custody, fromBlock: BigInt(deployment.deployBlock), toBlock: "latest" });
+  const logs = await node.client.getLogs({
+    address: deployment.custody,
+    fromBlock: BigInt(deployment.deployBlock),
+    toBlock: "latest",
+  });
   return logs.map((l) => `${l.transactionHash}:${l.logIndex}`).sort();
 }
 
@@ -78,7 +91,16 @@ function watcher(overrides: Partial<ChainWatcherOptions> = {}) {
       },
     }),
   });
-  const w = startChainWatcher({ db: t.handle.db, sink: rec.sink, client, deployment, confirmations: 0, pollMs: 3_600_000, onError: () => {}, ...overrides });
+  const w = startChainWatcher({
+    db: t.handle.db,
+    sink: rec.sink,
+    client,
+    deployment,
+    confirmations: 0,
+    pollMs: 3_600_000,
+    onError: () => {},
+    ...overrides,
+  });
   running.push(w);
   return { w, getLogsFrom };
 }
@@ -95,7 +117,10 @@ describe(`chain watcher (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PG
     expect((await rec.journal()).filter((j) => j.kind === "apply")).toHaveLength(keys.length);
 
     // Replay: the same range again from the deployment block.
-    await t.handle.db.chainCursor.update({ where: { id: "custody" }, data: { lastBlock: BigInt(deployment.deployBlock) - 1n, lastBlockHash: null } });
+    await t.handle.db.chainCursor.update({
+      where: { id: "custody" },
+      data: { lastBlock: BigInt(deployment.deployBlock) - 1n, lastBlockHash: null },
+    });
     expect(await w.poll()).toEqual({ applied: 0, reverted: 0, reorg: false });
     expect(rec.calls.apply).toBe(keys.length);
     const head = await node.client.getBlockNumber({ cacheTime: 0 });
@@ -139,7 +164,9 @@ describe(`chain watcher (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PG
     expect(w.status().lastError).toMatch(/simulated crash/);
     const row = await t.handle.db.custodyLog.findFirstOrThrow({ where: { blockNumber: block } });
     expect(row.status).toBe("APPLYING");
-    expect((await t.handle.db.chainCursor.findUniqueOrThrow({ where: { id: "custody" } })).lastBlock).toBeLessThan(block);
+    expect((await t.handle.db.chainCursor.findUniqueOrThrow({ where: { id: "custody" } })).lastBlock).toBeLessThan(
+      block,
+    );
 
     expect((await w.poll()).applied).toBe(1);
     expect(rec.calls.apply).toBe(before.calls + 2); // delivered twice
@@ -160,7 +187,11 @@ describe(`chain watcher (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PG
       account: walletA.account,
       chain: walletA.chain,
       to: deployment.custody,
-      data: encodeFunctionData({ abi: custodyAbi, functionName: "deposit", args: [deployment.tokens.USDC.address, 11n] }),
+      data: encodeFunctionData({
+        abi: custodyAbi,
+        functionName: "deposit",
+        args: [deployment.tokens.USDC.address, 11n],
+      }),
     });
     const rawA = await walletA.signTransaction(request);
     const blockA = await mined(walletA.sendRawTransaction({ serializedTransaction: rawA }));

@@ -6,14 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import {
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  http,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { createPublicClient, createTestClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Db } from "../db";
 import type { CustodyEvent, CustodyEventSink } from "../ports";
@@ -36,11 +29,15 @@ export async function startLocalNode(port: number): Promise<LocalNode> {
   // hardhat's package exports do not include its CLI; the file is where node_modules/.bin/hardhat points.
   const cli = path.resolve(process.cwd(), "node_modules/hardhat/dist/src/cli.js");
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: process.cwd(),
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, "exit");
@@ -48,7 +45,13 @@ export async function startLocalNode(port: number): Promise<LocalNode> {
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hardhat node on port ${port} exited: ${stderr}`);
-    if (await client.getChainId().then(() => true, () => false)) break;
+    if (
+      await client.getChainId().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() - started > 60_000) throw new Error(`hardhat node on port ${port} not ready after 60 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -62,7 +65,8 @@ export async function startLocalNode(port: number): Promise<LocalNode> {
     rpcUrl,
     client,
     testClient: makeTestClient(rpcUrl),
-    wallet: (privateKey) => createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport: http(rpcUrl) }),
+    wallet: (privateKey) =>
+      createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport: http(rpcUrl) }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(-child.pid!, "SIGTERM");

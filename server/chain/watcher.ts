@@ -128,7 +128,10 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
     return reverted;
   }
 
-  async function fetchRange(from: bigint, to: bigint): Promise<{ logs: RawCustodyLog[]; end: BlockRef; seen: BlockRef[] }> {
+  async function fetchRange(
+    from: bigint,
+    to: bigint,
+  ): Promise<{ logs: RawCustodyLog[]; end: BlockRef; seen: BlockRef[] }> {
     const endBlock = await client.getBlock({ blockNumber: to });
     const logs = await client.getLogs({ address: deployment.custody, fromBlock: from, toBlock: to });
     // Every log must come from the canonical chain that ends in `endBlock`: a reorg between the two
@@ -140,9 +143,11 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
         throw new Error(`eth_getLogs returned a pending log for ${from}..${to}`);
       }
       if (!seen.has(log.blockNumber)) seen.set(log.blockNumber, (await canonicalHash(client, log.blockNumber)) ?? "0x");
-      if (seen.get(log.blockNumber) !== log.blockHash) throw new Error(`block ${log.blockNumber} changed while reading logs ${from}..${to}; retrying`);
+      if (seen.get(log.blockNumber) !== log.blockHash)
+        throw new Error(`block ${log.blockNumber} changed while reading logs ${from}..${to}; retrying`);
     }
-    if ((await canonicalHash(client, to)) !== endBlock.hash) throw new Error(`block ${to} changed while reading logs; retrying`);
+    if ((await canonicalHash(client, to)) !== endBlock.hash)
+      throw new Error(`block ${to} changed while reading logs; retrying`);
     const raw = logs
       .map((log) => ({
         txHash: log.transactionHash!,
@@ -152,8 +157,14 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
         topics: log.topics as Hex[],
         data: log.data,
       }))
-      .sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
-    return { logs: raw, end: { number: to, hash: endBlock.hash }, seen: [...seen].map(([number, hash]) => ({ number, hash })) };
+      .sort((a, b) =>
+        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+      );
+    return {
+      logs: raw,
+      end: { number: to, hash: endBlock.hash },
+      seen: [...seen].map(([number, hash]) => ({ number, hash })),
+    };
   }
 
   async function round(): Promise<RoundResult> {
@@ -175,7 +186,7 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
     state.revertedEvents += result.reverted;
 
     const target = head - BigInt(confirmations);
-    for (let from = cursor.lastBlock + 1n; from <= target; ) {
+    for (let from = cursor.lastBlock + 1n; from <= target;) {
       const to = from + maxRange - 1n < target ? from + maxRange - 1n : target;
       const { logs, end, seen } = await fetchRange(from, to);
       for (const log of logs) {

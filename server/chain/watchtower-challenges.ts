@@ -18,7 +18,13 @@ export interface OpenChallenge {
   txHash: Hex;
   blockNumber: bigint;
   /** what the watchtower did about it so far, if anything */
-  action: { outcome: WatchtowerOutcome; reason: string | null; answeredVersion: bigint | null; txHash: string | null; attempts: number } | null;
+  action: {
+    outcome: WatchtowerOutcome;
+    reason: string | null;
+    answeredVersion: bigint | null;
+    txHash: string | null;
+    attempts: number;
+  } | null;
 }
 
 const ENDS_CHALLENGE = ["ChannelChallengeAnswered", "ChannelClosed", "ChannelResized"];
@@ -48,7 +54,13 @@ export async function listOpenChallenges(db: Db): Promise<OpenChallenge[]> {
     const version = BigInt(args.version);
     const deadline = BigInt(args.challengeDeadline);
     const action = await db.watchtowerAction.findUnique({
-      where: { channelId_challengedVersion_challengeDeadline: { channelId: row.channelId!, challengedVersion: version, challengeDeadline: deadline } },
+      where: {
+        channelId_challengedVersion_challengeDeadline: {
+          channelId: row.channelId!,
+          challengedVersion: version,
+          challengeDeadline: deadline,
+        },
+      },
     });
     out.push({
       channelId: row.channelId as Hex,
@@ -59,7 +71,13 @@ export async function listOpenChallenges(db: Db): Promise<OpenChallenge[]> {
       txHash: row.txHash as Hex,
       blockNumber: row.blockNumber,
       action: action
-        ? { outcome: action.outcome, reason: action.reason, answeredVersion: action.answeredVersion, txHash: action.txHash, attempts: action.attempts }
+        ? {
+            outcome: action.outcome,
+            reason: action.reason,
+            answeredVersion: action.answeredVersion,
+            txHash: action.txHash,
+            attempts: action.attempts,
+          }
         : null,
     });
   }

@@ -54,13 +54,23 @@ beforeAll(async () => {
   domain = { chainId: deployment.chainId, verifyingContract: deployment.custody };
   t = await createMigratedTestDatabase(serverUrl);
   const rec = await createRecordingSink(t.handle.db);
-  watcher = startChainWatcher({ db: t.handle.db, sink: rec.sink, client: node.client, deployment, confirmations: 0, pollMs: 3_600_000, onError: () => {} });
-  await mined(node.wallet(trader.privateKey).writeContract({
-    address: deployment.tokens.USDC.address,
-    abi: demoTokenAbi,
-    functionName: "approve",
-    args: [deployment.custody, 10n ** 30n],
-  }));
+  watcher = startChainWatcher({
+    db: t.handle.db,
+    sink: rec.sink,
+    client: node.client,
+    deployment,
+    confirmations: 0,
+    pollMs: 3_600_000,
+    onError: () => {},
+  });
+  await mined(
+    node.wallet(trader.privateKey).writeContract({
+      address: deployment.tokens.USDC.address,
+      abi: demoTokenAbi,
+      functionName: "approve",
+      args: [deployment.custody, 10n ** 30n],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -80,12 +90,26 @@ function abiState(s: ChannelState) {
   return { ...s, version: Number(s.version), allocations: [...s.allocations] };
 }
 
-const cosign = (state: ChannelState): CoSignatures => ({ trader: signState(domain, state, trader.privateKey), exchange: signState(domain, state, exchange.privateKey) });
+const cosign = (state: ChannelState): CoSignatures => ({
+  trader: signState(domain, state, trader.privateKey),
+  exchange: signState(domain, state, exchange.privateKey),
+});
 
 /** Opens a USDC channel (trader 5000, exchange 1000) and co-signs v1 (4000/2000) and v2 (5600/400). */
 async function openChannel(nonce: bigint) {
-  const id = channelId({ chainId: domain.chainId, custody: deployment.custody, trader: trader.address, exchange: exchange.address, nonce });
-  const state = (version: bigint, intent: ChannelState["intent"], traderAmount: bigint, exchangeAmount: bigint): ChannelState => ({
+  const id = channelId({
+    chainId: domain.chainId,
+    custody: deployment.custody,
+    trader: trader.address,
+    exchange: exchange.address,
+    nonce,
+  });
+  const state = (
+    version: bigint,
+    intent: ChannelState["intent"],
+    traderAmount: bigint,
+    exchangeAmount: bigint,
+  ): ChannelState => ({
     channelId: id,
     version,
     intent,
@@ -96,34 +120,57 @@ async function openChannel(nonce: bigint) {
   const v1 = state(1n, Intent.OPERATE, 4000n, 2000n);
   const v2 = state(2n, Intent.OPERATE, 5600n, 400n);
   for (const s of [v0, v1, v2]) stored.set(`${id.toLowerCase()}:${s.version}`, s);
-  await mined(node.wallet(trader.privateKey).writeContract({
-    address: deployment.custody,
-    abi: custodyAbi,
-    functionName: "depositAndOpen",
-    args: [trader.address, nonce, abiState(v0), cosign(v0)],
-  }));
+  await mined(
+    node.wallet(trader.privateKey).writeContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "depositAndOpen",
+      args: [trader.address, nonce, abiState(v0), cosign(v0)],
+    }),
+  );
   return { id, v1, v2 };
 }
 
 /** The trader challenges with `state` (co-signed) and signs the challenge. */
 function challenge(state: ChannelState) {
-  const sig = signDigest(hexToBytes(hashChallenge(domain, { channelId: state.channelId, version: state.version, stateHash: hashStateStruct(state) })), trader.privateKey);
-  return mined(node.wallet(trader.privateKey).writeContract({
-    address: deployment.custody,
-    abi: custodyAbi,
-    functionName: "challenge",
-    args: [abiState(state), cosign(state), trader.address, sig],
-  }));
+  const sig = signDigest(
+    hexToBytes(
+      hashChallenge(domain, { channelId: state.channelId, version: state.version, stateHash: hashStateStruct(state) }),
+    ),
+    trader.privateKey,
+  );
+  return mined(
+    node.wallet(trader.privateKey).writeContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "challenge",
+      args: [abiState(state), cosign(state), trader.address, sig],
+    }),
+  );
 }
 
 const conclude = (state: ChannelState) =>
-  mined(node.wallet(trader.privateKey).writeContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args: [abiState(state)] }));
+  mined(
+    node.wallet(trader.privateKey).writeContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "conclude",
+      args: [abiState(state)],
+    }),
+  );
 
-const onChain = (id: Hex) => node.client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [id] });
+const onChain = (id: Hex) =>
+  node.client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [id] });
 const custodyBalance = (account: Hex) =>
-  node.client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "balanceOf", args: [account, deployment.tokens.USDC.address] });
+  node.client.readContract({
+    address: deployment.custody,
+    abi: custodyAbi,
+    functionName: "balanceOf",
+    args: [account, deployment.tokens.USDC.address],
+  });
 const exchangeTxCount = () => node.client.getTransactionCount({ address: exchange.address, blockTag: "pending" });
-const actions = (id: Hex) => t.handle.db.watchtowerAction.findMany({ where: { channelId: id.toLowerCase() }, orderBy: { id: "asc" } });
+const actions = (id: Hex) =>
+  t.handle.db.watchtowerAction.findMany({ where: { channelId: id.toLowerCase() }, orderBy: { id: "asc" } });
 
 function tower(overrides: Partial<WatchtowerOptions> = {}) {
   const w = startWatchtower({
@@ -156,11 +203,23 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     await watcher.poll();
     await w.poll();
     const [answered] = await actions(id);
-    expect(answered).toMatchObject({ challengedVersion: 1n, answeredVersion: 2n, outcome: "ANSWERED", method: "respond", attempts: 1 });
+    expect(answered).toMatchObject({
+      challengedVersion: 1n,
+      answeredVersion: 2n,
+      outcome: "ANSWERED",
+      method: "respond",
+      attempts: 1,
+    });
     expect(answered!.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect((await node.client.getTransactionReceipt({ hash: answered!.txHash as Hex })).status).toBe("success");
     expect(await onChain(id)).toMatchObject({ status: 1, version: 2 });
-    expect(w.status().openChallenges).toEqual([expect.objectContaining({ channelId: id, challengedVersion: 1n, action: expect.objectContaining({ outcome: "ANSWERED" }) })]);
+    expect(w.status().openChallenges).toEqual([
+      expect.objectContaining({
+        channelId: id,
+        challengedVersion: 1n,
+        action: expect.objectContaining({ outcome: "ANSWERED" }),
+      }),
+    ]);
 
     // More rounds, and a restarted watchtower, send nothing more.
     await w.poll();
@@ -202,7 +261,13 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     const w = tower();
     await w.poll();
     const [missed] = await actions(id);
-    expect(missed).toMatchObject({ challengedVersion: 1n, outcome: "MISSED", txHash: null, answeredVersion: null, attempts: 0 });
+    expect(missed).toMatchObject({
+      challengedVersion: 1n,
+      outcome: "MISSED",
+      txHash: null,
+      answeredVersion: null,
+      attempts: 0,
+    });
     expect(missed!.reason).toMatch(/^deadline \d+ reached: chain time is \d+.*nothing sent$/);
     expect(await exchangeTxCount()).toBe(txsBefore);
     await w.poll();
@@ -230,12 +295,22 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     await watcher.poll();
     await w.poll();
     const [first] = await actions(id);
-    expect(first).toMatchObject({ outcome: "PENDING", attempts: 1, lastError: "channel store unavailable", txHash: null });
+    expect(first).toMatchObject({
+      outcome: "PENDING",
+      attempts: 1,
+      lastError: "channel store unavailable",
+      txHash: null,
+    });
     await w.poll(); // inside the backoff: not retried yet
     expect((await actions(id))[0]).toMatchObject({ outcome: "PENDING", attempts: 1 });
     await new Promise((r) => setTimeout(r, 350));
     await w.poll();
-    expect((await actions(id))[0]).toMatchObject({ outcome: "ANSWERED", answeredVersion: 2n, attempts: 2, lastError: null });
+    expect((await actions(id))[0]).toMatchObject({
+      outcome: "ANSWERED",
+      answeredVersion: 2n,
+      attempts: 2,
+      lastError: null,
+    });
     expect(await onChain(id)).toMatchObject({ status: 1, version: 2 });
   });
 
@@ -261,8 +336,12 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     await w.poll();
     const concluded = (await actions(id))[0]!;
     expect(concluded.concludeTxHash).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(concluded.reason).toMatch(/concluded by the exchange \d+ s after the deadline: the challenged version 2 pays out/);
-    expect((await node.client.waitForTransactionReceipt({ hash: concluded.concludeTxHash as Hex })).status).toBe("success");
+    expect(concluded.reason).toMatch(
+      /concluded by the exchange \d+ s after the deadline: the challenged version 2 pays out/,
+    );
+    expect((await node.client.waitForTransactionReceipt({ hash: concluded.concludeTxHash as Hex })).status).toBe(
+      "success",
+    );
     expect(await onChain(id)).toMatchObject({ status: 3, version: 2 });
     expect(await custodyBalance(trader.address)).toBe(before.trader + 5600n);
     expect(await custodyBalance(exchange.address)).toBe(before.exchange + 400n);
@@ -289,7 +368,9 @@ describe(`watchtower (Hardhat node :${PORT}, ${serverUrl ? "PostgreSQL" : "PGlit
     await w.poll(); // due, but the state is unknown here
     const [action] = await actions(id);
     expect(action).toMatchObject({ outcome: "MISSED", concludeTxHash: null });
-    expect(action!.lastError).toMatch(/cannot conclude: the challenged state \(version 1, hash 0x[0-9a-f]{64}\) is not one this exchange stored/);
+    expect(action!.lastError).toMatch(
+      /cannot conclude: the challenged state \(version 1, hash 0x[0-9a-f]{64}\) is not one this exchange stored/,
+    );
     expect(await exchangeTxCount()).toBe(txsBefore);
     await conclude(v1); // the trader can, with the state they hold
   });

@@ -31,7 +31,14 @@ import {
 } from "viem";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import { custodyAbi } from "../../contracts/generated";
-import { hashStateStruct, INTENT_NAMES, Intent, verifyStateSignature, type ChannelState, type CoSignatures } from "../../core/channel";
+import {
+  hashStateStruct,
+  INTENT_NAMES,
+  Intent,
+  verifyStateSignature,
+  type ChannelState,
+  type CoSignatures,
+} from "../../core/channel";
 import type { WatchtowerAction } from "../../generated/prisma/client";
 import type { Db } from "../db";
 import { listOpenChallenges, type OpenChallenge } from "./watchtower-challenges";
@@ -84,7 +91,8 @@ const STATUS_NAMES = ["None", "Active", "Challenged", "Closed"] as const;
 const CHALLENGED = 2;
 
 function message(error: unknown): string {
-  if (error instanceof BaseError) return error.shortMessage + (error.details && error.details !== error.shortMessage ? `: ${error.details}` : "");
+  if (error instanceof BaseError)
+    return error.shortMessage + (error.details && error.details !== error.shortMessage ? `: ${error.details}` : "");
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -93,7 +101,11 @@ function abiState(state: ChannelState) {
     channelId: state.channelId,
     version: Number(state.version),
     intent: state.intent,
-    allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    allocations: state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
     appDataHash: state.appDataHash,
   };
 }
@@ -113,14 +125,23 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   const update = (action: WatchtowerAction, data: Partial<Omit<WatchtowerAction, "id">>) =>
     db.watchtowerAction.update({ where: { id: action.id }, data });
 
-  const settle = (action: WatchtowerAction, outcome: "NOT_NEEDED" | "UNANSWERABLE" | "CLEARED" | "MISSED", reason: string) =>
-    update(action, { outcome, reason, nextAttemptAt: null });
+  const settle = (
+    action: WatchtowerAction,
+    outcome: "NOT_NEEDED" | "UNANSWERABLE" | "CLEARED" | "MISSED",
+    reason: string,
+  ) => update(action, { outcome, reason, nextAttemptAt: null });
 
   /** when attempt number `attempts` (1, 2, …) may be followed by the next: retryBaseMs doubling up to retryMaxMs */
-  const nextAttemptAfter = (attempts: number) => new Date(Date.now() + Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1)));
+  const nextAttemptAfter = (attempts: number) =>
+    new Date(Date.now() + Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1)));
 
   async function failAttempt(action: WatchtowerAction, error: unknown, attempts = action.attempts + 1): Promise<void> {
-    await update(action, { outcome: "PENDING", attempts, lastError: message(error), nextAttemptAt: nextAttemptAfter(attempts) });
+    await update(action, {
+      outcome: "PENDING",
+      attempts,
+      lastError: message(error),
+      nextAttemptAt: nextAttemptAfter(attempts),
+    });
   }
 
   /** Resolves a SENT or ANSWERED action from its transaction. Returns true when nothing more is to be done now. */
@@ -132,7 +153,11 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
         ? await client.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs, pollingInterval: 250 })
         : await client.getTransactionReceipt({ hash });
     } catch (error) {
-      if (!(error instanceof TransactionReceiptNotFoundError) && !(error instanceof BaseError && /timed out|could not be found/i.test(error.message))) throw error;
+      if (
+        !(error instanceof TransactionReceiptNotFoundError) &&
+        !(error instanceof BaseError && /timed out|could not be found/i.test(error.message))
+      )
+        throw error;
     }
     if (receipt?.status === "success") {
       if (action.outcome !== "ANSWERED") {
@@ -146,7 +171,11 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       return true;
     }
     if (receipt) {
-      await failAttempt(action, new Error(`response ${hash} reverted in block ${receipt.blockNumber}`), action.attempts);
+      await failAttempt(
+        action,
+        new Error(`response ${hash} reverted in block ${receipt.blockNumber}`),
+        action.attempts,
+      );
       return false;
     }
     // No receipt: still pending, or dropped (or reorged out). Rebroadcast the same signed
@@ -162,7 +191,8 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
     }
     try {
       await wallet.sendRawTransaction({ serializedTransaction: action.rawTransaction as Hex });
-      if (action.outcome === "ANSWERED") await update(action, { outcome: "SENT", reason: `response ${hash} left the chain; rebroadcast` });
+      if (action.outcome === "ANSWERED")
+        await update(action, { outcome: "SENT", reason: `response ${hash} left the chain; rebroadcast` });
       return true;
     } catch (error) {
       // e.g. nonce too low: another transaction took its nonce, so this one can never be mined
@@ -187,22 +217,60 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       if (receipt?.status === "success") return;
       if (receipt === null && (await client.getTransaction({ hash }).catch(() => null)) !== null) return; // still pending
       // reverted or dropped: look again (someone else may have concluded) and send again if still due
-      action = await update(action, { concludeTxHash: null, lastError: receipt ? `conclude ${hash} reverted` : `conclude ${hash} left the chain` });
+      action = await update(action, {
+        concludeTxHash: null,
+        lastError: receipt ? `conclude ${hash} reverted` : `conclude ${hash} left the chain`,
+      });
     }
     if (action.nextAttemptAt && action.nextAttemptAt > new Date()) return;
-    const view = await client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [challenge.channelId] });
-    if (view.status !== CHALLENGED || BigInt(view.version) !== challenge.challengedVersion || BigInt(view.challengeDeadline) !== challenge.challengeDeadline) return;
+    const view = await client.readContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "channel",
+      args: [challenge.channelId],
+    });
+    if (
+      view.status !== CHALLENGED ||
+      BigInt(view.version) !== challenge.challengedVersion ||
+      BigInt(view.challengeDeadline) !== challenge.challengeDeadline
+    )
+      return;
     const chainTime = (await client.getBlock({ blockTag: "latest" })).timestamp;
     if (chainTime < challenge.challengeDeadline + concludeAfterSeconds) return;
     try {
       const challenged = await states.stateAt(challenge.channelId, challenge.challengedVersion);
       if (challenged === null || hashStateStruct(challenged).toLowerCase() !== view.challengeStateHash.toLowerCase()) {
-        throw new Error(`cannot conclude: the challenged state (version ${challenge.challengedVersion}, hash ${view.challengeStateHash}) is not one this exchange stored`);
+        throw new Error(
+          `cannot conclude: the challenged state (version ${challenge.challengedVersion}, hash ${view.challengeStateHash}) is not one this exchange stored`,
+        );
       }
       const args = [abiState(challenged)] as const;
-      await client.simulateContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args, account: wallet.account });
-      const hash = await wallet.writeContract({ address: deployment.custody, abi: custodyAbi, functionName: "conclude", args, account: wallet.account, chain: wallet.chain });
-      await update(action, { concludeTxHash: hash, lastError: null, nextAttemptAt: null, reason: [action.reason, `concluded by the exchange ${chainTime - challenge.challengeDeadline} s after the deadline: the challenged version ${challenge.challengedVersion} pays out`].filter(Boolean).join("; ") });
+      await client.simulateContract({
+        address: deployment.custody,
+        abi: custodyAbi,
+        functionName: "conclude",
+        args,
+        account: wallet.account,
+      });
+      const hash = await wallet.writeContract({
+        address: deployment.custody,
+        abi: custodyAbi,
+        functionName: "conclude",
+        args,
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+      await update(action, {
+        concludeTxHash: hash,
+        lastError: null,
+        nextAttemptAt: null,
+        reason: [
+          action.reason,
+          `concluded by the exchange ${chainTime - challenge.challengeDeadline} s after the deadline: the challenged version ${challenge.challengedVersion} pays out`,
+        ]
+          .filter(Boolean)
+          .join("; "),
+      });
     } catch (error) {
       // the outcome stays MISSED (failAttempt would make it PENDING): only the conclude is retried
       const attempts = action.attempts + 1;
@@ -211,7 +279,11 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
   }
 
   async function handle(challenge: OpenChallenge): Promise<void> {
-    const key = { channelId: challenge.channelId, challengedVersion: challenge.challengedVersion, challengeDeadline: challenge.challengeDeadline };
+    const key = {
+      channelId: challenge.channelId,
+      challengedVersion: challenge.challengedVersion,
+      challengeDeadline: challenge.challengeDeadline,
+    };
     let action = await db.watchtowerAction.upsert({
       where: { channelId_challengedVersion_challengeDeadline: key },
       create: { ...key, challenger: challenge.challenger, challengeTxHash: challenge.txHash, outcome: "PENDING" },
@@ -224,9 +296,22 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
     }
     if (action.nextAttemptAt && action.nextAttemptAt > new Date()) return;
 
-    const view = await client.readContract({ address: deployment.custody, abi: custodyAbi, functionName: "channel", args: [challenge.channelId] });
-    if (view.status !== CHALLENGED || BigInt(view.version) !== challenge.challengedVersion || BigInt(view.challengeDeadline) !== challenge.challengeDeadline) {
-      await settle(action, "CLEARED", `no longer challenged on-chain: the channel is ${STATUS_NAMES[view.status] ?? view.status} at version ${view.version}`);
+    const view = await client.readContract({
+      address: deployment.custody,
+      abi: custodyAbi,
+      functionName: "channel",
+      args: [challenge.channelId],
+    });
+    if (
+      view.status !== CHALLENGED ||
+      BigInt(view.version) !== challenge.challengedVersion ||
+      BigInt(view.challengeDeadline) !== challenge.challengeDeadline
+    ) {
+      await settle(
+        action,
+        "CLEARED",
+        `no longer challenged on-chain: the channel is ${STATUS_NAMES[view.status] ?? view.status} at version ${view.version}`,
+      );
       return;
     }
     const chainTime = (await client.getBlock({ blockTag: "latest" })).timestamp;
@@ -258,7 +343,11 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
     const { state: newest, sigs } = latest;
     const method = newest.intent === Intent.OPERATE ? "respond" : newest.intent === Intent.CLOSE ? "close" : null;
     if (!method) {
-      await settle(action, "UNANSWERABLE", `the newest co-signed state (version ${newest.version}) is a ${INTENT_NAMES[newest.intent]}; only OPERATE (respond) or CLOSE (close) can answer`);
+      await settle(
+        action,
+        "UNANSWERABLE",
+        `the newest co-signed state (version ${newest.version}) is a ${INTENT_NAMES[newest.intent]}; only OPERATE (respond) or CLOSE (close) can answer`,
+      );
       return;
     }
     const signedBy = (signature: Hex, signer: Hex) => {
@@ -268,17 +357,36 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
         return false;
       }
     };
-    if (newest.channelId.toLowerCase() !== challenge.channelId.toLowerCase() || !signedBy(sigs.trader, view.trader) || !signedBy(sigs.exchange, deployment.exchange)) {
-      await settle(action, "UNANSWERABLE", `the newest state (version ${newest.version}) is not co-signed for this channel by trader ${view.trader} and the exchange`);
+    if (
+      newest.channelId.toLowerCase() !== challenge.channelId.toLowerCase() ||
+      !signedBy(sigs.trader, view.trader) ||
+      !signedBy(sigs.exchange, deployment.exchange)
+    ) {
+      await settle(
+        action,
+        "UNANSWERABLE",
+        `the newest state (version ${newest.version}) is not co-signed for this channel by trader ${view.trader} and the exchange`,
+      );
       return;
     }
 
     const args = [abiState(newest), sigs] as const;
     let signed: { hash: Hex; raw: Hex };
     try {
-      await client.simulateContract({ address: deployment.custody, abi: custodyAbi, functionName: method, args, account: wallet.account });
+      await client.simulateContract({
+        address: deployment.custody,
+        abi: custodyAbi,
+        functionName: method,
+        args,
+        account: wallet.account,
+      });
       const data = encodeFunctionData({ abi: custodyAbi, functionName: method, args });
-      const request = await wallet.prepareTransactionRequest({ account: wallet.account, chain: wallet.chain, to: deployment.custody, data });
+      const request = await wallet.prepareTransactionRequest({
+        account: wallet.account,
+        chain: wallet.chain,
+        to: deployment.custody,
+        data,
+      });
       const raw = await wallet.signTransaction(request);
       signed = { hash: keccak256(raw), raw };
     } catch (error) {

@@ -32,7 +32,12 @@ export interface ChannelChain {
 export function custodyChannelChain(client: PublicClient, custody: Address): ChannelChain {
   return {
     async exchangeAvailable(token) {
-      const [available] = await client.readContract({ address: custody, abi: custodyAbi, functionName: "coverage", args: [token] });
+      const [available] = await client.readContract({
+        address: custody,
+        abi: custodyAbi,
+        functionName: "coverage",
+        args: [token],
+      });
       return available;
     },
     async isContract(address) {
@@ -65,7 +70,11 @@ export function custodyChannelChain(client: PublicClient, custody: Address): Cha
 
 /** The contract's funding hash (StateHash.hash): keccak256 of the abi-encoded (token, total) pairs, tokens ascending as in the state. */
 export function fundingHashOf(funding: readonly { token: Address; total: bigint }[]): Hex {
-  return keccak256(concat(funding.flatMap((f) => [pad(f.token.toLowerCase() as Hex, { size: 32 }), numberToHex(f.total, { size: 32 })])));
+  return keccak256(
+    concat(
+      funding.flatMap((f) => [pad(f.token.toLowerCase() as Hex, { size: 32 }), numberToHex(f.total, { size: 32 })]),
+    ),
+  );
 }
 
 /** A state as the custody ABI takes it. */
@@ -74,7 +83,11 @@ export function toAbiState(state: ChannelState) {
     channelId: state.channelId,
     version: Number(state.version),
     intent: state.intent,
-    allocations: state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount })),
+    allocations: state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
     appDataHash: state.appDataHash,
   };
 }

@@ -5,11 +5,26 @@
  * receipts, decoded with the custody ABI, and are handed to the channels' sink.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createWalletClient, erc20Abi, http, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
+import {
+  createWalletClient,
+  erc20Abi,
+  http,
+  parseEventLogs,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { custodyAbi, demoTokenAbi } from "../../contracts/generated";
 import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
-import { hashTraderAppData, Intent, signState, stateTypedData, verifyStateSignature, type ChannelDomain } from "../../core/channel";
+import {
+  hashTraderAppData,
+  Intent,
+  signState,
+  stateTypedData,
+  verifyStateSignature,
+  type ChannelDomain,
+} from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
@@ -99,21 +114,44 @@ describe("channels", () => {
     open = await service.prepareOpen(TRADER.address, [{ token: usdc, amount: USDC_1000 }]);
     expect(open.state.version).toBe(0n);
     expect(open.state.intent).toBe(Intent.INITIALIZE);
-    expect(open.state.allocations).toEqual([{ token: usdc.toLowerCase(), traderAmount: USDC_1000, exchangeAmount: 2n * USDC_1000 }]);
+    expect(open.state.allocations).toEqual([
+      { token: usdc.toLowerCase(), traderAmount: USDC_1000, exchangeAmount: 2n * USDC_1000 },
+    ]);
     expect(verifyStateSignature(domain, open.state, open.exchangeSignature, EXCHANGE.address)).toBe(true);
     await expectCode(service.prepareOpen(TRADER.address, [{ token: usdc, amount: 1n }]), "CONFLICT");
 
     const traderSig = await coSign(open.state);
     await service.submitCoSignature(TRADER.address, open.channelId, 0n, traderSig);
-    const wallet = createWalletClient({ account: traderAccount, chain: { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } }, transport: http(chain.rpcUrl) });
+    const wallet = createWalletClient({
+      account: traderAccount,
+      chain: {
+        id: domain.chainId,
+        name: "local",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [chain.rpcUrl] } },
+      },
+      transport: http(chain.rpcUrl),
+    });
     for (const a of open.depositAndOpen.approvals) {
-      await chain.client.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.amount] }) });
+      await chain.client.waitForTransactionReceipt({
+        hash: await wallet.writeContract({
+          address: a.token,
+          abi: demoTokenAbi,
+          functionName: "approve",
+          args: [domain.verifyingContract, a.amount],
+        }),
+      });
     }
     const hash = await wallet.writeContract({
       address: domain.verifyingContract,
       abi: custodyAbi,
       functionName: "depositAndOpen",
-      args: [TRADER.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
+      args: [
+        TRADER.address,
+        open.nonce,
+        toAbiState(open.state),
+        { trader: traderSig, exchange: open.exchangeSignature },
+      ],
     });
     const events = await deliver(hash);
     expect(events.map((e) => e.name)).toContain("ChannelOpened");
@@ -128,9 +166,25 @@ describe("channels", () => {
 
   it("issuance after a fill gives version N+1 with conserved allocations and a valid exchange signature", async () => {
     const account = engineAccountOf(TRADER.address);
-    await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "sell", kind: "limit", sizeBase: 10n ** 16n, pricePerLot: 3_000_000n });
+    await engine.submit({
+      type: "place",
+      account: MAKER,
+      market: "ETH-PERP",
+      side: "sell",
+      kind: "limit",
+      sizeBase: 10n ** 16n,
+      pricePerLot: 3_000_000n,
+    });
     const before = (await service.status(TRADER.address)).latestVersion;
-    await engine.submit({ type: "place", account, market: "ETH-PERP", side: "buy", kind: "market", sizeBase: 10n ** 16n, worstPricePerLot: 3_100_000n });
+    await engine.submit({
+      type: "place",
+      account,
+      market: "ETH-PERP",
+      side: "buy",
+      kind: "market",
+      sizeBase: 10n ** 16n,
+      worstPricePerLot: 3_100_000n,
+    });
     await service.idle();
     const { latest } = await service.latestState(TRADER.address);
     expect(latest.state.version).toBe(before + 1n);
@@ -150,10 +204,18 @@ describe("channels", () => {
   it("a round built on a version that moved meanwhile is refused whole: StaleRoundError, nothing written", async () => {
     const { latest } = await service.latestState(TRADER.address);
     const next = { ...latest, state: { ...latest.state, version: latest.state.version + 1n } };
-    const stored = { state: next.state, appData: next.appData, stateHash: next.stateHash, exchangeSignature: next.exchangeSignature, traderSignature: null };
+    const stored = {
+      state: next.state,
+      appData: next.appData,
+      stateHash: next.stateHash,
+      exchangeSignature: next.exchangeSignature,
+      traderSignature: null,
+    };
     const rows = () => t.handle.db.channelState.count({ where: { channelId: latest.state.channelId.toLowerCase() } });
     const before = await rows();
-    await expect(commitRound(t.handle.db, [{ stored, previousVersion: latest.state.version - 1n, needsTopUp: false }])).rejects.toBeInstanceOf(StaleRoundError);
+    await expect(
+      commitRound(t.handle.db, [{ stored, previousVersion: latest.state.version - 1n, needsTopUp: false }]),
+    ).rejects.toBeInstanceOf(StaleRoundError);
     expect(await rows()).toBe(before);
     expect((await service.status(TRADER.address)).latestVersion).toBe(latest.state.version);
   });
@@ -164,8 +226,24 @@ describe("channels", () => {
     const paidBefore = before.appData.fees.find((f) => f.token === usdc.toLowerCase())?.paid ?? 0n;
     // three fills in three batches, no idle() in between: later batches arrive while the first round is built
     for (let i = 0; i < 3; i++) {
-      await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "sell", kind: "limit", sizeBase: 10n ** 16n, pricePerLot: 3_000_000n });
-      await engine.submit({ type: "place", account, market: "ETH-PERP", side: "buy", kind: "market", sizeBase: 10n ** 16n, worstPricePerLot: 3_100_000n });
+      await engine.submit({
+        type: "place",
+        account: MAKER,
+        market: "ETH-PERP",
+        side: "sell",
+        kind: "limit",
+        sizeBase: 10n ** 16n,
+        pricePerLot: 3_000_000n,
+      });
+      await engine.submit({
+        type: "place",
+        account,
+        market: "ETH-PERP",
+        side: "buy",
+        kind: "market",
+        sizeBase: 10n ** 16n,
+        worstPricePerLot: 3_100_000n,
+      });
     }
     await service.idle();
     const { latest } = await service.latestState(TRADER.address);
@@ -178,8 +256,24 @@ describe("channels", () => {
     expect(latest.appData.journalSeq).toBeGreaterThanOrEqual(before.appData.journalSeq + 6n); // the last merged batch's seq
     expect(verifyStateSignature(domain, latest.state, latest.exchangeSignature, EXCHANGE.address)).toBe(true);
     // back to the 0.01 ETH position the later tests expect
-    await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "buy", kind: "limit", sizeBase: 3n * 10n ** 16n, pricePerLot: 3_000_000n });
-    await engine.submit({ type: "place", account, market: "ETH-PERP", side: "sell", kind: "market", sizeBase: 3n * 10n ** 16n, worstPricePerLot: 2_900_000n });
+    await engine.submit({
+      type: "place",
+      account: MAKER,
+      market: "ETH-PERP",
+      side: "buy",
+      kind: "limit",
+      sizeBase: 3n * 10n ** 16n,
+      pricePerLot: 3_000_000n,
+    });
+    await engine.submit({
+      type: "place",
+      account,
+      market: "ETH-PERP",
+      side: "sell",
+      kind: "market",
+      sizeBase: 3n * 10n ** 16n,
+      worstPricePerLot: 2_900_000n,
+    });
     await service.idle();
     expect(engine.read((ex) => ex.position(account, "ETH-PERP").sizeBase)).toBe(10n ** 16n);
   });
@@ -187,7 +281,12 @@ describe("channels", () => {
   it("co-signing N supersedes earlier versions; a late co-signature of an older one does not go back", async () => {
     const { latest } = await service.latestState(TRADER.address);
     const older = (await service.statesAfter(TRADER.address, open.channelId, -1n)).at(-2)!;
-    const result = await service.submitCoSignature(TRADER.address, open.channelId, latest.state.version, await coSign(latest.state));
+    const result = await service.submitCoSignature(
+      TRADER.address,
+      open.channelId,
+      latest.state.version,
+      await coSign(latest.state),
+    );
     expect(result.coSignedVersion).toBe(latest.state.version);
     await service.submitCoSignature(TRADER.address, open.channelId, older.state.version, await coSign(older.state));
     const status = await service.status(TRADER.address);
@@ -206,7 +305,11 @@ describe("channels", () => {
       signState(domain, { ...s, channelId: `0x${"11".repeat(32)}` }, TRADER.privateKey),
       signState(domain, s, HARDHAT_TEST_ACCOUNTS[3]!.privateKey),
     ];
-    for (const signature of forged) await expectCode(service.submitCoSignature(TRADER.address, open.channelId, s.version, signature), "CHANNEL_SIGNATURE_INVALID");
+    for (const signature of forged)
+      await expectCode(
+        service.submitCoSignature(TRADER.address, open.channelId, s.version, signature),
+        "CHANNEL_SIGNATURE_INVALID",
+      );
   });
 
   it("high-s, 64-byte and padded signatures are rejected (attack 2 on the server)", async () => {
@@ -214,9 +317,13 @@ describe("channels", () => {
     const good = await coSign(latest.state);
     const s = BigInt("0x" + good.slice(66, 130));
     const v = Number.parseInt(good.slice(130), 16);
-    const highS = `${good.slice(0, 66)}${(N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+    const highS =
+      `${good.slice(0, 66)}${(N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
     for (const bad of [highS, good.slice(0, 130) as Hex, `${good}00` as Hex]) {
-      await expectCode(service.submitCoSignature(TRADER.address, open.channelId, latest.state.version, bad), "CHANNEL_SIGNATURE_INVALID");
+      await expectCode(
+        service.submitCoSignature(TRADER.address, open.channelId, latest.state.version, bad),
+        "CHANNEL_SIGNATURE_INVALID",
+      );
     }
   });
 
@@ -224,7 +331,10 @@ describe("channels", () => {
     const account = engineAccountOf(TRADER.address);
     const availableBefore = engine.read((ex) => ex.balance(account, "USDC").available);
     const amount = 100_000_000n;
-    const results = await Promise.allSettled([service.requestWithdraw(TRADER.address, usdc, amount), service.requestWithdraw(TRADER.address, usdc, amount)]);
+    const results = await Promise.allSettled([
+      service.requestWithdraw(TRADER.address, usdc, amount),
+      service.requestWithdraw(TRADER.address, usdc, amount),
+    ]);
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(ok).toHaveLength(1);
@@ -235,7 +345,9 @@ describe("channels", () => {
     const pending = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<ChannelService["requestWithdraw"]>>>).value;
     const resize = pending.toSign.at(-1)!;
     expect(resize.state.intent).toBe(Intent.RESIZE);
-    expect(resize.state.allocations[0]!.traderAmount + resize.state.allocations[0]!.exchangeAmount).toBe(3n * USDC_1000 - amount);
+    expect(resize.state.allocations[0]!.traderAmount + resize.state.allocations[0]!.exchangeAmount).toBe(
+      3n * USDC_1000 - amount,
+    );
     let status = await service.status(TRADER.address);
     expect(status.pendingOp).toBe("RESIZE");
     expect(status.pendingVersion).toBe(resize.state.version);
@@ -245,7 +357,10 @@ describe("channels", () => {
     // the trader co-signs the predecessor (if needed) and the RESIZE; the service submits the resize itself
     const walletBefore = await tokenBalance(usdc, TRADER.address);
     let submitted: Hex | null = null;
-    for (const s of pending.toSign) submitted = (await service.submitCoSignature(TRADER.address, open.channelId, s.state.version, await coSign(s.state))).submittedTx;
+    for (const s of pending.toSign)
+      submitted = (
+        await service.submitCoSignature(TRADER.address, open.channelId, s.state.version, await coSign(s.state))
+      ).submittedTx;
     expect(submitted).not.toBeNull();
     status = await service.status(TRADER.address);
     expect(status.pendingOp).toBe("RESIZE"); // mined, but not yet reported by the watcher: still locked
@@ -262,12 +377,31 @@ describe("channels", () => {
   it("states after a resize conserve the new funding; close needs positions closed; the cooperative close pays the trader", async () => {
     const account = engineAccountOf(TRADER.address);
     await expectCode(service.requestClose(TRADER.address), "PRECONDITION_FAILED");
-    await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "buy", kind: "limit", sizeBase: 10n ** 16n, pricePerLot: 3_000_000n });
-    await engine.submit({ type: "place", account, market: "ETH-PERP", side: "sell", kind: "market", sizeBase: 10n ** 16n, worstPricePerLot: 2_900_000n, reduceOnly: true });
+    await engine.submit({
+      type: "place",
+      account: MAKER,
+      market: "ETH-PERP",
+      side: "buy",
+      kind: "limit",
+      sizeBase: 10n ** 16n,
+      pricePerLot: 3_000_000n,
+    });
+    await engine.submit({
+      type: "place",
+      account,
+      market: "ETH-PERP",
+      side: "sell",
+      kind: "market",
+      sizeBase: 10n ** 16n,
+      worstPricePerLot: 2_900_000n,
+      reduceOnly: true,
+    });
     await service.idle();
     const { latest } = await service.latestState(TRADER.address);
     expect(latest.state.intent).toBe(Intent.OPERATE);
-    expect(latest.state.allocations[0]!.traderAmount + latest.state.allocations[0]!.exchangeAmount).toBe(3n * USDC_1000 - 100_000_000n);
+    expect(latest.state.allocations[0]!.traderAmount + latest.state.allocations[0]!.exchangeAmount).toBe(
+      3n * USDC_1000 - 100_000_000n,
+    );
 
     const balance = engine.read((ex) => ex.balance(account, "USDC").available);
     const pending = await service.requestClose(TRADER.address);
@@ -278,7 +412,12 @@ describe("channels", () => {
     expect((await service.status(TRADER.address)).status).toBe("CLOSING");
 
     const walletBefore = await tokenBalance(usdc, TRADER.address);
-    const { submittedTx } = await service.submitCoSignature(TRADER.address, open.channelId, close.state.version, await coSign(close.state));
+    const { submittedTx } = await service.submitCoSignature(
+      TRADER.address,
+      open.channelId,
+      close.state.version,
+      await coSign(close.state),
+    );
     expect(submittedTx).not.toBeNull();
     expect(await tokenBalance(usdc, TRADER.address)).toBe(walletBefore + balance);
     await deliver(submittedTx!);

@@ -26,7 +26,13 @@ let fees: FeeWithdrawalChain;
 let usdc: Address;
 
 const free = () => service.deps.chain.exchangeAvailable(usdc);
-const withdraw = (amount: bigint) => withdrawFees(t.handle.db, ADMIN.address, { token: usdc, amount: fromBaseUnits(amount, 6), to: TREASURY, reason: "fee sweep" }, fees);
+const withdraw = (amount: bigint) =>
+  withdrawFees(
+    t.handle.db,
+    ADMIN.address,
+    { token: usdc, amount: fromBaseUnits(amount, 6), to: TREASURY, reason: "fee sweep" },
+    fees,
+  );
 
 beforeAll(async () => {
   // the database first: the chain client (no retries) must not sit idle past the node's 5 s keep-alive before its first call
@@ -35,11 +41,23 @@ beforeAll(async () => {
   usdc = chain.deployment.tokens.USDC.address;
   const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   // no submitter: these tests only prepare opens and withdraw fees
-  service = new ChannelService({ ...chainChannelServiceDeps({ db: t.handle.db, engine: new SyncEngine(), chain, exchangeKey: EXCHANGE.privateKey }), submitter: undefined });
-  const viemChain = { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+  service = new ChannelService({
+    ...chainChannelServiceDeps({ db: t.handle.db, engine: new SyncEngine(), chain, exchangeKey: EXCHANGE.privateKey }),
+    submitter: undefined,
+  });
+  const viemChain = {
+    id: domain.chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [chain.rpcUrl] } },
+  };
   fees = {
     client: chain.client,
-    wallet: createWalletClient({ account: privateKeyToAccount(EXCHANGE.privateKey), chain: viemChain, transport: http(chain.rpcUrl) }),
+    wallet: createWalletClient({
+      account: privateKeyToAccount(EXCHANGE.privateKey),
+      chain: viemChain,
+      transport: http(chain.rpcUrl),
+    }),
     deployment: chain.deployment,
   };
 }, 180_000);
@@ -62,7 +80,10 @@ describe("prepareOpen and fee withdrawal take turns on the exchange's free custo
     );
     expect(refused).toBeInstanceOf(ClearlineError);
     expect((refused as ClearlineError).code).toBe("INSUFFICIENT_BALANCE");
-    expect((refused as ClearlineError).details).toMatchObject({ reservedForOpening: 2_000n * USDC, available: balance - 2_000n * USDC });
+    expect((refused as ClearlineError).details).toMatchObject({
+      reservedForOpening: 2_000n * USDC,
+      available: balance - 2_000n * USDC,
+    });
     expect(await free()).toBe(balance); // nothing left
   });
 

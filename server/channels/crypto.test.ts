@@ -3,7 +3,15 @@ import { recoverTypedDataAddress, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
 import { arbDomain, arbState } from "../../core/channel/arbitraries.test-util";
-import { signState, stateTypedData, verifyStateSignature, createStateVerifier, type ChannelDomain, type ChannelState, Intent } from "../../core/channel";
+import {
+  signState,
+  stateTypedData,
+  verifyStateSignature,
+  createStateVerifier,
+  type ChannelDomain,
+  type ChannelState,
+  Intent,
+} from "../../core/channel";
 import { fastStateSigner, fastStateVerifier, nativeBackend } from "./crypto";
 
 const trader = HARDHAT_TEST_ACCOUNTS[2]!;
@@ -51,7 +59,9 @@ describe("native secp256k1 backend", () => {
           expect(verifier.verify(d, s, sig, trader.address)).toBe(true);
           expect(verifier.verify(d, s, sig, other.address)).toBe(false);
         }
-        expect(verifier.verify(d, { ...s, version: s.version === 0n ? 1n : s.version - 1n }, sig, trader.address)).toBe(false);
+        expect(verifier.verify(d, { ...s, version: s.version === 0n ? 1n : s.version - 1n }, sig, trader.address)).toBe(
+          false,
+        );
       }),
       { numRuns: 60 },
     );

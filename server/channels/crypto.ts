@@ -6,7 +6,13 @@
  * core/channel keeps noble for the browser; the strict signature parsing stays in core.
  */
 import { createRequire } from "node:module";
-import { createStateSigner, createStateVerifier, type Secp256k1Backend, type StateSigner, type StateVerifier } from "../../core/channel";
+import {
+  createStateSigner,
+  createStateVerifier,
+  type Secp256k1Backend,
+  type StateSigner,
+  type StateVerifier,
+} from "../../core/channel";
 
 interface NativeSecp256k1 {
   ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array; recid: number };

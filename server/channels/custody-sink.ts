@@ -31,10 +31,21 @@ interface AllocationArg {
   exchangeAmount: bigint;
 }
 
-const CHANNEL_EVENTS = new Set(["ChannelOpened", "ChannelCheckpointed", "ChannelChallenged", "ChannelChallengeAnswered", "ChannelResized", "ChannelClosed"]);
+const CHANNEL_EVENTS = new Set([
+  "ChannelOpened",
+  "ChannelCheckpointed",
+  "ChannelChallenged",
+  "ChannelChallengeAnswered",
+  "ChannelResized",
+  "ChannelClosed",
+]);
 
 /** The engine requestId of the i-th effect of an event (apply) or of its revert. */
-export function chainRequestId(event: Pick<CustodyEvent, "txHash" | "logIndex" | "blockHash">, i: number, revert = false): string {
+export function chainRequestId(
+  event: Pick<CustodyEvent, "txHash" | "logIndex" | "blockHash">,
+  i: number,
+  revert = false,
+): string {
   return `${revert ? "chain-revert" : "chain"}:${event.txHash.toLowerCase()}:${event.logIndex}:${i}:${event.blockHash.toLowerCase()}`;
 }
 
@@ -51,16 +62,25 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     await db.$transaction(async (tx) => {
       const existing = await tx.channelChainEvent.findUnique({ where: { txHash_logIndex: key } });
       if (existing) {
-        await tx.channelChainEvent.update({ where: { txHash_logIndex: key }, data: { reverted: false, blockHash: event.blockHash, blockNumber: event.blockNumber } });
+        await tx.channelChainEvent.update({
+          where: { txHash_logIndex: key },
+          data: { reverted: false, blockHash: event.blockHash, blockNumber: event.blockNumber },
+        });
       } else {
-        await tx.channelChainEvent.create({ data: { ...key, name: event.name, channelId, blockNumber: event.blockNumber, blockHash: event.blockHash } });
+        await tx.channelChainEvent.create({
+          data: { ...key, name: event.name, channelId, blockNumber: event.blockNumber, blockHash: event.blockHash },
+        });
       }
       if (data) await tx.channel.update({ where: { id: channelId }, data });
     });
     await service.channelChanged(channelId);
   }
 
-  async function commitRevert(event: CustodyEvent, channelId: string, data: Prisma.ChannelUpdateInput | null): Promise<void> {
+  async function commitRevert(
+    event: CustodyEvent,
+    channelId: string,
+    data: Prisma.ChannelUpdateInput | null,
+  ): Promise<void> {
     await db.$transaction(async (tx) => {
       await tx.channelChainEvent.update({ where: { txHash_logIndex: eventKey(event) }, data: { reverted: true } });
       if (data) await tx.channel.update({ where: { id: channelId }, data });
@@ -81,21 +101,29 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     const recorded = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: eventKey(event) } });
     if (recorded && !recorded.reverted) return; // applied before, effects included
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
-    const credit = (i: number, token: string, amount: bigint) => service.credit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i));
+    const credit = (i: number, token: string, amount: bigint) =>
+      service.credit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i));
     switch (event.name) {
       case "ChannelOpened": {
         const allocations = event.args.allocations as readonly AllocationArg[];
-        for (let i = 0; i < allocations.length; i++) if (allocations[i]!.traderAmount > 0n) await credit(i, allocations[i]!.token, allocations[i]!.traderAmount);
-        await commit(event, channelId, { status: "ACTIVE", onChainVersion: 0n, ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))) });
+        for (let i = 0; i < allocations.length; i++)
+          if (allocations[i]!.traderAmount > 0n) await credit(i, allocations[i]!.token, allocations[i]!.traderAmount);
+        await commit(event, channelId, {
+          status: "ACTIVE",
+          onChainVersion: 0n,
+          ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))),
+        });
         return;
       }
       case "ChannelCheckpointed":
       case "ChannelChallengeAnswered": {
         // a newer co-signed state registered over a cancelled withdrawal or close: its RESIZE or CLOSE can never apply now, so the debit comes back
-        const cancelDone = channel.pendingOp === "CANCEL" && channel.pendingVersion !== null && version >= channel.pendingVersion;
+        const cancelDone =
+          channel.pendingOp === "CANCEL" && channel.pendingVersion !== null && version >= channel.pendingVersion;
         if (cancelDone) {
           const debits = (channel.pendingDebits ?? []) as { asset: string; amount: string }[];
-          for (let i = 0; i < debits.length; i++) await service.credit(channel.trader, debits[i]!.asset, BigInt(debits[i]!.amount), chainRequestId(event, i));
+          for (let i = 0; i < debits.length; i++)
+            await service.credit(channel.trader, debits[i]!.asset, BigInt(debits[i]!.amount), chainRequestId(event, i));
         }
         await commit(event, channelId, {
           onChainVersion: version,
@@ -112,17 +140,25 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
       case "ChannelResized": {
         // ours: the pending RESIZE, or a cancelled one the trader got mined before the replacement state (the debit stands either way)
         const ours =
-          (channel.pendingOp === "RESIZE" && channel.pendingVersion === version) || (channel.pendingOp === "CANCEL" && channel.pendingVersion === version + 1n);
+          (channel.pendingOp === "RESIZE" && channel.pendingVersion === version) ||
+          (channel.pendingOp === "CANCEL" && channel.pendingVersion === version + 1n);
         const allocations = event.args.allocations as readonly AllocationArg[];
         const deltas = event.args.traderDeltas as readonly bigint[];
         // our RESIZE that locked more of the exchange's tokens: the exchange top-up (ChannelService.requestTopUp) is done
         const exchangeTopUp = ours && (event.args.exchangeDeltas as readonly bigint[]).some((d) => d > 0n);
         // deltas are per token of the merged (previous ∪ new) lists: positive = the trader added money (top-up)
-        const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
+        const tokens = mergedTokens(
+          channel.fundingTokens,
+          allocations.map((a) => a.token.toLowerCase()),
+        );
         for (let i = 0; i < deltas.length; i++) {
           const delta = deltas[i]!;
           if (delta > 0n) await credit(i, tokens[i]!, delta);
-          else if (delta < 0n && !ours) await alert(channelId, `resize v${version} paid out ${-delta} of ${tokens[i]} that no pending withdrawal debited`);
+          else if (delta < 0n && !ours)
+            await alert(
+              channelId,
+              `resize v${version} paid out ${-delta} of ${tokens[i]} that no pending withdrawal debited`,
+            );
         }
         await commit(event, channelId, {
           onChainVersion: version,
@@ -142,20 +178,36 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
           const allocations = event.args.allocations as readonly AllocationArg[];
           // a pending withdrawal, close or cancel can never apply to a closed channel: its engine debit comes back first
           // (ids after the payout's, so the payout's ids stay what they were)
-          const debits = channel.pendingOp === null ? [] : ((channel.pendingDebits ?? []) as { asset: string; amount: string }[]);
+          const debits =
+            channel.pendingOp === null ? [] : ((channel.pendingDebits ?? []) as { asset: string; amount: string }[]);
           for (let i = 0; i < debits.length; i++) {
-            await service.credit(channel.trader, debits[i]!.asset, BigInt(debits[i]!.amount), chainRequestId(event, allocations.length + i));
+            await service.credit(
+              channel.trader,
+              debits[i]!.asset,
+              BigInt(debits[i]!.amount),
+              chainRequestId(event, allocations.length + i),
+            );
           }
           // a close we did not prepare (conclude after a challenge): the trader was paid these; take them out of the engine
           for (let i = 0; i < allocations.length; i++) {
             const a = allocations[i]!;
             if (a.traderAmount === 0n) continue;
-            await service.debit(channel.trader, service.symbolOf(a.token), a.traderAmount, chainRequestId(event, i)).catch((e: unknown) =>
-              alert(channelId, `closed on-chain at v${version}: could not debit ${a.traderAmount} of ${a.token}: ${(e as Error).message}`),
-            );
+            await service
+              .debit(channel.trader, service.symbolOf(a.token), a.traderAmount, chainRequestId(event, i))
+              .catch((e: unknown) =>
+                alert(
+                  channelId,
+                  `closed on-chain at v${version}: could not debit ${a.traderAmount} of ${a.token}: ${(e as Error).message}`,
+                ),
+              );
           }
         }
-        await commit(event, channelId, { status: "CLOSED", onChainVersion: version, pendingOp: null, pendingVersion: null });
+        await commit(event, channelId, {
+          status: "CLOSED",
+          onChainVersion: version,
+          pendingOp: null,
+          pendingVersion: null,
+        });
         return;
       }
     }
@@ -170,13 +222,17 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     if (!recorded || recorded.reverted) return; // never applied, or reverted before
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
     const takeBack = (i: number, token: string, amount: bigint, what: string) =>
-      service.debit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i, true)).catch((e: unknown) =>
-        alert(channelId, `${what} reorged out: could not take back ${amount} of ${token}: ${(e as Error).message}`),
-      );
+      service
+        .debit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i, true))
+        .catch((e: unknown) =>
+          alert(channelId, `${what} reorged out: could not take back ${amount} of ${token}: ${(e as Error).message}`),
+        );
     switch (event.name) {
       case "ChannelOpened": {
         const allocations = event.args.allocations as readonly AllocationArg[];
-        for (let i = 0; i < allocations.length; i++) if (allocations[i]!.traderAmount > 0n) await takeBack(i, allocations[i]!.token, allocations[i]!.traderAmount, "open");
+        for (let i = 0; i < allocations.length; i++)
+          if (allocations[i]!.traderAmount > 0n)
+            await takeBack(i, allocations[i]!.token, allocations[i]!.traderAmount, "open");
         await commitRevert(event, channelId, { status: "OPENING", onChainVersion: null });
         return;
       }
@@ -188,9 +244,13 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
         const wasOurs = channel.pendingOp === null && channel.latestVersion >= version;
         const deltas = event.args.traderDeltas as readonly bigint[];
         const allocations = event.args.allocations as readonly AllocationArg[];
-        const tokens = mergedTokens(channel.fundingTokens, allocations.map((a) => a.token.toLowerCase()));
+        const tokens = mergedTokens(
+          channel.fundingTokens,
+          allocations.map((a) => a.token.toLowerCase()),
+        );
         const exchangeTopUp = wasOurs && (event.args.exchangeDeltas as readonly bigint[]).some((d) => d > 0n);
-        for (let i = 0; i < deltas.length; i++) if (deltas[i]! > 0n) await takeBack(i, tokens[i]!, deltas[i]!, "top-up");
+        for (let i = 0; i < deltas.length; i++)
+          if (deltas[i]! > 0n) await takeBack(i, tokens[i]!, deltas[i]!, "top-up");
         await commitRevert(event, channelId, {
           onChainVersion: version - 1n,
           ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}),

@@ -50,7 +50,11 @@ beforeAll(async () => {
     domain,
     signer,
     verifier: fastStateVerifier(),
-    assets: Object.values(TEST_DEPLOYMENT.tokens).map((x) => ({ symbol: x.symbol, token: x.address as Address, decimals: x.decimals })),
+    assets: Object.values(TEST_DEPLOYMENT.tokens).map((x) => ({
+      symbol: x.symbol,
+      token: x.address as Address,
+      decimals: x.decimals,
+    })),
     markets: demoChannelMarkets(),
     coverageBps: 20_000n,
     chain: {
@@ -103,10 +107,14 @@ describe("state issuance round", () => {
   it("a channel changed behind the service's back (its version moved): the round is refused whole, the registry reloaded, and the round built again on the new version", async () => {
     const trader = traders[7]!;
     const channel = await t.handle.db.channel.findFirstOrThrow({ where: { trader } });
-    const state = await t.handle.db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: channel.latestVersion } } });
+    const state = await t.handle.db.channelState.findUniqueOrThrow({
+      where: { channelId_version: { channelId: channel.id, version: channel.latestVersion } },
+    });
     // another writer (here: by hand) stores version N+1 and moves latestVersion
     await t.handle.db.$transaction([
-      t.handle.db.channelState.create({ data: { ...state, version: channel.latestVersion + 1n, appData: state.appData ?? {}, createdAt: undefined } }),
+      t.handle.db.channelState.create({
+        data: { ...state, version: channel.latestVersion + 1n, appData: state.appData ?? {}, createdAt: undefined },
+      }),
       t.handle.db.channel.update({ where: { id: channel.id }, data: { latestVersion: channel.latestVersion + 1n } }),
     ]);
     const before = await latestVersions();

@@ -28,7 +28,11 @@ try {
     domain,
     signer,
     verifier: fastStateVerifier(),
-    assets: Object.values(TEST_DEPLOYMENT.tokens).map((x) => ({ symbol: x.symbol, token: x.address as `0x${string}`, decimals: x.decimals })),
+    assets: Object.values(TEST_DEPLOYMENT.tokens).map((x) => ({
+      symbol: x.symbol,
+      token: x.address as `0x${string}`,
+      decimals: x.decimals,
+    })),
     markets: demoChannelMarkets(),
     coverageBps: 20_000n,
     chain: {
@@ -62,7 +66,9 @@ try {
       statements = r.statements;
     }
     times.sort((a, b) => a - b);
-    console.log(`${label}: ${statements} SQL statements per round, median ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms per round (min ${times[0]!.toFixed(2)})`);
+    console.log(
+      `${label}: ${statements} SQL statements per round, median ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms per round (min ${times[0]!.toFixed(2)})`,
+    );
   }
 } finally {
   await counting.close();

@@ -65,7 +65,10 @@ export class ActiveChannelRegistry {
 
   private async loadAll(): Promise<void> {
     const startedAt = ++this.generation;
-    const rows = await this.db.channel.findMany({ where: { status: "ACTIVE" }, include: { states: { orderBy: { version: "desc" }, take: 1 } } });
+    const rows = await this.db.channel.findMany({
+      where: { status: "ACTIVE" },
+      include: { states: { orderBy: { version: "desc" }, take: 1 } },
+    });
     for (const row of rows) {
       // a refresh that started after this load read the row no earlier than we did
       if ((this.refreshStartedAt.get(row.id) ?? 0) > startedAt) continue;

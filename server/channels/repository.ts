@@ -47,7 +47,14 @@ interface AppDataJson {
   journalSeq: string;
   markTime: string;
   fees: { token: Address; paid: string }[];
-  positions: { market: Hex; sizeE8: string; entryPriceE8: string; markPriceE8: string; collateral: Address; unrealizedPnl: string }[];
+  positions: {
+    market: Hex;
+    sizeE8: string;
+    entryPriceE8: string;
+    markPriceE8: string;
+    collateral: Address;
+    unrealizedPnl: string;
+  }[];
 }
 
 export function appDataFromJson(json: unknown): TraderAppData {
@@ -106,11 +113,17 @@ export function stateRowData(s: Omit<StoredState, "createdAt" | "trader">): Pris
 }
 
 export function fundingFromRow(row: { fundingTokens: string[]; fundingTotals: Prisma.Decimal[] }): FundingEntry[] {
-  return row.fundingTokens.map((token, i) => ({ token: token as Address, total: decimalToBigint(row.fundingTotals[i]!) }));
+  return row.fundingTokens.map((token, i) => ({
+    token: token as Address,
+    total: decimalToBigint(row.fundingTotals[i]!),
+  }));
 }
 
 export function fundingColumns(funding: readonly FundingEntry[]) {
-  return { fundingTokens: funding.map((f) => f.token.toLowerCase()), fundingTotals: funding.map((f) => bigintToDecimal(f.total)) };
+  return {
+    fundingTokens: funding.map((f) => f.token.toLowerCase()),
+    fundingTotals: funding.map((f) => bigintToDecimal(f.total)),
+  };
 }
 
 /** A round's UPDATE found a channel whose latestVersion was not the one the round built on. */
@@ -149,7 +162,11 @@ INSERT INTO "ChannelState" ("channelId", "version", "intent", "allocationTokens"
  */
 export async function commitRound(
   db: Db,
-  states: readonly { stored: Omit<StoredState, "createdAt" | "trader">; previousVersion: bigint; needsTopUp: boolean }[],
+  states: readonly {
+    stored: Omit<StoredState, "createdAt" | "trader">;
+    previousVersion: bigint;
+    needsTopUp: boolean;
+  }[],
 ): Promise<void> {
   if (states.length === 0) return;
   const ids: string[] = [];
@@ -209,12 +226,19 @@ export async function reservedForOpening(db: Db, token: string): Promise<bigint>
 /** The exchange's share of pending RESIZE states above their predecessors' in `token` (lower case): what pending top-ups will lock. */
 async function reservedForTopUps(db: Db, key: string): Promise<bigint> {
   const pending = await db.channel.findMany({
-    where: { pendingOp: "RESIZE", pendingVersion: { not: null }, status: { not: "CLOSED" }, fundingTokens: { has: key } },
+    where: {
+      pendingOp: "RESIZE",
+      pendingVersion: { not: null },
+      status: { not: "CLOSED" },
+      fundingTokens: { has: key },
+    },
     select: { id: true, pendingVersion: true },
   });
   if (pending.length === 0) return 0n;
   const states = await db.channelState.findMany({
-    where: { OR: pending.map((c) => ({ channelId: c.id, version: { in: [c.pendingVersion! - 1n, c.pendingVersion!] } })) },
+    where: {
+      OR: pending.map((c) => ({ channelId: c.id, version: { in: [c.pendingVersion! - 1n, c.pendingVersion!] } })),
+    },
     select: { channelId: true, version: true, allocationTokens: true, exchangeAmounts: true },
   });
   const exchangeAmount = (channelId: string, version: bigint): bigint | null => {
@@ -234,10 +258,16 @@ async function reservedForTopUps(db: Db, key: string): Promise<bigint> {
 
 /** Takes the channel's pending-operation lock; false when another operation holds it (or the channel is not ACTIVE). */
 export async function takePendingLock(db: Db, channelId: string, op: "RESIZE" | "CLOSE"): Promise<boolean> {
-  const taken = await db.channel.updateMany({ where: { id: channelId, pendingOp: null, status: "ACTIVE" }, data: { pendingOp: op } });
+  const taken = await db.channel.updateMany({
+    where: { id: channelId, pendingOp: null, status: "ACTIVE" },
+    data: { pendingOp: op },
+  });
   return taken.count === 1;
 }
 
 export async function releasePendingLock(db: Db, channelId: string, op: "RESIZE" | "CLOSE"): Promise<void> {
-  await db.channel.updateMany({ where: { id: channelId, pendingOp: op }, data: { pendingOp: null, pendingVersion: null, pendingDebits: undefined } });
+  await db.channel.updateMany({
+    where: { id: channelId, pendingOp: op },
+    data: { pendingOp: null, pendingVersion: null, pendingDebits: undefined },
+  });
 }

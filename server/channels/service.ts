@@ -106,7 +106,12 @@ export interface ChannelServiceDeps {
  * custody balance for any token that needs it — nothing promised, the channel's alert says so.
  */
 export type TopUpOutcome =
-  | { kind: "issued"; version: bigint; topUps: { token: Address; amount: bigint; wanted: bigint }[]; short: string | null }
+  | {
+      kind: "issued";
+      version: bigint;
+      topUps: { token: Address; amount: bigint; wanted: bigint }[];
+      short: string | null;
+    }
   | { kind: "notNeeded" }
   | { kind: "waiting"; reason: string }
   | { kind: "short"; reason: string };
@@ -236,18 +241,34 @@ export class ChannelService {
   // ── opening ──────────────────────────────────────────────────────────────────────────
 
   /** Builds, signs and stores the INITIALIZE state of a new channel for `trader`. */
-  async prepareOpen(trader: Address, deposits: readonly { token: Address; amount: bigint }[]): Promise<OpenInstructions> {
+  async prepareOpen(
+    trader: Address,
+    deposits: readonly { token: Address; amount: bigint }[],
+  ): Promise<OpenInstructions> {
     const traderAddress = getAddress(trader);
-    if (deposits.length === 0) throw new ClearlineError("INVALID_INPUT", "deposits: deposit at least one token", { field: "deposits" });
+    if (deposits.length === 0)
+      throw new ClearlineError("INVALID_INPUT", "deposits: deposit at least one token", { field: "deposits" });
     const amounts = new Map<string, bigint>();
     for (const [i, d] of deposits.entries()) {
       if (!this.byToken.has(d.token.toLowerCase())) {
         const held = this.deps.assets.map((a) => a.symbol).join(", ");
-        throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} is not a channel token (channels hold ${held})`, { field: `deposits.${i}.token`, token: d.token });
+        throw new ClearlineError(
+          "INVALID_INPUT",
+          `deposits.${i}.token: ${d.token} is not a channel token (channels hold ${held})`,
+          { field: `deposits.${i}.token`, token: d.token },
+        );
       }
-      if (d.amount <= 0n) throw new ClearlineError("INVALID_INPUT", `deposits.${i}.amount: must be positive`, { field: `deposits.${i}.amount`, amount: d.amount });
+      if (d.amount <= 0n)
+        throw new ClearlineError("INVALID_INPUT", `deposits.${i}.amount: must be positive`, {
+          field: `deposits.${i}.amount`,
+          amount: d.amount,
+        });
       const key = d.token.toLowerCase();
-      if (amounts.has(key)) throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} listed twice`, { field: `deposits.${i}.token`, token: d.token });
+      if (amounts.has(key))
+        throw new ClearlineError("INVALID_INPUT", `deposits.${i}.token: ${d.token} listed twice`, {
+          field: `deposits.${i}.token`,
+          token: d.token,
+        });
       amounts.set(key, d.amount);
     }
     // the exchange's free custody balance is read, promised and stored under the process's coverage lock (coverage-lock.ts)
@@ -255,9 +276,15 @@ export class ChannelService {
   }
 
   private async prepareOpenLocked(traderAddress: Address, amounts: Map<string, bigint>): Promise<OpenInstructions> {
-    const existing = await this.deps.db.channel.findFirst({ where: { trader: traderAddress, status: { not: "CLOSED" } } });
+    const existing = await this.deps.db.channel.findFirst({
+      where: { trader: traderAddress, status: { not: "CLOSED" } },
+    });
     if (existing) {
-      throw new ClearlineError("CONFLICT", `channel ${existing.id} is ${existing.status}: one open channel per trader`, { channelId: existing.id, status: existing.status });
+      throw new ClearlineError(
+        "CONFLICT",
+        `channel ${existing.id} is ${existing.status}: one open channel per trader`,
+        { channelId: existing.id, status: existing.status },
+      );
     }
     const allocations = [];
     for (const token of [...amounts.keys()].sort()) {
@@ -277,13 +304,34 @@ export class ChannelService {
       exchange: this.deps.signer.address,
       nonce,
     });
-    const appData: TraderAppData = { journalSeq: 0n, markTime: BigInt(Math.floor(this.clock() / 1000)), fees: [], positions: [] };
-    const state: ChannelState = { channelId: id, version: 0n, intent: Intent.INITIALIZE, allocations, appDataHash: hashTraderAppData(appData) };
+    const appData: TraderAppData = {
+      journalSeq: 0n,
+      markTime: BigInt(Math.floor(this.clock() / 1000)),
+      fees: [],
+      positions: [],
+    };
+    const state: ChannelState = {
+      channelId: id,
+      version: 0n,
+      intent: Intent.INITIALIZE,
+      allocations,
+      appDataHash: hashTraderAppData(appData),
+    };
     const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
     const funding = allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
     await this.deps.db.$transaction([
-      this.deps.db.channel.create({ data: { id, trader: traderAddress, nonce, status: "OPENING", latestVersion: 0n, ...fundingColumns(funding) } }),
-      this.deps.db.channelState.create({ data: stateRowData({ state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }) }),
+      this.deps.db.channel.create({
+        data: { id, trader: traderAddress, nonce, status: "OPENING", latestVersion: 0n, ...fundingColumns(funding) },
+      }),
+      this.deps.db.channelState.create({
+        data: stateRowData({
+          state,
+          appData,
+          stateHash: bytesToHex(digest),
+          exchangeSignature: signature,
+          traderSignature: null,
+        }),
+      }),
     ]);
     return {
       channelId: id,
@@ -366,7 +414,12 @@ export class ChannelService {
    * INSERT in one transaction, repository.commitRound). A stale registry (commitRound refused a
    * version) is reloaded and the round built once more.
    */
-  private async issueFor(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
+  private async issueFor(
+    touched: Set<string>,
+    markets: Set<string>,
+    fees: Map<string, Map<string, bigint>>,
+    journalSeq: bigint,
+  ): Promise<void> {
     await this.registry.load();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -379,13 +432,22 @@ export class ChannelService {
     }
   }
 
-  private async issueRound(touched: Set<string>, markets: Set<string>, fees: Map<string, Map<string, bigint>>, journalSeq: bigint): Promise<void> {
+  private async issueRound(
+    touched: Set<string>,
+    markets: Set<string>,
+    fees: Map<string, Map<string, bigint>>,
+    journalSeq: bigint,
+  ): Promise<void> {
     const perpMarkets = [...markets].filter((m) => this.marketBySymbol.get(m)?.kind === "perp");
     const candidates: ActiveChannel[] = [];
     if (perpMarkets.length > 0) {
       // a mark price moves every channel holding a position in that perpetual
       const withPosition = new Set(
-        this.deps.engine.read((ex) => [...this.registry.all()].filter((c) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n)).map((c) => c.id)),
+        this.deps.engine.read((ex) =>
+          [...this.registry.all()]
+            .filter((c) => perpMarkets.some((m) => ex.position(c.trader, m).sizeBase !== 0n))
+            .map((c) => c.id),
+        ),
       );
       for (const c of this.registry.all()) if (withPosition.has(c.id) || touched.has(c.trader)) candidates.push(c);
     } else {
@@ -402,10 +464,27 @@ export class ChannelService {
       return c.latestIntent !== Intent.CLOSE;
     });
     if (chosen.length === 0) return;
-    const built: { stored: Omit<StoredState, "createdAt" | "trader">; previousVersion: bigint; needsTopUp: boolean; trader: Address }[] = [];
+    const built: {
+      stored: Omit<StoredState, "createdAt" | "trader">;
+      previousVersion: bigint;
+      needsTopUp: boolean;
+      trader: Address;
+    }[] = [];
     for (const channel of chosen) {
-      const next = this.buildState(channel, channel.funding, channel.latestAppData, fees.get(channel.trader), journalSeq, Intent.OPERATE);
-      built.push({ stored: next.stored, previousVersion: channel.latestVersion, needsTopUp: next.overFunding, trader: channel.trader as Address });
+      const next = this.buildState(
+        channel,
+        channel.funding,
+        channel.latestAppData,
+        fees.get(channel.trader),
+        journalSeq,
+        Intent.OPERATE,
+      );
+      built.push({
+        stored: next.stored,
+        previousVersion: channel.latestVersion,
+        needsTopUp: next.overFunding,
+        trader: channel.trader as Address,
+      });
     }
     await commitRound(this.deps.db, built);
     const now = new Date();
@@ -450,7 +529,9 @@ export class ChannelService {
         feeTotals.set(key, total > 0n ? total : 0n); // rebates can bring a total down, never below zero
       }
     }
-    const appFees: FeeTotal[] = [...feeTotals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([token, paid]) => ({ token: token as Address, paid }));
+    const appFees: FeeTotal[] = [...feeTotals]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([token, paid]) => ({ token: token as Address, paid }));
     const appData: TraderAppData = {
       journalSeq: journalSeq > previousAppData.journalSeq ? journalSeq : previousAppData.journalSeq,
       markTime: BigInt(Math.floor(this.clock() / 1000)),
@@ -466,7 +547,10 @@ export class ChannelService {
     };
     assertConserves(state, funding);
     const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
-    return { stored: { state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }, overFunding };
+    return {
+      stored: { state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null },
+      overFunding,
+    };
   }
 
   /** Equity in one asset: available + locked in orders + positions at mark (settlement assets), floored at zero. */
@@ -519,23 +603,37 @@ export class ChannelService {
   ): Promise<{ coSignedVersion: bigint; submittedTx: Hex | null; submission: SubmissionStatus | null }> {
     const { db } = this.deps;
     const channel = await db.channel.findUnique({ where: { id: channelId.toLowerCase() } });
-    if (!channel || channel.trader !== getAddress(trader)) notFound(`no channel ${channelId} of ${trader}`, { channelId });
+    if (!channel || channel.trader !== getAddress(trader))
+      notFound(`no channel ${channelId} of ${trader}`, { channelId });
     const row = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version } } });
     if (!row) notFound(`channel ${channelId} has no state v${version}`, { channelId, version });
     if (channel.pendingOp === "CANCEL" && (row.intent === Intent.RESIZE || row.intent === Intent.CLOSE)) {
       const what = row.intent === Intent.RESIZE ? "withdrawal" : "close";
-      throw new ClearlineError("PRECONDITION_FAILED", `the ${what} at v${version} was cancelled: co-sign v${channel.pendingVersion ?? version + 1n} instead`, { channelId, version });
+      throw new ClearlineError(
+        "PRECONDITION_FAILED",
+        `the ${what} at v${version} was cancelled: co-sign v${channel.pendingVersion ?? version + 1n} instead`,
+        { channelId, version },
+      );
     }
     if (channel.pendingOp === "RESIZE" && channel.pendingVersion !== null && version > channel.pendingVersion) {
-      const resize = await db.channelState.findUnique({ where: { channelId_version: { channelId: channel.id, version: channel.pendingVersion } } });
+      const resize = await db.channelState.findUnique({
+        where: { channelId_version: { channelId: channel.id, version: channel.pendingVersion } },
+      });
       if (!resize?.traderSignature) {
-        throw new ClearlineError("PRECONDITION_FAILED", `co-sign the RESIZE state v${channel.pendingVersion} first`, { channelId, version, resizeVersion: channel.pendingVersion });
+        throw new ClearlineError("PRECONDITION_FAILED", `co-sign the RESIZE state v${channel.pendingVersion} first`, {
+          channelId,
+          version,
+          resizeVersion: channel.pendingVersion,
+        });
       }
     }
     const stored = stateFromRow(row, channel.trader as Address);
     await this.verifyTraderSignature(channel.trader as Address, stored.state, signature);
     await db.$transaction([
-      db.channelState.update({ where: { channelId_version: { channelId: channel.id, version } }, data: { traderSignature: signature } }),
+      db.channelState.update({
+        where: { channelId_version: { channelId: channel.id, version } },
+        data: { traderSignature: signature },
+      }),
       db.channel.updateMany({
         where: { id: channel.id, OR: [{ coSignedVersion: null }, { coSignedVersion: { lt: version } }] },
         data: { coSignedVersion: version },
@@ -543,7 +641,13 @@ export class ChannelService {
     ]);
     const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
     // the latest state now carries both signatures: a top-up can be built on it (not awaited: it reads the chain)
-    if (fresh.needsTopUp && fresh.pendingOp === null && fresh.status === "ACTIVE" && version === fresh.latestVersion && this.deps.autoTopUp !== false) {
+    if (
+      fresh.needsTopUp &&
+      fresh.pendingOp === null &&
+      fresh.status === "ACTIVE" &&
+      version === fresh.latestVersion &&
+      this.deps.autoTopUp !== false
+    ) {
       this.startTopUp(channel.id);
     }
     const submission = (await this.submissions?.submitNow(channel.id)) ?? null;
@@ -558,11 +662,15 @@ export class ChannelService {
     if (/^0x[0-9a-fA-F]*$/.test(signature) && (await this.deps.chain.isContract(trader))) {
       if (await this.deps.chain.isValidStateSignature(trader, state, signature)) return;
     }
-    throw new ClearlineError("CHANNEL_SIGNATURE_INVALID", `not ${trader}'s signature of channel ${state.channelId} v${state.version} on chain ${this.deps.domain.chainId}`, {
-      channelId: state.channelId,
-      version: state.version,
-      signer: trader,
-    });
+    throw new ClearlineError(
+      "CHANNEL_SIGNATURE_INVALID",
+      `not ${trader}'s signature of channel ${state.channelId} v${state.version} on chain ${this.deps.domain.chainId}`,
+      {
+        channelId: state.channelId,
+        version: state.version,
+        signer: trader,
+      },
+    );
   }
 
   // ── partial withdrawal and cooperative close ────────────────────────────────────────
@@ -587,18 +695,28 @@ export class ChannelService {
     const entry = funding.find((f) => f.token.toLowerCase() === asset.token);
     if (!entry) throw new ClearlineError("INVALID_INPUT", `channel ${channel.id} holds no ${asset.symbol}`, { token });
     if (!(await takePendingLock(this.deps.db, channel.id, "RESIZE"))) {
-      throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
+      throw new ClearlineError(
+        "CONFLICT",
+        `channel ${channel.id} already has a withdrawal or close waiting for the chain`,
+        { channelId: channel.id },
+      );
     }
     await this.channelChanged(channel.id); // issuance skips the channel from now on
     let debited = false;
     try {
-      if (amount > entry.total) throw new ClearlineError("PRECONDITION_FAILED", `the channel holds only ${entry.total} ${asset.symbol}`, { amount, funding: entry.total });
+      if (amount > entry.total)
+        throw new ClearlineError("PRECONDITION_FAILED", `the channel holds only ${entry.total} ${asset.symbol}`, {
+          amount,
+          funding: entry.total,
+        });
       await this.engineDebit(channel.trader, asset.symbol, amount);
       debited = true;
       const debits = [{ asset: asset.symbol, amount: amount.toString() }];
       return await this.serial(async () => {
         const fresh = await this.deps.db.channel.findUniqueOrThrow({ where: { id: channel.id } });
-        const newFunding = fundingFromRow(fresh).map((f) => (f.token.toLowerCase() === asset.token ? { token: f.token, total: f.total - amount } : f));
+        const newFunding = fundingFromRow(fresh).map((f) =>
+          f.token.toLowerCase() === asset.token ? { token: f.token, total: f.total - amount } : f,
+        );
         return this.issuePending(fresh, newFunding, Intent.RESIZE, debits);
       });
     } catch (error) {
@@ -636,28 +754,65 @@ export class ChannelService {
   private async cancelPending(trader: Address, op: "RESIZE" | "CLOSE"): Promise<PendingRequest> {
     const { db } = this.deps;
     const what = op === "RESIZE" ? "withdrawal" : "close";
-    const channel = await db.channel.findFirst({ where: { trader: getAddress(trader), status: op === "RESIZE" ? "ACTIVE" : "CLOSING" } });
+    const channel = await db.channel.findFirst({
+      where: { trader: getAddress(trader), status: op === "RESIZE" ? "ACTIVE" : "CLOSING" },
+    });
     if (!channel) notFound(`${trader} has no ${op === "RESIZE" ? "active" : "closing"} channel`, { trader });
     const pendingVersion = channel.pendingVersion;
     if (channel.pendingOp !== op || pendingVersion === null) {
-      throw new ClearlineError("PRECONDITION_FAILED", `channel ${channel.id} has no ${what} waiting for a co-signature`, { channelId: channel.id });
+      throw new ClearlineError(
+        "PRECONDITION_FAILED",
+        `channel ${channel.id} has no ${what} waiting for a co-signature`,
+        { channelId: channel.id },
+      );
     }
-    const switched = await db.channel.updateMany({ where: { id: channel.id, pendingOp: op, pendingVersion }, data: { pendingOp: "CANCEL", pendingVersion: null } });
-    if (switched.count !== 1) throw new ClearlineError("CONFLICT", `the ${what} of channel ${channel.id} changed meanwhile; look at channel.status`, { channelId: channel.id });
+    const switched = await db.channel.updateMany({
+      where: { id: channel.id, pendingOp: op, pendingVersion },
+      data: { pendingOp: "CANCEL", pendingVersion: null },
+    });
+    if (switched.count !== 1)
+      throw new ClearlineError(
+        "CONFLICT",
+        `the ${what} of channel ${channel.id} changed meanwhile; look at channel.status`,
+        { channelId: channel.id },
+      );
     await this.channelChanged(channel.id);
     try {
-      const cancelled = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: pendingVersion } } });
+      const cancelled = await db.channelState.findUniqueOrThrow({
+        where: { channelId_version: { channelId: channel.id, version: pendingVersion } },
+      });
       if (cancelled.traderSignature !== null) {
-        throw new ClearlineError("CONFLICT", `the ${what} v${pendingVersion} is co-signed already: it completes when the chain confirms it`, { channelId: channel.id, version: pendingVersion });
+        throw new ClearlineError(
+          "CONFLICT",
+          `the ${what} v${pendingVersion} is co-signed already: it completes when the chain confirms it`,
+          { channelId: channel.id, version: pendingVersion },
+        );
       }
       return await this.serial(async () => {
         const fresh = await db.channel.findUniqueOrThrow({ where: { id: channel.id } });
         // the funding before the cancelled state (a withdrawal lowered it; a close kept it)
-        const before = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: pendingVersion - 1n } } });
+        const before = await db.channelState.findUniqueOrThrow({
+          where: { channelId_version: { channelId: channel.id, version: pendingVersion - 1n } },
+        });
         const previous = stateFromRow(before, channel.trader as Address);
-        const funding = previous.state.allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
-        const latest = stateFromRow(await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: fresh.latestVersion } } }), channel.trader as Address);
-        const built = this.buildState(fresh, funding, latest.appData, undefined, latest.appData.journalSeq, Intent.OPERATE);
+        const funding = previous.state.allocations.map((a) => ({
+          token: a.token,
+          total: a.traderAmount + a.exchangeAmount,
+        }));
+        const latest = stateFromRow(
+          await db.channelState.findUniqueOrThrow({
+            where: { channelId_version: { channelId: channel.id, version: fresh.latestVersion } },
+          }),
+          channel.trader as Address,
+        );
+        const built = this.buildState(
+          fresh,
+          funding,
+          latest.appData,
+          undefined,
+          latest.appData.journalSeq,
+          Intent.OPERATE,
+        );
         // the engine still holds the debit: the replacement pays the trader as if it were credited back
         const back = new Map<string, bigint>();
         for (const d of (fresh.pendingDebits ?? []) as { asset: string; amount: string }[]) {
@@ -676,14 +831,23 @@ export class ChannelService {
         const stored = { ...built.stored, state, exchangeSignature: signature, stateHash: bytesToHex(digest) };
         await db.$transaction([
           db.channelState.createMany({ data: [stateRowData(stored)] }),
-          db.channel.update({ where: { id: channel.id }, data: { latestVersion: state.version, pendingVersion: state.version, ...fundingColumns(funding) } }),
+          db.channel.update({
+            where: { id: channel.id },
+            data: { latestVersion: state.version, pendingVersion: state.version, ...fundingColumns(funding) },
+          }),
         ]);
         await this.channelChanged(channel.id);
         this.feed.publish(channel.trader, { ...stored, trader: channel.trader as Address, createdAt: new Date() });
-        return { channelId: channel.id as Hex, toSign: [{ state, exchangeSignature: signature, typedData: stateTypedData(this.deps.domain, state) }] };
+        return {
+          channelId: channel.id as Hex,
+          toSign: [{ state, exchangeSignature: signature, typedData: stateTypedData(this.deps.domain, state) }],
+        };
       });
     } catch (error) {
-      await db.channel.updateMany({ where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null }, data: { pendingOp: op, pendingVersion } });
+      await db.channel.updateMany({
+        where: { id: channel.id, pendingOp: "CANCEL", pendingVersion: null },
+        data: { pendingOp: op, pendingVersion },
+      });
       await this.channelChanged(channel.id);
       throw error;
     }
@@ -728,18 +892,24 @@ export class ChannelService {
       const channel = await db.channel.findUnique({ where: { id } });
       if (!channel) notFound(`no channel ${channelId}`, { channelId });
       if (channel.status !== "ACTIVE") return { kind: "waiting", reason: `channel ${id} is ${channel.status}` };
-      if (!(await takePendingLock(db, id, "RESIZE"))) return { kind: "waiting", reason: `channel ${id} has a pending ${channel.pendingOp ?? "operation"}` };
+      if (!(await takePendingLock(db, id, "RESIZE")))
+        return { kind: "waiting", reason: `channel ${id} has a pending ${channel.pendingOp ?? "operation"}` };
       await this.channelChanged(id); // issuance skips the channel from now on
       let issued = false;
       try {
         // the free balance per token that may need coverage, read before the serial queue (chain reads must not hold up issuance)
         const account = channel.trader;
         const funding = fundingFromRow(channel);
-        const over = this.deps.engine.read((ex) => funding.filter((f) => this.traderEquity(ex, account, this.asset(f.token).symbol) > f.total));
+        const over = this.deps.engine.read((ex) =>
+          funding.filter((f) => this.traderEquity(ex, account, this.asset(f.token).symbol) > f.total),
+        );
         const free = new Map<string, { available: bigint; reserved: bigint }>();
         for (const f of over) {
           const token = f.token.toLowerCase();
-          const [available, reserved] = await Promise.all([this.deps.chain.exchangeAvailable(token as Address), reservedForOpening(db, token)]);
+          const [available, reserved] = await Promise.all([
+            this.deps.chain.exchangeAvailable(token as Address),
+            reservedForOpening(db, token),
+          ]);
           free.set(token, { available, reserved });
         }
         const outcome = await this.serial(() => this.issueTopUp(id, free));
@@ -755,15 +925,23 @@ export class ChannelService {
   }
 
   /** The top-up's state, under the serial queue (requestTopUp holds the coverage and pending locks). */
-  private async issueTopUp(id: string, free: Map<string, { available: bigint; reserved: bigint }>): Promise<TopUpOutcome> {
+  private async issueTopUp(
+    id: string,
+    free: Map<string, { available: bigint; reserved: bigint }>,
+  ): Promise<TopUpOutcome> {
     const { db } = this.deps;
     const channel = await db.channel.findUniqueOrThrow({ where: { id } });
     const latest = stateFromRow(
-      await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: id, version: channel.latestVersion } } }),
+      await db.channelState.findUniqueOrThrow({
+        where: { channelId_version: { channelId: id, version: channel.latestVersion } },
+      }),
       channel.trader as Address,
     );
     if (latest.traderSignature === null) {
-      return { kind: "waiting", reason: `the trader has not co-signed v${channel.latestVersion}: a top-up is built on a co-signed state (tried again at the next co-signature)` };
+      return {
+        kind: "waiting",
+        reason: `the trader has not co-signed v${channel.latestVersion}: a top-up is built on a co-signed state (tried again at the next co-signature)`,
+      };
     }
     const topUps: { token: Address; amount: bigint; wanted: bigint }[] = [];
     const shortfalls: string[] = [];
@@ -777,7 +955,9 @@ export class ChannelService {
         const freeAmount = f.available > f.reserved ? f.available - f.reserved : 0n;
         const amount = wanted < freeAmount ? wanted : freeAmount;
         if (amount < wanted) {
-          shortfalls.push(`${this.asset(a.token).symbol} wanted ${wanted}, free ${freeAmount} (custody balance ${f.available} − ${f.reserved} promised to openings and top-ups)`);
+          shortfalls.push(
+            `${this.asset(a.token).symbol} wanted ${wanted}, free ${freeAmount} (custody balance ${f.available} − ${f.reserved} promised to openings and top-ups)`,
+          );
         }
         if (amount > 0n) topUps.push({ token: a.token, amount, wanted });
       }
@@ -787,7 +967,10 @@ export class ChannelService {
       await db.channel.update({ where: { id }, data: { needsTopUp: false, ...(keepAlert ? {} : { alert: null }) } });
       return { kind: "notNeeded" };
     }
-    const short = shortfalls.length === 0 ? null : `${TOP_UP_ALERT} the exchange's free custody balance does not cover channel ${id}: ${shortfalls.join("; ")}`;
+    const short =
+      shortfalls.length === 0
+        ? null
+        : `${TOP_UP_ALERT} the exchange's free custody balance does not cover channel ${id}: ${shortfalls.join("; ")}`;
     if (topUps.length === 0) {
       if (!keepAlert && channel.alert !== short) {
         console.error(`channel ${id}: ${short}`);
@@ -796,19 +979,41 @@ export class ChannelService {
       return { kind: "short", reason: short! };
     }
     const added = new Map(topUps.map((t) => [t.token.toLowerCase(), t.amount]));
-    const allocations = latest.state.allocations.map((a) => ({ token: a.token, traderAmount: a.traderAmount, exchangeAmount: a.exchangeAmount + (added.get(a.token.toLowerCase()) ?? 0n) }));
+    const allocations = latest.state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount + (added.get(a.token.toLowerCase()) ?? 0n),
+    }));
     const funding = allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
     // the app data stays the predecessor's: it explains the trader amounts, which do not change
-    const state: ChannelState = { channelId: id as Hex, version: latest.state.version + 1n, intent: Intent.RESIZE, allocations, appDataHash: latest.state.appDataHash };
+    const state: ChannelState = {
+      channelId: id as Hex,
+      version: latest.state.version + 1n,
+      intent: Intent.RESIZE,
+      allocations,
+      appDataHash: latest.state.appDataHash,
+    };
     assertConserves(state, funding);
     validateState(state);
     const { signature, digest } = this.deps.signer.sign(this.deps.domain, state);
-    const stored = { state, appData: latest.appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null };
+    const stored = {
+      state,
+      appData: latest.appData,
+      stateHash: bytesToHex(digest),
+      exchangeSignature: signature,
+      traderSignature: null,
+    };
     await db.$transaction([
       db.channelState.createMany({ data: [stateRowData(stored)] }),
       db.channel.update({
         where: { id },
-        data: { latestVersion: state.version, pendingVersion: state.version, pendingDebits: [], ...fundingColumns(funding), ...(keepAlert ? {} : { alert: short }) },
+        data: {
+          latestVersion: state.version,
+          pendingVersion: state.version,
+          pendingDebits: [],
+          ...fundingColumns(funding),
+          ...(keepAlert ? {} : { alert: short }),
+        },
       }),
     ]);
     if (short) console.error(`channel ${id}: ${short}`);
@@ -827,16 +1032,26 @@ export class ChannelService {
     const account = channel.trader;
     const busy = this.deps.engine.read((ex) => ({
       orders: ex.openOrders(account).length,
-      positions: this.deps.markets.filter((m) => m.kind === "perp" && ex.position(account, m.symbol).sizeBase !== 0n).map((m) => m.symbol),
+      positions: this.deps.markets
+        .filter((m) => m.kind === "perp" && ex.position(account, m.symbol).sizeBase !== 0n)
+        .map((m) => m.symbol),
     }));
     if (busy.orders > 0 || busy.positions.length > 0) {
-      throw new ClearlineError("PRECONDITION_FAILED", "close every position and cancel every order before closing the channel", {
-        openOrders: busy.orders,
-        openPositions: busy.positions.join(","),
-      });
+      throw new ClearlineError(
+        "PRECONDITION_FAILED",
+        "close every position and cancel every order before closing the channel",
+        {
+          openOrders: busy.orders,
+          openPositions: busy.positions.join(","),
+        },
+      );
     }
     if (!(await takePendingLock(this.deps.db, channel.id, "CLOSE"))) {
-      throw new ClearlineError("CONFLICT", `channel ${channel.id} already has a withdrawal or close waiting for the chain`, { channelId: channel.id });
+      throw new ClearlineError(
+        "CONFLICT",
+        `channel ${channel.id} already has a withdrawal or close waiting for the chain`,
+        { channelId: channel.id },
+      );
     }
     await this.channelChanged(channel.id); // issuance skips the channel from now on
     const debits: { asset: string; amount: string }[] = [];
@@ -864,9 +1079,16 @@ export class ChannelService {
   }
 
   /** Builds the RESIZE or CLOSE state (under the serial queue) and records it as the pending operation. */
-  private async issuePending(channel: ChannelRow, funding: FundingEntry[], intent: Intent, debits: { asset: string; amount: string }[]): Promise<PendingRequest> {
+  private async issuePending(
+    channel: ChannelRow,
+    funding: FundingEntry[],
+    intent: Intent,
+    debits: { asset: string; amount: string }[],
+  ): Promise<PendingRequest> {
     const { db } = this.deps;
-    const latest = await db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: channel.id, version: channel.latestVersion } } });
+    const latest = await db.channelState.findUniqueOrThrow({
+      where: { channelId_version: { channelId: channel.id, version: channel.latestVersion } },
+    });
     const previous = stateFromRow(latest, channel.trader as Address);
     const journalSeq = previous.appData.journalSeq;
     const built = this.buildState(channel, funding, previous.appData, undefined, journalSeq, intent);
@@ -886,7 +1108,12 @@ export class ChannelService {
       db.channelState.createMany({ data: [stateRowData(built.stored)] }),
       db.channel.update({
         where: { id: channel.id },
-        data: { latestVersion: built.stored.state.version, pendingVersion: built.stored.state.version, pendingDebits: debits, ...fundingColumns(funding) },
+        data: {
+          latestVersion: built.stored.state.version,
+          pendingVersion: built.stored.state.version,
+          pendingDebits: debits,
+          ...fundingColumns(funding),
+        },
       }),
     ]);
     await this.channelChanged(channel.id);
@@ -897,18 +1124,28 @@ export class ChannelService {
     toSign.push(stored);
     return {
       channelId: channel.id as Hex,
-      toSign: toSign.map((s) => ({ state: s.state, exchangeSignature: s.exchangeSignature, typedData: stateTypedData(this.deps.domain, s.state) })),
+      toSign: toSign.map((s) => ({
+        state: s.state,
+        exchangeSignature: s.exchangeSignature,
+        typedData: stateTypedData(this.deps.domain, s.state),
+      })),
     };
   }
 
   private async engineDebit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
-    const entry = await this.deps.engine.submit({ type: "withdraw", account, asset, amount }, requestId === undefined ? undefined : { requestId });
+    const entry = await this.deps.engine.submit(
+      { type: "withdraw", account, asset, amount },
+      requestId === undefined ? undefined : { requestId },
+    );
     const rejected = entry.events.find((e) => e.type === "rejected");
     if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
   }
 
   private async engineCredit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
-    const entry = await this.deps.engine.submit({ type: "deposit", account, asset, amount }, requestId === undefined ? undefined : { requestId });
+    const entry = await this.deps.engine.submit(
+      { type: "deposit", account, asset, amount },
+      requestId === undefined ? undefined : { requestId },
+    );
     const rejected = entry.events.find((e) => e.type === "rejected");
     if (rejected && rejected.type === "rejected") throw toClearlineError(rejected);
   }
@@ -916,7 +1153,9 @@ export class ChannelService {
   // ── reads ────────────────────────────────────────────────────────────────────────────
 
   private async channelOf(trader: Address, channelId?: Hex): Promise<ChannelRow> {
-    const where = channelId ? { id: channelId.toLowerCase(), trader: getAddress(trader) } : { trader: getAddress(trader) };
+    const where = channelId
+      ? { id: channelId.toLowerCase(), trader: getAddress(trader) }
+      : { trader: getAddress(trader) };
     const channel = await this.deps.db.channel.findFirst({ where, orderBy: { createdAt: "desc" } });
     if (!channel) notFound(channelId ? `no channel ${channelId} of ${trader}` : `${trader} has no channel`, { trader });
     return channel;
@@ -958,22 +1197,36 @@ export class ChannelService {
   /** The newest state (exchange-signed) and the newest fully co-signed one. */
   async latestState(trader: Address, channelId?: Hex): Promise<{ latest: StoredState; coSigned: StoredState | null }> {
     const c = await this.channelOf(trader, channelId);
-    const latest = await this.deps.db.channelState.findUniqueOrThrow({ where: { channelId_version: { channelId: c.id, version: c.latestVersion } } });
-    const coSigned = await this.deps.db.channelState.findFirst({ where: { channelId: c.id, traderSignature: { not: null } }, orderBy: { version: "desc" } });
-    return { latest: stateFromRow(latest, c.trader as Address), coSigned: coSigned ? stateFromRow(coSigned, c.trader as Address) : null };
+    const latest = await this.deps.db.channelState.findUniqueOrThrow({
+      where: { channelId_version: { channelId: c.id, version: c.latestVersion } },
+    });
+    const coSigned = await this.deps.db.channelState.findFirst({
+      where: { channelId: c.id, traderSignature: { not: null } },
+      orderBy: { version: "desc" },
+    });
+    return {
+      latest: stateFromRow(latest, c.trader as Address),
+      coSigned: coSigned ? stateFromRow(coSigned, c.trader as Address) : null,
+    };
   }
 
   /** Every state both signed, oldest first. */
   async history(trader: Address, channelId?: Hex): Promise<StoredState[]> {
     const c = await this.channelOf(trader, channelId);
-    const rows = await this.deps.db.channelState.findMany({ where: { channelId: c.id, traderSignature: { not: null } }, orderBy: { version: "asc" } });
+    const rows = await this.deps.db.channelState.findMany({
+      where: { channelId: c.id, traderSignature: { not: null } },
+      orderBy: { version: "asc" },
+    });
     return rows.map((r) => stateFromRow(r, c.trader as Address));
   }
 
   /** States of the trader's channels above `afterVersion` of `channelId` (subscription back-fill). */
   async statesAfter(trader: Address, channelId: Hex, afterVersion: bigint): Promise<StoredState[]> {
     const c = await this.channelOf(trader, channelId);
-    const rows = await this.deps.db.channelState.findMany({ where: { channelId: c.id, version: { gt: afterVersion } }, orderBy: { version: "asc" } });
+    const rows = await this.deps.db.channelState.findMany({
+      where: { channelId: c.id, version: { gt: afterVersion } },
+      orderBy: { version: "asc" },
+    });
     return rows.map((r) => stateFromRow(r, c.trader as Address));
   }
 

@@ -8,11 +8,30 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPublicClient, createTestClient, createWalletClient, erc20Abi, hexToBytes, http, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  erc20Abi,
+  hexToBytes,
+  http,
+  parseEventLogs,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { custodyAbi, demoTokenAbi } from "../../contracts/generated";
 import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
-import { hashChallenge, hashStateStruct, signDigest, stateTypedData, type ChannelDomain, type ChannelState, type CoSignatures } from "../../core/channel";
+import {
+  hashChallenge,
+  hashStateStruct,
+  signDigest,
+  stateTypedData,
+  type ChannelDomain,
+  type ChannelState,
+  type CoSignatures,
+} from "../../core/channel";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { custodyChannelChain, toAbiState, type ChannelChain, type OnChainChannel } from "./chain";
@@ -49,7 +68,9 @@ class RpcProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(this.port, "127.0.0.1", () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      server.once("error", reject).listen(this.port, "127.0.0.1", () => resolve()),
+    );
     this.server = server;
   }
 
@@ -71,12 +92,20 @@ let proxy: RpcProxy;
 /** the service's view of the chain, through the proxy; `lagOnce` serves the next successful read from an older block (a lagging RPC node) */
 let serviceChain: ChannelChain & { lagOnce(block: bigint): void; laggedReads: number };
 
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -84,16 +113,36 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => 
 function trader(index: number) {
   const key = HARDHAT_TEST_ACCOUNTS[index]!;
   const account = privateKeyToAccount(key.privateKey);
-  const viemChain = { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+  const viemChain = {
+    id: domain.chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [chain.rpcUrl] } },
+  };
   const wallet = createWalletClient({ account, chain: viemChain, transport: http(chain.rpcUrl) });
   const cosign = (state: ChannelState) => account.signTypedData(stateTypedData(domain, state));
-  const send = async (functionName: "close" | "resize" | "challenge" | "conclude" | "depositAndOpen", args: readonly unknown[]) => {
-    const hash = await wallet.writeContract({ address: domain.verifyingContract, abi: custodyAbi, functionName, args } as never);
+  const send = async (
+    functionName: "close" | "resize" | "challenge" | "conclude" | "depositAndOpen",
+    args: readonly unknown[],
+  ) => {
+    const hash = await wallet.writeContract({
+      address: domain.verifyingContract,
+      abi: custodyAbi,
+      functionName,
+      args,
+    } as never);
     const receipt = await chain.client.waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe("success");
     return hash;
   };
-  return { address: key.address, privateKey: key.privateKey, account: engineAccountOf(key.address), wallet, cosign, send };
+  return {
+    address: key.address,
+    privateKey: key.privateKey,
+    account: engineAccountOf(key.address),
+    wallet,
+    cosign,
+    send,
+  };
 }
 
 function custodyEvents(logs: Parameters<typeof parseEventLogs>[0]["logs"]): CustodyEvent[] {
@@ -121,15 +170,34 @@ async function openChannel(who: ReturnType<typeof trader>) {
   const sig = await who.cosign(open.state);
   await service.submitCoSignature(who.address, open.channelId, 0n, sig);
   for (const a of open.depositAndOpen.approvals) {
-    await chain.client.waitForTransactionReceipt({ hash: await who.wallet.writeContract({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.amount] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await who.wallet.writeContract({
+        address: a.token,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, a.amount],
+      }),
+    });
   }
-  await deliver(await who.send("depositAndOpen", [who.address, open.nonce, toAbiState(open.state), { trader: sig, exchange: open.exchangeSignature }]));
+  await deliver(
+    await who.send("depositAndOpen", [
+      who.address,
+      open.nonce,
+      toAbiState(open.state),
+      { trader: sig, exchange: open.exchangeSignature },
+    ]),
+  );
   expect((await service.status(who.address)).status).toBe("ACTIVE");
-  return { channelId: open.channelId, v0: open.state, v0Sigs: { trader: sig, exchange: open.exchangeSignature } as CoSignatures };
+  return {
+    channelId: open.channelId,
+    v0: open.state,
+    v0Sigs: { trader: sig, exchange: open.exchangeSignature } as CoSignatures,
+  };
 }
 
 const available = (account: string) => engine.read((ex) => ex.balance(account, "USDC").available);
-const walletUsdc = (owner: Address) => chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+const walletUsdc = (owner: Address) =>
+  chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
 const exchangeNonce = () => chain.client.getTransactionCount({ address: EXCHANGE.address, blockTag: "pending" });
 
 beforeAll(async () => {
@@ -149,13 +217,25 @@ beforeAll(async () => {
       const blockNumber = lagBlock;
       // the same read as custodyChannelChain's, at an older block: what a node that has not seen the newest blocks answers
       const [view, block] = await Promise.all([
-        proxied.readContract({ address: chain.deployment.custody, abi: custodyAbi, functionName: "channel", args: [id], blockNumber }),
+        proxied.readContract({
+          address: chain.deployment.custody,
+          abi: custodyAbi,
+          functionName: "channel",
+          args: [id],
+          blockNumber,
+        }),
         proxied.getBlock({ blockNumber }),
       ]);
       lagBlock = null; // consumed only by a read that got through
       this.laggedReads += 1;
       const status = (["NONE", "ACTIVE", "CHALLENGED", "CLOSED"] as const)[view.status]!;
-      return { status, version: BigInt(view.version), challengeDeadline: BigInt(view.challengeDeadline), fundingHash: view.fundingHash, chainTime: block.timestamp };
+      return {
+        status,
+        version: BigInt(view.version),
+        challengeDeadline: BigInt(view.challengeDeadline),
+        fundingHash: view.fundingHash,
+        chainTime: block.timestamp,
+      };
     },
     lagOnce(block) {
       lagBlock = block;
@@ -192,8 +272,12 @@ describe("background retry of resize / close submissions", () => {
     const walletBefore = await walletUsdc(A.address);
 
     await proxy.cut();
-    let answer = { submittedTx: null as Hex | null, submission: null as Awaited<ReturnType<ChannelService["submitCoSignature"]>>["submission"] };
-    for (const s of pending.toSign) answer = await service.submitCoSignature(A.address, channelId, s.state.version, await A.cosign(s.state));
+    let answer = {
+      submittedTx: null as Hex | null,
+      submission: null as Awaited<ReturnType<ChannelService["submitCoSignature"]>>["submission"],
+    };
+    for (const s of pending.toSign)
+      answer = await service.submitCoSignature(A.address, channelId, s.state.version, await A.cosign(s.state));
     // the co-signature is stored; the submission failed for a passing reason and is retried by the service itself
     expect(answer.submittedTx).toBeNull();
     expect(answer.submission).toMatchObject({ op: "RESIZE", version: resize.version, state: "retrying", txHash: null });
@@ -202,14 +286,27 @@ describe("background retry of resize / close submissions", () => {
     expect((await service.status(A.address)).coSignedVersion).toBe(resize.version);
 
     // the loop keeps trying while the RPC is down; the withdrawal stays debited and locked
-    const retried = await waitFor("a second attempt", () => service.status(A.address), (s) => (s.submission?.attempts ?? 0) >= 3 && s.submission?.state === "retrying"); // between attempts (during one it reads "submitting")
-    expect(retried).toMatchObject({ pendingOp: "RESIZE", pendingPurpose: "WITHDRAWAL", pendingVersion: resize.version, alert: null });
+    const retried = await waitFor(
+      "a second attempt",
+      () => service.status(A.address),
+      (s) => (s.submission?.attempts ?? 0) >= 3 && s.submission?.state === "retrying",
+    ); // between attempts (during one it reads "submitting")
+    expect(retried).toMatchObject({
+      pendingOp: "RESIZE",
+      pendingPurpose: "WITHDRAWAL",
+      pendingVersion: resize.version,
+      alert: null,
+    });
     expect(retried.submission!.state).toBe("retrying");
     expect(available(A.account)).toBe(USDC_1000 - USDC_100);
     expect(await walletUsdc(A.address)).toBe(walletBefore);
 
     await proxy.restore();
-    const submitted = await waitFor("the resize mined", () => service.status(A.address), (s) => s.submission?.state === "submitted");
+    const submitted = await waitFor(
+      "the resize mined",
+      () => service.status(A.address),
+      (s) => s.submission?.state === "submitted",
+    );
     expect(submitted.submission!.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await walletUsdc(A.address)).toBe(walletBefore + USDC_100);
     // mined but not reported by the watcher yet: still locked, and not sent again
@@ -233,7 +330,13 @@ describe("background retry of resize / close submissions", () => {
     const [previous, resize] = [(await service.latestState(A.address)).coSigned!, pending.toSign.at(-1)!];
     await proxy.cut();
     const resizeSig = await A.cosign(resize.state);
-    for (const s of pending.toSign) await service.submitCoSignature(A.address, channelId, s.state.version, s.state === resize.state ? resizeSig : await A.cosign(s.state));
+    for (const s of pending.toSign)
+      await service.submitCoSignature(
+        A.address,
+        channelId,
+        s.state.version,
+        s.state === resize.state ? resizeSig : await A.cosign(s.state),
+      );
     // failed and being retried (the loop may already be in its next attempt, 200 ms later)
     expect(["retrying", "submitting"]).toContain((await service.status(A.address)).submission?.state);
 
@@ -252,7 +355,11 @@ describe("background retry of resize / close submissions", () => {
     // the service's next read is answered from before the trader's block: it looks submittable, the send reverts, the re-read sees it on-chain
     serviceChain.lagOnce(before);
     await proxy.restore();
-    const seen = await waitFor("the resize recognised on-chain", () => service.status(A.address), (s) => s.submission?.state === "onChain");
+    const seen = await waitFor(
+      "the resize recognised on-chain",
+      () => service.status(A.address),
+      (s) => s.submission?.state === "onChain",
+    );
     expect(seen).toMatchObject({ pendingOp: "RESIZE", alert: null });
     expect(serviceChain.laggedReads).toBe(1); // the stale read said "submit": only the re-read after the revert can have found it on-chain
     expect(seen.submission!.txHash).toBeNull();
@@ -262,7 +369,12 @@ describe("background retry of resize / close submissions", () => {
     expect(await exchangeNonce()).toBe(nonce);
 
     await deliver(hash);
-    expect(await service.status(A.address)).toMatchObject({ pendingOp: null, onChainVersion: resize.state.version, alert: null, submission: null });
+    expect(await service.status(A.address)).toMatchObject({
+      pendingOp: null,
+      onChainVersion: resize.state.version,
+      alert: null,
+      submission: null,
+    });
     expect(available(A.account)).toBe(USDC_1000 - 2n * USDC_100);
   }, 60_000);
 
@@ -274,14 +386,20 @@ describe("background retry of resize / close submissions", () => {
     const close = pending.toSign.at(-1)!;
     await proxy.cut();
     const sig = await A.cosign(close.state);
-    expect((await service.submitCoSignature(A.address, channelId as Hex, close.state.version, sig)).submission?.state).toBe("retrying");
+    expect(
+      (await service.submitCoSignature(A.address, channelId as Hex, close.state.version, sig)).submission?.state,
+    ).toBe("retrying");
     const walletBefore = await walletUsdc(A.address);
     const hash = await A.send("close", [toAbiState(close.state), { trader: sig, exchange: close.exchangeSignature }]);
     expect(await walletUsdc(A.address)).toBe(walletBefore + balance);
     const nonce = await exchangeNonce();
 
     await proxy.restore();
-    const seen = await waitFor("the close recognised on-chain", () => service.status(A.address), (s) => s.submission?.state === "onChain");
+    const seen = await waitFor(
+      "the close recognised on-chain",
+      () => service.status(A.address),
+      (s) => s.submission?.state === "onChain",
+    );
     expect(seen).toMatchObject({ status: "CLOSING", pendingOp: "CLOSE", alert: null });
     expect(await exchangeNonce()).toBe(nonce);
     await deliver(hash);
@@ -296,10 +414,16 @@ describe("background retry of resize / close submissions", () => {
     const close = (await service.requestClose(C.address)).toSign.at(-1)!;
     const replacement = (await service.cancelClose(C.address)).toSign[0]!;
     expect(replacement.state.version).toBe(close.state.version + 1n);
-    expect(await service.status(C.address)).toMatchObject({ status: "CLOSING", pendingOp: "CANCEL", pendingVersion: replacement.state.version });
+    expect(await service.status(C.address)).toMatchObject({
+      status: "CLOSING",
+      pendingOp: "CANCEL",
+      pendingVersion: replacement.state.version,
+    });
     expect(available(C.account)).toBe(0n); // the debit stands until the chain decides
     const sig = await C.cosign(close.state);
-    await expect(service.submitCoSignature(C.address, channelId, close.state.version, sig)).rejects.toThrow(/the close at v\d+ was cancelled/);
+    await expect(service.submitCoSignature(C.address, channelId, close.state.version, sig)).rejects.toThrow(
+      /the close at v\d+ was cancelled/,
+    );
     const walletBefore = await walletUsdc(C.address);
     const hash = await C.send("close", [toAbiState(close.state), { trader: sig, exchange: close.exchangeSignature }]);
     expect(await walletUsdc(C.address)).toBe(walletBefore + balance);
@@ -314,11 +438,15 @@ describe("background retry of resize / close submissions", () => {
     const { channelId, v0, v0Sigs } = await openChannel(B);
     const pending = await service.requestWithdraw(B.address, usdc, USDC_100);
     await proxy.cut();
-    for (const s of pending.toSign) await service.submitCoSignature(B.address, channelId, s.state.version, await B.cosign(s.state));
+    for (const s of pending.toSign)
+      await service.submitCoSignature(B.address, channelId, s.state.version, await B.cosign(s.state));
     expect(available(B.account)).toBe(USDC_1000 - USDC_100);
 
     // meanwhile the trader challenges with the opening state and, the period over, concludes it
-    const challengeSig = signDigest(hexToBytes(hashChallenge(domain, { channelId, version: 0n, stateHash: hashStateStruct(v0) })), B.privateKey);
+    const challengeSig = signDigest(
+      hexToBytes(hashChallenge(domain, { channelId, version: 0n, stateHash: hashStateStruct(v0) })),
+      B.privateKey,
+    );
     const challenged = await B.send("challenge", [toAbiState(v0), v0Sigs, B.address, challengeSig]);
     const testClient = createTestClient({ mode: "hardhat", transport: http(chain.rpcUrl) });
     await testClient.increaseTime({ seconds: chain.deployment.challengePeriodSeconds });
@@ -327,10 +455,16 @@ describe("background retry of resize / close submissions", () => {
     const nonce = await exchangeNonce();
 
     await proxy.restore();
-    const failed = await waitFor("the resize refused for good", () => service.status(B.address), (s) => s.submission?.state === "failed");
+    const failed = await waitFor(
+      "the resize refused for good",
+      () => service.status(B.address),
+      (s) => s.submission?.state === "failed",
+    );
     expect(failed.alert).toContain("can never apply: the channel was closed on-chain at v0");
     expect(failed.submission!.nextAttemptAt).toBeNull();
-    expect((await t.handle.db.channel.findUniqueOrThrow({ where: { id: channelId.toLowerCase() } })).alert).toBe(failed.alert); // what admin.channels.list shows
+    expect((await t.handle.db.channel.findUniqueOrThrow({ where: { id: channelId.toLowerCase() } })).alert).toBe(
+      failed.alert,
+    ); // what admin.channels.list shows
     const attempts = failed.submission!.attempts;
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await service.status(B.address)).submission?.attempts).toBe(attempts);

@@ -91,31 +91,60 @@ export type Verdict =
   | { kind: "failed"; reason: string }
   | { kind: "refused"; reason: string };
 
-const OP_NAME: Record<PendingOp, string> = { RESIZE: "resize", CLOSE: "close", CANCEL: "checkpoint of the cancelled withdrawal's replacement" };
+const OP_NAME: Record<PendingOp, string> = {
+  RESIZE: "resize",
+  CLOSE: "close",
+  CANCEL: "checkpoint of the cancelled withdrawal's replacement",
+};
 
 /** What a pending operation can do, given the channel's record on-chain (see the module comment). */
-export function judge(op: PendingOp, version: bigint, previous: ChannelState | null, next: ChannelState, chain: OnChainChannel): Verdict {
+export function judge(
+  op: PendingOp,
+  version: bigint,
+  previous: ChannelState | null,
+  next: ChannelState,
+  chain: OnChainChannel,
+): Verdict {
   const what = `${OP_NAME[op]} v${version}`;
   // every call needs version > registered: the chain at or past it means it (or something newer) is registered
-  if (chain.version >= version) return { kind: "onChain", reason: `the chain has v${chain.version} registered (${chain.status})` };
+  if (chain.version >= version)
+    return { kind: "onChain", reason: `the chain has v${chain.version} registered (${chain.status})` };
   if (chain.status === "CLOSED") {
-    return { kind: "failed", reason: `${what} can never apply: the channel was closed on-chain at v${chain.version} (the lock is released when the chain watcher reports the close)` };
+    return {
+      kind: "failed",
+      reason: `${what} can never apply: the channel was closed on-chain at v${chain.version} (the lock is released when the chain watcher reports the close)`,
+    };
   }
-  if (chain.status === "NONE") return { kind: "refused", reason: `${what}: the custody contract has no channel ${next.channelId}` };
+  if (chain.status === "NONE")
+    return { kind: "refused", reason: `${what}: the custody contract has no channel ${next.channelId}` };
   if (chain.status === "CHALLENGED") {
     if (chain.chainTime >= chain.challengeDeadline) {
-      return { kind: "failed", reason: `${what} can never apply: the challenge at v${chain.version} expired at ${chain.challengeDeadline}; only conclude remains` };
+      return {
+        kind: "failed",
+        reason: `${what} can never apply: the challenge at v${chain.version} expired at ${chain.challengeDeadline}; only conclude remains`,
+      };
     }
     // close and resize may answer a running challenge; checkpoint may not (the watchtower answers with the newest co-signed state)
-    if (op === "CANCEL") return { kind: "wait", reason: `the channel is challenged at v${chain.version} until ${chain.challengeDeadline}: checkpoint waits` };
+    if (op === "CANCEL")
+      return {
+        kind: "wait",
+        reason: `the channel is challenged at v${chain.version} until ${chain.challengeDeadline}: checkpoint waits`,
+      };
   }
   // the funding the call must find registered: the predecessor's for a resize, the state's own for close and checkpoint
   const wanted = fundingHashOf(fundingOf(op === "RESIZE" ? previous! : next));
   if (chain.fundingHash.toLowerCase() === wanted.toLowerCase()) return { kind: "submit" };
-  if (op === "CANCEL" && previous && chain.fundingHash.toLowerCase() === fundingHashOf(fundingOf(previous)).toLowerCase()) {
+  if (
+    op === "CANCEL" &&
+    previous &&
+    chain.fundingHash.toLowerCase() === fundingHashOf(fundingOf(previous)).toLowerCase()
+  ) {
     return { kind: "onChain", reason: `the cancelled withdrawal v${previous.version} was mined first: it completes` };
   }
-  return { kind: "refused", reason: `${what}: the funding registered on-chain (v${chain.version}) is not the one the state builds on` };
+  return {
+    kind: "refused",
+    reason: `${what}: the funding registered on-chain (v${chain.version}) is not the one the state builds on`,
+  };
 }
 
 /** The custom error (with its values) a revert carries, or the error's short message. */
@@ -134,7 +163,10 @@ export function describeFailure(error: unknown): string {
 
 function isRevert(error: unknown): boolean {
   if (error instanceof SubmissionRevertedError) return true;
-  return error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError) instanceof ContractFunctionRevertedError;
+  return (
+    error instanceof BaseError &&
+    error.walk((e) => e instanceof ContractFunctionRevertedError) instanceof ContractFunctionRevertedError
+  );
 }
 
 interface Entry {
@@ -197,7 +229,8 @@ export class PendingSubmissions {
 
   /** One background round: every fully co-signed pending operation whose attempt is due (tests call it directly). */
   async runRound(): Promise<void> {
-    const rows = await this.deps.db.$queryRawUnsafe<{ id: string; op: string; version: bigint }[]>(PENDING_WITH_COSIGNED_STATE);
+    const rows =
+      await this.deps.db.$queryRawUnsafe<{ id: string; op: string; version: bigint }[]>(PENDING_WITH_COSIGNED_STATE);
     const now = this.deps.clock();
     const ids = new Set(rows.map((r) => r.id));
     for (const id of this.entries.keys()) if (!ids.has(id) && !this.entries.get(id)!.inFlight) this.entries.delete(id); // released: forget it
@@ -223,7 +256,18 @@ export class PendingSubmissions {
     const attempt = this.attempt(id);
     const entry = this.entries.get(id);
     if (entry) entry.inFlight = attempt;
-    else this.entries.set(id, { op: "RESIZE", version: -1n, state: "submitting", attempts: 0, lastError: null, nextAttemptAt: null, txHash: null, alert: null, inFlight: attempt });
+    else
+      this.entries.set(id, {
+        op: "RESIZE",
+        version: -1n,
+        state: "submitting",
+        attempts: 0,
+        lastError: null,
+        nextAttemptAt: null,
+        txHash: null,
+        alert: null,
+        inFlight: attempt,
+      });
     return attempt.finally(() => {
       const e = this.entries.get(id);
       if (e?.inFlight === attempt) e.inFlight = null;
@@ -245,14 +289,30 @@ export class PendingSubmissions {
     }
     let e = this.entries.get(id)!;
     if (e.op !== ready.op || e.version !== ready.version) {
-      e = { op: ready.op, version: ready.version, state: "submitting", attempts: 0, lastError: null, nextAttemptAt: null, txHash: null, alert: e.alert, inFlight: e.inFlight };
+      e = {
+        op: ready.op,
+        version: ready.version,
+        state: "submitting",
+        attempts: 0,
+        lastError: null,
+        nextAttemptAt: null,
+        txHash: null,
+        alert: e.alert,
+        inFlight: e.inFlight,
+      };
       this.entries.set(id, e);
     }
     e.state = "submitting";
     e.attempts += 1;
     const { chain } = this.deps;
     try {
-      let verdict = judge(ready.op, ready.version, ready.previous?.state ?? null, ready.next.state, await chain.channel(ready.channelId));
+      let verdict = judge(
+        ready.op,
+        ready.version,
+        ready.previous?.state ?? null,
+        ready.next.state,
+        await chain.channel(ready.channelId),
+      );
       if (verdict.kind === "submit") {
         try {
           e.txHash = await this.send(ready);
@@ -264,8 +324,18 @@ export class PendingSubmissions {
         } catch (error) {
           if (!isRevert(error)) throw error;
           // read again: the revert may only mean the state got on-chain meanwhile (the trader's transaction, our lost receipt)
-          verdict = judge(ready.op, ready.version, ready.previous?.state ?? null, ready.next.state, await chain.channel(ready.channelId));
-          if (verdict.kind === "submit") verdict = { kind: "refused", reason: `the contract refused the ${OP_NAME[ready.op]} v${ready.version}: ${describeFailure(error)}` };
+          verdict = judge(
+            ready.op,
+            ready.version,
+            ready.previous?.state ?? null,
+            ready.next.state,
+            await chain.channel(ready.channelId),
+          );
+          if (verdict.kind === "submit")
+            verdict = {
+              kind: "refused",
+              reason: `the contract refused the ${OP_NAME[ready.op]} v${ready.version}: ${describeFailure(error)}`,
+            };
         }
       }
       await this.settle(id, e, verdict);
@@ -273,7 +343,9 @@ export class PendingSubmissions {
       e.state = "retrying";
       e.lastError = describeFailure(error);
       e.nextAttemptAt = this.deps.clock() + this.backoff(e.attempts);
-      console.error(`[channels] ${OP_NAME[ready.op]} v${ready.version} of ${id} not submitted (attempt ${e.attempts}; again in ${e.nextAttemptAt - this.deps.clock()} ms): ${e.lastError}`);
+      console.error(
+        `[channels] ${OP_NAME[ready.op]} v${ready.version} of ${id} not submitted (attempt ${e.attempts}; again in ${e.nextAttemptAt - this.deps.clock()} ms): ${e.lastError}`,
+      );
     }
     return snapshot(e);
   }
@@ -331,10 +403,14 @@ export class PendingSubmissions {
   private async ready(id: string): Promise<ReadySubmission | null> {
     const { db } = this.deps;
     const channel = await db.channel.findUnique({ where: { id } });
-    if (!channel || channel.pendingOp === null || channel.pendingVersion === null || channel.status === "CLOSED") return null;
+    if (!channel || channel.pendingOp === null || channel.pendingVersion === null || channel.status === "CLOSED")
+      return null;
     const op = channel.pendingOp as PendingOp;
     const version = channel.pendingVersion;
-    const rows = await db.channelState.findMany({ where: { channelId: id, version: { in: [version - 1n, version] } }, orderBy: { version: "asc" } });
+    const rows = await db.channelState.findMany({
+      where: { channelId: id, version: { in: [version - 1n, version] } },
+      orderBy: { version: "asc" },
+    });
     const states = rows.map((r) => stateFromRow(r, channel.trader as Address));
     const next = states.find((s) => s.state.version === version);
     if (!next?.traderSignature) return null;

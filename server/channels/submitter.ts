@@ -39,7 +39,11 @@ export function createSubmitter(options: SubmitterOptions): ChannelSubmitter {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [options.rpcUrl] } },
   };
-  const client = createWalletClient({ account: privateKeyToAccount(options.privateKey), chain, transport: http(options.rpcUrl) }).extend(publicActions);
+  const client = createWalletClient({
+    account: privateKeyToAccount(options.privateKey),
+    chain,
+    transport: http(options.rpcUrl),
+  }).extend(publicActions);
   let queue: Promise<unknown> = Promise.resolve();
 
   function send(run: () => Promise<Hex>): Promise<Hex> {
@@ -64,8 +68,22 @@ export function createSubmitter(options: SubmitterOptions): ChannelSubmitter {
         }),
       ),
     close: (state, sigs) =>
-      send(() => client.writeContract({ address: options.custody, abi: custodyAbi, functionName: "close", args: [toAbiState(state), sigs] })),
+      send(() =>
+        client.writeContract({
+          address: options.custody,
+          abi: custodyAbi,
+          functionName: "close",
+          args: [toAbiState(state), sigs],
+        }),
+      ),
     checkpoint: (state, sigs) =>
-      send(() => client.writeContract({ address: options.custody, abi: custodyAbi, functionName: "checkpoint", args: [toAbiState(state), sigs] })),
+      send(() =>
+        client.writeContract({
+          address: options.custody,
+          abi: custodyAbi,
+          functionName: "checkpoint",
+          args: [toAbiState(state), sigs],
+        }),
+      ),
   };
 }

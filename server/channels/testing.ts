@@ -12,7 +12,16 @@ import { deployLocal } from "../../contracts/deploy/local";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import { DEMO_MARKETS } from "../../core/engine/fixtures";
 import { Exchange, type Command } from "../../core/engine";
-import { bytesToHex, channelId, hashTraderAppData, Intent, type ChannelDomain, type ChannelState, type StateSigner, type TraderAppData } from "../../core/channel";
+import {
+  bytesToHex,
+  channelId,
+  hashTraderAppData,
+  Intent,
+  type ChannelDomain,
+  type ChannelState,
+  type StateSigner,
+  type TraderAppData,
+} from "../../core/channel";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client";
@@ -65,7 +74,11 @@ export function demoChannelMarkets(): ChannelMarket[] {
 }
 
 export function channelAssetsOf(deployment: Deployment): ChannelAsset[] {
-  return Object.values(deployment.tokens).map((t) => ({ symbol: t.symbol, token: t.address.toLowerCase() as `0x${string}`, decimals: t.decimals }));
+  return Object.values(deployment.tokens).map((t) => ({
+    symbol: t.symbol,
+    token: t.address.toLowerCase() as `0x${string}`,
+    decimals: t.decimals,
+  }));
 }
 
 export interface TestChain {
@@ -98,7 +111,13 @@ export async function startTestChain(port: number): Promise<TestChain> {
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hardhat node on port ${port} exited: ${stderr}`);
-    if (await client.getChainId().then(() => true, () => false)) break;
+    if (
+      await client.getChainId().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() - started > 60_000) {
       await stop();
       throw new Error(`hardhat node on port ${port} not ready after 60 s: ${stderr}`);
@@ -137,7 +156,13 @@ export async function seedActiveChannels(
     const trader = privateKeyToAccount(keccak256(stringToHex(`seeded trader ${i}`))).address;
     traders.push(trader);
     const nonce = BigInt(i + 1);
-    const id = channelId({ chainId: domain.chainId, custody: domain.verifyingContract, trader, exchange: signer.address, nonce });
+    const id = channelId({
+      chainId: domain.chainId,
+      custody: domain.verifyingContract,
+      trader,
+      exchange: signer.address,
+      nonce,
+    });
     const state: ChannelState = {
       channelId: id,
       version: 0n,
@@ -146,16 +171,38 @@ export async function seedActiveChannels(
       appDataHash: hashTraderAppData(appData),
     };
     const { signature, digest } = signer.sign(domain, state);
-    channels.push({ id, trader, nonce, status: "ACTIVE" as const, latestVersion: 0n, onChainVersion: 0n, ...fundingColumns([{ token, total: 3n * depositE6 }]) });
-    states.push(stateRowData({ state, appData, stateHash: bytesToHex(digest), exchangeSignature: signature, traderSignature: null }));
+    channels.push({
+      id,
+      trader,
+      nonce,
+      status: "ACTIVE" as const,
+      latestVersion: 0n,
+      onChainVersion: 0n,
+      ...fundingColumns([{ token, total: 3n * depositE6 }]),
+    });
+    states.push(
+      stateRowData({
+        state,
+        appData,
+        stateHash: bytesToHex(digest),
+        exchangeSignature: signature,
+        traderSignature: null,
+      }),
+    );
   }
   await db.$transaction([db.channel.createMany({ data: channels }), db.channelState.createMany({ data: states })]);
-  for (const trader of traders) engine.exchange.apply({ type: "deposit", account: trader, asset: "USDC", amount: depositE6 });
+  for (const trader of traders)
+    engine.exchange.apply({ type: "deposit", account: trader, asset: "USDC", amount: depositE6 });
   return traders;
 }
 
 /** One committed batch in which every one of `accounts` gets `amount` USDC more (a real engine deposit each), as the runtime hands it to listeners. */
-export function depositBatch(engine: SyncEngine, accounts: readonly string[], seq: bigint, amount = 1n): CommittedBatch {
+export function depositBatch(
+  engine: SyncEngine,
+  accounts: readonly string[],
+  seq: bigint,
+  amount = 1n,
+): CommittedBatch {
   const entries: CommittedEntry[] = accounts.map((account, i) => {
     const command: Command = { type: "deposit", account, asset: "USDC", amount };
     return { seq: seq + BigInt(i), command, events: engine.exchange.apply(command) };
@@ -184,7 +231,13 @@ export function statementCountingClient(t: TestDatabase): { db: Db; statements: 
  * coverage, the custody contract as the chain, and a submitter (through `rpcUrl`, default the
  * chain's own). Tests spread it and override what they vary.
  */
-export function chainChannelServiceDeps(o: { db: Db; engine: EnginePort; chain: TestChain; exchangeKey: `0x${string}`; rpcUrl?: string }): ChannelServiceDeps {
+export function chainChannelServiceDeps(o: {
+  db: Db;
+  engine: EnginePort;
+  chain: TestChain;
+  exchangeKey: `0x${string}`;
+  rpcUrl?: string;
+}): ChannelServiceDeps {
   const { deployment } = o.chain;
   return {
     db: o.db,
@@ -196,6 +249,11 @@ export function chainChannelServiceDeps(o: { db: Db; engine: EnginePort; chain: 
     markets: demoChannelMarkets(),
     coverageBps: 20_000n,
     chain: custodyChannelChain(o.chain.client, deployment.custody),
-    submitter: createSubmitter({ rpcUrl: o.rpcUrl ?? o.chain.rpcUrl, chainId: deployment.chainId, custody: deployment.custody, privateKey: o.exchangeKey }),
+    submitter: createSubmitter({
+      rpcUrl: o.rpcUrl ?? o.chain.rpcUrl,
+      chainId: deployment.chainId,
+      custody: deployment.custody,
+      privateKey: o.exchangeKey,
+    }),
   };
 }

@@ -38,7 +38,12 @@ let domain: ChannelDomain;
 let usdc: Address;
 let fees: FeeWithdrawalChain;
 
-const viemChain = () => ({ id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } });
+const viemChain = () => ({
+  id: domain.chainId,
+  name: "local",
+  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+  rpcUrls: { default: { http: [chain.rpcUrl] } },
+});
 
 function trader(index: number) {
   const key = HARDHAT_TEST_ACCOUNTS[index]!;
@@ -69,7 +74,14 @@ async function openChannel(who: ReturnType<typeof trader>, amount: bigint) {
   const sig = await who.cosign(open.state);
   await service.submitCoSignature(who.address, open.channelId, 0n, sig);
   for (const a of open.depositAndOpen.approvals) {
-    await chain.client.waitForTransactionReceipt({ hash: await who.wallet.writeContract({ address: a.token, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, a.amount] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await who.wallet.writeContract({
+        address: a.token,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, a.amount],
+      }),
+    });
   }
   const hash = await who.wallet.writeContract({
     address: domain.verifyingContract,
@@ -83,18 +95,55 @@ async function openChannel(who: ReturnType<typeof trader>, amount: bigint) {
 
 /** The trader goes long 0.1 ETH at `pricePerLot` against the maker, then the index (and with an empty book, the mark) moves to `markPerLot`. */
 async function longThenMark(account: string, pricePerLot: bigint, markPerLot: bigint) {
-  await engine.submit({ type: "place", account: MAKER, market: "ETH-PERP", side: "sell", kind: "limit", sizeBase: LOTS_100, pricePerLot });
-  await engine.submit({ type: "place", account, market: "ETH-PERP", side: "buy", kind: "market", sizeBase: LOTS_100, worstPricePerLot: pricePerLot + 100_000n });
+  await engine.submit({
+    type: "place",
+    account: MAKER,
+    market: "ETH-PERP",
+    side: "sell",
+    kind: "limit",
+    sizeBase: LOTS_100,
+    pricePerLot,
+  });
+  await engine.submit({
+    type: "place",
+    account,
+    market: "ETH-PERP",
+    side: "buy",
+    kind: "market",
+    sizeBase: LOTS_100,
+    worstPricePerLot: pricePerLot + 100_000n,
+  });
   await engine.submit({ type: "markPrice", market: "ETH-PERP", indexPerLot: markPerLot });
   await service.idle();
 }
 
 /** The trader's USDC equity as the issuer computes it (positions at the mark). */
-const equityOf = (account: string) => engine.read((ex) => ex.risk(account, "USDC").equityQuote + ex.balance(account, "USDC").locked);
-const exchangeCustody = () => chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "balanceOf", args: [EXCHANGE.address, usdc] });
-const onChainFundingHash = async (id: Hex) => (await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [id] })).fundingHash;
+const equityOf = (account: string) =>
+  engine.read((ex) => ex.risk(account, "USDC").equityQuote + ex.balance(account, "USDC").locked);
+const exchangeCustody = () =>
+  chain.client.readContract({
+    address: domain.verifyingContract,
+    abi: custodyAbi,
+    functionName: "balanceOf",
+    args: [EXCHANGE.address, usdc],
+  });
+const onChainFundingHash = async (id: Hex) =>
+  (
+    await chain.client.readContract({
+      address: domain.verifyingContract,
+      abi: custodyAbi,
+      functionName: "channel",
+      args: [id],
+    })
+  ).fundingHash;
 const reserved = () => reservedForOpening(t.handle.db, usdc);
-const withdrawFromCustody = (amount: bigint) => withdrawFees(t.handle.db, ADMIN.address, { token: usdc, amount: fromBaseUnits(amount, 6), to: TREASURY, reason: "fee sweep" }, fees);
+const withdrawFromCustody = (amount: bigint) =>
+  withdrawFees(
+    t.handle.db,
+    ADMIN.address,
+    { token: usdc, amount: fromBaseUnits(amount, 6), to: TREASURY, reason: "fee sweep" },
+    fees,
+  );
 
 beforeAll(async () => {
   t = await createMigratedTestDatabase(inject("testDatabaseUrl"));
@@ -110,7 +159,11 @@ beforeAll(async () => {
   service.start();
   fees = {
     client: chain.client,
-    wallet: createWalletClient({ account: privateKeyToAccount(EXCHANGE.privateKey), chain: viemChain(), transport: http(chain.rpcUrl) }),
+    wallet: createWalletClient({
+      account: privateKeyToAccount(EXCHANGE.privateKey),
+      chain: viemChain(),
+      transport: http(chain.rpcUrl),
+    }),
     deployment: chain.deployment,
   };
   await engine.submit({ type: "deposit", account: MAKER, asset: "USDC", amount: 100_000n * USDC });
@@ -143,11 +196,19 @@ describe("exchange top-ups", () => {
 
     const wanted = (equity * (10_000n + COVERAGE_BPS)) / 10_000n - funded;
     const pending = await service.status(A.address);
-    expect(pending).toMatchObject({ pendingOp: "RESIZE", pendingPurpose: "TOP_UP", pendingVersion: flagged.state.version + 1n, needsTopUp: true, alert: null });
+    expect(pending).toMatchObject({
+      pendingOp: "RESIZE",
+      pendingPurpose: "TOP_UP",
+      pendingVersion: flagged.state.version + 1n,
+      needsTopUp: true,
+      alert: null,
+    });
     const resize = (await service.latestState(A.address)).latest;
     expect(resize.state.intent).toBe(Intent.RESIZE);
     // the trader's amount does not move (the trader adds nothing, takes nothing); the exchange adds `wanted`
-    expect(resize.state.allocations).toEqual([{ token: usdc.toLowerCase(), traderAmount: funded, exchangeAmount: wanted }]);
+    expect(resize.state.allocations).toEqual([
+      { token: usdc.toLowerCase(), traderAmount: funded, exchangeAmount: wanted },
+    ]);
     expect(pending.funding).toEqual([{ token: usdc.toLowerCase(), total: funded + wanted }]);
     // promised: an open or a fee withdrawal cannot take it meanwhile
     expect(await reserved()).toBe(wanted);
@@ -163,10 +224,17 @@ describe("exchange top-ups", () => {
     );
     expect((conflict as ClearlineError).code).toBe("CONFLICT");
 
-    const cosigned = await service.submitCoSignature(A.address, open.channelId, resize.state.version, await A.cosign(resize.state));
+    const cosigned = await service.submitCoSignature(
+      A.address,
+      open.channelId,
+      resize.state.version,
+      await A.cosign(resize.state),
+    );
     expect(cosigned.submission?.state).toBe("submitted");
     expect(cosigned.submittedTx).not.toBeNull();
-    expect(await onChainFundingHash(open.channelId)).toBe(fundingHashOf([{ token: usdc.toLowerCase() as Address, total: funded + wanted }]));
+    expect(await onChainFundingHash(open.channelId)).toBe(
+      fundingHashOf([{ token: usdc.toLowerCase() as Address, total: funded + wanted }]),
+    );
     expect(await exchangeCustody()).toBe(custodyBefore - wanted);
 
     expect(await deliver(cosigned.submittedTx!)).toEqual(["ChannelResized"]);
@@ -184,7 +252,10 @@ describe("exchange top-ups", () => {
     await service.idle();
     const next = (await service.latestState(A.address)).latest;
     expect(next.state.intent).toBe(Intent.OPERATE);
-    expect(next.state.allocations[0]).toMatchObject({ traderAmount: equityOf(A.account), exchangeAmount: funded + wanted - equityOf(A.account) });
+    expect(next.state.allocations[0]).toMatchObject({
+      traderAmount: equityOf(A.account),
+      exchangeAmount: funded + wanted - equityOf(A.account),
+    });
     expect((await service.status(A.address)).needsTopUp).toBe(false);
   });
 
@@ -203,16 +274,39 @@ describe("exchange top-ups", () => {
     await service.submitCoSignature(B.address, open.channelId, flagged.state.version, sig);
     await service.idle();
     const short = await service.status(B.address);
-    expect(short).toMatchObject({ needsTopUp: true, pendingOp: null, pendingVersion: null, latestVersion: flagged.state.version });
+    expect(short).toMatchObject({
+      needsTopUp: true,
+      pendingOp: null,
+      pendingVersion: null,
+      latestVersion: flagged.state.version,
+    });
     expect(short.alert).toMatch(new RegExp(`^${TOP_UP_ALERT} .*USDC wanted \\d+, free 0 `));
     expect(await reserved()).toBe(0n);
 
     // 50 USDC back in custody: the next co-signature tops up by 50, the alert keeps the shortfall
     const exchangeWallet = fees.wallet;
-    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: usdc, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, 50n * USDC] }) });
-    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "deposit", args: [usdc, 50n * USDC] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await exchangeWallet.writeContract({
+        address: usdc,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, 50n * USDC],
+      }),
+    });
+    await chain.client.waitForTransactionReceipt({
+      hash: await exchangeWallet.writeContract({
+        address: domain.verifyingContract,
+        abi: custodyAbi,
+        functionName: "deposit",
+        args: [usdc, 50n * USDC],
+      }),
+    });
     const outcome = await service.requestTopUp(open.channelId);
-    expect(outcome).toMatchObject({ kind: "issued", version: flagged.state.version + 1n, topUps: [{ amount: 50n * USDC }] });
+    expect(outcome).toMatchObject({
+      kind: "issued",
+      version: flagged.state.version + 1n,
+      topUps: [{ amount: 50n * USDC }],
+    });
     const partial = await service.status(B.address);
     expect(partial.pendingOp).toBe("RESIZE");
     expect(partial.alert).toMatch(/free 50000000 /);
@@ -220,17 +314,40 @@ describe("exchange top-ups", () => {
     const resize = (await service.latestState(B.address)).latest;
     expect(resize.state.allocations[0]).toMatchObject({ traderAmount: 1_000n * USDC, exchangeAmount: 50n * USDC });
 
-    const cosigned = await service.submitCoSignature(B.address, open.channelId, resize.state.version, await B.cosign(resize.state));
+    const cosigned = await service.submitCoSignature(
+      B.address,
+      open.channelId,
+      resize.state.version,
+      await B.cosign(resize.state),
+    );
     expect(cosigned.submission?.state).toBe("submitted");
     expect(await exchangeCustody()).toBe(0n);
     await deliver(cosigned.submittedTx!);
-    expect(await service.status(B.address)).toMatchObject({ needsTopUp: false, pendingOp: null, funding: [{ token: usdc.toLowerCase(), total: 1_050n * USDC }] });
+    expect(await service.status(B.address)).toMatchObject({
+      needsTopUp: false,
+      pendingOp: null,
+      funding: [{ token: usdc.toLowerCase(), total: 1_050n * USDC }],
+    });
   });
 
   it("a top-up the trader cancels (cancelWithdraw) is replaced by a checkpointed state on the old funding: its RESIZE can never apply, nothing is credited, the flag stays", async () => {
     const exchangeWallet = fees.wallet;
-    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: usdc, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, 500n * USDC] }) });
-    await chain.client.waitForTransactionReceipt({ hash: await exchangeWallet.writeContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "deposit", args: [usdc, 500n * USDC] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await exchangeWallet.writeContract({
+        address: usdc,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, 500n * USDC],
+      }),
+    });
+    await chain.client.waitForTransactionReceipt({
+      hash: await exchangeWallet.writeContract({
+        address: domain.verifyingContract,
+        abi: custodyAbi,
+        functionName: "deposit",
+        args: [usdc, 500n * USDC],
+      }),
+    });
     const C = trader(4);
     const open = await openChannel(C, 1_000n * USDC);
     await longThenMark(C.account, 9_000_000n, 12_000_000n);
@@ -250,10 +367,19 @@ describe("exchange top-ups", () => {
     const replacement = cancel.toSign[0]!.state;
     expect(replacement.intent).toBe(Intent.OPERATE);
     expect(replacement.allocations[0]).toMatchObject({ traderAmount: 1_100n * USDC, exchangeAmount: 0n }); // the funding before the top-up
-    const done = await service.submitCoSignature(C.address, open.channelId, replacement.version, await C.cosign(replacement));
+    const done = await service.submitCoSignature(
+      C.address,
+      open.channelId,
+      replacement.version,
+      await C.cosign(replacement),
+    );
     expect(done.submission?.state).toBe("submitted");
     expect(await deliver(done.submittedTx!)).toEqual(["ChannelCheckpointed"]);
-    expect(await service.status(C.address)).toMatchObject({ pendingOp: null, needsTopUp: true, funding: [{ token: usdc.toLowerCase(), total: 1_100n * USDC }] });
+    expect(await service.status(C.address)).toMatchObject({
+      pendingOp: null,
+      needsTopUp: true,
+      funding: [{ token: usdc.toLowerCase(), total: 1_100n * USDC }],
+    });
     expect(engine.read((ex) => ex.balance(C.account, "USDC").available)).toBe(balance); // a top-up debited nothing: nothing to give back
     // the exchange-signed RESIZE, co-signed by the trader now, is refused: the checkpoint made it too old
     const sigs = (s: { exchangeSignature: Hex }, trader: Hex) => ({ trader, exchange: s.exchangeSignature });
@@ -261,7 +387,12 @@ describe("exchange top-ups", () => {
       address: domain.verifyingContract,
       abi: custodyAbi,
       functionName: "resize",
-      args: [toAbiState(flagged.state), sigs(flagged, flaggedSig), toAbiState(resize.state), sigs(resize, await C.cosign(resize.state))],
+      args: [
+        toAbiState(flagged.state),
+        sigs(flagged, flaggedSig),
+        toAbiState(resize.state),
+        sigs(resize, await C.cosign(resize.state)),
+      ],
     });
     await expect(replay).rejects.toThrow(/ChannelVersionNotNewer/);
     expect(await exchangeCustody()).toBe(custodyBefore);

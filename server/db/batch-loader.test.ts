@@ -34,7 +34,10 @@ describe("BatchLoader", () => {
     expect(await first).toEqual({ k: "a", v: 1 });
     expect(await sameTurn).toEqual({ k: "a2", v: 2 });
     await new Promise((r) => setTimeout(r, 0));
-    expect(calls).toEqual([["a", "a2"], ["bb", "missing", "ccc"]]); // one query, distinct keys
+    expect(calls).toEqual([
+      ["a", "a2"],
+      ["bb", "missing", "ccc"],
+    ]); // one query, distinct keys
     gates[1]!.resolve();
     expect(await Promise.all(later)).toEqual([{ k: "bb", v: 2 }, null, { k: "bb", v: 2 }, { k: "ccc", v: 3 }]);
   });

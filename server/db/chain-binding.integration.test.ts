@@ -22,7 +22,11 @@ afterAll(async () => t?.drop());
 describe(`bindChain (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
   it("binds, then reports unchanged for the same chain", async () => {
     expect(await bindChain(t.handle.db, first)).toMatchObject({ action: "bound" });
-    const again = await bindChain(t.handle.db, { ...first, genesisHash: first.genesisHash.toUpperCase().replace("0X", "0x"), chainId: 31337 });
+    const again = await bindChain(t.handle.db, {
+      ...first,
+      genesisHash: first.genesisHash.toUpperCase().replace("0X", "0x"),
+      chainId: 31337,
+    });
     expect(again.action).toBe("unchanged");
     expect(await t.handle.db.chainBinding.count()).toBe(1);
   });
@@ -54,8 +58,12 @@ describe(`bindChain (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
     expect(await db.user.count()).toBe(0);
     expect(await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "LaterTable"`).toEqual([{ n: 0 }]);
     expect(await db.auditLog.count()).toBe(auditBefore);
-    expect(await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM _prisma_migrations`).toEqual(migrationsBefore);
-    expect(await db.chainBinding.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ genesisHash: restarted.genesisHash });
+    expect(await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM _prisma_migrations`).toEqual(
+      migrationsBefore,
+    );
+    expect(await db.chainBinding.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+      genesisHash: restarted.genesisHash,
+    });
     expect((await bindChain(db, restarted)).action).toBe("unchanged");
 
     // The caller reseeds.

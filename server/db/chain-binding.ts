@@ -92,7 +92,8 @@ export async function bindChain(
       differences.push(`genesis ${short(current.genesisHash)} ≠ ${short(next.genesisHash)}`);
     if (current.custodyAddress.toLowerCase() !== next.custodyAddress.toLowerCase())
       differences.push(`custody ${short(current.custodyAddress)} ≠ ${short(next.custodyAddress)}`);
-    if (current.deployBlock !== next.deployBlock) differences.push(`deploy block ${current.deployBlock} ≠ ${next.deployBlock}`);
+    if (current.deployBlock !== next.deployBlock)
+      differences.push(`deploy block ${current.deployBlock} ≠ ${next.deployBlock}`);
     if (differences.length === 0) return { action: "unchanged", message: `database already bound to ${describe}` };
 
     const previous: ChainIdentityRecord = {

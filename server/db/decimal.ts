@@ -22,6 +22,7 @@ export function decimalToBigintOrNull(value: Prisma.Decimal | null): bigint | nu
 
 /** For writes. Throws if the value does not fit Decimal(78,0). */
 export function bigintToDecimal(value: bigint): Prisma.Decimal {
-  if (value > DECIMAL_78_MAX || value < -DECIMAL_78_MAX) throw new RangeError(`amount does not fit Decimal(78,0): ${value}`);
+  if (value > DECIMAL_78_MAX || value < -DECIMAL_78_MAX)
+    throw new RangeError(`amount does not fit Decimal(78,0): ${value}`);
   return new Prisma.Decimal(value.toString());
 }

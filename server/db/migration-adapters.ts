@@ -33,7 +33,14 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /** A database server error as the engine expects it (it then names code and message). */
 function toDriverError(error: unknown): unknown {
-  const e = error as { code?: unknown; message?: unknown; severity?: unknown; detail?: unknown; hint?: unknown; column?: unknown };
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    severity?: unknown;
+    detail?: unknown;
+    hint?: unknown;
+    column?: unknown;
+  };
   if (typeof e?.code === "string" && typeof e.message === "string") {
     return new DriverAdapterError({
       kind: "postgres",
@@ -116,7 +123,10 @@ const PG_BPCHAR_OID = 1042;
 function patchCharColumns<T extends object>(queryable: T): T {
   type Raw = { fields: { dataTypeID: number }[] };
   type Mapped = { columnTypes: number[] };
-  const q = queryable as unknown as { performIO?: (query: object) => Promise<Raw>; queryRaw?: (query: object) => Promise<Mapped> };
+  const q = queryable as unknown as {
+    performIO?: (query: object) => Promise<Raw>;
+    queryRaw?: (query: object) => Promise<Mapped>;
+  };
   const performIO = q.performIO;
   const queryRaw = q.queryRaw;
   if (typeof performIO !== "function" || typeof queryRaw !== "function") return queryable;

@@ -39,11 +39,19 @@ async function scratchPrisma(): Promise<MigrationPaths> {
 }
 
 async function tableExists(t: TestDatabase, name: string): Promise<boolean> {
-  const [row] = await t.handle.db.$queryRaw<[{ exists: boolean }]>`SELECT to_regclass(${`"${name}"`}) IS NOT NULL AS "exists"`;
+  const [row] = await t.handle.db.$queryRaw<
+    [{ exists: boolean }]
+  >`SELECT to_regclass(${`"${name}"`}) IS NOT NULL AS "exists"`;
   return row.exists;
 }
 
-type MigrationRow = { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; logs: string | null };
+type MigrationRow = {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+  logs: string | null;
+};
 function migrationRows(t: TestDatabase) {
   return t.handle.db.$queryRaw<MigrationRow[]>`
     SELECT migration_name, checksum, finished_at, rolled_back_at, logs FROM _prisma_migrations ORDER BY migration_name`;
@@ -79,7 +87,12 @@ describe(`migrations (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
     }
     expect((await migrateDeploy(t.target)).applied).toEqual([]);
     expect(await migrationRows(t)).toEqual(rows);
-    expect(await dbStatus(t.handle)).toMatchObject({ reachable: true, appliedMigrations: names.length, pendingMigrations: 0, failedMigrations: [] });
+    expect(await dbStatus(t.handle)).toMatchObject({
+      reachable: true,
+      appliedMigrations: names.length,
+      pendingMigrations: 0,
+      failedMigrations: [],
+    });
     const status = await migrateStatus(t.target);
     expect(status).toMatchObject({ applied: names, pending: [], failed: [], edited: [] });
   });
@@ -109,7 +122,9 @@ INSERT INTO "NoSuchTable" VALUES (1);
     // The good migrations before it were applied; nothing of the broken one exists.
     expect(await tableExists(t, "Market")).toBe(true);
     expect(await tableExists(t, "ShouldNotExist")).toBe(false);
-    const [fn] = await t.handle.db.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'should_not_exist'`;
+    const [fn] = await t.handle.db.$queryRaw<
+      [{ n: number }]
+    >`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'should_not_exist'`;
     expect(fn.n).toBe(0);
     const rows = await migrationRows(t);
     const failed = rows.find((r) => r.migration_name === broken);
@@ -134,12 +149,17 @@ CREATE FUNCTION "now_exists"() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETU
   it("create a migration from a schema change, and none when nothing changed", async () => {
     const paths = await scratchPrisma();
     expect((await migrateCreate("nothing", {}, paths)).name).toBeNull();
-    await fs.appendFile(paths.schemaPath, "\nmodel Added {\n  id    Int     @id\n  amount Decimal @db.Decimal(78, 0)\n}\n");
+    await fs.appendFile(
+      paths.schemaPath,
+      "\nmodel Added {\n  id    Int     @id\n  amount Decimal @db.Decimal(78, 0)\n}\n",
+    );
     const created = await migrateCreate("add_added", {}, paths);
     expect(created.name).toMatch(/^\d{14}_add_added$/);
     expect(created.sql).toContain('CREATE TABLE "Added"');
     expect(await fs.readFile(path.join(paths.migrationsDir, created.name!, "migration.sql"), "utf8")).toBe(created.sql);
-    expect(await fs.readFile(path.join(paths.migrationsDir, "migration_lock.toml"), "utf8")).toContain('provider = "postgresql"');
+    expect(await fs.readFile(path.join(paths.migrationsDir, "migration_lock.toml"), "utf8")).toContain(
+      'provider = "postgresql"',
+    );
     expect((await migrateCreate("again", {}, paths)).name).toBeNull();
 
     const t = await database(false);

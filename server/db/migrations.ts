@@ -79,7 +79,9 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationLi
 /** The engine's error text without its Rust span trace ("   0: sql_schema_connector::…", "with …", "at …"). */
 export function withoutEngineTrace(text: string): string {
   const lines = text.split("\n");
-  const kept = lines.filter((l) => !/^\s+\d+: /.test(l) && !/^\s+(with|at) /.test(l) && l.trim() !== "external connector error");
+  const kept = lines.filter(
+    (l) => !/^\s+\d+: /.test(l) && !/^\s+(with|at) /.test(l) && l.trim() !== "external connector error",
+  );
   return kept.join("\n").trim() || text.trim();
 }
 
@@ -88,7 +90,8 @@ export function engineErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === "string") return error;
   const e = error as { message?: unknown; error_code?: unknown };
-  if (e && typeof e.message === "string") return typeof e.error_code === "string" ? `${e.error_code}: ${e.message}` : e.message;
+  if (e && typeof e.message === "string")
+    return typeof e.error_code === "string" ? `${e.error_code}: ${e.message}` : e.message;
   return JSON.stringify(error);
 }
 
@@ -308,7 +311,8 @@ export async function migrateCreate(
   options: { empty?: boolean } = {},
   paths: MigrationPaths = defaultPaths(),
 ): Promise<CreateResult> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new MigrationError(`migration name must be snake_case [a-z0-9_]+, got "${name}"`);
+  if (!/^[a-z0-9_]+$/.test(name))
+    throw new MigrationError(`migration name must be snake_case [a-z0-9_]+, got "${name}"`);
   const content = await fs.readFile(paths.schemaPath, "utf8");
   const schema = { files: [{ path: paths.schemaPath, content }] };
   await fs.mkdir(paths.migrationsDir, { recursive: true });

@@ -36,7 +36,10 @@ const RETRY_MS = [250, 1_000, 2_000, 5_000, 10_000];
  * LISTEN on its own PostgreSQL connection. The first connection's failure rejects (the caller
  * starts without the cache); a later drop is `lost()`, then reconnects until `stop()`.
  */
-export function listenPostgres(url: string, log: (message: string) => void = (m) => console.error(`[db] ${m}`)): Listen {
+export function listenPostgres(
+  url: string,
+  log: (message: string) => void = (m) => console.error(`[db] ${m}`),
+): Listen {
   return async (channel, listener) => {
     let stopped = false;
     let client: pg.Client | null = null;

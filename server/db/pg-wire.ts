@@ -57,7 +57,8 @@ function writeCString(b: Buffer, at: number, s: string): number {
 
 /** Parse: the statement `name` for `sql`, parameter types inferred from the SQL's casts. */
 export function parseMessage(name: string, sql: string): Buffer {
-  if (sql.includes("\0") || name.includes("\0")) throw new Error("a statement's name and SQL cannot contain a NUL character");
+  if (sql.includes("\0") || name.includes("\0"))
+    throw new Error("a statement's name and SQL cannot contain a NUL character");
   const body = 4 + cstringLength(name) + cstringLength(sql) + 2;
   const b = Buffer.allocUnsafe(1 + body);
   b[0] = 0x50; // 'P'

@@ -53,7 +53,11 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
 
   it("LISTEN: a NOTIFY reaches the main thread before the reply of the statement that sent it, and only once committed", async () => {
     const got: string[] = [];
-    const stop = await thread.listen("clearline_test", { notify: (p) => got.push(p), listening: () => got.push("listening"), lost: () => got.push("lost") });
+    const stop = await thread.listen("clearline_test", {
+      notify: (p) => got.push(p),
+      listening: () => got.push("listening"),
+      lost: () => got.push("lost"),
+    });
     expect(got).toEqual(["listening"]);
     await thread.db.$executeRawUnsafe(`SELECT pg_notify('clearline_test', 'one')`);
     expect(got).toEqual(["listening", "one"]);
@@ -71,17 +75,33 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     const db = thread.db;
     await db.$executeRawUnsafe(`CREATE TABLE wire_test (k text PRIMARY KEY, v text)`);
     const insert = `${HOT_SQL}INSERT INTO wire_test SELECT e->>'k', e->>'v' FROM jsonb_array_elements($1::jsonb) e`;
-    expect(await execute(db, insert, [JSON.stringify([{ k: "a", v: "é ✓" }, { k: "b", v: null }])])).toBe(2);
+    expect(
+      await execute(db, insert, [
+        JSON.stringify([
+          { k: "a", v: "é ✓" },
+          { k: "b", v: null },
+        ]),
+      ]),
+    ).toBe(2);
     expect(await execute(db, insert, [JSON.stringify([{ k: "c", v: "x".repeat(100_000) }])])).toBe(1);
     // parsed once, then only bound and executed
-    const statements = await db.$queryRawUnsafe<{ statement: string }[]>(`SELECT statement FROM pg_prepared_statements`);
+    const statements = await db.$queryRawUnsafe<{ statement: string }[]>(
+      `SELECT statement FROM pg_prepared_statements`,
+    );
     expect(statements.map((p) => p.statement)).toEqual([insert]);
 
     // a unique violation: the database's message, nothing of the statement applied, the session goes on
-    const duplicate = (await execute(db, insert, [JSON.stringify([{ k: "d", v: "1" }, { k: "a", v: "2" }])]).catch((e: unknown) => e)) as Error;
+    const duplicate = (await execute(db, insert, [
+      JSON.stringify([
+        { k: "d", v: "1" },
+        { k: "a", v: "2" },
+      ]),
+    ]).catch((e: unknown) => e)) as Error;
     expect(duplicate.name).toBe("DatabaseError");
     expect(duplicate.message).toMatch(/duplicate key value violates unique constraint "wire_test_pkey"/);
-    const rows = await db.$queryRawUnsafe<{ k: string; v: string | null }[]>(`SELECT k, left(v, 5) AS v FROM wire_test ORDER BY k`);
+    const rows = await db.$queryRawUnsafe<{ k: string; v: string | null }[]>(
+      `SELECT k, left(v, 5) AS v FROM wire_test ORDER BY k`,
+    );
     expect(rows).toEqual([
       { k: "a", v: "é ✓" },
       { k: "b", v: null },
@@ -94,7 +114,11 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     // a statement that does not parse is not kept; the next one still runs
     await expect(execute(db, `SELEC $1::text`, ["x"])).rejects.toThrow(/syntax error at or near "SELEC"/);
     const got: string[] = [];
-    const stop = await thread.listen("clearline_wire", { notify: (p) => got.push(p), listening: () => got.push("listening"), lost: () => got.push("lost") });
+    const stop = await thread.listen("clearline_wire", {
+      notify: (p) => got.push(p),
+      listening: () => got.push("listening"),
+      lost: () => got.push("lost"),
+    });
     await execute(db, `SELECT pg_notify('clearline_wire', $1::text)`, ["hello"]);
     expect(got).toEqual(["listening", "hello"]);
     await stop();
@@ -172,7 +196,11 @@ describe.skipIf(Boolean(serverUrl))("PGlite on a worker thread", () => {
     await seedMarkets(db);
     const rt = await startQuietRuntime(db);
     const trader = TRADERS[2]!;
-    await Promise.all(Array.from({ length: 20 }, () => rt.submit({ type: "deposit", account: trader, asset: "USDC", amount: 1_000_000n })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        rt.submit({ type: "deposit", account: trader, asset: "USDC", amount: 1_000_000n }),
+      ),
+    );
     const sequence = rt.status().sequence;
     await rt.stop();
 

@@ -49,7 +49,9 @@ export type WorkerRequest = { id: number } & (
 /** A NOTIFY the worker's PGlite received, posted before the reply of the statement that delivered it. */
 export type WorkerNotification = { notify: string; payload: string };
 
-export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; driver?: unknown } };
+export type WorkerReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; driver?: unknown } };
 
 type Call = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -70,7 +72,8 @@ class PgliteThread {
       if (p === undefined) return;
       this.pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.value);
-      else if (reply.error.driver !== undefined) p.reject(new DriverAdapterError(reply.error.driver as ConstructorParameters<typeof DriverAdapterError>[0]));
+      else if (reply.error.driver !== undefined)
+        p.reject(new DriverAdapterError(reply.error.driver as ConstructorParameters<typeof DriverAdapterError>[0]));
       else p.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     });
     const fail = (error: Error) => {
@@ -86,7 +89,9 @@ class PgliteThread {
   }
 
   static async start(dataDir: string): Promise<PgliteThread> {
-    const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData: { dataDir, hotPrefix: HOT_SQL } });
+    const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), {
+      workerData: { dataDir, hotPrefix: HOT_SQL },
+    });
     const thread = new PgliteThread(worker);
     // id 0 is the worker's "ready" (or its failure to open the folder).
     await new Promise<void>((resolve, reject) => thread.pending.set(0, { resolve: () => resolve(), reject }));
@@ -161,7 +166,10 @@ class ThreadAdapter extends ThreadQueryable implements SqlDriverAdapter {
     return this.thread.call({ op: "executeScript", script });
   }
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const { txId, options } = await this.thread.call<{ txId: number; options: TransactionOptions }>({ op: "startTransaction", isolationLevel });
+    const { txId, options } = await this.thread.call<{ txId: number; options: TransactionOptions }>({
+      op: "startTransaction",
+      isolationLevel,
+    });
     return new ThreadTransaction(this.thread, txId, options);
   }
   getConnectionInfo() {

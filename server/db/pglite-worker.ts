@@ -36,12 +36,14 @@ async function main() {
   let nextTx = 1;
   /** LISTENed channels by the name PostgreSQL reports (unquoted names fold to lower case) → as asked */
   const channels = new Map<string, string>();
-  const notify = (channel: string, payload: string) => port.postMessage({ notify: channel, payload } satisfies WorkerNotification);
+  const notify = (channel: string, payload: string) =>
+    port.postMessage({ notify: channel, payload } satisfies WorkerNotification);
   const prepared = new PreparedStatements(pglite, (reported, payload) => {
     const channel = channels.get(reported);
     if (channel !== undefined) notify(channel, payload);
   });
-  const textOnly = (params: unknown[]): params is (string | null)[] => params.every((p) => typeof p === "string" || p === null);
+  const textOnly = (params: unknown[]): params is (string | null)[] =>
+    params.every((p) => typeof p === "string" || p === null);
 
   const answer = async (req: WorkerRequest): Promise<unknown> => {
     const on = (txId: number | undefined) => {
@@ -92,7 +94,11 @@ async function main() {
         const e = error as Error & { cause?: unknown };
         // A DriverAdapterError carries a plain payload Prisma maps to its own errors (P2002, …).
         const driver = e?.name === "DriverAdapterError" ? e.cause : undefined;
-        port.postMessage({ id: req.id, ok: false, error: { name: e?.name ?? "Error", message: e?.message ?? String(error), driver } } satisfies WorkerReply);
+        port.postMessage({
+          id: req.id,
+          ok: false,
+          error: { name: e?.name ?? "Error", message: e?.message ?? String(error), driver },
+        } satisfies WorkerReply);
       },
     );
 
@@ -157,5 +163,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  port.postMessage({ id: 0, ok: false, error: { name: "Error", message: `PGlite could not open ${dataDir}: ${(error as Error).message}` } } satisfies WorkerReply);
+  port.postMessage({
+    id: 0,
+    ok: false,
+    error: { name: "Error", message: `PGlite could not open ${dataDir}: ${(error as Error).message}` },
+  } satisfies WorkerReply);
 });

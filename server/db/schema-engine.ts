@@ -38,7 +38,11 @@ interface Glue {
   __wbg_set_wasm(exports: WebAssembly.Exports): void;
   version(): string;
   SchemaEngine: {
-    new: (options: { datamodels: [string, string][] | undefined }, log: (line: string) => void, adapter: object) => Promise<SchemaEngine>;
+    new: (
+      options: { datamodels: [string, string][] | undefined },
+      log: (line: string) => void,
+      adapter: object,
+    ) => Promise<SchemaEngine>;
   };
 }
 
@@ -64,8 +68,14 @@ async function load(): Promise<{ glue: Glue; info: EngineInfo }> {
       const missing = WebAssembly.Module.imports(module)
         .filter((i) => i.module !== "./schema_engine_bg.js" || !glueNames.has(i.name))
         .map((i) => `${i.module}:${i.name}`);
-      if (missing.length > 0) throw new Error(`its imports are not provided by the npm glue (${missing.slice(0, 3).join(", ")}…)`);
-      const needed = ["schemaengine_new", "schemaengine_applyMigrations", "schemaengine_createMigration", "schemaengine_diff"];
+      if (missing.length > 0)
+        throw new Error(`its imports are not provided by the npm glue (${missing.slice(0, 3).join(", ")}…)`);
+      const needed = [
+        "schemaengine_new",
+        "schemaengine_applyMigrations",
+        "schemaengine_createMigration",
+        "schemaengine_diff",
+      ];
       const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
       const absent = needed.filter((n) => !exported.has(n));
       if (absent.length > 0) throw new Error(`it lacks exports ${absent.join(", ")}`);

@@ -42,7 +42,9 @@ describe(`engine background work (${serverUrl ? "PostgreSQL server" : "PGlite"})
       await rt.overrideMarkPrice("ETH-PERP", 2_900_000_000n, "fat finger on the index");
       expect(resets).toEqual([["ETH-PERP", 2_900_000_000n]]);
       expect(rt.read((ex) => ex.prices("ETH-PERP").indexPerLot)).toBe(2_900_000n);
-      const metas = (await t.handle.db.journalEntry.findMany({ where: { meta: { not: null } }, orderBy: { seq: "asc" } })).map((r) => decode<Record<string, string>>(r.meta!));
+      const metas = (
+        await t.handle.db.journalEntry.findMany({ where: { meta: { not: null } }, orderBy: { seq: "asc" } })
+      ).map((r) => decode<Record<string, string>>(r.meta!));
       expect(metas).toEqual([{ source: "feed" }, { source: "admin", reason: "fat finger on the index" }]);
 
       // no funding before the next boundary; exactly one at it (and none twice)
@@ -53,7 +55,9 @@ describe(`engine background work (${serverUrl ? "PostgreSQL server" : "PGlite"})
       await waitFor(async () => (await fundingRows()).length >= 1); // BTC-PERP has no mark yet: no funding there
       await new Promise((r) => setTimeout(r, 60));
       const rows = await fundingRows();
-      expect(rows.map((r) => decode<{ market: string; timeMs: number }>(r.command))).toEqual([{ type: "fundingTick", market: "ETH-PERP", timeMs: 11 * HOUR }]);
+      expect(rows.map((r) => decode<{ market: string; timeMs: number }>(r.command))).toEqual([
+        { type: "fundingTick", market: "ETH-PERP", timeMs: 11 * HOUR },
+      ]);
     } finally {
       await rt.stop();
     }
@@ -62,11 +66,34 @@ describe(`engine background work (${serverUrl ? "PostgreSQL server" : "PGlite"})
   it("the simulated source starts every perpetual from the engine's last index, or the demo default", () => {
     const make = simulatedMarkSource({ intervalMs: 1_000, driftBps: 0, volatilityBps: 5, seed: 1 });
     const markets = [
-      { symbol: "ETH-PERP", kind: "PERP", base: { symbol: "WETH", decimals: 18 }, quote: { symbol: "USDC", decimals: 6 }, tickSize: 10_000n },
-      { symbol: "BTC-PERP", kind: "PERP", base: { symbol: "WBTC", decimals: 8 }, quote: { symbol: "USDC", decimals: 6 }, tickSize: 100_000n },
-      { symbol: "WETH-USDC", kind: "SPOT", base: { symbol: "WETH", decimals: 18 }, quote: { symbol: "USDC", decimals: 6 }, tickSize: 10_000n },
+      {
+        symbol: "ETH-PERP",
+        kind: "PERP",
+        base: { symbol: "WETH", decimals: 18 },
+        quote: { symbol: "USDC", decimals: 6 },
+        tickSize: 10_000n,
+      },
+      {
+        symbol: "BTC-PERP",
+        kind: "PERP",
+        base: { symbol: "WBTC", decimals: 8 },
+        quote: { symbol: "USDC", decimals: 6 },
+        tickSize: 100_000n,
+      },
+      {
+        symbol: "WETH-USDC",
+        kind: "SPOT",
+        base: { symbol: "WETH", decimals: 18 },
+        quote: { symbol: "USDC", decimals: 6 },
+        tickSize: 10_000n,
+      },
     ] as never;
     const src = make(markets, new Map([["ETH-PERP", 2_500_000_000n]])) as unknown as { prices(): Map<string, bigint> };
-    expect(src.prices()).toEqual(new Map([["ETH-PERP", 2_500_000_000n], ["BTC-PERP", 60_000_000_000n]]));
+    expect(src.prices()).toEqual(
+      new Map([
+        ["ETH-PERP", 2_500_000_000n],
+        ["BTC-PERP", 60_000_000_000n],
+      ]),
+    );
   });
 });

@@ -16,8 +16,16 @@ const BIGINT_KEY = "$n";
 function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
   if (typeof value === "bigint") return { [BIGINT_KEY]: value.toString() };
   const original = this[key];
-  if (typeof original === "object" && original !== null && !Array.isArray(original) && Object.getPrototypeOf(original) !== Object.prototype && Object.getPrototypeOf(original) !== null) {
-    throw new TypeError(`codec: cannot encode ${(original as object).constructor?.name ?? "this object"} at "${key}" (plain data only)`);
+  if (
+    typeof original === "object" &&
+    original !== null &&
+    !Array.isArray(original) &&
+    Object.getPrototypeOf(original) !== Object.prototype &&
+    Object.getPrototypeOf(original) !== null
+  ) {
+    throw new TypeError(
+      `codec: cannot encode ${(original as object).constructor?.name ?? "this object"} at "${key}" (plain data only)`,
+    );
   }
   return value;
 }

@@ -51,7 +51,11 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
     const target = pgliteDir !== null ? { pgliteDir } : { postgresUrl: (t.target as { url: string }).url };
     // node itself with tsx as a loader: the `tsx` binary is a wrapper whose SIGKILL would orphan the real process
     const node = path.join(process.cwd(), "node_modules", ".bin", "node");
-    const child = spawn(node, ["--import", "tsx", path.join("server", "engine", "crash-child.ts"), JSON.stringify(target)], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      node,
+      ["--import", "tsx", path.join("server", "engine", "crash-child.ts"), JSON.stringify(target)],
+      { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const acks: Ack[] = [];
@@ -78,7 +82,10 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
 
     // restart in this process on the same data (PGlite: the dead child's lock is stale and taken over)
     if (pgliteDir !== null) expect(fs.existsSync(`${pgliteDir}.lock`)).toBe(true);
-    reopened = pgliteDir !== null ? openDatabase({ kind: "pglite", dataDir: pgliteDir }) : openDatabase({ kind: "postgres", url: (t.target as { url: string }).url });
+    reopened =
+      pgliteDir !== null
+        ? openDatabase({ kind: "pglite", dataDir: pgliteDir })
+        : openDatabase({ kind: "postgres", url: (t.target as { url: string }).url });
     const db = reopened.db;
     const rt = await startQuietRuntime(db);
     try {
@@ -92,12 +99,18 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
       expect(rt.status().sequence).toBeGreaterThanOrEqual(maxAck);
       for (const a of orderAcks) {
         const events = stored.get(a.ack) ?? [];
-        const fills = events.filter((e): e is Extract<EngineEvent, { type: "fill" }> => e.type === "fill" && (e.takerOrderId === a.orderId || e.makerOrderId === a.orderId));
+        const fills = events.filter(
+          (e): e is Extract<EngineEvent, { type: "fill" }> =>
+            e.type === "fill" && (e.takerOrderId === a.orderId || e.makerOrderId === a.orderId),
+        );
         expect(fills.length, `fills of acknowledged order ${a.orderId} at seq ${a.ack}`).toBe(a.fills);
         expect(fills.reduce((s, f) => s + f.sizeBase, 0n)).toBe(BigInt(a.filled!));
       }
       // nothing applied twice: one journal row per seq (gapless), one key per acknowledged order
-      const keys = await db.idempotencyKey.findMany({ where: { key: { startsWith: "crash-" } }, select: { key: true, seq: true } });
+      const keys = await db.idempotencyKey.findMany({
+        where: { key: { startsWith: "crash-" } },
+        select: { key: true, seq: true },
+      });
       const keySeq = new Map(keys.map((k) => [k.key, k.seq.toString()]));
       for (const a of orderAcks) expect(keySeq.get(a.key!)).toBe(a.ack);
       const journalCount = await db.journalEntry.count();
@@ -112,7 +125,9 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
         expect(events).toEqual(stored.get(row.seq.toString()) ?? []);
         const digest = want.get(row.seq.toString());
         if (digest !== undefined) {
-          expect(createHash("sha256").update(encode(ex.snapshot())).digest("hex"), `state at seq ${row.seq}`).toBe(digest);
+          expect(createHash("sha256").update(encode(ex.snapshot())).digest("hex"), `state at seq ${row.seq}`).toBe(
+            digest,
+          );
           checked++;
         }
       }
@@ -123,7 +138,12 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
       expect(recovered.exchange.snapshot()).toEqual(live);
 
       // and it trades on from there
-      const next = await rt.submit({ type: "deposit", account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", asset: "USDC", amount: 1n });
+      const next = await rt.submit({
+        type: "deposit",
+        account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        asset: "USDC",
+        amount: 1n,
+      });
       expect(next.seq).toBe(BigInt(journalCount) + 1n);
     } finally {
       await rt.stop();

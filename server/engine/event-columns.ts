@@ -15,9 +15,21 @@ export interface EventColumns {
 export function eventColumns(e: EngineEvent): EventColumns {
   switch (e.type) {
     case "fill":
-      return { market: e.market, account: e.taker, counterparty: e.maker, pricePerLot: e.pricePerLot, sizeBase: e.sizeBase };
+      return {
+        market: e.market,
+        account: e.taker,
+        counterparty: e.maker,
+        pricePerLot: e.pricePerLot,
+        sizeBase: e.sizeBase,
+      };
     case "adl":
-      return { market: e.market, account: e.account, counterparty: e.counterparty, pricePerLot: e.pricePerLot, sizeBase: e.sizeBase };
+      return {
+        market: e.market,
+        account: e.account,
+        counterparty: e.counterparty,
+        pricePerLot: e.pricePerLot,
+        sizeBase: e.sizeBase,
+      };
     case "rejected":
       return { market: null, account: e.account, counterparty: null, pricePerLot: null, sizeBase: null };
     case "balance":

@@ -106,7 +106,14 @@ export class FeedHub {
         const event = entry.events[idx]!;
         const fe: FeedEvent = { seq: entry.seq, idx, timeMs, event };
         const market = eventColumns(event).market;
-        if (market !== null && (event.type === "orderAccepted" || event.type === "orderDone" || event.type === "orderAmended" || event.type === "fill")) this.dirty.add(market);
+        if (
+          market !== null &&
+          (event.type === "orderAccepted" ||
+            event.type === "orderDone" ||
+            event.type === "orderAmended" ||
+            event.type === "fill")
+        )
+          this.dirty.add(market);
         for (const s of this.eventSubs) if (s.accept(fe)) s.q.push(fe);
       }
     }
@@ -143,7 +150,11 @@ export class FeedHub {
    * `snapshot()` is the view the next diff applies to, for a newcomer. `close()` stops the
    * calls; `onEnd` is called when the hub stops instead.
    */
-  watchBook(market: string, onUpdate: (u: BookUpdate) => void, onEnd: () => void): { snapshot(): BookUpdate; close(): void } {
+  watchBook(
+    market: string,
+    onUpdate: (u: BookUpdate) => void,
+    onEnd: () => void,
+  ): { snapshot(): BookUpdate; close(): void } {
     let closeSink!: () => void;
     this.addBookSink(market, (close) => {
       closeSink = close;
@@ -185,9 +196,20 @@ export class FeedHub {
    * flushes appears in no diff, so a live snapshot could keep a stale size forever).
    */
   private bookSnapshot(market: string): BookUpdate {
-    const view = this.lastBook.get(market) ?? { seq: 0n, bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
+    const view = this.lastBook.get(market) ?? {
+      seq: 0n,
+      bids: new Map<bigint, bigint>(),
+      asks: new Map<bigint, bigint>(),
+    };
     // The maps keep depth()'s order: bids best (highest) first, asks best (lowest) first.
-    return { kind: "snapshot", market, seq: view.seq, timeMs: BigInt(Date.now()), bids: [...view.bids], asks: [...view.asks] };
+    return {
+      kind: "snapshot",
+      market,
+      seq: view.seq,
+      timeMs: BigInt(Date.now()),
+      bids: [...view.bids],
+      asks: [...view.asks],
+    };
   }
 
   private flushBooks() {
@@ -195,7 +217,11 @@ export class FeedHub {
       const subs = this.bookSubs.get(market);
       if (subs === undefined) continue;
       const now = this.rt.read((ex) => ({ d: ex.depth(market, BOOK_LEVELS), seq: this.rt.status().sequence }));
-      const prev = this.lastBook.get(market) ?? { seq: 0n, bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>() };
+      const prev = this.lastBook.get(market) ?? {
+        seq: 0n,
+        bids: new Map<bigint, bigint>(),
+        asks: new Map<bigint, bigint>(),
+      };
       const next = { seq: now.seq, bids: new Map(now.d.bids), asks: new Map(now.d.asks) };
       const diff = (a: Map<bigint, bigint>, b: Map<bigint, bigint>) => {
         const out: [bigint, bigint][] = [];
@@ -203,7 +229,14 @@ export class FeedHub {
         for (const p of a.keys()) if (!b.has(p)) out.push([p, 0n]);
         return out;
       };
-      const update: BookUpdate = { kind: "diff", market, seq: now.seq, timeMs: BigInt(Date.now()), bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) };
+      const update: BookUpdate = {
+        kind: "diff",
+        market,
+        seq: now.seq,
+        timeMs: BigInt(Date.now()),
+        bids: diff(prev.bids, next.bids),
+        asks: diff(prev.asks, next.asks),
+      };
       this.lastBook.set(market, next);
       if (update.bids.length === 0 && update.asks.length === 0) continue;
       for (const sink of [...subs]) sink.push(update);

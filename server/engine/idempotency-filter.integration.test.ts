@@ -43,7 +43,14 @@ const waitFor = async (cond: () => boolean, ms = 10_000) => {
 
 let counter = 0;
 const freshKey = () => `filter-${++counter}-${Math.random().toString(36).slice(2, 10)}`;
-const bid = (key: string, priceWhole = 2000n): PlaceOrderParams => ({ idempotencyKey: key, market: "WETH-USDC", side: "buy", type: "limit", size: WETH / 100n, price: usd(priceWhole) });
+const bid = (key: string, priceWhole = 2000n): PlaceOrderParams => ({
+  idempotencyKey: key,
+  market: "WETH-USDC",
+  side: "buy",
+  type: "limit",
+  size: WETH / 100n,
+  price: usd(priceWhole),
+});
 
 async function fund(r: EngineRuntime, account: string, amount: bigint) {
   const e = await r.submit({ type: "deposit", account, asset: "USDC", amount });
@@ -61,7 +68,10 @@ describe(`idempotency-key filter (${serverUrl ? "PostgreSQL server" : "PGlite"})
     const keys = Array.from({ length: 20 }, freshKey);
     const answers = await Promise.all(keys.map((k) => placeOrder(r, alice, bid(k))));
     const chainId = `chain:0x${"ab".repeat(32)}:7`;
-    const credit = await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 5n * USDC }, { requestId: chainId });
+    const credit = await r.submit(
+      { type: "deposit", account: bob, asset: "USDC", amount: 5n * USDC },
+      { requestId: chainId },
+    );
     const after = r.idempotencyStats();
     expect(after.databaseLookups).toBe(before.databaseLookups); // the counter did not move
     expect(after.lookupsSkipped).toBe(before.lookupsSkipped + 21);
@@ -72,7 +82,9 @@ describe(`idempotency-key filter (${serverUrl ? "PostgreSQL server" : "PGlite"})
     // retries are answered from memory, still without a lookup, and have no second effect
     expect(await placeOrder(r, alice, bid(keys[3]!))).toEqual(answers[3]);
     await expect(placeOrder(r, alice, bid(keys[3]!, 1999n))).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
-    expect(await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 5n * USDC }, { requestId: chainId })).toEqual(credit);
+    expect(
+      await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 5n * USDC }, { requestId: chainId }),
+    ).toEqual(credit);
     expect(r.read((ex) => ex.balance(bob, "USDC")).available).toBe(5n * USDC);
     expect(r.idempotencyStats().databaseLookups).toBe(before.databaseLookups);
   });
@@ -99,13 +111,20 @@ describe(`idempotency-key filter (${serverUrl ? "PostgreSQL server" : "PGlite"})
     await fund(first, alice, 10_000n * USDC);
     // enough stored keys that a build of one row per statement takes far longer than four answers
     const filler = Array.from({ length: 1_000 }, freshKey);
-    await Promise.all(filler.map((k) => first.submit({ type: "deposit", account: bob, asset: "USDC", amount: 1n }, { requestId: k })));
+    await Promise.all(
+      filler.map((k) => first.submit({ type: "deposit", account: bob, asset: "USDC", amount: 1n }, { requestId: k })),
+    );
     const okKey = freshKey();
     const refusedKey = freshKey();
     const chainId = `chain:0x${"cd".repeat(32)}:3`;
     const placed = await placeOrder(first, alice, bid(okKey));
-    await expect(placeOrder(first, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({ code: "INSUFFICIENT_BALANCE" });
-    const credit = await first.submit({ type: "deposit", account: bob, asset: "USDC", amount: 7n }, { requestId: chainId });
+    await expect(placeOrder(first, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({
+      code: "INSUFFICIENT_BALANCE",
+    });
+    const credit = await first.submit(
+      { type: "deposit", account: bob, asset: "USDC", amount: 7n },
+      { requestId: chainId },
+    );
     await first.stop();
     rt = null;
     const stored = await t.handle.db.idempotencyKey.count();
@@ -117,8 +136,12 @@ describe(`idempotency-key filter (${serverUrl ? "PostgreSQL server" : "PGlite"})
     expect(r.idempotencyStats().filterReady).toBe(false);
     expect(await placeOrder(r, alice, bid(okKey))).toEqual(placed);
     await expect(placeOrder(r, alice, bid(okKey, 1999n))).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
-    await expect(placeOrder(r, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({ code: "INSUFFICIENT_BALANCE" });
-    expect(await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 7n }, { requestId: chainId })).toEqual(credit);
+    await expect(placeOrder(r, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({
+      code: "INSUFFICIENT_BALANCE",
+    });
+    expect(
+      await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 7n }, { requestId: chainId }),
+    ).toEqual(credit);
     const early = r.idempotencyStats();
     expect(early.filterReady).toBe(false); // all four were answered before the build finished
     expect(early.databaseLookups).toBe(4);
@@ -129,9 +152,15 @@ describe(`idempotency-key filter (${serverUrl ? "PostgreSQL server" : "PGlite"})
     expect(r.idempotencyStats().filterKeys).toBeGreaterThanOrEqual(stored);
     expect(await placeOrder(r, alice, bid(okKey))).toEqual(placed);
     await expect(placeOrder(r, alice, bid(okKey, 1999n))).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
-    await expect(placeOrder(r, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({ code: "INSUFFICIENT_BALANCE" });
-    expect(await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 7n }, { requestId: chainId })).toEqual(credit);
-    expect(await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 1n }, { requestId: filler[999]! })).toMatchObject({ seq: expect.any(BigInt) });
+    await expect(placeOrder(r, alice, { ...bid(refusedKey), size: 1_000n * WETH })).rejects.toMatchObject({
+      code: "INSUFFICIENT_BALANCE",
+    });
+    expect(
+      await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 7n }, { requestId: chainId }),
+    ).toEqual(credit);
+    expect(
+      await r.submit({ type: "deposit", account: bob, asset: "USDC", amount: 1n }, { requestId: filler[999]! }),
+    ).toMatchObject({ seq: expect.any(BigInt) });
     const late = r.idempotencyStats();
     expect(late.databaseLookups).toBe(early.databaseLookups + 5);
     expect(late.lookupsSkipped).toBe(0);

@@ -40,15 +40,62 @@ function scenario(): { command: Command; events: EngineEvent[] }[] {
   const run = (command: Command) => out.push({ command, events: ex.apply(command) });
   run({ type: "addMarket", config: WETH_USDC });
   run({ type: "addMarket", config: ETH_PERP });
-  for (const [who, usdc] of [["carol", 5], ["dave", 1000], ["alice", 1000]] as const) run({ type: "deposit", account: who, asset: "USDC", amount: USDC(usdc) });
+  for (const [who, usdc] of [
+    ["carol", 5],
+    ["dave", 1000],
+    ["alice", 1000],
+  ] as const)
+    run({ type: "deposit", account: who, asset: "USDC", amount: USDC(usdc) });
   run({ type: "deposit", account: "alice", asset: "WETH", amount: 10n ** 18n });
   run({ type: "deposit", account: INSURANCE_ACCOUNT, asset: "USDC", amount: USDC(1) });
   run({ type: "markPrice", market: "ETH-PERP", indexPerLot: px(3000) });
-  run({ type: "place", account: "alice", market: "WETH-USDC", side: "sell", kind: "limit", sizeBase: 5n * LOT, pricePerLot: px(3000) });
-  run({ type: "place", account: "dave", market: "WETH-USDC", side: "buy", kind: "limit", sizeBase: 2n * LOT, pricePerLot: px(3000), tif: "IOC" });
-  run({ type: "place", account: "dave", market: "ETH-PERP", side: "sell", kind: "limit", sizeBase: 10n * LOT, pricePerLot: px(3000) });
-  run({ type: "place", account: "carol", market: "ETH-PERP", side: "buy", kind: "limit", sizeBase: 10n * LOT, pricePerLot: px(3000), tif: "IOC" });
-  run({ type: "place", account: "carol", market: "ETH-PERP", side: "buy", kind: "limit", sizeBase: 100n * LOT, pricePerLot: px(3000) }); // rejected
+  run({
+    type: "place",
+    account: "alice",
+    market: "WETH-USDC",
+    side: "sell",
+    kind: "limit",
+    sizeBase: 5n * LOT,
+    pricePerLot: px(3000),
+  });
+  run({
+    type: "place",
+    account: "dave",
+    market: "WETH-USDC",
+    side: "buy",
+    kind: "limit",
+    sizeBase: 2n * LOT,
+    pricePerLot: px(3000),
+    tif: "IOC",
+  });
+  run({
+    type: "place",
+    account: "dave",
+    market: "ETH-PERP",
+    side: "sell",
+    kind: "limit",
+    sizeBase: 10n * LOT,
+    pricePerLot: px(3000),
+  });
+  run({
+    type: "place",
+    account: "carol",
+    market: "ETH-PERP",
+    side: "buy",
+    kind: "limit",
+    sizeBase: 10n * LOT,
+    pricePerLot: px(3000),
+    tif: "IOC",
+  });
+  run({
+    type: "place",
+    account: "carol",
+    market: "ETH-PERP",
+    side: "buy",
+    kind: "limit",
+    sizeBase: 100n * LOT,
+    pricePerLot: px(3000),
+  }); // rejected
   run({ type: "markPrice", market: "ETH-PERP", indexPerLot: px(2400) }); // liquidation, insurance, ADL
   return out;
 }
@@ -59,11 +106,15 @@ async function scratch(): Promise<{ paths: MigrationPaths; addNew: () => Promise
   cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
   const real = defaultPaths();
   const paths = { migrationsDir: path.join(dir, "migrations"), schemaPath: path.join(dir, "schema.prisma") };
-  await fs.cp(real.migrationsDir, paths.migrationsDir, { recursive: true, filter: (src) => !isNew(path.basename(src)) });
+  await fs.cp(real.migrationsDir, paths.migrationsDir, {
+    recursive: true,
+    filter: (src) => !isNew(path.basename(src)),
+  });
   await fs.copyFile(real.schemaPath, paths.schemaPath);
   const newer = (await fs.readdir(real.migrationsDir)).filter(isNew).sort();
   const addNew = async () => {
-    for (const m of newer) await fs.cp(path.join(real.migrationsDir, m), path.join(paths.migrationsDir, m), { recursive: true });
+    for (const m of newer)
+      await fs.cp(path.join(real.migrationsDir, m), path.join(paths.migrationsDir, m), { recursive: true });
     return newer;
   };
   return { paths, addNew };
@@ -80,12 +131,20 @@ async function readModel(t: TestDatabase) {
   const db = t.handle.db;
   const entries = await db.journalEntry.findMany({ orderBy: { seq: "asc" }, select: { seq: true, events: true } });
   // sorted here, not by the database's collation (a server's may differ from PGlite's)
-  const index = (await db.journalIndex.findMany()).sort((a, b) => (a.seq === b.seq ? (a.subject < b.subject ? -1 : 1) : a.seq < b.seq ? -1 : 1));
+  const index = (await db.journalIndex.findMany()).sort((a, b) =>
+    a.seq === b.seq ? (a.subject < b.subject ? -1 : 1) : a.seq < b.seq ? -1 : 1,
+  );
   const trades = await db.trade.findMany({ orderBy: [{ seq: "asc" }, { idx: "asc" }] });
   return {
     events: entries.map((e) => ({ seq: e.seq, events: decodeEvents(e.events) })),
     index: index.map((r) => ({ ...r })),
-    trades: trades.map((r) => ({ ...r, pricePerLot: r.pricePerLot.toFixed(), sizeBase: r.sizeBase.toFixed(), makerFeeQuote: r.makerFeeQuote.toFixed(), takerFeeQuote: r.takerFeeQuote.toFixed() })),
+    trades: trades.map((r) => ({
+      ...r,
+      pricePerLot: r.pricePerLot.toFixed(),
+      sizeBase: r.sizeBase.toFixed(),
+      makerFeeQuote: r.makerFeeQuote.toFixed(),
+      takerFeeQuote: r.takerFeeQuote.toFixed(),
+    })),
   };
 }
 
@@ -93,7 +152,19 @@ describe(`the journal_index and read_model_fees migrations (${serverUrl ? "Postg
   it("turns the old per-event rows into the same entries, index rows and trades the new writer makes", async () => {
     const steps = scenario();
     const types = new Set(steps.flatMap((s) => s.events.map((e) => e.type)));
-    for (const t of ["marketAdded", "balance", "fill", "markPrice", "rejected", "liquidationStarted", "adl", "insurance", "liquidationFinished", "position"]) expect(types).toContain(t);
+    for (const t of [
+      "marketAdded",
+      "balance",
+      "fill",
+      "markPrice",
+      "rejected",
+      "liquidationStarted",
+      "adl",
+      "insurance",
+      "liquidationFinished",
+      "position",
+    ])
+      expect(types).toContain(t);
 
     // the old schema, written as the previous writer did: one JournalEvent row per event
     const old = await database();
@@ -102,7 +173,12 @@ describe(`the journal_index and read_model_fees migrations (${serverUrl ? "Postg
     const timeMs = 1_700_000_000_000n;
     for (const [n, step] of steps.entries()) {
       const seq = BigInt(n + 1);
-      await old.handle.db.$executeRawUnsafe(`INSERT INTO "JournalEntry" ("seq", "command", "timeMs") VALUES ($1::bigint, $2, $3::bigint)`, seq.toString(), encode(step.command), (timeMs + seq).toString());
+      await old.handle.db.$executeRawUnsafe(
+        `INSERT INTO "JournalEntry" ("seq", "command", "timeMs") VALUES ($1::bigint, $2, $3::bigint)`,
+        seq.toString(),
+        encode(step.command),
+        (timeMs + seq).toString(),
+      );
       for (const [idx, e] of step.events.entries()) {
         const c = eventColumns(e);
         // some entries as old rows were written before the codec (superjson text): a deposit, the
@@ -133,26 +209,54 @@ describe(`the journal_index and read_model_fees migrations (${serverUrl ? "Postg
     await migrateDeploy(fresh.target);
     await writeBatch(
       fresh.handle.db,
-      encodeBatch(steps.map((s, n) => ({ seq: BigInt(n + 1), command: s.command, events: s.events, timeMs: Number(timeMs) + n + 1, meta: null, idempotency: null }))),
+      encodeBatch(
+        steps.map((s, n) => ({
+          seq: BigInt(n + 1),
+          command: s.command,
+          events: s.events,
+          timeMs: Number(timeMs) + n + 1,
+          meta: null,
+          idempotency: null,
+        })),
+      ),
     );
 
     const migrated = await readModel(old);
     expect(migrated).toEqual(await readModel(fresh));
     expect(migrated.events.map((e) => e.events)).toEqual(steps.map((s) => s.events));
-    const fills = steps.flatMap((s, n) => s.events.flatMap((e, idx) => (e.type === "fill" ? [{ market: e.market, seq: BigInt(n + 1), idx }] : [])));
+    const fills = steps.flatMap((s, n) =>
+      s.events.flatMap((e, idx) => (e.type === "fill" ? [{ market: e.market, seq: BigInt(n + 1), idx }] : [])),
+    );
     expect(fills.length).toBeGreaterThanOrEqual(2);
     expect(migrated.trades.map(({ market, seq, idx }) => ({ market, seq, idx }))).toEqual(fills);
     // the first crossing order (dave's IOC on the spot market) concerns its taker, its maker and the fee account (per asset)
     const crossing = fills[0]!.seq;
-    expect(migrated.index.filter((r) => r.seq === crossing).map((r) => r.subject).sort()).toEqual([`${FEE_ACCOUNT}/USDC`, "alice", "dave"].sort());
+    expect(
+      migrated.index
+        .filter((r) => r.seq === crossing)
+        .map((r) => r.subject)
+        .sort(),
+    ).toEqual([`${FEE_ACCOUNT}/USDC`, "alice", "dave"].sort());
     expect(migrated.index.some((r) => r.subject === `${INSURANCE_ACCOUNT}/USDC`)).toBe(true);
     const fill = steps[Number(crossing) - 1]!.events.find((e) => e.type === "fill")!;
-    expect(fill.type === "fill" && migrated.trades[0]).toMatchObject({ makerFeeQuote: fill.makerFeeQuote.toString(), takerFeeQuote: fill.takerFeeQuote.toString(), liquidation: false });
+    expect(fill.type === "fill" && migrated.trades[0]).toMatchObject({
+      makerFeeQuote: fill.makerFeeQuote.toString(),
+      takerFeeQuote: fill.takerFeeQuote.toString(),
+      liquidation: false,
+    });
     // the perpetual fill was stored as superjson text: its fees came from there
     const perp = steps[11]!.events.find((e) => e.type === "fill")!;
-    expect(perp.type === "fill" && migrated.trades.find((t) => t.seq === 12n)).toMatchObject({ market: "ETH-PERP", makerFeeQuote: perp.makerFeeQuote.toString(), takerFeeQuote: perp.takerFeeQuote.toString() });
+    expect(perp.type === "fill" && migrated.trades.find((t) => t.seq === 12n)).toMatchObject({
+      market: "ETH-PERP",
+      makerFeeQuote: perp.makerFeeQuote.toString(),
+      takerFeeQuote: perp.takerFeeQuote.toString(),
+    });
     // codec-written entries are stored in the writer's own format (not only decoded alike)
-    const texts = await old.handle.db.journalEntry.findMany({ where: { seq: { in: [1n, crossing] } }, orderBy: { seq: "asc" }, select: { events: true } });
+    const texts = await old.handle.db.journalEntry.findMany({
+      where: { seq: { in: [1n, crossing] } },
+      orderBy: { seq: "asc" },
+      select: { events: true },
+    });
     expect(texts.map((r) => r.events)).toEqual([encode(steps[0]!.events), encode(steps[Number(crossing) - 1]!.events)]);
   });
 });

@@ -42,7 +42,8 @@ const everyTypeHasABit: Missing extends never ? true : Missing = true;
 void everyTypeHasABit;
 
 // `types` is a 32-bit integer column, and 1 << 31 is negative in JavaScript
-if (EVENT_TYPES.length > 31) throw new Error("JournalIndex.types holds 31 event types: widen the column before adding more");
+if (EVENT_TYPES.length > 31)
+  throw new Error("JournalIndex.types holds 31 event types: widen the column before adding more");
 const BIT = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, 1 << i]));
 
 /** The bit set of these event types (every type when `types` is undefined). */
@@ -62,7 +63,13 @@ export function marketSubject(symbol: string): string {
 export const EXCHANGE_SUBJECT = "exchange";
 
 const MARKET_TYPES: ReadonlySet<string> = new Set<EventType>(["marketAdded", "marketUpdated", "markPrice", "funding"]);
-const EXCHANGE_TYPES: ReadonlySet<string> = new Set<EventType>(["liquidationStarted", "liquidationFinished", "adl", "insurance", "backstop"]);
+const EXCHANGE_TYPES: ReadonlySet<string> = new Set<EventType>([
+  "liquidationStarted",
+  "liquidationFinished",
+  "adl",
+  "insurance",
+  "backstop",
+]);
 
 /**
  * Subject of a reserved account's events in one asset ("@fees/USDC"). The fee account takes a

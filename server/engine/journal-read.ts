@@ -84,7 +84,12 @@ export async function entriesOf(db: Db, subject: string, q: EntryQuery): Promise
 }
 
 /** Every entry concerning `subject` (newest first), page by page: for totals over a whole history. */
-export async function* eachEntryOf(db: Db, subject: string, q: Omit<EntryQuery, "before" | "from" | "limit">, pageSize = 2_000): AsyncGenerator<StoredEntry> {
+export async function* eachEntryOf(
+  db: Db,
+  subject: string,
+  q: Omit<EntryQuery, "before" | "from" | "limit">,
+  pageSize = 2_000,
+): AsyncGenerator<StoredEntry> {
   let before: bigint | undefined;
   for (;;) {
     const page = await entriesOf(db, subject, { ...q, before, limit: pageSize });

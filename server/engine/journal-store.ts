@@ -48,7 +48,18 @@ export interface EncodedBatch {
 export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
   const j: { s: string; c: string; v: string; t: string; m: string | null }[] = [];
   const x: { u: string; s: string; b: number }[] = [];
-  const f: { mk: string; s: string; i: number; p: string; z: string; sd: string; t: string; mf: string; tf: string; lq: boolean }[] = [];
+  const f: {
+    mk: string;
+    s: string;
+    i: number;
+    p: string;
+    z: string;
+    sd: string;
+    t: string;
+    mf: string;
+    tf: string;
+    lq: boolean;
+  }[] = [];
   const k: { a: string; k: string; h: string; r: string; s: string; t: string }[] = [];
   for (const r of rows) {
     const seq = r.seq.toString();
@@ -59,7 +70,18 @@ export function encodeBatch(rows: readonly JournalRow[]): EncodedBatch {
       const ev = r.events[i]!;
       if (ev.type !== "fill") continue;
       const { market, pricePerLot, sizeBase, takerSide, makerFeeQuote, takerFeeQuote, liquidation } = ev;
-      f.push({ mk: market, s: seq, i, p: pricePerLot.toString(), z: sizeBase.toString(), sd: takerSide, t: time, mf: makerFeeQuote.toString(), tf: takerFeeQuote.toString(), lq: liquidation });
+      f.push({
+        mk: market,
+        s: seq,
+        i,
+        p: pricePerLot.toString(),
+        z: sizeBase.toString(),
+        sd: takerSide,
+        t: time,
+        mf: makerFeeQuote.toString(),
+        tf: takerFeeQuote.toString(),
+        lq: liquidation,
+      });
     }
     if (r.idempotency !== null) {
       const key = r.idempotency;
@@ -75,10 +97,19 @@ export async function writeBatch(db: Db, b: EncodedBatch): Promise<void> {
 }
 
 /** Journal commands after `afterSeq`, in order, page by page. */
-export async function* readJournal(db: Db, afterSeq: bigint, pageSize = 5_000): AsyncGenerator<{ seq: bigint; command: Command; timeMs: bigint }> {
+export async function* readJournal(
+  db: Db,
+  afterSeq: bigint,
+  pageSize = 5_000,
+): AsyncGenerator<{ seq: bigint; command: Command; timeMs: bigint }> {
   let from = afterSeq;
   for (;;) {
-    const rows = await db.journalEntry.findMany({ where: { seq: { gt: from } }, orderBy: { seq: "asc" }, take: pageSize, select: { seq: true, command: true, timeMs: true } });
+    const rows = await db.journalEntry.findMany({
+      where: { seq: { gt: from } },
+      orderBy: { seq: "asc" },
+      take: pageSize,
+      select: { seq: true, command: true, timeMs: true },
+    });
     for (const r of rows) yield { seq: r.seq, command: decode<Command>(r.command), timeMs: r.timeMs };
     if (rows.length < pageSize) return;
     from = rows[rows.length - 1]!.seq;

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { KeyFilter } from "./key-filter";
 import { seededRandom } from "./mark-feed";
 
-const ACCOUNTS = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "@system"];
+const ACCOUNTS = [
+  "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+  "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+  "@system",
+];
 
 /** Keys shaped like the runtime's: account NUL key, the key a client's random string (or a sequential one). */
 function keys(count: number, seed: number, prefix: string): string[] {
@@ -11,7 +16,10 @@ function keys(count: number, seed: number, prefix: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const account = ACCOUNTS[Math.floor(r() * ACCOUNTS.length)]!;
-    const key = i % 2 === 0 ? `${prefix}-${Math.floor(r() * 2 ** 52).toString(36)}-${Math.floor(r() * 2 ** 52).toString(36)}` : `${prefix}-${i}`;
+    const key =
+      i % 2 === 0
+        ? `${prefix}-${Math.floor(r() * 2 ** 52).toString(36)}-${Math.floor(r() * 2 ** 52).toString(36)}`
+        : `${prefix}-${i}`;
     out.push(`${account}\u0000${key}`);
   }
   return out;
@@ -81,7 +89,13 @@ describe("KeyFilter", () => {
     const f = new KeyFilter({ initialCapacity: 1_000 });
     f.add("0xaaa\u0000order-00000001");
     expect(f.mightContain("0xaaa\u0000order-00000001")).toBe(true);
-    const near = ["0xaaa\u0000order-00000002", "0xaab\u0000order-00000001", "0xaaa\u0000order-0000001", "0xaa\u0000aorder-00000001", "0xaaa\u0000order-00000001 "];
+    const near = [
+      "0xaaa\u0000order-00000002",
+      "0xaab\u0000order-00000001",
+      "0xaaa\u0000order-0000001",
+      "0xaa\u0000aorder-00000001",
+      "0xaaa\u0000order-00000001 ",
+    ];
     expect(near.filter((k) => f.mightContain(k))).toEqual([]);
   });
 

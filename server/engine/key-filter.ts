@@ -60,7 +60,11 @@ export class KeyFilter {
     this.initialCapacity = options.initialCapacity ?? 65_536;
     this.firstRate = options.falsePositiveRate ?? 0.005;
     this.tightening = options.tightening ?? 0.8;
-    if (!(this.initialCapacity >= 1) || !(this.firstRate > 0 && this.firstRate < 1) || !(this.tightening > 0 && this.tightening <= 1)) {
+    if (
+      !(this.initialCapacity >= 1) ||
+      !(this.firstRate > 0 && this.firstRate < 1) ||
+      !(this.tightening > 0 && this.tightening <= 1)
+    ) {
       throw new RangeError("KeyFilter: initialCapacity >= 1, 0 < falsePositiveRate < 1, 0 < tightening <= 1");
     }
   }
@@ -144,7 +148,9 @@ export class KeyFilter {
     const perString = -k / Math.log(1 - rate ** (1 / k));
     // the first layer: the power of two that holds initialCapacity; then twice the previous one's bits
     const log2Bits =
-      prev === undefined ? Math.max(MIN_BITS_LOG2, Math.ceil(Math.log2(this.initialCapacity * perString))) : Math.min(MAX_BITS_LOG2, Math.log2(prev.mask + 1) + 1);
+      prev === undefined
+        ? Math.max(MIN_BITS_LOG2, Math.ceil(Math.log2(this.initialCapacity * perString)))
+        : Math.min(MAX_BITS_LOG2, Math.log2(prev.mask + 1) + 1);
     const bits = 2 ** log2Bits;
     // as many strings as those bits hold at the rate
     const capacity = Math.max(1, Math.floor(bits / perString));

@@ -24,7 +24,13 @@ describe("mark feed random walk", () => {
   });
 
   it("emits the start prices at once and keeps state across an admin reset", () => {
-    const src = randomWalkSource({ markets: [{ symbol: "ETH-PERP", startPricePerWhole: 3_000_000_000n, tickSize: 10_000n }], intervalMs: 60_000, driftBps: 0, volatilityBps: 5, seed: 1 });
+    const src = randomWalkSource({
+      markets: [{ symbol: "ETH-PERP", startPricePerWhole: 3_000_000_000n, tickSize: 10_000n }],
+      intervalMs: 60_000,
+      driftBps: 0,
+      volatilityBps: 5,
+      seed: 1,
+    });
     const got: [string, bigint][] = [];
     const stop = src.start((m, p) => got.push([m, p]));
     stop();

@@ -37,7 +37,13 @@ export interface RandomWalkOptions {
 }
 
 /** One step of the walk: price * (1 + (drift + u) / 10000) with u uniform in [-vol, vol], floored to the tick, at least one tick. */
-export function walkStep(pricePerWhole: bigint, tickSize: bigint, driftBps: number, volatilityBps: number, random32: number): bigint {
+export function walkStep(
+  pricePerWhole: bigint,
+  tickSize: bigint,
+  driftBps: number,
+  volatilityBps: number,
+  random32: number,
+): bigint {
   const span = 2 * volatilityBps + 1;
   const u = (random32 % span) - volatilityBps;
   const moveBps = BigInt(Math.trunc(driftBps) + u);
@@ -72,4 +78,9 @@ export function randomWalkSource(o: RandomWalkOptions): MarkPriceSource & { pric
 }
 
 /** Where the demo walk starts when the engine knows no price yet: whole quote units per whole base token. */
-export const DEFAULT_START_PRICES_WHOLE: Readonly<Record<string, bigint>> = { WETH: 3_000n, ETH: 3_000n, WBTC: 60_000n, BTC: 60_000n };
+export const DEFAULT_START_PRICES_WHOLE: Readonly<Record<string, bigint>> = {
+  WETH: 3_000n,
+  ETH: 3_000n,
+  WBTC: 60_000n,
+  BTC: 60_000n,
+};

@@ -4,7 +4,9 @@ import { isClearlineError } from "../../core/errors";
 import type { MarketView } from "../services/markets";
 import { priceFromPerLotDown, priceToPerLot, toEngineMarketConfig } from "./market-config";
 
-function view(p: Partial<MarketView> & Pick<MarketView, "symbol" | "kind" | "tickSize" | "lotSize" | "base" | "quote">): MarketView {
+function view(
+  p: Partial<MarketView> & Pick<MarketView, "symbol" | "kind" | "tickSize" | "lotSize" | "base" | "quote">,
+): MarketView {
   return {
     status: "ACTIVE",
     minNotional: 10_000_000n,
@@ -23,9 +25,36 @@ const USDC = { symbol: "USDC", decimals: 6 };
 const WETH = { symbol: "WETH", decimals: 18 };
 const WBTC = { symbol: "WBTC", decimals: 8 };
 // the seeded demo markets (docs/DATABASE.md "Market parameters")
-const WETH_USDC = view({ symbol: "WETH-USDC", kind: "SPOT", tickSize: 10_000n, lotSize: 10n ** 14n, base: WETH, quote: USDC, maxLeverage: 1, initialMarginBps: 10_000, maintenanceMarginBps: 10_000 });
-const ETH_PERP = view({ symbol: "ETH-PERP", kind: "PERP", tickSize: 10_000n, lotSize: 10n ** 15n, base: WETH, quote: USDC });
-const BTC_PERP = view({ symbol: "BTC-PERP", kind: "PERP", tickSize: 100_000n, lotSize: 10_000n, base: WBTC, quote: USDC, maxLeverage: 25, initialMarginBps: 400, maintenanceMarginBps: 200 });
+const WETH_USDC = view({
+  symbol: "WETH-USDC",
+  kind: "SPOT",
+  tickSize: 10_000n,
+  lotSize: 10n ** 14n,
+  base: WETH,
+  quote: USDC,
+  maxLeverage: 1,
+  initialMarginBps: 10_000,
+  maintenanceMarginBps: 10_000,
+});
+const ETH_PERP = view({
+  symbol: "ETH-PERP",
+  kind: "PERP",
+  tickSize: 10_000n,
+  lotSize: 10n ** 15n,
+  base: WETH,
+  quote: USDC,
+});
+const BTC_PERP = view({
+  symbol: "BTC-PERP",
+  kind: "PERP",
+  tickSize: 100_000n,
+  lotSize: 10_000n,
+  base: WBTC,
+  quote: USDC,
+  maxLeverage: 25,
+  initialMarginBps: 400,
+  maintenanceMarginBps: 200,
+});
 
 describe("market config: the Market table's per-whole-token tick → the engine's per-lot tick", () => {
   it.each([
@@ -33,8 +62,23 @@ describe("market config: the Market table's per-whole-token tick → the engine'
     ["WETH-USDC: 0.01 USDC/WETH, lot 0.0001 WETH", WETH_USDC, 1n],
     ["ETH-PERP: 0.01 USDC/ETH, lot 0.001 ETH", ETH_PERP, 10n],
     ["BTC-PERP: 0.1 USDC/BTC, lot 0.0001 BTC", BTC_PERP, 10n],
-    ["18-decimal quote: 1e-6 WETH per WBTC, lot 0.0001 WBTC", view({ symbol: "WBTC-WETH", kind: "SPOT", tickSize: 10n ** 12n, lotSize: 10_000n, base: WBTC, quote: WETH }), 10n ** 8n],
-    ["6-decimal base: tick 1 unit, lot = one whole token", view({ symbol: "X-USDC", kind: "SPOT", tickSize: 1n, lotSize: 1_000_000n, base: { symbol: "X", decimals: 6 }, quote: USDC }), 1n],
+    [
+      "18-decimal quote: 1e-6 WETH per WBTC, lot 0.0001 WBTC",
+      view({ symbol: "WBTC-WETH", kind: "SPOT", tickSize: 10n ** 12n, lotSize: 10_000n, base: WBTC, quote: WETH }),
+      10n ** 8n,
+    ],
+    [
+      "6-decimal base: tick 1 unit, lot = one whole token",
+      view({
+        symbol: "X-USDC",
+        kind: "SPOT",
+        tickSize: 1n,
+        lotSize: 1_000_000n,
+        base: { symbol: "X", decimals: 6 },
+        quote: USDC,
+      }),
+      1n,
+    ],
   ])("%s", (_name, m, tickPerLot) => {
     const c = toEngineMarketConfig(m);
     expect(c.tickSizeQuote).toBe(tickPerLot);
@@ -101,7 +145,14 @@ describe("market config: the Market table's per-whole-token tick → the engine'
     // BTC-PERP: 1 unit per lot = 10_000 units per whole BTC exactly; ETH-PERP: 1 per lot = 1000 per whole
     expect(priceFromPerLotDown(ETH_PERP, 3_000_001n)).toBe(3_000_001_000n);
     // a lot that does not divide 10^decimals evenly: 3 base units per lot of a 0-decimal token
-    const odd = view({ symbol: "ODD", kind: "SPOT", tickSize: 1n, lotSize: 3n, base: { symbol: "O", decimals: 0 }, quote: USDC });
+    const odd = view({
+      symbol: "ODD",
+      kind: "SPOT",
+      tickSize: 1n,
+      lotSize: 3n,
+      base: { symbol: "O", decimals: 0 },
+      quote: USDC,
+    });
     expect(priceFromPerLotDown(odd, 10n)).toBe(3n); // 10/3 rounded down
     expect(priceFromPerLotDown(odd, -10n)).toBe(-4n); // floor, not truncation
   });

@@ -35,11 +35,18 @@ function scaleOf(m: Pick<MarketView, "lotSize" | "base">): Scale {
 }
 
 /** Per-whole-token price → per-lot price; throws PRICE_NOT_ON_TICK when it does not convert exactly. */
-export function priceToPerLot(m: Pick<MarketView, "symbol" | "lotSize" | "base" | "tickSize">, pricePerWhole: bigint): bigint {
+export function priceToPerLot(
+  m: Pick<MarketView, "symbol" | "lotSize" | "base" | "tickSize">,
+  pricePerWhole: bigint,
+): bigint {
   const s = scaleOf(m);
   const scaled = pricePerWhole * s.lotSizeBase;
   if (pricePerWhole % m.tickSize !== 0n || scaled % s.oneBase !== 0n)
-    throw new ClearlineError("PRICE_NOT_ON_TICK", `price ${pricePerWhole} of ${m.symbol} is not a multiple of the tick ${m.tickSize}`, { market: m.symbol, price: pricePerWhole, tick: m.tickSize });
+    throw new ClearlineError(
+      "PRICE_NOT_ON_TICK",
+      `price ${pricePerWhole} of ${m.symbol} is not a multiple of the tick ${m.tickSize}`,
+      { market: m.symbol, price: pricePerWhole, tick: m.tickSize },
+    );
   return scaled / s.oneBase;
 }
 
@@ -72,7 +79,11 @@ export function toEngineMarketConfig(m: MarketView): MarketConfig {
   };
   if (m.kind === "SPOT") return { ...common, kind: "spot" };
   if (m.fundingIntervalSec === null || m.fundingCapPips === null)
-    throw new ClearlineError("MARKET_CONFIG_INVALID", `market ${m.symbol}: a perpetual needs fundingIntervalSec and fundingCapPips`, { market: m.symbol });
+    throw new ClearlineError(
+      "MARKET_CONFIG_INVALID",
+      `market ${m.symbol}: a perpetual needs fundingIntervalSec and fundingCapPips`,
+      { market: m.symbol },
+    );
   return {
     ...common,
     kind: "perp",

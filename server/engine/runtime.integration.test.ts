@@ -42,7 +42,12 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
   it("starts on an empty journal and adds the Market table's markets as journaled commands", async () => {
     await resetJournal();
     rt = await startQuietRuntime(t.handle.db);
-    expect(rt.markets().map((m) => m.symbol).sort()).toEqual(["BTC-PERP", "ETH-PERP", "WETH-USDC"]);
+    expect(
+      rt
+        .markets()
+        .map((m) => m.symbol)
+        .sort(),
+    ).toEqual(["BTC-PERP", "ETH-PERP", "WETH-USDC"]);
     const journal = [];
     for await (const row of readJournal(t.handle.db, 0n)) journal.push(row);
     expect(journal.map((r) => [r.seq, r.command.type])).toEqual([
@@ -64,23 +69,75 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     for (const a of [alice, bob, carol]) await fund(r, a, "USDC", 100_000n * USDC);
     await fund(r, bob, "WETH", 10n * WETH);
     // spot: resting bids, a crossing sell (fills), a cancel and an amend
-    const bid = await placeOrder(r, alice, { idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH / 10n, price: usd(2500n) });
-    const bid2 = await placeOrder(r, alice, { idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH / 10n, price: usd(2490n) });
-    const sell = await placeOrder(r, bob, { idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH / 20n, price: usd(2500n) });
+    const bid = await placeOrder(r, alice, {
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "buy",
+      type: "limit",
+      size: WETH / 10n,
+      price: usd(2500n),
+    });
+    const bid2 = await placeOrder(r, alice, {
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "buy",
+      type: "limit",
+      size: WETH / 10n,
+      price: usd(2490n),
+    });
+    const sell = await placeOrder(r, bob, {
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "sell",
+      type: "limit",
+      size: WETH / 20n,
+      price: usd(2500n),
+    });
     expect(sell.status).toBe("filled");
     expect(sell.fills).toEqual([{ price: usd(2500n), size: WETH / 20n, feeQuote: expect.any(BigInt) }]);
     await amendOrder(r, alice, { idempotencyKey: key(), orderId: bid.orderId, size: WETH / 40n });
     await cancelOrder(r, alice, { idempotencyKey: key(), orderId: bid2.orderId });
     // perps: a long and a short trade, TP/SL, mark moves, funding
-    await placeOrder(r, carol, { idempotencyKey: key(), market: "ETH-PERP", side: "sell", type: "limit", size: WETH, price: usd(3000n) });
-    const long = await placeOrder(r, alice, { idempotencyKey: key(), market: "ETH-PERP", side: "buy", type: "market", size: WETH / 2n, worstPrice: usd(3010n), takeProfit: usd(3300n), stopLoss: usd(2800n) });
+    await placeOrder(r, carol, {
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "sell",
+      type: "limit",
+      size: WETH,
+      price: usd(3000n),
+    });
+    const long = await placeOrder(r, alice, {
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "buy",
+      type: "market",
+      size: WETH / 2n,
+      worstPrice: usd(3010n),
+      takeProfit: usd(3300n),
+      stopLoss: usd(2800n),
+    });
     expect(long.status).toBe("filled");
     await setTpSl(r, alice, { idempotencyKey: key(), market: "ETH-PERP", takeProfit: usd(3400n), stopLoss: null });
     // concurrent commands form group commits (the post-only sell would take: refused, and journaled as such)
     const mixed = await Promise.allSettled([
       r.overrideMarkPrice("ETH-PERP", usd(3050n), "test"),
-      placeOrder(r, bob, { idempotencyKey: key(), market: "ETH-PERP", side: "buy", type: "limit", size: WETH / 4n, price: usd(2990n) }),
-      placeOrder(r, carol, { idempotencyKey: key(), market: "ETH-PERP", side: "sell", type: "limit", size: WETH / 4n, price: usd(2990n), postOnly: true }),
+      placeOrder(r, bob, {
+        idempotencyKey: key(),
+        market: "ETH-PERP",
+        side: "buy",
+        type: "limit",
+        size: WETH / 4n,
+        price: usd(2990n),
+      }),
+      placeOrder(r, carol, {
+        idempotencyKey: key(),
+        market: "ETH-PERP",
+        side: "sell",
+        type: "limit",
+        size: WETH / 4n,
+        price: usd(2990n),
+        postOnly: true,
+      }),
       r.submit({ type: "fundingTick", market: "ETH-PERP", timeMs: 3_600_000 }),
       r.submit({ type: "withdraw", account: bob, asset: "USDC", amount: 10n * USDC }),
     ]);
@@ -117,7 +174,16 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     await fund(r, alice, "USDC", 1_000n * USDC);
     // each buy locks 0.04 WETH * 2500 = 100 USDC + fee at the highest rate: at most 9 fit in 1000 USDC
     const orders = await Promise.allSettled(
-      Array.from({ length: 50 }, () => placeOrder(r, alice, { idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: (4n * WETH) / 100n, price: usd(2500n) })),
+      Array.from({ length: 50 }, () =>
+        placeOrder(r, alice, {
+          idempotencyKey: key(),
+          market: "WETH-USDC",
+          side: "buy",
+          type: "limit",
+          size: (4n * WETH) / 100n,
+          price: usd(2500n),
+        }),
+      ),
     );
     const accepted = orders.filter((o) => o.status === "fulfilled");
     const refused = orders.filter((o) => o.status === "rejected");
@@ -129,7 +195,11 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     expect(r.status().maxBatchSize).toBeGreaterThan(1); // they were group-committed
 
     const free = afterOrders.available; // 1000 - 9 * (100 + fee lock)
-    const withdrawals = await Promise.all(Array.from({ length: 50 }, () => r.submit({ type: "withdraw", account: alice, asset: "USDC", amount: 1n * USDC })));
+    const withdrawals = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        r.submit({ type: "withdraw", account: alice, asset: "USDC", amount: 1n * USDC }),
+      ),
+    );
     const done = withdrawals.filter((w) => !w.events.some((e) => e.type === "rejected")).length;
     expect(BigInt(done)).toBe(free / USDC < 50n ? free / USDC : 50n);
     const end = r.read((ex) => ex.balance(alice, "USDC"));
@@ -144,7 +214,14 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     rt = await startQuietRuntime(t.handle.db, { clock: () => now });
     const r = rt;
     await fund(r, bob, "USDC", 10_000n * USDC);
-    const order = (k: string) => ({ idempotencyKey: k, market: "WETH-USDC", side: "buy" as const, type: "limit" as const, size: WETH / 100n, price: usd(1000n) });
+    const order = (k: string) => ({
+      idempotencyKey: k,
+      market: "WETH-USDC",
+      side: "buy" as const,
+      type: "limit" as const,
+      size: WETH / 100n,
+      price: usd(1000n),
+    });
     const old = await placeOrder(r, bob, order("old-key-0001"));
     now += 500;
     const recent = await placeOrder(r, bob, order("recent-key-0001"));
@@ -164,7 +241,14 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     rt = await startQuietRuntime(t.handle.db);
     const r = rt;
     await fund(r, bob, "USDC", 10_000n * USDC);
-    const body = { idempotencyKey: "retry-key-0001", market: "WETH-USDC", side: "buy" as const, type: "limit" as const, size: WETH / 10n, price: usd(2000n) };
+    const body = {
+      idempotencyKey: "retry-key-0001",
+      market: "WETH-USDC",
+      side: "buy" as const,
+      type: "limit" as const,
+      size: WETH / 10n,
+      price: usd(2000n),
+    };
     // the same request five times at once, then again later
     const first = await Promise.all(Array.from({ length: 5 }, () => placeOrder(r, bob, body)));
     const again = await placeOrder(r, bob, { ...body });
@@ -176,7 +260,9 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
 
     // same key, different body → refused, nothing applied
     const seqBefore = r.status().sequence;
-    await expect(placeOrder(r, bob, { ...body, price: usd(2001n) })).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    await expect(placeOrder(r, bob, { ...body, price: usd(2001n) })).rejects.toMatchObject({
+      code: "IDEMPOTENCY_KEY_REUSED",
+    });
     expect(r.status().sequence).toBe(seqBefore);
     // another account may use the same key string
     await fund(r, carol, "USDC", 10_000n * USDC);
@@ -191,7 +277,9 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     const seqAfterRestart = rt.status().sequence;
     await expect(placeOrder(rt, bob, tooBig)).rejects.toMatchObject({ code: "INSUFFICIENT_BALANCE" });
     expect(await placeOrder(rt, bob, body)).toEqual(first[0]);
-    await expect(placeOrder(rt, bob, { ...body, size: WETH })).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    await expect(placeOrder(rt, bob, { ...body, size: WETH })).rejects.toMatchObject({
+      code: "IDEMPOTENCY_KEY_REUSED",
+    });
     expect(rt.status().sequence).toBe(seqAfterRestart);
     expect(rt.read((ex) => ex.openOrders(bob))).toHaveLength(1);
   });
@@ -207,7 +295,12 @@ describe(`engine runtime (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () =>
     r.onCommitted(() => {
       throw new Error("a failing listener is logged, not fatal");
     });
-    const cmds: Command[] = Array.from({ length: 40 }, (_, i) => ({ type: "deposit", account: TRADERS[i % 3]!, asset: "USDC", amount: BigInt(i + 1) }));
+    const cmds: Command[] = Array.from({ length: 40 }, (_, i) => ({
+      type: "deposit",
+      account: TRADERS[i % 3]!,
+      asset: "USDC",
+      amount: BigInt(i + 1),
+    }));
     const entries = await Promise.all(
       cmds.map(async (c) => {
         const e = await r.submit(c);

@@ -22,7 +22,15 @@
  * break idempotency (a retry of such a key would be applied again and its journal batch fail).
  */
 import { ClearlineError } from "../../core/errors";
-import { Exchange, toClearlineError, type Command, type EngineEvent, type EngineSnapshot, type MarketParamsUpdate, type UpdatableMarketParams } from "../../core/engine";
+import {
+  Exchange,
+  toClearlineError,
+  type Command,
+  type EngineEvent,
+  type EngineSnapshot,
+  type MarketParamsUpdate,
+  type UpdatableMarketParams,
+} from "../../core/engine";
 import type { Db } from "../db";
 import type { Prisma } from "../../generated/prisma/client";
 import { BatchLoader } from "../db/batch-loader";
@@ -33,7 +41,13 @@ import { listMarkets, type MarketView } from "../services/markets";
 import { decode, encode } from "./codec";
 import { encodeBatch, readJournal, writeBatch, type JournalRow } from "./journal-store";
 import { latestSnapshot, writeSnapshot } from "./snapshot-store";
-import { catalogueEquals, catalogueFromParams, priceFromPerLotDown, toEngineMarketConfig, type MarketCatalogueParams } from "./market-config";
+import {
+  catalogueEquals,
+  catalogueFromParams,
+  priceFromPerLotDown,
+  toEngineMarketConfig,
+  type MarketCatalogueParams,
+} from "./market-config";
 import { DEFAULT_START_PRICES_WHOLE, randomWalkSource, type MarkPriceSource } from "./mark-feed";
 import { HOT_SQL } from "../db/hot-sql";
 import { KeyFilter } from "./key-filter";
@@ -47,7 +61,8 @@ export interface EngineRuntimeOptions {
   /** ... or this many ms since the last one (default 60_000), whichever first */
   snapshotIntervalMs?: number;
   /** index prices for perpetuals; null = none (tests drive markPrice themselves) */
-  markSource?: MarkPriceSource | null | ((markets: readonly MarketView[], prices: Map<string, bigint>) => MarkPriceSource | null);
+  markSource?:
+    MarkPriceSource | null | ((markets: readonly MarketView[], prices: Map<string, bigint>) => MarkPriceSource | null);
   /** check funding every N ms (default 1_000); 0 = no funding loop */
   fundingCheckMs?: number;
   /** add markets found in the Market table that the engine does not know (default true) */
@@ -139,7 +154,11 @@ export interface EngineRuntime extends EnginePort {
    * Market row (the catalogue) follows the engine's new values. If the row write fails the engine
    * keeps the change and syncMarkets() rewrites the row from the engine at the next start.
    */
-  updateMarketParams(market: string, params: MarketParamsUpdate, options?: UpdateMarketParamsOptions): Promise<MarketParamsChange>;
+  updateMarketParams(
+    market: string,
+    params: MarketParamsUpdate,
+    options?: UpdateMarketParamsOptions,
+  ): Promise<MarketParamsChange>;
   /** Set a perpetual's index price by hand (admin); the simulated feed continues from it. */
   overrideMarkPrice(market: string, pricePerWhole: bigint, reason: string): Promise<CommittedEntry>;
   /** Hooks for the admin controls: refuse new orders in a halted market / from a suspended account. */
@@ -208,7 +227,10 @@ class Runtime implements EngineRuntime {
   /** start times of idempotency lookups in the database that are still running */
   private readonly lookups = new Set<{ startedAt: number }>();
   /** concurrent idempotency lookups share one query (one round trip per batch under load, not one per order) */
-  private readonly keyLoader: BatchLoader<{ account: string; key: string }, { account: string; key: string; requestHash: string; response: string }>;
+  private readonly keyLoader: BatchLoader<
+    { account: string; key: string },
+    { account: string; key: string; requestHash: string; response: string }
+  >;
   /**
    * Every (account, key) in the IdempotencyKey table or enqueued by this runtime, once
    * `keyFilterReady`: "certainly absent" means no lookup is needed. Sound only because this
@@ -234,7 +256,12 @@ class Runtime implements EngineRuntime {
     this.db = o.db;
     this.clock = o.clock ?? Date.now;
     this.keyLoader = new BatchLoader(
-      (ks) => this.db.$queryRawUnsafe(SELECT_KEYS, ks.map((k) => k.account), ks.map((k) => k.key)),
+      (ks) =>
+        this.db.$queryRawUnsafe(
+          SELECT_KEYS,
+          ks.map((k) => k.account),
+          ks.map((k) => k.key),
+        ),
       (k) => `${k.account}\u0000${k.key}`,
       (r) => `${r.account}\u0000${r.key}`,
     );
@@ -278,8 +305,13 @@ class Runtime implements EngineRuntime {
 
   // ── sequencing and group commit ──────────────────────────────────────────────────────
 
-  private enqueue(command: Command, meta: Record<string, unknown> | null, idempotency: JournalRow["idempotency"] | ((entry: CommittedEntry) => JournalRow["idempotency"])) {
-    if (this.failed !== null) throw new ClearlineError("UNAVAILABLE", `the engine stopped after a journal failure: ${this.failed}`);
+  private enqueue(
+    command: Command,
+    meta: Record<string, unknown> | null,
+    idempotency: JournalRow["idempotency"] | ((entry: CommittedEntry) => JournalRow["idempotency"]),
+  ) {
+    if (this.failed !== null)
+      throw new ClearlineError("UNAVAILABLE", `the engine stopped after a journal failure: ${this.failed}`);
     if (this.stopped) throw new ClearlineError("UNAVAILABLE", "the engine is stopping");
     const timeMs = this.clock();
     let events: EngineEvent[];
@@ -294,7 +326,14 @@ class Runtime implements EngineRuntime {
     const seq = ++this.seq;
     // timeMs rides along for the read-model feeds (the port's type does not need it)
     const entry: CommittedEntry & { timeMs: number } = { seq, command, events, timeMs };
-    const row: JournalRow = { seq, command, events, timeMs, meta: meta === null ? null : encode(meta), idempotency: null };
+    const row: JournalRow = {
+      seq,
+      command,
+      events,
+      timeMs,
+      meta: meta === null ? null : encode(meta),
+      idempotency: null,
+    };
     try {
       row.idempotency = typeof idempotency === "function" ? idempotency(entry) : idempotency;
     } catch (error) {
@@ -346,7 +385,10 @@ class Runtime implements EngineRuntime {
 
   private snapshotDue(now: number): boolean {
     if (this.seq === this.lastSnapshotSeq) return false;
-    return this.seq - this.lastSnapshotSeq >= BigInt(this.snapshotEvery) || now - this.lastSnapshotAt >= this.snapshotIntervalMs;
+    return (
+      this.seq - this.lastSnapshotSeq >= BigInt(this.snapshotEvery) ||
+      now - this.lastSnapshotAt >= this.snapshotIntervalMs
+    );
   }
 
   private async flushLoop(): Promise<void> {
@@ -358,7 +400,10 @@ class Runtime implements EngineRuntime {
         this.pending = [];
         const now = this.clock();
         // every applied command is in this batch or an earlier one, so the state is exactly "after the batch's last seq"
-        const snap = this.snapshotWrite === null && this.snapshotDue(now) ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now } : null;
+        const snap =
+          this.snapshotWrite === null && this.snapshotDue(now)
+            ? { seq: this.seq, state: this.exchange.snapshot(), timeMs: now }
+            : null;
         try {
           await writeBatch(this.db, encodeBatch(batch.map((p) => p.row)));
         } catch (error) {
@@ -380,7 +425,9 @@ class Runtime implements EngineRuntime {
         }
         const committed: CommittedBatch = { entries: batch.map((p) => p.entry) };
         for (const l of this.listeners) {
-          l.chain = l.chain.then(() => l.fn(committed)).catch((e: unknown) => this.log("onCommitted listener failed", e));
+          l.chain = l.chain
+            .then(() => l.fn(committed))
+            .catch((e: unknown) => this.log("onCommitted listener failed", e));
         }
       }
     } finally {
@@ -393,7 +440,12 @@ class Runtime implements EngineRuntime {
   private fail(error: unknown, batch: Pending[]) {
     this.failed = (error as Error)?.message ?? String(error);
     this.log(`journal write failed at seq ${batch[0]!.entry.seq}; refusing further commands until restart`, error);
-    const err = new ClearlineError("UNAVAILABLE", "the journal could not be written; retry with the same idempotency key", {}, { cause: error });
+    const err = new ClearlineError(
+      "UNAVAILABLE",
+      "the journal could not be written; retry with the same idempotency key",
+      {},
+      { cause: error },
+    );
     for (const p of [...batch, ...this.pending.splice(0)]) p.reject(err);
     for (const f of this.idle.splice(0)) f();
   }
@@ -477,10 +529,16 @@ class Runtime implements EngineRuntime {
       while (!this.keyFilterStopped) {
         let rows: { account: string; key: string }[];
         try {
-          rows = after === null ? await this.db.$queryRawUnsafe(FIRST_KEYS_PAGE, pageRows) : await this.db.$queryRawUnsafe(NEXT_KEYS_PAGE, after.account, after.key, pageRows);
+          rows =
+            after === null
+              ? await this.db.$queryRawUnsafe(FIRST_KEYS_PAGE, pageRows)
+              : await this.db.$queryRawUnsafe(NEXT_KEYS_PAGE, after.account, after.key, pageRows);
         } catch (error) {
           if (this.keyFilterStopped) return;
-          this.log(`idempotency key filter: reading stored keys failed; every key is looked up in the database until a retry in ${retryMs} ms succeeds`, error);
+          this.log(
+            `idempotency key filter: reading stored keys failed; every key is looked up in the database until a retry in ${retryMs} ms succeeds`,
+            error,
+          );
           await new Promise<void>((res) => {
             const timer = setTimeout(res, retryMs);
             timer.unref?.();
@@ -550,7 +608,9 @@ class Runtime implements EngineRuntime {
         // updateMarket (its write failed after the command was journaled) follows it now
         const catalogue = catalogueFromParams(view.kind, params);
         if (!catalogueEquals(view, catalogue)) {
-          this.log(`market ${view.symbol}: the Market row differs from the engine's parameters; rewriting the row from the engine`);
+          this.log(
+            `market ${view.symbol}: the Market row differs from the engine's parameters; rewriting the row from the engine`,
+          );
           await this.db.market.update({ where: { symbol: view.symbol }, data: catalogueRow(catalogue) });
           view = { ...view, ...catalogue };
         }
@@ -566,15 +626,25 @@ class Runtime implements EngineRuntime {
     return added;
   }
 
-  async updateMarketParams(market: string, params: MarketParamsUpdate, options: UpdateMarketParamsOptions = {}): Promise<MarketParamsChange> {
+  async updateMarketParams(
+    market: string,
+    params: MarketParamsUpdate,
+    options: UpdateMarketParamsOptions = {},
+  ): Promise<MarketParamsChange> {
     const view = this.views.get(market);
     if (view === undefined) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${market}`, { market });
     const entry = await this.submit({ type: "updateMarket", market, params }, { meta: options.meta });
     const rejected = entry.events.find((e) => e.type === "rejected");
     if (rejected?.type === "rejected") throw toClearlineError(rejected);
     const updated = entry.events.find((e) => e.type === "marketUpdated");
-    if (updated?.type !== "marketUpdated") throw new ClearlineError("INTERNAL", `updateMarket on ${market} produced no marketUpdated event`, { market });
-    const change: MarketParamsChange = { entry, before: updated.before, after: updated.after, catalogue: catalogueFromParams(view.kind, updated.after) };
+    if (updated?.type !== "marketUpdated")
+      throw new ClearlineError("INTERNAL", `updateMarket on ${market} produced no marketUpdated event`, { market });
+    const change: MarketParamsChange = {
+      entry,
+      before: updated.before,
+      after: updated.after,
+      catalogue: catalogueFromParams(view.kind, updated.after),
+    };
     // conversions and the funding loop read the view: it follows the engine at once
     this.views.set(market, { ...view, ...change.catalogue });
     const writeRow = async (tx: Prisma.TransactionClient) => {
@@ -583,8 +653,16 @@ class Runtime implements EngineRuntime {
     try {
       await (options.persist ?? ((_c, write) => this.db.$transaction(write)))(change, writeRow);
     } catch (error) {
-      this.log(`market ${market}: parameters changed in the engine at seq ${entry.seq}, but the Market row was not written (the next start rewrites it from the engine)`, error);
-      throw new ClearlineError("INTERNAL", `the engine changed ${market}'s parameters (journal seq ${entry.seq}) but recording it failed; the next start brings the Market row in line`, { market, seq: entry.seq }, { cause: error });
+      this.log(
+        `market ${market}: parameters changed in the engine at seq ${entry.seq}, but the Market row was not written (the next start rewrites it from the engine)`,
+        error,
+      );
+      throw new ClearlineError(
+        "INTERNAL",
+        `the engine changed ${market}'s parameters (journal seq ${entry.seq}) but recording it failed; the next start brings the Market row in line`,
+        { market, seq: entry.seq },
+        { cause: error },
+      );
     }
     return change;
   }
@@ -601,7 +679,8 @@ class Runtime implements EngineRuntime {
 
   checkTradingAllowed(account: string, market: string | null) {
     if (this.suspended.has(account)) throw new ClearlineError("FORBIDDEN", "this account is suspended", { account });
-    if (market !== null && this.halted.has(market)) throw new ClearlineError("PRECONDITION_FAILED", `market ${market} is halted`, { market });
+    if (market !== null && this.halted.has(market))
+      throw new ClearlineError("PRECONDITION_FAILED", `market ${market} is halted`, { market });
   }
 
   async loadGuards() {
@@ -612,9 +691,13 @@ class Runtime implements EngineRuntime {
   async overrideMarkPrice(market: string, pricePerWhole: bigint, reason: string): Promise<CommittedEntry> {
     const view = this.views.get(market);
     if (view === undefined) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${market}`, { market });
-    if (pricePerWhole <= 0n) throw new ClearlineError("PRICE_NOT_POSITIVE", "the price must be positive", { price: pricePerWhole });
+    if (pricePerWhole <= 0n)
+      throw new ClearlineError("PRICE_NOT_POSITIVE", "the price must be positive", { price: pricePerWhole });
     this.source?.reset?.(market, pricePerWhole);
-    return this.submit({ type: "markPrice", market, indexPerLot: indexToPerLot(view, pricePerWhole) }, { meta: { source: "admin", reason } });
+    return this.submit(
+      { type: "markPrice", market, indexPerLot: indexToPerLot(view, pricePerWhole) },
+      { meta: { source: "admin", reason } },
+    );
   }
 
   startMarkSource(source: MarkPriceSource) {
@@ -622,14 +705,18 @@ class Runtime implements EngineRuntime {
     const stop = source.start((market, price) => {
       const view = this.views.get(market);
       if (view === undefined || this.failed !== null || this.stopped) return;
-      this.submit({ type: "markPrice", market, indexPerLot: indexToPerLot(view, price) }, { meta: { source: "feed" } }).catch((e: unknown) => this.log(`mark price for ${market} not journaled`, e));
+      this.submit(
+        { type: "markPrice", market, indexPerLot: indexToPerLot(view, price) },
+        { meta: { source: "feed" } },
+      ).catch((e: unknown) => this.log(`mark price for ${market} not journaled`, e));
     });
     this.stoppers.push(stop);
   }
 
   /** Funding at each interval boundary (the command carries the boundary's time, so replay needs no clock). */
   startFunding(checkMs: number) {
-    for (const m of this.exchange.snapshot().markets) if (m.lastFundingMs !== null) this.lastFundingMs.set(m.params.symbol, m.lastFundingMs);
+    for (const m of this.exchange.snapshot().markets)
+      if (m.lastFundingMs !== null) this.lastFundingMs.set(m.params.symbol, m.lastFundingMs);
     const tick = () => {
       if (this.failed !== null || this.stopped) return;
       const now = this.clock();
@@ -645,7 +732,9 @@ class Runtime implements EngineRuntime {
         if (boundary < last + interval) continue;
         if (this.exchange.prices(view.symbol).markPerLot === null) continue;
         this.lastFundingMs.set(view.symbol, boundary);
-        this.submit({ type: "fundingTick", market: view.symbol, timeMs: boundary }).catch((e: unknown) => this.log(`funding for ${view.symbol} not journaled`, e));
+        this.submit({ type: "fundingTick", market: view.symbol, timeMs: boundary }).catch((e: unknown) =>
+          this.log(`funding for ${view.symbol} not journaled`, e),
+        );
       }
     };
     const timer = setInterval(tick, checkMs);
@@ -696,7 +785,9 @@ function catalogueRow(c: MarketCatalogueParams) {
 }
 
 function reused(key: string) {
-  return new ClearlineError("IDEMPOTENCY_KEY_REUSED", `idempotency key ${key} was used for a different request`, { key });
+  return new ClearlineError("IDEMPOTENCY_KEY_REUSED", `idempotency key ${key} was used for a different request`, {
+    key,
+  });
 }
 
 /** An index price per whole token → per lot, rounded down (an index need not sit on the tick grid). */
@@ -706,7 +797,9 @@ function indexToPerLot(view: MarketView, pricePerWhole: bigint): bigint {
 }
 
 /** Rebuild the engine from the latest snapshot plus the journal after it. */
-export async function recoverExchange(db: Db): Promise<{ exchange: Exchange; seq: bigint; snapshotSeq: bigint; replayed: number }> {
+export async function recoverExchange(
+  db: Db,
+): Promise<{ exchange: Exchange; seq: bigint; snapshotSeq: bigint; replayed: number }> {
   const snap = await latestSnapshot(db);
   const exchange = snap === null ? Exchange.create([]) : Exchange.restore(snap.state);
   let seq = snap?.seq ?? 0n;
@@ -720,7 +813,10 @@ export async function recoverExchange(db: Db): Promise<{ exchange: Exchange; seq
   return { exchange, seq, snapshotSeq: snap?.seq ?? 0n, replayed };
 }
 
-type GlobalWithRuntime = typeof globalThis & { __clearlineEngine?: EngineRuntime; __clearlineEngineStarting?: Promise<EngineRuntime> };
+type GlobalWithRuntime = typeof globalThis & {
+  __clearlineEngine?: EngineRuntime;
+  __clearlineEngineStarting?: Promise<EngineRuntime>;
+};
 
 /**
  * Start the process's engine runtime: recover (snapshot + journal), add markets from the Market
@@ -729,13 +825,17 @@ type GlobalWithRuntime = typeof globalThis & { __clearlineEngine?: EngineRuntime
  */
 export async function startEngineRuntime(options: EngineRuntimeOptions): Promise<EngineRuntime> {
   const g = globalThis as GlobalWithRuntime;
-  if (g.__clearlineEngine !== undefined) throw new ClearlineError("CONFLICT", "an engine runtime is already running in this process (stop it first)");
+  if (g.__clearlineEngine !== undefined)
+    throw new ClearlineError("CONFLICT", "an engine runtime is already running in this process (stop it first)");
   const { exchange, seq, snapshotSeq, replayed } = await recoverExchange(options.db);
   const rt = new Runtime(options, exchange, seq, snapshotSeq);
   rt.replayedOnStart = replayed;
   await rt.loadGuards();
   if (options.syncMarkets ?? true) await rt.syncMarkets();
-  const source = typeof options.markSource === "function" ? options.markSource(rt.markets(), knownIndexPrices(rt)) : options.markSource;
+  const source =
+    typeof options.markSource === "function"
+      ? options.markSource(rt.markets(), knownIndexPrices(rt))
+      : options.markSource;
   if (source) rt.startMarkSource(source);
   if ((options.fundingCheckMs ?? 1_000) > 0) rt.startFunding(options.fundingCheckMs ?? 1_000);
   // not awaited: until it is ready every key not in memory is looked up, as without it
@@ -756,12 +856,18 @@ function knownIndexPrices(rt: Runtime): Map<string, bigint> {
 }
 
 /** The development feed: a seeded random walk for every perpetual, from the engine's last index (or a demo default). */
-export function simulatedMarkSource(settings: { intervalMs: number; driftBps: number; volatilityBps: number; seed: number }) {
+export function simulatedMarkSource(settings: {
+  intervalMs: number;
+  driftBps: number;
+  volatilityBps: number;
+  seed: number;
+}) {
   return (markets: readonly MarketView[], known: Map<string, bigint>): MarkPriceSource | null => {
     const perps = markets
       .filter((m) => m.kind === "PERP")
       .map((m) => {
-        const start = known.get(m.symbol) ?? (DEFAULT_START_PRICES_WHOLE[m.base.symbol] ?? 0n) * 10n ** BigInt(m.quote.decimals);
+        const start =
+          known.get(m.symbol) ?? (DEFAULT_START_PRICES_WHOLE[m.base.symbol] ?? 0n) * 10n ** BigInt(m.quote.decimals);
         return { symbol: m.symbol, startPricePerWhole: (start / m.tickSize) * m.tickSize, tickSize: m.tickSize };
       })
       .filter((m) => m.startPricePerWhole > 0n);

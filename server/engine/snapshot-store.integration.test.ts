@@ -36,7 +36,16 @@ function busyExchange(): Exchange {
   for (let n = 0; n < 500; n++) {
     const buy = n % 2 === 0;
     const tick = buy ? 299_990 - (n % 7) : 300_010 + (n % 7);
-    const events = ex.apply({ type: "place", account: `${buy ? "b" : "s"}${n % 20}`, market: "WETH-USDC", side: buy ? "buy" : "sell", kind: "limit", sizeBase: BigInt(1 + (n % 3)) * 10n ** 15n, pricePerLot: BigInt(tick) * 10n, tif: "GTC" });
+    const events = ex.apply({
+      type: "place",
+      account: `${buy ? "b" : "s"}${n % 20}`,
+      market: "WETH-USDC",
+      side: buy ? "buy" : "sell",
+      kind: "limit",
+      sizeBase: BigInt(1 + (n % 3)) * 10n ** 15n,
+      pricePerLot: BigInt(tick) * 10n,
+      tif: "GTC",
+    });
     expect(events.some((e) => e.type === "rejected")).toBe(false);
   }
   return ex;
@@ -67,7 +76,9 @@ describe("snapshot store", () => {
     const state = busyExchange().snapshot();
     await writeSnapshot(t.handle.db, { seq: 5n, state, timeMs: 1 }, { partRows: 100 });
     // parts of seq 9 without its row: what a crash in the middle of a write leaves
-    await t.handle.db.engineStateSnapshotPart.create({ data: { seq: 9n, part: 0, data: encode([...snapshotParts(state)][0]) } });
+    await t.handle.db.engineStateSnapshotPart.create({
+      data: { seq: 9n, part: 0, data: encode([...snapshotParts(state)][0]) },
+    });
     expect((await latestSnapshot(t.handle.db))?.seq).toBe(5n);
     await writeSnapshot(t.handle.db, { seq: 9n, state, timeMs: 2 }, { partRows: 100 });
     expect((await latestSnapshot(t.handle.db))?.state).toEqual(state);
@@ -77,7 +88,11 @@ describe("snapshot store", () => {
   it("a snapshot already complete at a seq is left alone", async () => {
     const state = busyExchange().snapshot();
     await writeSnapshot(t.handle.db, { seq: 3n, state, timeMs: 1 }, { partRows: 100 });
-    await writeSnapshot(t.handle.db, { seq: 3n, state: { ...state, orders: [] }, timeMs: 2 }, { partRows: 100, gapMs: 5 });
+    await writeSnapshot(
+      t.handle.db,
+      { seq: 3n, state: { ...state, orders: [] }, timeMs: 2 },
+      { partRows: 100, gapMs: 5 },
+    );
     expect((await latestSnapshot(t.handle.db))?.state.orders).toHaveLength(500);
   });
 
@@ -89,7 +104,8 @@ describe("snapshot store", () => {
 
   it("keeps only the newest two snapshots", async () => {
     const state = busyExchange().snapshot();
-    for (const seq of [1n, 2n, 3n, 4n]) await writeSnapshot(t.handle.db, { seq, state, timeMs: Number(seq) }, { partRows: 200 });
+    for (const seq of [1n, 2n, 3n, 4n])
+      await writeSnapshot(t.handle.db, { seq, state, timeMs: Number(seq) }, { partRows: 200 });
     const rows = await t.handle.db.engineStateSnapshot.findMany({ orderBy: { seq: "asc" }, select: { seq: true } });
     expect(rows.map((r) => r.seq)).toEqual([3n, 4n]);
     const parts = await t.handle.db.engineStateSnapshotPart.groupBy({ by: ["seq"], orderBy: { seq: "asc" } });
@@ -102,7 +118,18 @@ describe("snapshot store", () => {
     for (const a of TRADERS) await rt.submit({ type: "deposit", account: a, asset: "USDC", amount: 10n ** 12n });
     const placed = [];
     for (let i = 0; i < 12; i++) {
-      placed.push(rt.submit({ type: "place", account: TRADERS[i % 3]!, market: "WETH-USDC", side: "buy", kind: "limit", sizeBase: 10n ** 15n, pricePerLot: BigInt(290_000 + i) * 10n, tif: "GTC" }));
+      placed.push(
+        rt.submit({
+          type: "place",
+          account: TRADERS[i % 3]!,
+          market: "WETH-USDC",
+          side: "buy",
+          kind: "limit",
+          sizeBase: 10n ** 15n,
+          pricePerLot: BigInt(290_000 + i) * 10n,
+          tif: "GTC",
+        }),
+      );
     }
     await Promise.all(placed);
     const live = rt.read((ex) => ex.snapshot());

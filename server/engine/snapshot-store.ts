@@ -51,7 +51,11 @@ export function joinSnapshotParts(parts: readonly Part[]): EngineSnapshot {
  * snapshot already complete at `seq` is left as it is (the state after a given seq is always
  * the same). A write cut short leaves parts without a row: never read, removed by the next write.
  */
-export async function writeSnapshot(db: Db, snap: { seq: bigint; state: EngineSnapshot; timeMs: number }, options: { partRows?: number; gapMs?: number } = {}): Promise<void> {
+export async function writeSnapshot(
+  db: Db,
+  snap: { seq: bigint; state: EngineSnapshot; timeMs: number },
+  options: { partRows?: number; gapMs?: number } = {},
+): Promise<void> {
   const { partRows = PART_ROWS, gapMs = 0 } = options;
   const seq = snap.seq;
   const done = await db.engineStateSnapshot.findUnique({ where: { seq }, select: { seq: true } });
@@ -84,7 +88,9 @@ export async function latestSnapshot(db: Db): Promise<{ seq: bigint; state: Engi
   if (row.parts === 0) return { seq: row.seq, state: decode<EngineSnapshot>(row.data) };
   const parts = await db.engineStateSnapshotPart.findMany({ where: { seq: row.seq }, orderBy: { part: "asc" } });
   if (parts.length !== row.parts || parts.some((p, i) => p.part !== i)) {
-    throw new Error(`snapshot at seq ${row.seq} has ${parts.length} of its ${row.parts} parts: the database was changed outside the runtime`);
+    throw new Error(
+      `snapshot at seq ${row.seq} has ${parts.length} of its ${row.parts} parts: the database was changed outside the runtime`,
+    );
   }
   return { seq: row.seq, state: joinSnapshotParts(parts.map((p) => decode<Part>(p.data))) };
 }

@@ -19,7 +19,9 @@ export async function seedMarkets(db: Db): Promise<void> {
 
 /** Empty every table the engine runtime writes (journal, read models, snapshots, idempotency keys). */
 export async function truncateJournal(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(`TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`);
+  await db.$executeRawUnsafe(
+    `TRUNCATE "JournalEntry", "JournalIndex", "Trade", "EngineStateSnapshot", "EngineStateSnapshotPart", "IdempotencyKey"`,
+  );
 }
 
 /** A runtime without background loops (no mark feed, no funding timer). */

@@ -21,14 +21,22 @@ export interface ApiListenerOptions extends BridgeOptions {
 
 const API_PREFIX = TRPC_ENDPOINT + "/";
 
-async function orderEntryOrTrpc(o: ApiListenerOptions, bridge: BridgeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function orderEntryOrTrpc(
+  o: ApiListenerOptions,
+  bridge: BridgeOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let body: Buffer;
   try {
     body = await readBody(req, bridge.maxBodyBytes + 1);
     if (await serveOrderEntry(req, res, body, o.deps())) return;
   } catch (error) {
     console.error("[http] order entry failed:", error);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Internal server error" } }));
+    if (!res.headersSent)
+      res
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "Internal server error" } }));
     return;
   }
   await serveWithFetchHandler(o.api, req, res, bridge, body);

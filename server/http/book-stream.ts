@@ -51,7 +51,11 @@ class MarketBroadcast {
     hub: ReturnType<typeof getFeedHub>,
     private readonly onEmpty: () => void,
   ) {
-    this.watch = hub.watchBook(market, (u) => this.broadcast(u), () => this.end());
+    this.watch = hub.watchBook(
+      market,
+      (u) => this.broadcast(u),
+      () => this.end(),
+    );
   }
 
   /** The current snapshot (the view the next diff applies to), for a newcomer. */
@@ -92,7 +96,9 @@ function plainBookRequest(req: IncomingMessage): { market: string } | null {
   const raw = url.searchParams.get("input");
   if (raw === null) return null;
   try {
-    const parsed = bookInput.safeParse(superjson.deserialize(JSON.parse(raw) as Parameters<typeof superjson.deserialize>[0]));
+    const parsed = bookInput.safeParse(
+      superjson.deserialize(JSON.parse(raw) as Parameters<typeof superjson.deserialize>[0]),
+    );
     return parsed.success ? { market: parsed.data.market } : null;
   } catch {
     return null;

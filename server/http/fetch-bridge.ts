@@ -52,7 +52,10 @@ export function requestHeaders(req: IncomingMessage): Headers {
 }
 
 /** Fetch-style headers as Node writes them (every Set-Cookie kept, not joined), added to `out`. */
-export function nodeHeaders(headers: Headers, out: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+export function nodeHeaders(
+  headers: Headers,
+  out: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   headers.forEach((value, name) => {
     if (name !== "set-cookie") out[name] = value;
   });
@@ -80,7 +83,13 @@ async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse):
  * Answers one request with `handler`; never rejects (a failure becomes a 500 or a closed socket).
  * `readAlready`: the body, when the caller has read it (readBody with the same limit).
  */
-export async function serveWithFetchHandler(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, options: BridgeOptions, readAlready?: Buffer): Promise<void> {
+export async function serveWithFetchHandler(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: BridgeOptions,
+  readAlready?: Buffer,
+): Promise<void> {
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
   // Only a GET can be a subscription (a stream to end when the client goes): the rest answer once.
@@ -88,8 +97,15 @@ export async function serveWithFetchHandler(handler: FetchHandler, req: Incoming
   if (controller) res.once("close", () => controller.abort());
   try {
     // A Buffer is a Uint8Array over a plain ArrayBuffer here (never shared memory).
-    const body = hasBody ? ((readAlready ?? (await readBody(req, options.maxBodyBytes + 1))) as Uint8Array<ArrayBuffer>) : undefined;
-    const request = new Request(options.origin + (req.url ?? "/"), { method, headers: requestHeaders(req), body, signal: controller?.signal });
+    const body = hasBody
+      ? ((readAlready ?? (await readBody(req, options.maxBodyBytes + 1))) as Uint8Array<ArrayBuffer>)
+      : undefined;
+    const request = new Request(options.origin + (req.url ?? "/"), {
+      method,
+      headers: requestHeaders(req),
+      body,
+      signal: controller?.signal,
+    });
     if (body) markBodyBuffered(request, body.byteLength);
     const response = await handler(request);
     res.writeHead(response.status, nodeHeaders(response.headers));

@@ -123,7 +123,15 @@ describe(`the app server's HTTP layer (${serverUrl ? "PostgreSQL" : "PGlite"}, l
     expect(viaTrpc.text().startsWith("event: connected\ndata: {}\n\n\n")).toBe(true);
 
     const m = rt.market("WETH-USDC")!;
-    await rt.submit({ type: "place", account: TRADERS[0]!, market: "WETH-USDC", side: "buy", kind: "limit", sizeBase: WETH / 100n, pricePerLot: priceToPerLot(m, 2_000n * USDC) });
+    await rt.submit({
+      type: "place",
+      account: TRADERS[0]!,
+      market: "WETH-USDC",
+      side: "buy",
+      kind: "limit",
+      sizeBase: WETH / 100n,
+      pricePerLot: priceToPerLot(m, 2_000n * USDC),
+    });
     await until("a diff at every subscriber", () => [viaTrpc, ...fanned].every((s) => s.data().length >= 2));
 
     const [tr, a, b] = [viaTrpc, ...fanned].map((s) => s.data());
@@ -151,9 +159,13 @@ describe(`the app server's HTTP layer (${serverUrl ? "PostgreSQL" : "PGlite"}, l
     const listed = superjson.deserialize((await markets.json()).result.data) as { symbol: string }[];
     expect(listed.map((x) => x.symbol)).toContain("WETH-USDC");
 
-    const post = (headers: Record<string, string>, body: string) => fetch(`${base}/api/trpc/auth.nonce`, { method: "POST", headers, body });
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${base}/api/trpc/auth.nonce`, { method: "POST", headers, body });
     const json = { "content-type": "application/json" };
-    const refusal = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { json: { message: string; data: { code: string } } } }).error.json });
+    const refusal = async (res: Response) => ({
+      status: res.status,
+      ...((await res.json()) as { error: { json: { message: string; data: { code: string } } } }).error.json,
+    });
 
     const crossSite = await refusal(await post({ ...json, origin: "https://evil.example" }, "{}"));
     expect(crossSite).toMatchObject({ status: 403, data: { code: "FORBIDDEN" } });
@@ -168,6 +180,8 @@ describe(`the app server's HTTP layer (${serverUrl ? "PostgreSQL" : "PGlite"}, l
     // the same request, well formed, is answered (a nonce and the cookie-less session)
     const ok = await post({ ...json, origin: APP }, "{}");
     expect(ok.status).toBe(200);
-    expect((superjson.deserialize((await ok.json()).result.data) as { nonce: string }).nonce).toMatch(/^[A-Za-z0-9]{8,}$/);
+    expect((superjson.deserialize((await ok.json()).result.data) as { nonce: string }).nonce).toMatch(
+      /^[A-Za-z0-9]{8,}$/,
+    );
   });
 });

@@ -38,7 +38,14 @@ export function orderEntryAnswered(): number {
 function send(res: ServerResponse, status: number, body: unknown, resHeaders: Headers) {
   const text = JSON.stringify(body);
   // with its length known the answer goes out as one write, not chunked
-  res.writeHead(status, nodeHeaders(resHeaders, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), vary: "trpc-accept, accept" }));
+  res.writeHead(
+    status,
+    nodeHeaders(resHeaders, {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+      vary: "trpc-accept, accept",
+    }),
+  );
   res.end(text);
 }
 
@@ -46,9 +53,18 @@ function send(res: ServerResponse, status: number, body: unknown, resHeaders: He
  * Answers `req` (whose body was read: `body`) if it is a plain orders.place call that passes the
  * guard; false: not handled, nothing written — give it to tRPC.
  */
-export async function serveOrderEntry(req: IncomingMessage, res: ServerResponse, body: Buffer, deps: AuthDeps): Promise<boolean> {
+export async function serveOrderEntry(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  deps: AuthDeps,
+): Promise<boolean> {
   const guard = { appOrigin: deps.appUrl.origin, maxBodyBytes: deps.maxBodyBytes };
-  if (body.byteLength > guard.maxBodyBytes || headerRefusal((name) => req.headers[name] as string | undefined, guard) !== null) return false;
+  if (
+    body.byteLength > guard.maxBodyBytes ||
+    headerRefusal((name) => req.headers[name] as string | undefined, guard) !== null
+  )
+    return false;
   let raw: unknown;
   try {
     raw = body.byteLength === 0 ? undefined : JSON.parse(body.toString("utf8"));
@@ -66,7 +82,8 @@ export async function serveOrderEntry(req: IncomingMessage, res: ServerResponse,
       router: appRouter,
       path: PROCEDURE,
       // `raw` was parsed here for this call alone: decoded in place (once), not copied first
-      getRawInput: async () => (input ??= superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0], { inPlace: true })),
+      getRawInput: async () =>
+        (input ??= superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0], { inPlace: true })),
       ctx,
       type: "mutation",
       signal: undefined,

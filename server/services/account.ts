@@ -104,7 +104,13 @@ export function openOrders(rt: EngineRuntime, account: string): OpenOrderView[] 
   const rows = rt.read((ex) => ex.openOrders(account));
   return rows.map((o) => {
     const m = rt.market(o.market);
-    return { orderId: o.orderId, market: o.market, side: o.side, price: m === null ? o.pricePerLot : priceFromPerLotDown(m, o.pricePerLot), size: o.sizeBase };
+    return {
+      orderId: o.orderId,
+      market: o.market,
+      side: o.side,
+      price: m === null ? o.pricePerLot : priceFromPerLotDown(m, o.pricePerLot),
+      size: o.sizeBase,
+    };
   });
 }
 
@@ -124,7 +130,11 @@ export interface HistoryRow {
 }
 
 /** The account's events of `types` (all when undefined) in these entries, newest first. */
-function ownEventsNewestFirst(entries: readonly StoredEntry[], account: string, types?: readonly string[]): HistoryRow[] {
+function ownEventsNewestFirst(
+  entries: readonly StoredEntry[],
+  account: string,
+  types?: readonly string[],
+): HistoryRow[] {
   const keep = (e: EngineEvent) => (types === undefined || types.includes(e.type)) && eventConcerns(e, account);
   return eventsOf(entries, keep)
     .reverse()
@@ -132,7 +142,12 @@ function ownEventsNewestFirst(entries: readonly StoredEntry[], account: string, 
 }
 
 /** The account's events, newest first (pages by seq). `types` narrows to some event types. */
-export async function history(db: Db, account: string, page: Page, types?: readonly EventType[]): Promise<{ rows: HistoryRow[]; nextBefore: bigint | null }> {
+export async function history(
+  db: Db,
+  account: string,
+  page: Page,
+  types?: readonly EventType[],
+): Promise<{ rows: HistoryRow[]; nextBefore: bigint | null }> {
   // every entry listed has at least one such event of the account, so limit + 1 entries hold more than a page
   const entries = await entriesOf(db, account, { types, before: page.before, limit: page.limit + 1 });
   const rows: HistoryRow[] = [];
@@ -173,7 +188,12 @@ export interface FillView {
 }
 
 /** The account's fills (its side of each), newest first. */
-export async function fills(rt: EngineRuntime, db: Db, account: string, page: Page): Promise<{ fills: FillView[]; nextBefore: bigint | null }> {
+export async function fills(
+  rt: EngineRuntime,
+  db: Db,
+  account: string,
+  page: Page,
+): Promise<{ fills: FillView[]; nextBefore: bigint | null }> {
   const h = await history(db, account, page, ["fill"]);
   const out: FillView[] = [];
   for (const r of h.rows) {
@@ -213,7 +233,14 @@ export async function fees(rt: EngineRuntime, db: Db, account: string, page: Pag
   const recent = await fills(rt, db, account, page);
   return {
     totals: [...totals].map(([asset, feeQuote]) => ({ asset, feeQuote })),
-    fees: recent.fills.map((f) => ({ seq: f.seq, market: f.market, role: f.role, feeQuote: f.feeQuote, feeAsset: f.feeAsset, timeMs: f.timeMs })),
+    fees: recent.fills.map((f) => ({
+      seq: f.seq,
+      market: f.market,
+      role: f.role,
+      feeQuote: f.feeQuote,
+      feeAsset: f.feeAsset,
+      timeMs: f.timeMs,
+    })),
     nextBefore: recent.nextBefore,
   };
 }
@@ -222,13 +249,22 @@ export async function fees(rt: EngineRuntime, db: Db, account: string, page: Pag
 export async function funding(db: Db, account: string, page: Page) {
   const h = await history(db, account, page, ["fundingPayment"]);
   return {
-    payments: h.rows.flatMap((r) => (r.event.type === "fundingPayment" ? [{ seq: r.seq, market: r.event.market, amountQuote: r.event.amountQuote, timeMs: r.timeMs }] : [])),
+    payments: h.rows.flatMap((r) =>
+      r.event.type === "fundingPayment"
+        ? [{ seq: r.seq, market: r.event.market, amountQuote: r.event.amountQuote, timeMs: r.timeMs }]
+        : [],
+    ),
     nextBefore: h.nextBefore,
   };
 }
 
 /** The account's events after a journal position, oldest first (live-feed back-fill). */
-export async function eventsAfter(db: Db, account: string, after: { seq: bigint; idx: number }, limit: number): Promise<HistoryRow[]> {
+export async function eventsAfter(
+  db: Db,
+  account: string,
+  after: { seq: bigint; idx: number },
+  limit: number,
+): Promise<HistoryRow[]> {
   // each entry listed holds at least one of the account's events, so `limit` entries hold enough
   const entries = await entriesOf(db, account, { from: after.seq, limit: limit + 1 });
   return eventsOf(entries, (e) => eventConcerns(e, account))

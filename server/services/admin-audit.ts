@@ -24,7 +24,10 @@ export interface AuditRow {
   createdAt: Date;
 }
 
-export async function auditLog(db: Db, f: AuditFilter): Promise<{ rows: AuditRow[]; nextBefore: bigint | null; actions: string[] }> {
+export async function auditLog(
+  db: Db,
+  f: AuditFilter,
+): Promise<{ rows: AuditRow[]; nextBefore: bigint | null; actions: string[] }> {
   const where: Prisma.AuditLogWhereInput = {
     ...(f.actor ? { actor: { contains: f.actor.trim(), mode: "insensitive" } } : {}),
     ...(f.action ? (f.action.endsWith(".") ? { action: { startsWith: f.action } } : { action: f.action }) : {}),
@@ -37,7 +40,15 @@ export async function auditLog(db: Db, f: AuditFilter): Promise<{ rows: AuditRow
     db.auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
   ]);
   return {
-    rows: rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, target: r.target, before: r.before, after: r.after, createdAt: r.createdAt })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      before: r.before,
+      after: r.after,
+      createdAt: r.createdAt,
+    })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]!.id : null,
     actions: actions.map((a) => a.action),
   };

@@ -40,9 +40,16 @@ export interface ChannelRow {
   updatedAt: Date;
 }
 
-export async function listChannels(db: Db, opts: { status?: ChannelStatus; limit: number }): Promise<{ counts: Record<string, number>; channels: ChannelRow[] }> {
+export async function listChannels(
+  db: Db,
+  opts: { status?: ChannelStatus; limit: number },
+): Promise<{ counts: Record<string, number>; channels: ChannelRow[] }> {
   const [rows, grouped] = await Promise.all([
-    db.channel.findMany({ where: opts.status ? { status: opts.status } : {}, orderBy: { updatedAt: "desc" }, take: opts.limit }),
+    db.channel.findMany({
+      where: opts.status ? { status: opts.status } : {},
+      orderBy: { updatedAt: "desc" },
+      take: opts.limit,
+    }),
     db.channel.groupBy({ by: ["status"], _count: { _all: true } }),
   ]);
   const counts: Record<string, number> = { OPENING: 0, ACTIVE: 0, CHALLENGED: 0, CLOSING: 0, CLOSED: 0 };
@@ -139,17 +146,33 @@ export interface CoverageRow {
 }
 
 /** What the exchange owes vs holds, per custody token. `error` says why the chain side is missing. */
-export async function coverage(rt: EngineRuntime, db: Db, chain: { client: PublicClient; deployment: Pick<Deployment, "custody" | "tokens"> } | null): Promise<{ rows: CoverageRow[]; error: string | null }> {
+export async function coverage(
+  rt: EngineRuntime,
+  db: Db,
+  chain: { client: PublicClient; deployment: Pick<Deployment, "custody" | "tokens"> } | null,
+): Promise<{ rows: CoverageRow[]; error: string | null }> {
   const snap = engineSnapshot(rt);
   const tokens = chain ? Object.values(chain.deployment.tokens) : [];
   const assets = new Map<string, { token: string; decimals: number }>();
   for (const t of tokens) assets.set(t.symbol, { token: t.address.toLowerCase(), decimals: t.decimals });
   for (const a of snap.assets) if (!assets.has(a.symbol)) assets.set(a.symbol, { token: "", decimals: a.decimals });
 
-  const open = await db.channel.findMany({ where: { status: { in: ["ACTIVE", "CHALLENGED", "CLOSING"] } }, select: { id: true, latestVersion: true, needsTopUp: true, fundingTokens: true } });
-  const states = open.length === 0 ? [] : await db.channelState.findMany({ where: { OR: open.map((c) => ({ channelId: c.id, version: c.latestVersion })) }, select: { allocationTokens: true, traderAmounts: true } });
+  const open = await db.channel.findMany({
+    where: { status: { in: ["ACTIVE", "CHALLENGED", "CLOSING"] } },
+    select: { id: true, latestVersion: true, needsTopUp: true, fundingTokens: true },
+  });
+  const states =
+    open.length === 0
+      ? []
+      : await db.channelState.findMany({
+          where: { OR: open.map((c) => ({ channelId: c.id, version: c.latestVersion })) },
+          select: { allocationTokens: true, traderAmounts: true },
+        });
   const inStates = new Map<string, bigint>();
-  for (const s of states) s.allocationTokens.forEach((t, i) => inStates.set(t, (inStates.get(t) ?? 0n) + decimalToBigint(s.traderAmounts[i]!)));
+  for (const s of states)
+    s.allocationTokens.forEach((t, i) =>
+      inStates.set(t, (inStates.get(t) ?? 0n) + decimalToBigint(s.traderAmounts[i]!)),
+    );
 
   let error: string | null = chain ? null : "the chain is not configured";
   const rows: CoverageRow[] = [];
@@ -165,7 +188,12 @@ export async function coverage(rt: EngineRuntime, db: Db, chain: { client: Publi
     let lockedInChannels: bigint | null = null;
     if (chain && token !== "") {
       try {
-        [exchangeAvailable, lockedInChannels] = await chain.client.readContract({ address: chain.deployment.custody, abi: custodyAbi, functionName: "coverage", args: [token as Address] });
+        [exchangeAvailable, lockedInChannels] = await chain.client.readContract({
+          address: chain.deployment.custody,
+          abi: custodyAbi,
+          functionName: "coverage",
+          args: [token as Address],
+        });
       } catch (e) {
         error = `custody coverage() could not be read: ${(e as Error).message.split("\n")[0]}`;
       }
@@ -179,7 +207,8 @@ export async function coverage(rt: EngineRuntime, db: Db, chain: { client: Publi
       owedInChannelStates: inStates.get(token) ?? 0n,
       exchangeAvailable,
       lockedInChannels,
-      surplus: exchangeAvailable === null || lockedInChannels === null ? null : exchangeAvailable + lockedInChannels - owed,
+      surplus:
+        exchangeAvailable === null || lockedInChannels === null ? null : exchangeAvailable + lockedInChannels - owed,
       feeAccount: own("@fees"),
       insuranceFund: own("@insurance"),
       exchangeAccount: own("@exchange"),
@@ -203,11 +232,28 @@ export async function forceCheckpoint(
   const id = channelId.toLowerCase();
   const c = await db.channel.findUnique({ where: { id } });
   if (c === null) throw new ClearlineError("CHANNEL_NOT_FOUND", `no channel ${channelId}`, { channelId });
-  if (c.status !== "ACTIVE") throw new ClearlineError("PRECONDITION_FAILED", `channel is ${c.status}: only an ACTIVE channel can be checkpointed`, { channelId, status: c.status });
-  const row = await db.channelState.findFirst({ where: { channelId: id, traderSignature: { not: null }, intent: 1 }, orderBy: { version: "desc" } });
-  if (row === null) throw new ClearlineError("PRECONDITION_FAILED", "the trader has not co-signed any OPERATE state of this channel yet", { channelId });
+  if (c.status !== "ACTIVE")
+    throw new ClearlineError(
+      "PRECONDITION_FAILED",
+      `channel is ${c.status}: only an ACTIVE channel can be checkpointed`,
+      { channelId, status: c.status },
+    );
+  const row = await db.channelState.findFirst({
+    where: { channelId: id, traderSignature: { not: null }, intent: 1 },
+    orderBy: { version: "desc" },
+  });
+  if (row === null)
+    throw new ClearlineError(
+      "PRECONDITION_FAILED",
+      "the trader has not co-signed any OPERATE state of this channel yet",
+      { channelId },
+    );
   if (c.onChainVersion !== null && row.version <= c.onChainVersion)
-    throw new ClearlineError("PRECONDITION_FAILED", `nothing newer to register: the chain already has version ${c.onChainVersion} and the newest co-signed OPERATE state is ${row.version}`, { channelId, onChain: c.onChainVersion, coSigned: row.version });
+    throw new ClearlineError(
+      "PRECONDITION_FAILED",
+      `nothing newer to register: the chain already has version ${c.onChainVersion} and the newest co-signed OPERATE state is ${row.version}`,
+      { channelId, onChain: c.onChainVersion, coSigned: row.version },
+    );
   const stored = stateFromRow(row, c.trader as Address);
   const txHash = await chain.wallet.writeContract({
     address: chain.custody,
@@ -216,7 +262,8 @@ export async function forceCheckpoint(
     args: [toAbiState(stored.state), { trader: stored.traderSignature!, exchange: stored.exchangeSignature }],
   });
   const receipt = await chain.client.waitForTransactionReceipt({ hash: txHash, timeout: 60_000 });
-  if (receipt.status !== "success") throw new ClearlineError("PRECONDITION_FAILED", `checkpoint transaction ${txHash} reverted`, { channelId, txHash });
+  if (receipt.status !== "success")
+    throw new ClearlineError("PRECONDITION_FAILED", `checkpoint transaction ${txHash} reverted`, { channelId, txHash });
   const { auditId } = await audited(db, { actor, action: "channel.checkpoint", target: id }, async () => ({
     before: { onChainVersion: c.onChainVersion },
     after: { onChainVersion: row.version, txHash, block: receipt.blockNumber },

@@ -47,12 +47,28 @@ export interface WithdrawableRow {
   available: bigint;
 }
 
-async function withdrawableOf(db: Db, chain: FeeWithdrawalChain, t: { symbol: string; address: string; decimals: number }): Promise<WithdrawableRow> {
+async function withdrawableOf(
+  db: Db,
+  chain: FeeWithdrawalChain,
+  t: { symbol: string; address: string; decimals: number },
+): Promise<WithdrawableRow> {
   const [balance, reserved] = await Promise.all([
-    chain.client.readContract({ address: chain.deployment.custody, abi: custodyAbi, functionName: "balanceOf", args: [chain.deployment.exchange as Address, t.address as Address] }),
+    chain.client.readContract({
+      address: chain.deployment.custody,
+      abi: custodyAbi,
+      functionName: "balanceOf",
+      args: [chain.deployment.exchange as Address, t.address as Address],
+    }),
     reservedForOpening(db, t.address),
   ]);
-  return { asset: t.symbol, token: t.address.toLowerCase(), decimals: t.decimals, balance, reservedForOpening: reserved, available: balance > reserved ? balance - reserved : 0n };
+  return {
+    asset: t.symbol,
+    token: t.address.toLowerCase(),
+    decimals: t.decimals,
+    balance,
+    reservedForOpening: reserved,
+    available: balance > reserved ? balance - reserved : 0n,
+  };
 }
 
 /** Per custody token: the exchange's free balance, what pending opens reserve, and what may be withdrawn. */
@@ -85,18 +101,29 @@ export async function withdrawFees(
 ): Promise<FeeWithdrawal> {
   const t = Object.values(chain.deployment.tokens).find((x) => x.address.toLowerCase() === input.token.toLowerCase());
   if (t === undefined) {
-    const held = Object.values(chain.deployment.tokens).map((x) => `${x.symbol} ${x.address}`).join(", ");
-    throw new ClearlineError("INVALID_INPUT", `token: ${input.token} is not a custody token (custody holds ${held})`, { field: "token", token: input.token });
+    const held = Object.values(chain.deployment.tokens)
+      .map((x) => `${x.symbol} ${x.address}`)
+      .join(", ");
+    throw new ClearlineError("INVALID_INPUT", `token: ${input.token} is not a custody token (custody holds ${held})`, {
+      field: "token",
+      token: input.token,
+    });
   }
   let amount: bigint;
   try {
     amount = toBaseUnits(input.amount, t.decimals);
   } catch {
-    throw new ClearlineError("INVALID_INPUT", `amount: "${input.amount}" is not a decimal number of whole ${t.symbol} with at most ${t.decimals} decimals`, { field: "amount", amount: input.amount });
+    throw new ClearlineError(
+      "INVALID_INPUT",
+      `amount: "${input.amount}" is not a decimal number of whole ${t.symbol} with at most ${t.decimals} decimals`,
+      { field: "amount", amount: input.amount },
+    );
   }
-  if (amount <= 0n) throw new ClearlineError("INVALID_INPUT", "amount: must be positive", { field: "amount", amount: input.amount });
+  if (amount <= 0n)
+    throw new ClearlineError("INVALID_INPUT", "amount: must be positive", { field: "amount", amount: input.amount });
   const to = getAddress(input.to);
-  if (to === "0x0000000000000000000000000000000000000000") throw new ClearlineError("INVALID_INPUT", "to: the zero address cannot receive tokens", { field: "to" });
+  if (to === "0x0000000000000000000000000000000000000000")
+    throw new ClearlineError("INVALID_INPUT", "to: the zero address cannot receive tokens", { field: "to" });
 
   // under the coverage lock until the receipt: a prepareOpen (or another withdrawal) waiting on it then reads the lowered balance
   return withCoverageLock(async () => {
@@ -106,12 +133,27 @@ export async function withdrawFees(
       throw new ClearlineError(
         "INSUFFICIENT_BALANCE",
         `amount ${fmt(amount)} is above what is available: ${fmt(before.available)} (free custody balance ${fmt(before.balance)} minus ${fmt(before.reservedForOpening)} reserved for channels being opened and pending top-ups)`,
-        { token: t.address, amount, available: before.available, balance: before.balance, reservedForOpening: before.reservedForOpening },
+        {
+          token: t.address,
+          amount,
+          available: before.available,
+          balance: before.balance,
+          reservedForOpening: before.reservedForOpening,
+        },
       );
     }
-    const txHash = await chain.wallet.writeContract({ address: chain.deployment.custody, abi: custodyAbi, functionName: "withdraw", args: [t.address as Address, amount, to] });
+    const txHash = await chain.wallet.writeContract({
+      address: chain.deployment.custody,
+      abi: custodyAbi,
+      functionName: "withdraw",
+      args: [t.address as Address, amount, to],
+    });
     const receipt = await chain.client.waitForTransactionReceipt({ hash: txHash, timeout: 60_000 });
-    if (receipt.status !== "success") throw new ClearlineError("PRECONDITION_FAILED", `withdraw transaction ${txHash} reverted`, { token: t.address, txHash });
+    if (receipt.status !== "success")
+      throw new ClearlineError("PRECONDITION_FAILED", `withdraw transaction ${txHash} reverted`, {
+        token: t.address,
+        txHash,
+      });
     const balanceAfter = await chain.client.readContract({
       address: chain.deployment.custody,
       abi: custodyAbi,
@@ -120,10 +162,31 @@ export async function withdrawFees(
       blockNumber: receipt.blockNumber,
     });
     const { auditId } = await audited(db, { actor, action: "fees.withdraw", target: t.symbol }, async () => ({
-      before: { custodyBalance: before.balance, reservedForOpening: before.reservedForOpening, available: before.available },
-      after: { custodyBalance: balanceAfter, amount, token: t.address, to, reason: input.reason, txHash, block: receipt.blockNumber },
+      before: {
+        custodyBalance: before.balance,
+        reservedForOpening: before.reservedForOpening,
+        available: before.available,
+      },
+      after: {
+        custodyBalance: balanceAfter,
+        amount,
+        token: t.address,
+        to,
+        reason: input.reason,
+        txHash,
+        block: receipt.blockNumber,
+      },
       result: null,
     }));
-    return { token: t.address.toLowerCase(), asset: t.symbol, amount, to, txHash, balanceBefore: before.balance, balanceAfter, auditId };
+    return {
+      token: t.address.toLowerCase(),
+      asset: t.symbol,
+      amount,
+      to,
+      txHash,
+      balanceBefore: before.balance,
+      balanceAfter,
+      auditId,
+    };
   });
 }

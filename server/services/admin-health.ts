@@ -19,7 +19,15 @@ import { riskAccounts } from "./admin-risk";
 export interface HealthView {
   engine: (EngineRuntimeStatus & { lastJournalAtMs: bigint | null }) | null;
   chain: { head: bigint | null; error: string | null };
-  watcher: { running: boolean; confirmations: number; lastProcessedBlock: bigint | null; lagBlocks: bigint | null; lastRoundAt: Date | null; lastError: string | null; reorgs: number } | null;
+  watcher: {
+    running: boolean;
+    confirmations: number;
+    lastProcessedBlock: bigint | null;
+    lagBlocks: bigint | null;
+    lastRoundAt: Date | null;
+    lastError: string | null;
+    reorgs: number;
+  } | null;
   watchtower: { running: boolean; lastRoundAt: Date | null; lastError: string | null; openChallenges: number } | null;
   database: Awaited<ReturnType<typeof dbStatus>>;
   subscriptions: { events: number; books: number; channelStates: number };
@@ -55,8 +63,21 @@ export async function health(deps: HealthDeps): Promise<HealthView> {
   return {
     engine: rt ? { ...rt.status(), lastJournalAtMs: lastEntry?.timeMs ?? null } : null,
     chain: head,
-    watcher: w && { running: w.running, confirmations: w.confirmations, lastProcessedBlock: w.lastProcessedBlock, lagBlocks: w.lagBlocks, lastRoundAt: w.lastRoundAt, lastError: w.lastError, reorgs: w.reorgs },
-    watchtower: t && { running: t.running, lastRoundAt: t.lastRoundAt, lastError: t.lastError, openChallenges: t.openChallenges.length },
+    watcher: w && {
+      running: w.running,
+      confirmations: w.confirmations,
+      lastProcessedBlock: w.lastProcessedBlock,
+      lagBlocks: w.lagBlocks,
+      lastRoundAt: w.lastRoundAt,
+      lastError: w.lastError,
+      reorgs: w.reorgs,
+    },
+    watchtower: t && {
+      running: t.running,
+      lastRoundAt: t.lastRoundAt,
+      lastError: t.lastError,
+      openChallenges: t.openChallenges.length,
+    },
     database,
     subscriptions: { ...feeds, channelStates },
   };
@@ -84,16 +105,30 @@ export interface OverviewView {
 }
 
 /** The overview: three verdicts with reasons, and the figures behind them. */
-export async function overview(rt: EngineRuntime, deps: HealthDeps & { deployment: Pick<Deployment, "custody" | "tokens"> | null }): Promise<OverviewView> {
+export async function overview(
+  rt: EngineRuntime,
+  deps: HealthDeps & { deployment: Pick<Deployment, "custody" | "tokens"> | null },
+): Promise<OverviewView> {
   const now = Date.now();
   const h = await health(deps);
-  const cov = await coverage(rt, deps.db, deps.client && deps.deployment ? { client: deps.client, deployment: deps.deployment } : null);
+  const cov = await coverage(
+    rt,
+    deps.db,
+    deps.client && deps.deployment ? { client: deps.client, deployment: deps.deployment } : null,
+  );
   const ch = await challenges(deps.db, deps.client);
   const risk = riskAccounts(rt);
   const markets = await deps.db.market.findMany({ where: { status: "HALTED" }, select: { symbol: true } });
-  const alerts = await deps.db.channel.findMany({ where: { alert: { not: null } }, select: { id: true, trader: true, alert: true }, take: 20 });
+  const alerts = await deps.db.channel.findMany({
+    where: { alert: { not: null } },
+    select: { id: true, trader: true, alert: true },
+    take: 20,
+  });
   let liq = 0;
-  for await (const entry of eachEntryOf(deps.db, EXCHANGE_SUBJECT, { types: ["liquidationStarted"], sinceMs: BigInt(now - 86_400_000) })) {
+  for await (const entry of eachEntryOf(deps.db, EXCHANGE_SUBJECT, {
+    types: ["liquidationStarted"],
+    sinceMs: BigInt(now - 86_400_000),
+  })) {
     liq += entry.events.filter((e) => e.type === "liquidationStarted").length;
   }
 
@@ -104,12 +139,14 @@ export async function overview(rt: EngineRuntime, deps: HealthDeps & { deploymen
     if (h.engine.journalLag > 1_000) healthy.push(`the journal is ${h.engine.journalLag} commands behind memory`);
   }
   if (!h.database.reachable) healthy.push(`the database is unreachable: ${h.database.error ?? ""}`);
-  if (h.database.pendingMigrations > 0) healthy.push(`${h.database.pendingMigrations} database migrations are not applied`);
+  if (h.database.pendingMigrations > 0)
+    healthy.push(`${h.database.pendingMigrations} database migrations are not applied`);
   if (h.chain.error) healthy.push(`the chain is unreachable: ${h.chain.error}`);
   if (!h.watcher) healthy.push("the chain watcher is not running: deposits and channel events are not seen");
   else {
     if (h.watcher.lastError) healthy.push(`the chain watcher's last round failed: ${h.watcher.lastError}`);
-    if (h.watcher.lagBlocks !== null && h.watcher.lagBlocks > BigInt(h.watcher.confirmations) + 20n) healthy.push(`the chain watcher is ${h.watcher.lagBlocks} blocks behind the head`);
+    if (h.watcher.lagBlocks !== null && h.watcher.lagBlocks > BigInt(h.watcher.confirmations) + 20n)
+      healthy.push(`the chain watcher is ${h.watcher.lagBlocks} blocks behind the head`);
   }
   if (!h.watchtower) healthy.push("the watchtower is not running: challenges are not answered");
   else if (h.watchtower.lastError) healthy.push(`the watchtower's last round failed: ${h.watchtower.lastError}`);
@@ -117,10 +154,17 @@ export async function overview(rt: EngineRuntime, deps: HealthDeps & { deploymen
   const solvent: string[] = [];
   if (cov.error) solvent.push(`coverage unknown: ${cov.error}`);
   for (const r of cov.rows) {
-    if (r.surplus !== null && r.surplus < 0n) solvent.push(`${r.asset}: custody holds ${r.surplus} base units less than the books owe traders`);
-    if (r.exchangeAccount < 0n) solvent.push(`${r.asset}: the exchange's backstop account has paid ${-r.exchangeAccount} base units of bankrupt accounts' deficits`);
+    if (r.surplus !== null && r.surplus < 0n)
+      solvent.push(`${r.asset}: custody holds ${r.surplus} base units less than the books owe traders`);
+    if (r.exchangeAccount < 0n)
+      solvent.push(
+        `${r.asset}: the exchange's backstop account has paid ${-r.exchangeAccount} base units of bankrupt accounts' deficits`,
+      );
     if (r.insuranceFund < 0n) solvent.push(`${r.asset}: the insurance fund is negative`);
-    if (r.channelsNeedingTopUp > 0) solvent.push(`${r.asset}: ${r.channelsNeedingTopUp} channel(s) need an exchange top-up (trader equity above the channel's funding)`);
+    if (r.channelsNeedingTopUp > 0)
+      solvent.push(
+        `${r.asset}: ${r.channelsNeedingTopUp} channel(s) need an exchange top-up (trader equity above the channel's funding)`,
+      );
   }
 
   const safe: string[] = [];
@@ -130,24 +174,43 @@ export async function overview(rt: EngineRuntime, deps: HealthDeps & { deploymen
   const chainTime = ch.chainTime;
   for (const c of ch.open) {
     const left = chainTime === null ? null : c.challengeDeadline - chainTime;
-    const done = c.action?.outcome === "ANSWERED" || c.action?.outcome === "NOT_NEEDED" || c.action?.outcome === "CLEARED";
-    if (!done) safe.push(`channel ${c.channelId.slice(0, 10)}… is challenged at version ${c.challengedVersion}${left === null ? "" : `, ${left}s to the deadline`}; watchtower: ${c.action?.outcome ?? "no action yet"}`);
+    const done =
+      c.action?.outcome === "ANSWERED" || c.action?.outcome === "NOT_NEEDED" || c.action?.outcome === "CLEARED";
+    if (!done)
+      safe.push(
+        `channel ${c.channelId.slice(0, 10)}… is challenged at version ${c.challengedVersion}${left === null ? "" : `, ${left}s to the deadline`}; watchtower: ${c.action?.outcome ?? "no action yet"}`,
+      );
   }
   for (const a of alerts) safe.push(`channel ${a.id.slice(0, 10)}… needs an operator: ${a.alert}`);
 
   return {
     at: new Date(now),
-    healthy: { ok: healthy.length === 0, reasons: healthy.length ? healthy : ["engine, journal, database, chain, watcher and watchtower are running"] },
-    solvent: { ok: solvent.length === 0, reasons: solvent.length ? solvent : ["custody covers what the books owe traders in every asset; no channel needs a top-up"] },
-    safe: { ok: safe.length === 0, reasons: safe.length ? safe : ["no account below maintenance, no unanswered challenge, no channel alert"] },
+    healthy: {
+      ok: healthy.length === 0,
+      reasons: healthy.length ? healthy : ["engine, journal, database, chain, watcher and watchtower are running"],
+    },
+    solvent: {
+      ok: solvent.length === 0,
+      reasons: solvent.length
+        ? solvent
+        : ["custody covers what the books owe traders in every asset; no channel needs a top-up"],
+    },
+    safe: {
+      ok: safe.length === 0,
+      reasons: safe.length ? safe : ["no account below maintenance, no unanswered challenge, no channel alert"],
+    },
     health: h,
     coverage: cov.rows,
     coverageError: cov.error,
     risk: { below, near, withPositions: risk.length },
     haltedMarkets: markets.map((m) => m.symbol),
-    openChallenges: ch.open.map((c) => ({ channelId: c.channelId, deadline: c.challengeDeadline, secondsLeft: chainTime === null ? null : c.challengeDeadline - chainTime, watchtower: c.action?.outcome ?? null })),
+    openChallenges: ch.open.map((c) => ({
+      channelId: c.channelId,
+      deadline: c.challengeDeadline,
+      secondsLeft: chainTime === null ? null : c.challengeDeadline - chainTime,
+      watchtower: c.action?.outcome ?? null,
+    })),
     channelAlerts: alerts.map((a) => ({ id: a.id, trader: a.trader, alert: a.alert! })),
     recentLiquidations24h: liq,
   };
 }
-

@@ -39,7 +39,8 @@ export async function adminMarkets(rt: EngineRuntime, db: Db): Promise<AdminMark
     const p = rt.read((ex) => ex.prices(m.symbol));
     const whole = (v: bigint | null) => (v === null ? null : priceFromPerLotDown(m, v));
     let oiLots = 0n;
-    for (const a of snap.accounts) for (const leg of a.legs) if (leg.market === m.symbol && leg.lots > 0n) oiLots += leg.lots;
+    for (const a of snap.accounts)
+      for (const leg of a.legs) if (leg.market === m.symbol && leg.lots > 0n) oiLots += leg.lots;
     const params = snap.markets.find((x) => x.params.symbol === m.symbol)?.params;
     const perp = m.kind === "PERP" && params !== undefined;
     let halted = false;
@@ -84,11 +85,24 @@ export interface CreateMarketInput {
 }
 
 /** Create a market: validated exactly as the engine will, stored and audited, then added to the running engine. */
-export async function createMarket(rt: EngineRuntime, actor: string, input: CreateMarketInput): Promise<{ market: AdminMarketRow | null; auditId: bigint; addedToEngine: boolean }> {
+export async function createMarket(
+  rt: EngineRuntime,
+  actor: string,
+  input: CreateMarketInput,
+): Promise<{ market: AdminMarketRow | null; auditId: bigint; addedToEngine: boolean }> {
   const db = rt.db;
-  const [base, quote] = await Promise.all([db.asset.findUnique({ where: { symbol: input.baseAsset } }), db.asset.findUnique({ where: { symbol: input.quoteAsset } })]);
-  if (base === null) throw new ClearlineError("INVALID_INPUT", `no asset ${input.baseAsset} (known assets come from the deployment)`, { asset: input.baseAsset });
-  if (quote === null) throw new ClearlineError("INVALID_INPUT", `no asset ${input.quoteAsset} (known assets come from the deployment)`, { asset: input.quoteAsset });
+  const [base, quote] = await Promise.all([
+    db.asset.findUnique({ where: { symbol: input.baseAsset } }),
+    db.asset.findUnique({ where: { symbol: input.quoteAsset } }),
+  ]);
+  if (base === null)
+    throw new ClearlineError("INVALID_INPUT", `no asset ${input.baseAsset} (known assets come from the deployment)`, {
+      asset: input.baseAsset,
+    });
+  if (quote === null)
+    throw new ClearlineError("INVALID_INPUT", `no asset ${input.quoteAsset} (known assets come from the deployment)`, {
+      asset: input.quoteAsset,
+    });
   const spot = input.kind === "SPOT";
   const row = {
     symbol: input.symbol,
@@ -117,9 +131,15 @@ export async function createMarket(rt: EngineRuntime, actor: string, input: Crea
   if ("code" in params) throw new ClearlineError("MARKET_CONFIG_INVALID", params.message, params.details);
   const { auditId } = await audited(db, { actor, action: "market.create", target: input.symbol }, async (tx) => {
     const exists = await tx.market.findUnique({ where: { symbol: input.symbol }, select: { symbol: true } });
-    if (exists !== null) throw new ClearlineError("CONFLICT", `market ${input.symbol} exists`, { market: input.symbol });
+    if (exists !== null)
+      throw new ClearlineError("CONFLICT", `market ${input.symbol} exists`, { market: input.symbol });
     await tx.market.create({
-      data: { ...row, tickSize: bigintToDecimal(row.tickSize), lotSize: bigintToDecimal(row.lotSize), minNotional: bigintToDecimal(row.minNotional) },
+      data: {
+        ...row,
+        tickSize: bigintToDecimal(row.tickSize),
+        lotSize: bigintToDecimal(row.lotSize),
+        minNotional: bigintToDecimal(row.minNotional),
+      },
     });
     return { before: null, after: row, result: null };
   });
@@ -133,17 +153,36 @@ export async function createMarket(rt: EngineRuntime, actor: string, input: Crea
  * "market X is halted" (PRECONDITION_FAILED) and cancels NOTHING: resting orders stay on the
  * book, positions stay open, mark prices, funding and liquidations go on.
  */
-export async function setMarketHalted(rt: EngineRuntime, actor: string, symbol: string, halted: boolean, reason: string): Promise<{ market: string; status: "ACTIVE" | "HALTED"; restingOrders: number; auditId: bigint }> {
-  if (rt.market(symbol) === null) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
+export async function setMarketHalted(
+  rt: EngineRuntime,
+  actor: string,
+  symbol: string,
+  halted: boolean,
+  reason: string,
+): Promise<{ market: string; status: "ACTIVE" | "HALTED"; restingOrders: number; auditId: bigint }> {
+  if (rt.market(symbol) === null)
+    throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
   const status = halted ? "HALTED" : "ACTIVE";
   const restingOrders = rt.read((ex) => ex.restingCount(symbol));
-  const { auditId } = await audited(rt.db, { actor, action: halted ? "market.halt" : "market.resume", target: symbol }, async (tx) => {
-    const row = await tx.market.findUnique({ where: { symbol }, select: { status: true } });
-    if (row === null) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
-    if (row.status === status) throw new ClearlineError("CONFLICT", `market ${symbol} is already ${status.toLowerCase()}`, { market: symbol, status });
-    await tx.market.update({ where: { symbol }, data: { status } });
-    return { before: { status: row.status }, after: { status, reason, restingOrdersKept: restingOrders }, result: null };
-  });
+  const { auditId } = await audited(
+    rt.db,
+    { actor, action: halted ? "market.halt" : "market.resume", target: symbol },
+    async (tx) => {
+      const row = await tx.market.findUnique({ where: { symbol }, select: { status: true } });
+      if (row === null) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
+      if (row.status === status)
+        throw new ClearlineError("CONFLICT", `market ${symbol} is already ${status.toLowerCase()}`, {
+          market: symbol,
+          status,
+        });
+      await tx.market.update({ where: { symbol }, data: { status } });
+      return {
+        before: { status: row.status },
+        after: { status, reason, restingOrdersKept: restingOrders },
+        result: null,
+      };
+    },
+  );
   // the database says HALTED first, so a restart halts it too (syncMarkets reads Market.status)
   rt.setMarketHalted(symbol, halted);
   return { market: symbol, status, restingOrders, auditId };
@@ -200,11 +239,18 @@ export function effectsOf(events: readonly EngineEvent[]): ParamsEffects {
   for (const e of events) {
     if (e.type === "marketUpdated") {
       for (const k of Object.keys(e.after) as (keyof UpdatableMarketParams)[]) {
-        if (e.before[k] !== e.after[k]) changes.push({ field: k, before: BigInt(e.before[k]), after: BigInt(e.after[k]) });
+        if (e.before[k] !== e.after[k])
+          changes.push({ field: k, before: BigInt(e.before[k]), after: BigInt(e.after[k]) });
       }
     } else if (e.type === "liquidationStarted") {
       liquidating = true;
-      liquidations.push({ account: e.account, asset: e.asset, equity: e.equityQuote, maintenance: e.maintenanceQuote, equityAfter: null });
+      liquidations.push({
+        account: e.account,
+        asset: e.asset,
+        equity: e.equityQuote,
+        maintenance: e.maintenanceQuote,
+        equityAfter: null,
+      });
     } else if (e.type === "liquidationFinished") {
       liquidating = false;
       const l = liquidations.findLast((x) => x.account === e.account && x.asset === e.asset);
@@ -257,7 +303,10 @@ export function previewParams(rt: EngineRuntime, symbol: string, change: ParamsC
   const effects = effectsOf(events);
   const liquidated = new Map(effects.liquidations.map((l) => [l.account, l]));
   const params = snap.markets.find((x) => x.params.symbol === symbol)?.params;
-  const nextMin = rejected === undefined ? (copy.snapshot().markets.find((x) => x.params.symbol === symbol)?.params.minNotionalQuote ?? m.minNotional) : m.minNotional;
+  const nextMin =
+    rejected === undefined
+      ? (copy.snapshot().markets.find((x) => x.params.symbol === symbol)?.params.minNotionalQuote ?? m.minNotional)
+      : m.minNotional;
   const mark = rt.read((ex) => ex.prices(symbol).markPerLot) ?? 0n;
   const positions: ParamsPreview["positions"] = [];
   if (m.kind === "PERP" && params !== undefined) {
@@ -277,7 +326,8 @@ export function previewParams(rt: EngineRuntime, symbol: string, change: ParamsC
         maintenanceAfter: liq?.maintenance ?? after.maintenanceMarginQuote,
         initialNow: now.initialMarginQuote,
         initialAfter: after.initialMarginQuote,
-        outcome: liq !== undefined ? "liquidated" : after.equityQuote < after.initialMarginQuote ? "belowInitial" : "ok",
+        outcome:
+          liq !== undefined ? "liquidated" : after.equityQuote < after.initialMarginQuote ? "belowInitial" : "ok",
       });
     }
   }
@@ -307,8 +357,15 @@ export interface ParamsApplied extends ParamsEffects {
  * record (before/after, reason, journal seq, liquidations) in one transaction. Returns what
  * happened: the liquidations and cancellations the command caused.
  */
-export async function updateMarketParams(rt: EngineRuntime, actor: string, symbol: string, change: ParamsChange, reason: string): Promise<ParamsApplied> {
-  if (rt.market(symbol) === null) throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
+export async function updateMarketParams(
+  rt: EngineRuntime,
+  actor: string,
+  symbol: string,
+  change: ParamsChange,
+  reason: string,
+): Promise<ParamsApplied> {
+  if (rt.market(symbol) === null)
+    throw new ClearlineError("MARKET_NOT_FOUND", `no market ${symbol}`, { market: symbol });
   let auditId = 0n;
   const done = await rt.updateMarketParams(symbol, toEngineParams(change), {
     meta: { source: "admin", actor, reason },
@@ -318,7 +375,13 @@ export async function updateMarketParams(rt: EngineRuntime, actor: string, symbo
         await writeRow(tx);
         return {
           before: c.before,
-          after: { ...c.after, reason, seq: c.entry.seq, liquidated: effects.liquidations.map((l) => l.account), ordersCancelled: effects.ordersCancelled.map((o) => o.orderId) },
+          after: {
+            ...c.after,
+            reason,
+            seq: c.entry.seq,
+            liquidated: effects.liquidations.map((l) => l.account),
+            ordersCancelled: effects.ordersCancelled.map((o) => o.orderId),
+          },
           result: null,
         };
       }));

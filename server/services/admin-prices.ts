@@ -19,9 +19,15 @@ import type { MarketView } from "./markets";
 /** "2400" / "2400.5" in whole quote units → quote base units (exact: more fraction digits than the asset has is refused). */
 export function parseWholePrice(text: string, quoteDecimals: number): bigint {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (m === null) throw new ClearlineError("INVALID_INPUT", `price "${text}" is not a decimal number like 2400 or 2400.50`, { price: text });
+  if (m === null)
+    throw new ClearlineError("INVALID_INPUT", `price "${text}" is not a decimal number like 2400 or 2400.50`, {
+      price: text,
+    });
   if ((m[2]?.length ?? 0) > quoteDecimals)
-    throw new ClearlineError("INVALID_INPUT", `price "${text}" has more than ${quoteDecimals} decimals`, { price: text, decimals: quoteDecimals });
+    throw new ClearlineError("INVALID_INPUT", `price "${text}" has more than ${quoteDecimals} decimals`, {
+      price: text,
+      decimals: quoteDecimals,
+    });
   const value = parseUnits(text.trim(), quoteDecimals);
   if (value <= 0n) throw new ClearlineError("PRICE_NOT_POSITIVE", "the price must be positive", { price: text });
   return value;
@@ -46,7 +52,14 @@ export interface MarketPrices {
 function currentPrices(rt: EngineRuntime, m: MarketView): MarketPrices {
   const p = rt.read((ex) => ex.prices(m.symbol));
   const whole = (v: bigint | null) => (v === null ? null : priceFromPerLotDown(m, v));
-  return { market: m.symbol, kind: m.kind, quoteDecimals: m.quote.decimals, index: whole(p.indexPerLot), mark: whole(p.markPerLot), last: whole(p.lastPerLot) };
+  return {
+    market: m.symbol,
+    kind: m.kind,
+    quoteDecimals: m.quote.decimals,
+    index: whole(p.indexPerLot),
+    mark: whole(p.markPerLot),
+    last: whole(p.lastPerLot),
+  };
 }
 
 export interface PriceSourceView extends MarketPrices {
@@ -66,7 +79,12 @@ export async function priceSources(rt: EngineRuntime, db: Db): Promise<PriceSour
     let lastUpdate: PriceSourceView["lastUpdate"] = null;
     if (last !== undefined) {
       const meta = last.meta ? decode<{ source?: string; reason?: string }>(last.meta) : null;
-      lastUpdate = { seq: last.seq, timeMs: last.timeMs, origin: meta?.source ?? "engine", reason: meta?.reason ?? null };
+      lastUpdate = {
+        seq: last.seq,
+        timeMs: last.timeMs,
+        origin: meta?.source ?? "engine",
+        reason: meta?.reason ?? null,
+      };
     }
     const simulated = feed.kind === "simulated" && m.kind === "PERP";
     out.push({
@@ -92,7 +110,13 @@ export interface PricePoint {
 }
 
 /** The market's markPrice events, oldest first, at most `limit` of the newest. */
-export async function priceHistory(rt: EngineRuntime, db: Db, symbol: string, limit: number, sinceMs?: bigint): Promise<PricePoint[]> {
+export async function priceHistory(
+  rt: EngineRuntime,
+  db: Db,
+  symbol: string,
+  limit: number,
+  sinceMs?: bigint,
+): Promise<PricePoint[]> {
   const m = marketOf(rt, symbol);
   // a markPrice entry holds one markPrice event of its market, so `limit` entries hold `limit` points
   const entries = await entriesOf(db, marketSubject(symbol), { types: ["markPrice"], sinceMs, limit });
@@ -101,7 +125,13 @@ export async function priceHistory(rt: EngineRuntime, db: Db, symbol: string, li
     const origin = en.meta ? (decode<{ source?: string }>(en.meta).source ?? "engine") : "engine";
     for (const e of en.events) {
       if (e.type !== "markPrice" || e.market !== symbol) continue;
-      points.push({ seq: en.seq, timeMs: en.timeMs, index: priceFromPerLotDown(m, e.indexPerLot), mark: priceFromPerLotDown(m, e.markPerLot), origin });
+      points.push({
+        seq: en.seq,
+        timeMs: en.timeMs,
+        index: priceFromPerLotDown(m, e.indexPerLot),
+        mark: priceFromPerLotDown(m, e.markPerLot),
+        origin,
+      });
     }
   }
   return points.slice(-limit);
@@ -123,17 +153,27 @@ export interface OverrideResult {
  * base token, e.g. "2400.5"). The engine derives the bounded mark, fires triggers and liquidates;
  * the audit record carries the reason, before/after prices and the journal seq.
  */
-export async function overrideMarkPrice(rt: EngineRuntime, actor: string, input: { market: string; price: string; reason: string }): Promise<OverrideResult> {
+export async function overrideMarkPrice(
+  rt: EngineRuntime,
+  actor: string,
+  input: { market: string; price: string; reason: string },
+): Promise<OverrideResult> {
   const m = marketOf(rt, input.market);
   const price = parseWholePrice(input.price, m.quote.decimals);
   const reason = input.reason.trim();
-  if (reason.length < 3) throw new ClearlineError("INVALID_INPUT", "say why the price is overridden (at least 3 characters)", {});
+  if (reason.length < 3)
+    throw new ClearlineError("INVALID_INPUT", "say why the price is overridden (at least 3 characters)", {});
   const before = currentPrices(rt, m);
   const entry = await rt.overrideMarkPrice(m.symbol, price, reason);
   const rejected = entry.events.find((e) => e.type === "rejected");
-  if (rejected?.type === "rejected") throw new ClearlineError("PRECONDITION_FAILED", `the engine refused the price: ${rejected.message}`, { market: m.symbol });
+  if (rejected?.type === "rejected")
+    throw new ClearlineError("PRECONDITION_FAILED", `the engine refused the price: ${rejected.message}`, {
+      market: m.symbol,
+    });
   const mp = entry.events.find((e): e is Extract<EngineEvent, { type: "markPrice" }> => e.type === "markPrice");
-  const liquidations = entry.events.filter((e) => e.type === "liquidationStarted").map((e) => (e as Extract<EngineEvent, { type: "liquidationStarted" }>).account);
+  const liquidations = entry.events
+    .filter((e) => e.type === "liquidationStarted")
+    .map((e) => (e as Extract<EngineEvent, { type: "liquidationStarted" }>).account);
   const after = {
     index: mp ? priceFromPerLotDown(m, mp.indexPerLot) : price,
     mark: mp ? priceFromPerLotDown(m, mp.markPerLot) : null,
@@ -147,5 +187,12 @@ export async function overrideMarkPrice(rt: EngineRuntime, actor: string, input:
     after,
     result: null,
   }));
-  return { market: m.symbol, seq: entry.seq, index: after.index, mark: after.mark ?? after.index, liquidations, auditId };
+  return {
+    market: m.symbol,
+    seq: entry.seq,
+    index: after.index,
+    mark: after.mark ?? after.index,
+    liquidations,
+    auditId,
+  };
 }

@@ -44,8 +44,17 @@ export interface AccountRiskRow {
  * "below": equity under maintenance margin (the engine liquidates on the next price or trade);
  * "near": maintenance / equity at or above `nearBps` (default 8000 = 80 %).
  */
-export function riskAccounts(rt: EngineRuntime, nearBps = 8_000n, snapshot: EngineSnapshot = engineSnapshot(rt)): AccountRiskRow[] {
-  const perps = new Map(rt.markets().filter((m) => m.kind === "PERP").map((m) => [m.symbol, m]));
+export function riskAccounts(
+  rt: EngineRuntime,
+  nearBps = 8_000n,
+  snapshot: EngineSnapshot = engineSnapshot(rt),
+): AccountRiskRow[] {
+  const perps = new Map(
+    rt
+      .markets()
+      .filter((m) => m.kind === "PERP")
+      .map((m) => [m.symbol, m]),
+  );
   const out: AccountRiskRow[] = [];
   for (const a of snapshot.accounts) {
     if (reserved(a.id)) continue;
@@ -55,14 +64,19 @@ export function riskAccounts(rt: EngineRuntime, nearBps = 8_000n, snapshot: Engi
       if (m === undefined || leg.lots === 0n) continue;
       const list = byAsset.get(m.quote.symbol) ?? [];
       const mark = rt.read((ex) => ex.prices(m.symbol).markPerLot);
-      list.push({ market: m.symbol, size: leg.lots * m.lotSize, mark: mark === null ? null : priceFromPerLotDown(m, mark) });
+      list.push({
+        market: m.symbol,
+        size: leg.lots * m.lotSize,
+        mark: mark === null ? null : priceFromPerLotDown(m, mark),
+      });
       byAsset.set(m.quote.symbol, list);
     }
     for (const [asset, positions] of byAsset) {
       const r = rt.read((ex) => ex.risk(a.id, asset));
       const decimals = [...perps.values()].find((m) => m.quote.symbol === asset)!.quote.decimals;
       const ratio = r.equityQuote > 0n ? divUp(r.maintenanceMarginQuote * BPS, r.equityQuote) : null;
-      const status = r.equityQuote < r.maintenanceMarginQuote ? "below" : ratio !== null && ratio >= nearBps ? "near" : "ok";
+      const status =
+        r.equityQuote < r.maintenanceMarginQuote ? "below" : ratio !== null && ratio >= nearBps ? "near" : "ok";
       out.push({
         account: a.id,
         asset,
@@ -106,7 +120,14 @@ export function openInterest(rt: EngineRuntime, snapshot: EngineSnapshot = engin
           if (leg.lots > 0n) longLots += leg.lots;
         }
       const mark = rt.read((ex) => ex.prices(m.symbol).markPerLot);
-      return { market: m.symbol, baseDecimals: m.base.decimals, quoteDecimals: m.quote.decimals, openInterest: longLots * m.lotSize, notional: mark === null ? null : longLots * mark, accounts };
+      return {
+        market: m.symbol,
+        baseDecimals: m.base.decimals,
+        quoteDecimals: m.quote.decimals,
+        openInterest: longLots * m.lotSize,
+        notional: mark === null ? null : longLots * mark,
+        accounts,
+      };
     });
 }
 
@@ -141,21 +162,31 @@ type Ev<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
 function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
   // exact decimal text (viem's formatUnits), with the asset: "2 WETH", "2510.51 USDC"
   const m = "market" in e ? rt.market(e.market) : null;
-  const size = (base: bigint) => (m === null ? `${base} base units` : `${formatUnits(base, m.base.decimals)} ${m.base.symbol}`);
-  const price = (perLot: bigint) => (m === null ? `${perLot} per lot` : `${formatUnits(priceFromPerLotDown(m, perLot), m.quote.decimals)} ${m.quote.symbol}`);
+  const size = (base: bigint) =>
+    m === null ? `${base} base units` : `${formatUnits(base, m.base.decimals)} ${m.base.symbol}`;
+  const price = (perLot: bigint) =>
+    m === null
+      ? `${perLot} per lot`
+      : `${formatUnits(priceFromPerLotDown(m, perLot), m.quote.decimals)} ${m.quote.symbol}`;
   const money = (amount: bigint, asset: string) => {
     const d = rt.markets().find((x) => x.quote.symbol === asset)?.quote.decimals;
     return d === undefined ? `${amount} ${asset} base units` : `${formatUnits(amount, d)} ${asset}`;
   };
   switch (e.type) {
     case "orderDone":
-      return e.reason === "liquidation" ? `order #${e.orderId} in ${e.market} ended (${size(e.remainingBase)} unfilled)` : null;
+      return e.reason === "liquidation"
+        ? `order #${e.orderId} in ${e.market} ended (${size(e.remainingBase)} unfilled)`
+        : null;
     case "triggerCancelled":
       return e.reason === "liquidation" ? `cancelled ${e.market} trigger #${e.orderId}` : null;
     case "orderAccepted":
-      return e.origin === "liquidation" ? `closing order #${e.orderId}: ${e.side} ${size(e.sizeBase)} ${e.market}, IOC limited at the bankruptcy price ${e.pricePerLot === null ? "-" : price(e.pricePerLot)}` : null;
+      return e.origin === "liquidation"
+        ? `closing order #${e.orderId}: ${e.side} ${size(e.sizeBase)} ${e.market}, IOC limited at the bankruptcy price ${e.pricePerLot === null ? "-" : price(e.pricePerLot)}`
+        : null;
     case "fill":
-      return e.liquidation ? `filled ${size(e.sizeBase)} ${e.market} at ${price(e.pricePerLot)} against ${e.maker}; liquidation fee ${money(e.takerFeeQuote, m?.quote.symbol ?? "")} to the insurance fund` : null;
+      return e.liquidation
+        ? `filled ${size(e.sizeBase)} ${e.market} at ${price(e.pricePerLot)} against ${e.maker}; liquidation fee ${money(e.takerFeeQuote, m?.quote.symbol ?? "")} to the insurance fund`
+        : null;
     case "adl":
       return `auto-deleveraged ${size(e.sizeBase)} ${e.market} against ${e.counterparty} at ${price(e.pricePerLot)}`;
     case "insurance":
@@ -170,15 +201,28 @@ function describeStep(rt: EngineRuntime, e: EngineEvent): string | null {
 }
 
 /** Liquidations newest first, each with every step the engine took (from the journal entry that caused it). */
-export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: number; account?: string }): Promise<LiquidationView[]> {
+export async function liquidations(
+  rt: EngineRuntime,
+  db: Db,
+  opts: { limit: number; account?: string },
+): Promise<LiquidationView[]> {
   // a liquidation lists every account it touched (ADL counterparties too): keep the starts of `account`
   const account = opts.account || null; // "" (an empty filter) lists every account's
-  const entries = await entriesOf(db, account ?? EXCHANGE_SUBJECT, { types: ["liquidationStarted"], limit: opts.limit });
-  const starts = eventsOf(entries, (e) => e.type === "liquidationStarted" && (account === null || e.account === account))
+  const entries = await entriesOf(db, account ?? EXCHANGE_SUBJECT, {
+    types: ["liquidationStarted"],
+    limit: opts.limit,
+  });
+  const starts = eventsOf(
+    entries,
+    (e) => e.type === "liquidationStarted" && (account === null || e.account === account),
+  )
     .sort((a, b) => (a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1))
     .slice(0, opts.limit);
   if (starts.length === 0) return [];
-  const commands = await db.journalEntry.findMany({ where: { seq: { in: [...new Set(starts.map((s) => s.seq))] } }, select: { seq: true, command: true } });
+  const commands = await db.journalEntry.findMany({
+    where: { seq: { in: [...new Set(starts.map((s) => s.seq))] } },
+    select: { seq: true, command: true },
+  });
   const causeOf = new Map(commands.map((e) => [e.seq, decode<{ type: string }>(e.command).type]));
   const bySeq = new Map(entries.map((en) => [en.seq, en]));
   const out: LiquidationView[] = [];
@@ -194,7 +238,10 @@ export async function liquidations(rt: EngineRuntime, db: Db, opts: { limit: num
       const e = all[idx]!;
       if (e.type === "liquidationStarted") break;
       const concerns =
-        ("account" in e && e.account === start.account) || (e.type === "fill" && e.liquidation && e.taker === start.account) || e.type === "insurance" || e.type === "backstop";
+        ("account" in e && e.account === start.account) ||
+        (e.type === "fill" && e.liquidation && e.taker === start.account) ||
+        e.type === "insurance" ||
+        e.type === "backstop";
       if (!concerns) continue;
       const text = describeStep(rt, e);
       if (text === null) continue;
@@ -238,11 +285,21 @@ export interface AdlView {
 
 export async function adlEvents(rt: EngineRuntime, db: Db, limit: number): Promise<AdlView[]> {
   const entries = await entriesOf(db, EXCHANGE_SUBJECT, { types: ["adl"], limit });
-  const adl = eventsOf(entries, (e) => e.type === "adl").sort((a, b) => (a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1));
+  const adl = eventsOf(entries, (e) => e.type === "adl").sort((a, b) =>
+    a.seq === b.seq ? b.idx - a.idx : a.seq < b.seq ? 1 : -1,
+  );
   return adl.slice(0, limit).map((r) => {
     const e = r.event as Ev<"adl">;
     const m = rt.market(e.market);
-    return { seq: r.seq, timeMs: r.timeMs, market: e.market, account: e.account, counterparty: e.counterparty, size: e.sizeBase, price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot) };
+    return {
+      seq: r.seq,
+      timeMs: r.timeMs,
+      market: e.market,
+      account: e.account,
+      counterparty: e.counterparty,
+      size: e.sizeBase,
+      price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot),
+    };
   });
 }
 
@@ -264,7 +321,12 @@ function assetDecimals(rt: EngineRuntime): Map<string, number> {
 }
 
 /** A reserved account's balance per asset over time, from its balance events (@insurance, @fees). */
-export async function reservedBalanceSeries(rt: EngineRuntime, db: Db, account: string, limit: number): Promise<BalanceSeries[]> {
+export async function reservedBalanceSeries(
+  rt: EngineRuntime,
+  db: Db,
+  account: string,
+  limit: number,
+): Promise<BalanceSeries[]> {
   if (!isReservedAccount(account)) throw new Error(`reservedBalanceSeries: ${account} is not a reserved account`);
   const decimals = assetDecimals(rt);
   const out: BalanceSeries[] = [];
@@ -272,7 +334,10 @@ export async function reservedBalanceSeries(rt: EngineRuntime, db: Db, account: 
     const current = rt.read((ex) => ex.balance(account, asset).available);
     // indexed per asset: every entry listed holds at least one such change, so `limit` entries are enough
     const entries = await entriesOf(db, reservedSubject(account, asset), { types: ["balance"], limit });
-    const points = eventsOf(entries.reverse(), (e) => e.type === "balance" && e.account === account && e.asset === asset)
+    const points = eventsOf(
+      entries.reverse(),
+      (e) => e.type === "balance" && e.account === account && e.asset === asset,
+    )
       .slice(-limit)
       .map((r) => {
         const e = r.event as Ev<"balance">;
@@ -298,7 +363,11 @@ export interface FeeBucket {
  * Net fees collected per market (in its quote asset) per time bucket, from the fills: maker fee
  * (negative = rebate) plus taker fee, except a liquidation's taker fee (it goes to the insurance fund).
  */
-export async function feesByMarket(rt: EngineRuntime, db: Db, opts: { bucketSec: number; sinceMs: bigint }): Promise<FeeBucket[]> {
+export async function feesByMarket(
+  rt: EngineRuntime,
+  db: Db,
+  opts: { bucketSec: number; sinceMs: bigint },
+): Promise<FeeBucket[]> {
   const bucket = BigInt(opts.bucketSec) * 1000n;
   const rows = await db.$queryRawUnsafe<{ market: string; bucket: string; fees: string; fills: number }[]>(
     `SELECT market, (("timeMs" / $1::bigint) * $1::bigint)::text AS bucket,
@@ -311,7 +380,16 @@ export async function feesByMarket(rt: EngineRuntime, db: Db, opts: { bucketSec:
   for (const r of rows) {
     const m = rt.market(r.market);
     if (m === null) continue;
-    out.push({ market: r.market, asset: m.quote.symbol, decimals: m.quote.decimals, bucketMs: BigInt(r.bucket), fees: BigInt(r.fees), fills: Number(r.fills) });
+    out.push({
+      market: r.market,
+      asset: m.quote.symbol,
+      decimals: m.quote.decimals,
+      bucketMs: BigInt(r.bucket),
+      fees: BigInt(r.fees),
+      fills: Number(r.fills),
+    });
   }
-  return out.sort((a, b) => (a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1));
+  return out.sort((a, b) =>
+    a.bucketMs === b.bucketMs ? a.market.localeCompare(b.market) : a.bucketMs < b.bucketMs ? -1 : 1,
+  );
 }

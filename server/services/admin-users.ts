@@ -17,7 +17,8 @@ import { riskAccounts, type AccountRiskRow } from "./admin-risk";
 export const ROLES = ["TRADER", "OPERATOR", "ADMIN", "BROKER"] as const satisfies readonly Role[];
 
 function checksum(address: string): string {
-  if (!isAddress(address, { strict: false })) throw new ClearlineError("INVALID_INPUT", `"${address}" is not an address (0x and 40 hex digits)`, { address });
+  if (!isAddress(address, { strict: false }))
+    throw new ClearlineError("INVALID_INPUT", `"${address}" is not an address (0x and 40 hex digits)`, { address });
   return getAddress(address);
 }
 
@@ -38,9 +39,20 @@ export async function searchUsers(db: Db, query: string, limit: number): Promise
     orderBy: { createdAt: "desc" },
     take: limit,
   });
-  const counts = await db.channel.groupBy({ by: ["trader"], where: { trader: { in: users.map((u) => u.address) } }, _count: { _all: true } });
+  const counts = await db.channel.groupBy({
+    by: ["trader"],
+    where: { trader: { in: users.map((u) => u.address) } },
+    _count: { _all: true },
+  });
   const byTrader = new Map(counts.map((c) => [c.trader, c._count._all]));
-  return users.map((u) => ({ address: u.address, roles: u.roles, suspendedAt: u.suspendedAt, suspendReason: u.suspendReason, createdAt: u.createdAt, channels: byTrader.get(u.address) ?? 0 }));
+  return users.map((u) => ({
+    address: u.address,
+    roles: u.roles,
+    suspendedAt: u.suspendedAt,
+    suspendReason: u.suspendReason,
+    createdAt: u.createdAt,
+    channels: byTrader.get(u.address) ?? 0,
+  }));
 }
 
 export interface UserDetail {
@@ -80,7 +92,12 @@ export async function userDetail(rt: EngineRuntime, db: Db, address: string): Pr
   }
   return {
     address: a,
-    user: user && { roles: user.roles, suspendedAt: user.suspendedAt, suspendReason: user.suspendReason, createdAt: user.createdAt },
+    user: user && {
+      roles: user.roles,
+      suspendedAt: user.suspendedAt,
+      suspendReason: user.suspendReason,
+      createdAt: user.createdAt,
+    },
     suspendedInEngine,
     balances: balances(rt, a),
     positions: positions(rt, a),
@@ -105,22 +122,38 @@ export async function userDetail(rt: EngineRuntime, db: Db, address: string): Pr
  * Suspend or resume an account's trading. Suspended accounts can sign in, read and withdraw, but
  * every order entry (place, cancel, amend, TP/SL) is refused. Resting orders stay on the books.
  */
-export async function setSuspended(rt: EngineRuntime, actor: string, address: string, suspended: boolean, reason: string): Promise<{ address: string; suspendedAt: Date | null; auditId: bigint }> {
+export async function setSuspended(
+  rt: EngineRuntime,
+  actor: string,
+  address: string,
+  suspended: boolean,
+  reason: string,
+): Promise<{ address: string; suspendedAt: Date | null; auditId: bigint }> {
   const a = checksum(address);
   const now = new Date();
-  const { result, auditId } = await audited(rt.db, { actor, action: suspended ? "user.suspend" : "user.resume", target: a }, async (tx) => {
-    const user = await tx.user.findUnique({ where: { address: a } });
-    if (suspended && user?.suspendedAt) throw new ClearlineError("CONFLICT", `${a} is already suspended (since ${user.suspendedAt.toISOString()})`, { address: a });
-    if (!suspended && !user?.suspendedAt) throw new ClearlineError("CONFLICT", `${a} is not suspended`, { address: a });
-    const data = suspended ? { suspendedAt: now, suspendReason: reason } : { suspendedAt: null, suspendReason: null };
-    // an address that never signed in gets its User row now, so the suspension holds when it does
-    const row = user ? await tx.user.update({ where: { id: user.id }, data }) : await tx.user.create({ data: { address: a, ...data } });
-    return {
-      before: { suspendedAt: user?.suspendedAt ?? null, suspendReason: user?.suspendReason ?? null },
-      after: { suspendedAt: row.suspendedAt, suspendReason: row.suspendReason, reason },
-      result: row,
-    };
-  });
+  const { result, auditId } = await audited(
+    rt.db,
+    { actor, action: suspended ? "user.suspend" : "user.resume", target: a },
+    async (tx) => {
+      const user = await tx.user.findUnique({ where: { address: a } });
+      if (suspended && user?.suspendedAt)
+        throw new ClearlineError("CONFLICT", `${a} is already suspended (since ${user.suspendedAt.toISOString()})`, {
+          address: a,
+        });
+      if (!suspended && !user?.suspendedAt)
+        throw new ClearlineError("CONFLICT", `${a} is not suspended`, { address: a });
+      const data = suspended ? { suspendedAt: now, suspendReason: reason } : { suspendedAt: null, suspendReason: null };
+      // an address that never signed in gets its User row now, so the suspension holds when it does
+      const row = user
+        ? await tx.user.update({ where: { id: user.id }, data })
+        : await tx.user.create({ data: { address: a, ...data } });
+      return {
+        before: { suspendedAt: user?.suspendedAt ?? null, suspendReason: user?.suspendReason ?? null },
+        after: { suspendedAt: row.suspendedAt, suspendReason: row.suspendReason, reason },
+        result: row,
+      };
+    },
+  );
   // the database notifies every session cache too; this one forgets before the admin is answered
   sessionCacheOf(rt.db)?.forgetUser(result.id);
   rt.setAccountSuspended(a, suspended);
@@ -129,7 +162,9 @@ export async function setSuspended(rt: EngineRuntime, actor: string, address: st
 
 export async function listRoleHolders(db: Db): Promise<{ address: string; roles: Role[]; createdAt: Date }[]> {
   // (Prisma's `hasSome` / `has` on an enum array binds a malformed array literal through the PGlite adapter: filter in SQL)
-  const ids = await db.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM "User" WHERE roles && ARRAY['OPERATOR','ADMIN','BROKER']::"Role"[]`;
+  const ids = await db.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text AS id FROM "User" WHERE roles && ARRAY['OPERATOR','ADMIN','BROKER']::"Role"[]`;
   const rows = await db.user.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { createdAt: "asc" } });
   return rows.map((u) => ({ address: u.address, roles: u.roles, createdAt: u.createdAt }));
 }
@@ -138,23 +173,43 @@ export async function listRoleHolders(db: Db): Promise<{ address: string; roles:
  * Grant or revoke a role. Takes effect on the user's next request (a cached session is forgotten
  * when its user's row changes, server/auth/session-cache.ts). The last admin cannot lose ADMIN; TRADER is everyone's and not managed here.
  */
-export async function changeRole(db: Db, actor: string, address: string, role: Exclude<Role, "TRADER">, grant: boolean, reason: string): Promise<{ address: string; roles: Role[]; auditId: bigint }> {
+export async function changeRole(
+  db: Db,
+  actor: string,
+  address: string,
+  role: Exclude<Role, "TRADER">,
+  grant: boolean,
+  reason: string,
+): Promise<{ address: string; roles: Role[]; auditId: bigint }> {
   const a = checksum(address);
-  const { result, auditId } = await audited(db, { actor, action: grant ? "role.grant" : "role.revoke", target: a }, async (tx) => {
-    const user = await tx.user.findUnique({ where: { address: a } });
-    const before = user?.roles ?? [];
-    if (grant && before.includes(role)) throw new ClearlineError("CONFLICT", `${a} already has ${role}`, { address: a, role });
-    if (!grant && !before.includes(role)) throw new ClearlineError("CONFLICT", `${a} does not have ${role}`, { address: a, role });
-    if (!grant && role === "ADMIN") {
-      // serialize concurrent revocations: lock every admin row, then count
-      const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE 'ADMIN' = ANY(roles) FOR UPDATE`;
-      if (admins.length <= 1) throw new ClearlineError("PRECONDITION_FAILED", "this is the last admin: grant ADMIN to someone else first", { address: a });
-    }
-    const roles: Role[] = grant ? [...before, role] : before.filter((r) => r !== role);
-    if (!roles.includes("TRADER")) roles.unshift("TRADER");
-    const row = user ? await tx.user.update({ where: { id: user.id }, data: { roles } }) : await tx.user.create({ data: { address: a, roles } });
-    return { before: { roles: before }, after: { roles: row.roles, reason }, result: row };
-  });
+  const { result, auditId } = await audited(
+    db,
+    { actor, action: grant ? "role.grant" : "role.revoke", target: a },
+    async (tx) => {
+      const user = await tx.user.findUnique({ where: { address: a } });
+      const before = user?.roles ?? [];
+      if (grant && before.includes(role))
+        throw new ClearlineError("CONFLICT", `${a} already has ${role}`, { address: a, role });
+      if (!grant && !before.includes(role))
+        throw new ClearlineError("CONFLICT", `${a} does not have ${role}`, { address: a, role });
+      if (!grant && role === "ADMIN") {
+        // serialize concurrent revocations: lock every admin row, then count
+        const admins = await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id FROM "User" WHERE 'ADMIN' = ANY(roles) FOR UPDATE`;
+        if (admins.length <= 1)
+          throw new ClearlineError("PRECONDITION_FAILED", "this is the last admin: grant ADMIN to someone else first", {
+            address: a,
+          });
+      }
+      const roles: Role[] = grant ? [...before, role] : before.filter((r) => r !== role);
+      if (!roles.includes("TRADER")) roles.unshift("TRADER");
+      const row = user
+        ? await tx.user.update({ where: { id: user.id }, data: { roles } })
+        : await tx.user.create({ data: { address: a, roles } });
+      return { before: { roles: before }, after: { roles: row.roles, reason }, result: row };
+    },
+  );
   sessionCacheOf(db)?.forgetUser(result.id);
   return { address: a, roles: result.roles, auditId };
 }

@@ -43,7 +43,11 @@ export interface AuditedChange<T> {
  * values (before), writes the new ones, and returns both; bigints are stored as strings.
  * Returns the change's result and the audit row's id.
  */
-export async function audited<T>(db: Db, entry: AuditEntry, change: (tx: Tx) => Promise<AuditedChange<T>>): Promise<{ result: T; auditId: bigint }> {
+export async function audited<T>(
+  db: Db,
+  entry: AuditEntry,
+  change: (tx: Tx) => Promise<AuditedChange<T>>,
+): Promise<{ result: T; auditId: bigint }> {
   return db.$transaction(async (tx) => {
     const { before, after, result } = await change(tx);
     const row = await tx.auditLog.create({

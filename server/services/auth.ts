@@ -47,7 +47,11 @@ export interface SignInResult {
  * signature (EOA, or ERC-1271 through the chain), then in one transaction consumes the nonce
  * (a concurrent or replayed use finds it taken), finds or creates the user and opens a session.
  */
-export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: string; userAgent: string | null }): Promise<SignInResult> {
+export async function signIn(
+  deps: AuthDeps,
+  input: SignInInput,
+  meta: { ip: string; userAgent: string | null },
+): Promise<SignInResult> {
   const now = deps.now();
   const checked = checkSiweMessage(input.message, {
     domain: deps.appUrl.host,
@@ -59,16 +63,28 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
 
   const nonce = await deps.db.authNonce.findUnique({ where: { nonce: checked.nonce } });
   if (!nonce) refuseSignIn("nonce_unknown", "Unknown sign-in nonce: request a new one and sign again.");
-  if (nonce.usedAt) refuseSignIn("nonce_used", "This sign-in nonce was already used: request a new one and sign again.");
-  if (nonce.expiresAt.getTime() <= now.getTime()) refuseSignIn("nonce_expired", "This sign-in nonce expired: request a new one and sign again.");
+  if (nonce.usedAt)
+    refuseSignIn("nonce_used", "This sign-in nonce was already used: request a new one and sign again.");
+  if (nonce.expiresAt.getTime() <= now.getTime())
+    refuseSignIn("nonce_expired", "This sign-in nonce expired: request a new one and sign again.");
 
   // Only a valid signature may consume the nonce, so knowing someone's nonce does not let you burn it.
   let valid: boolean;
   try {
     // "eoa" first: a plain key is recovered locally; anything else is asked of the chain (ERC-1271/6492).
-    valid = await deps.publicClient.verifyMessage({ address: checked.address, message: input.message, signature: input.signature, mode: "eoa" });
+    valid = await deps.publicClient.verifyMessage({
+      address: checked.address,
+      message: input.message,
+      signature: input.signature,
+      mode: "eoa",
+    });
   } catch (e) {
-    throw new ClearlineError("UNAVAILABLE", "Could not verify the signature: the chain is unreachable. Try again.", {}, { cause: e });
+    throw new ClearlineError(
+      "UNAVAILABLE",
+      "Could not verify the signature: the chain is unreachable. Try again.",
+      {},
+      { cause: e },
+    );
   }
   if (!valid) refuseSignIn("signature", `The signature is not ${checked.address}'s signature of this message.`);
 
@@ -79,7 +95,8 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
       where: { nonce: checked.nonce, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now, usedBy: checked.address },
     });
-    if (consumed.count !== 1) refuseSignIn("nonce_used", "This sign-in nonce was already used: request a new one and sign again.");
+    if (consumed.count !== 1)
+      refuseSignIn("nonce_used", "This sign-in nonce was already used: request a new one and sign again.");
 
     let user = await tx.user.findUnique({ where: { address: checked.address } });
     if (!user) {
@@ -88,7 +105,12 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
       user = await tx.user.create({ data: { address: checked.address, roles, createdAt: now } });
       if (isAdmin) {
         await tx.auditLog.create({
-          data: { actor: "system", action: "user.grant_role", target: checked.address, after: { roles, reason: "ADMIN_ADDRESS (first sign-in)" } },
+          data: {
+            actor: "system",
+            action: "user.grant_role",
+            target: checked.address,
+            after: { roles, reason: "ADMIN_ADDRESS (first sign-in)" },
+          },
         });
       }
     }
@@ -103,7 +125,13 @@ export async function signIn(deps: AuthDeps, input: SignInInput, meta: { ip: str
         userAgent: meta.userAgent?.slice(0, 256) ?? null,
       },
     });
-    return { sessionId: row.id, userId: user.id, address: checked.address, roles: user.roles, suspendedAt: user.suspendedAt } satisfies Session;
+    return {
+      sessionId: row.id,
+      userId: user.id,
+      address: checked.address,
+      roles: user.roles,
+      suspendedAt: user.suspendedAt,
+    } satisfies Session;
   });
   return { token, expiresAt, session };
 }
@@ -138,7 +166,10 @@ function sessionLoader(db: AuthDeps["db"]): BatchLoader<string, SessionRow> {
  * attached (server/auth/session-cache.ts), else one query on the unique token hash, joined to
  * the user (shared with concurrent lookups).
  */
-export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | "now">, token: string): Promise<Session | null> {
+export async function loadSession(
+  deps: Pick<AuthDeps, "db" | "sessionSecret" | "now">,
+  token: string,
+): Promise<Session | null> {
   const tokenHash = hashSessionToken(token, deps.sessionSecret);
   const loader = sessionLoader(deps.db);
   const cache = sessionCacheOf(deps.db);
@@ -154,8 +185,14 @@ export async function loadSession(deps: Pick<AuthDeps, "db" | "sessionSecret" | 
 }
 
 /** Revokes a session (its cookie stops working at once). */
-export async function revokeSession(deps: Pick<AuthDeps, "db" | "now">, session: Pick<Session, "sessionId" | "userId">): Promise<void> {
-  await deps.db.session.updateMany({ where: { id: session.sessionId, revokedAt: null }, data: { revokedAt: deps.now() } });
+export async function revokeSession(
+  deps: Pick<AuthDeps, "db" | "now">,
+  session: Pick<Session, "sessionId" | "userId">,
+): Promise<void> {
+  await deps.db.session.updateMany({
+    where: { id: session.sessionId, revokedAt: null },
+    data: { revokedAt: deps.now() },
+  });
   // the database notifies every session cache too; this one forgets before the caller is answered
   sessionCacheOf(deps.db)?.forgetUser(session.userId);
 }

@@ -31,7 +31,11 @@ export async function channelDepsFromEnv(engine: EnginePort): Promise<ChannelSer
     domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
     signer: fastStateSigner(privateKey),
     verifier: fastStateVerifier(),
-    assets: Object.values(deployment.tokens).map((t) => ({ symbol: t.symbol, token: t.address.toLowerCase() as `0x${string}`, decimals: t.decimals })),
+    assets: Object.values(deployment.tokens).map((t) => ({
+      symbol: t.symbol,
+      token: t.address.toLowerCase() as `0x${string}`,
+      decimals: t.decimals,
+    })),
     markets: markets.map((m) => ({
       symbol: m.symbol,
       kind: m.kind === "PERP" ? "perp" : "spot",
@@ -43,7 +47,12 @@ export async function channelDepsFromEnv(engine: EnginePort): Promise<ChannelSer
     coverageBps: env().channelCoverageBps,
     issuanceIntervalMs: env().channelIssuanceIntervalMs,
     chain: custodyChannelChain(client, deployment.custody),
-    submitter: createSubmitter({ rpcUrl: env().chain.rpcUrl, chainId: deployment.chainId, custody: deployment.custody, privateKey }),
+    submitter: createSubmitter({
+      rpcUrl: env().chain.rpcUrl,
+      chainId: deployment.chainId,
+      custody: deployment.custody,
+      privateKey,
+    }),
   };
 }
 

@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { ClearlineError, isClearlineError, type ErrorCode, type ErrorDetails } from "../../core/errors";
 
 /** The stored answer: a value, or the refusal the first attempt got. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; details: ErrorDetails };
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; details: ErrorDetails };
 
 export function success<T>(value: T): Outcome<T> {
   return { ok: true, value };

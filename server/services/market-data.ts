@@ -33,8 +33,14 @@ export interface BookView {
 export function book(rt: EngineRuntime, symbol: string, depth: number, grouping?: bigint): BookView {
   const m = marketOf(rt, symbol);
   if (grouping !== undefined && (grouping <= 0n || grouping % m.tickSize !== 0n))
-    throw new ClearlineError("INVALID_INPUT", `grouping must be a positive multiple of the tick ${m.tickSize}`, { grouping, tick: m.tickSize });
-  const raw = rt.read((ex) => ({ d: ex.depth(symbol, grouping === undefined ? depth : Math.min(depth * 50, 5_000)), seq: rt.status().sequence }));
+    throw new ClearlineError("INVALID_INPUT", `grouping must be a positive multiple of the tick ${m.tickSize}`, {
+      grouping,
+      tick: m.tickSize,
+    });
+  const raw = rt.read((ex) => ({
+    d: ex.depth(symbol, grouping === undefined ? depth : Math.min(depth * 50, 5_000)),
+    seq: rt.status().sequence,
+  }));
   const group = (rows: [bigint, bigint][], up: boolean): [bigint, bigint][] => {
     const out: [bigint, bigint][] = [];
     for (const [perLot, size] of rows) {
@@ -60,12 +66,31 @@ export interface TradeView {
   timeMs: bigint;
 }
 
-export function tradeFromEvent(m: MarketView, seq: bigint, idx: number, timeMs: bigint, e: Extract<EngineEvent, { type: "fill" }>): TradeView {
-  return { id: `${seq}:${idx}`, seq, market: e.market, price: priceFromPerLotDown(m, e.pricePerLot), size: e.sizeBase, takerSide: e.takerSide, timeMs };
+export function tradeFromEvent(
+  m: MarketView,
+  seq: bigint,
+  idx: number,
+  timeMs: bigint,
+  e: Extract<EngineEvent, { type: "fill" }>,
+): TradeView {
+  return {
+    id: `${seq}:${idx}`,
+    seq,
+    market: e.market,
+    price: priceFromPerLotDown(m, e.pricePerLot),
+    size: e.sizeBase,
+    takerSide: e.takerSide,
+    timeMs,
+  };
 }
 
 /** Recent trades, newest first; or, with `after`, the trades after that (seq, idx), oldest first (feed back-fill). */
-export async function trades(rt: EngineRuntime, db: Db, symbol: string, opts: { limit: number; after?: { seq: bigint; idx: number } }): Promise<TradeView[]> {
+export async function trades(
+  rt: EngineRuntime,
+  db: Db,
+  symbol: string,
+  opts: { limit: number; after?: { seq: bigint; idx: number } },
+): Promise<TradeView[]> {
   const m = marketOf(rt, symbol);
   const after = opts.after;
   const rows = await db.trade.findMany({
@@ -101,10 +126,19 @@ export interface Candle {
 }
 
 /** OHLCV from fills in buckets of `intervalSec`, oldest first, over [fromMs, toMs). */
-export async function candles(rt: EngineRuntime, db: Db, symbol: string, intervalSec: number, fromMs: bigint, toMs: bigint): Promise<Candle[]> {
+export async function candles(
+  rt: EngineRuntime,
+  db: Db,
+  symbol: string,
+  intervalSec: number,
+  fromMs: bigint,
+  toMs: bigint,
+): Promise<Candle[]> {
   const m = marketOf(rt, symbol);
   const interval = BigInt(intervalSec) * 1000n;
-  const rows = await db.$queryRawUnsafe<{ bucket: string; open: string; high: string; low: string; close: string; volume: string; trades: number }[]>(
+  const rows = await db.$queryRawUnsafe<
+    { bucket: string; open: string; high: string; low: string; close: string; volume: string; trades: number }[]
+  >(
     `SELECT ("timeMs" / $2::bigint) * $2::bigint AS bucket,
             ((array_agg("pricePerLot" ORDER BY seq, idx))[1])::text AS open,
             max("pricePerLot")::text AS high, min("pricePerLot")::text AS low,
@@ -119,7 +153,15 @@ export async function candles(rt: EngineRuntime, db: Db, symbol: string, interva
     toMs.toString(),
   );
   const px = (s: string) => priceFromPerLotDown(m, BigInt(s));
-  return rows.map((r) => ({ timeMs: BigInt(r.bucket), open: px(r.open), high: px(r.high), low: px(r.low), close: px(r.close), volume: BigInt(r.volume), trades: Number(r.trades) }));
+  return rows.map((r) => ({
+    timeMs: BigInt(r.bucket),
+    open: px(r.open),
+    high: px(r.high),
+    low: px(r.low),
+    close: px(r.close),
+    volume: BigInt(r.volume),
+    trades: Number(r.trades),
+  }));
 }
 
 export interface MarketSummary extends MarketView {

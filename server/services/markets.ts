@@ -21,7 +21,10 @@ export interface MarketView {
 }
 
 export async function listMarkets(db: Db): Promise<MarketView[]> {
-  const rows = await db.market.findMany({ include: { base: true, quote: true }, orderBy: [{ kind: "asc" }, { symbol: "asc" }] });
+  const rows = await db.market.findMany({
+    include: { base: true, quote: true },
+    orderBy: [{ kind: "asc" }, { symbol: "asc" }],
+  });
   return rows.map((m) => ({
     symbol: m.symbol,
     kind: m.kind,

@@ -91,7 +91,12 @@ function rejectionOf(events: readonly EngineEvent[], command: Command["type"]): 
 }
 
 /** What became of order `orderId` in this entry's events. */
-export function orderResult(entry: CommittedEntry, m: MarketView, orderId: number, defaultStatus: OrderResult["status"]): OrderResult {
+export function orderResult(
+  entry: CommittedEntry,
+  m: MarketView,
+  orderId: number,
+  defaultStatus: OrderResult["status"],
+): OrderResult {
   const fills: OrderFill[] = [];
   let filled = 0n;
   let remaining: bigint | null = null;
@@ -104,13 +109,24 @@ export function orderResult(entry: CommittedEntry, m: MarketView, orderId: numbe
     } else if (e.type === "orderAmended" && e.orderId === orderId) remaining = e.sizeBase;
     else if (e.type === "fill" && (e.takerOrderId === orderId || e.makerOrderId === orderId)) {
       const taker = e.takerOrderId === orderId;
-      fills.push({ price: priceFromPerLotDown(m, e.pricePerLot), size: e.sizeBase, feeQuote: taker ? e.takerFeeQuote : e.makerFeeQuote });
+      fills.push({
+        price: priceFromPerLotDown(m, e.pricePerLot),
+        size: e.sizeBase,
+        feeQuote: taker ? e.takerFeeQuote : e.makerFeeQuote,
+      });
       filled += e.sizeBase;
       if (remaining !== null) remaining -= e.sizeBase;
     } else if (e.type === "orderDone" && e.orderId === orderId) {
       remaining = e.remainingBase;
       doneReason = e.reason;
-      status = e.reason === "filled" ? "filled" : e.reason === "expired" ? (filled > 0n ? "partiallyFilled" : "expired") : "cancelled";
+      status =
+        e.reason === "filled"
+          ? "filled"
+          : e.reason === "expired"
+            ? filled > 0n
+              ? "partiallyFilled"
+              : "expired"
+            : "cancelled";
     } else if (e.type === "triggerCancelled" && e.orderId === orderId) {
       doneReason = e.reason;
       status = "cancelled";
@@ -118,7 +134,16 @@ export function orderResult(entry: CommittedEntry, m: MarketView, orderId: numbe
     }
   }
   if (doneReason === null && filled > 0n && status === "resting") status = "partiallyFilled";
-  return { seq: entry.seq, orderId, market: m.symbol, status, doneReason, filledSize: filled, remainingSize: remaining ?? 0n, fills };
+  return {
+    seq: entry.seq,
+    orderId,
+    market: m.symbol,
+    status,
+    doneReason,
+    filledSize: filled,
+    remainingSize: remaining ?? 0n,
+    fills,
+  };
 }
 
 /** Place an order once per idempotency key. */
@@ -141,9 +166,17 @@ export async function placeOrder(rt: EngineRuntime, account: string, p: PlaceOrd
     respond(entry) {
       const refused = rejectionOf(entry.events, "place");
       if (refused !== null) return refused;
-      const accepted = entry.events.find((e) => (e.type === "orderAccepted" || e.type === "triggerAccepted") && e.account === account && (e.type === "triggerAccepted" || e.origin === "user"));
-      if (accepted === undefined || (accepted.type !== "orderAccepted" && accepted.type !== "triggerAccepted")) return failure("INTERNAL", "the order left no trace");
-      return success(orderResult(entry, m, accepted.orderId, accepted.type === "triggerAccepted" ? "triggerPending" : "resting"));
+      const accepted = entry.events.find(
+        (e) =>
+          (e.type === "orderAccepted" || e.type === "triggerAccepted") &&
+          e.account === account &&
+          (e.type === "triggerAccepted" || e.origin === "user"),
+      );
+      if (accepted === undefined || (accepted.type !== "orderAccepted" && accepted.type !== "triggerAccepted"))
+        return failure("INTERNAL", "the order left no trace");
+      return success(
+        orderResult(entry, m, accepted.orderId, accepted.type === "triggerAccepted" ? "triggerPending" : "resting"),
+      );
     },
   });
   return unwrap(outcome);
@@ -155,7 +188,11 @@ export interface CancelOrderParams {
 }
 
 /** Cancel a resting order or a pending trigger. */
-export async function cancelOrder(rt: EngineRuntime, account: string, p: CancelOrderParams): Promise<{ seq: bigint; orderId: number; cancelled: true }> {
+export async function cancelOrder(
+  rt: EngineRuntime,
+  account: string,
+  p: CancelOrderParams,
+): Promise<{ seq: bigint; orderId: number; cancelled: true }> {
   rt.checkTradingAllowed(account, null);
   const outcome = await rt.submitIdempotent({
     account,
@@ -189,7 +226,13 @@ export async function amendOrder(rt: EngineRuntime, account: string, p: AmendOrd
   try {
     rt.checkTradingAllowed(account, resting?.market ?? null);
     m = resting === null ? null : marketOf(rt, resting.market);
-    command = { type: "amend", account, orderId: p.orderId, pricePerLot: m === null || p.price === undefined ? undefined : priceToPerLot(m, p.price), sizeBase: p.size };
+    command = {
+      type: "amend",
+      account,
+      orderId: p.orderId,
+      pricePerLot: m === null || p.price === undefined ? undefined : priceToPerLot(m, p.price),
+      sizeBase: p.size,
+    };
   } catch (error) {
     return unwrap(refusal<OrderResult>(error));
   }
@@ -219,7 +262,11 @@ export interface SetTpSlParams {
 }
 
 /** Set (or clear) a perpetual position's take-profit / stop-loss, one cancelling the other. */
-export async function setTpSl(rt: EngineRuntime, account: string, p: SetTpSlParams): Promise<{ seq: bigint; takeProfitOrderId: number | null; stopLossOrderId: number | null }> {
+export async function setTpSl(
+  rt: EngineRuntime,
+  account: string,
+  p: SetTpSlParams,
+): Promise<{ seq: bigint; takeProfitOrderId: number | null; stopLossOrderId: number | null }> {
   type R = { seq: bigint; takeProfitOrderId: number | null; stopLossOrderId: number | null };
   const hash = requestHash("orders.setTpSl", { ...p });
   let command: Command;

@@ -56,19 +56,39 @@ export interface TestServices {
 export async function startTestServices(o: TestServicesOptions): Promise<TestServices> {
   const { db, chain } = o;
   const deployment: Deployment = chain.deployment;
-  await bindChain(db, { chainId: BigInt(deployment.chainId), genesisHash: deployment.genesisHash, custodyAddress: deployment.custody, deployBlock: BigInt(deployment.deployBlock) });
+  await bindChain(db, {
+    chainId: BigInt(deployment.chainId),
+    genesisHash: deployment.genesisHash,
+    custodyAddress: deployment.custody,
+    deployBlock: BigInt(deployment.deployBlock),
+  });
   await seedDatabase(db, deployment, { adminAddress: o.adminAddress });
   const pollMs = o.pollMs ?? 100;
-  const viemChain = { id: deployment.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+  const viemChain = {
+    id: deployment.chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [chain.rpcUrl] } },
+  };
 
-  const startEngine = () => startEngineRuntime({ db, markSource: null, fundingCheckMs: 0, log: (m, e) => console.error(`[engine] ${m}`, e ?? "") });
+  const startEngine = () =>
+    startEngineRuntime({
+      db,
+      markSource: null,
+      fundingCheckMs: 0,
+      log: (m, e) => console.error(`[engine] ${m}`, e ?? ""),
+    });
   const channelDeps = async (engine: EngineRuntime): Promise<ChannelServiceDeps> => ({
     db,
     engine,
     domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
     signer: fastStateSigner(o.exchangeKey),
     verifier: fastStateVerifier(),
-    assets: Object.values(deployment.tokens).map((t) => ({ symbol: t.symbol, token: t.address.toLowerCase() as Address, decimals: t.decimals })),
+    assets: Object.values(deployment.tokens).map((t) => ({
+      symbol: t.symbol,
+      token: t.address.toLowerCase() as Address,
+      decimals: t.decimals,
+    })),
     markets: (await listMarkets(db)).map((m) => ({
       symbol: m.symbol,
       kind: m.kind === "PERP" ? "perp" : "spot",
@@ -79,10 +99,23 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     })),
     coverageBps: o.coverageBps ?? 20_000n,
     chain: custodyChannelChain(chain.client, deployment.custody),
-    submitter: createSubmitter({ rpcUrl: chain.rpcUrl, chainId: deployment.chainId, custody: deployment.custody, privateKey: o.exchangeKey }),
+    submitter: createSubmitter({
+      rpcUrl: chain.rpcUrl,
+      chainId: deployment.chainId,
+      custody: deployment.custody,
+      privateKey: o.exchangeKey,
+    }),
   });
   const startWatcher = () =>
-    startProcessChainWatcher({ db, sink: channelCustodySink(), client: chain.client, deployment, confirmations: o.confirmations ?? 0, pollMs, onError: (e) => console.error("[watcher]", e) });
+    startProcessChainWatcher({
+      db,
+      sink: channelCustodySink(),
+      client: chain.client,
+      deployment,
+      confirmations: o.confirmations ?? 0,
+      pollMs,
+      onError: (e) => console.error("[watcher]", e),
+    });
 
   let engine = await startEngine();
   let channels = await startChannels(engine, await channelDeps(engine));
@@ -90,7 +123,11 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
   const watchtower = startProcessWatchtower({
     db,
     client: chain.client,
-    wallet: createWalletClient({ account: privateKeyToAccount(o.exchangeKey), chain: viemChain, transport: http(chain.rpcUrl) }),
+    wallet: createWalletClient({
+      account: privateKeyToAccount(o.exchangeKey),
+      chain: viemChain,
+      transport: http(chain.rpcUrl),
+    }),
     deployment,
     states: latestCoSignedSource(db),
     pollMs,

@@ -36,18 +36,29 @@ export function AdminShell({ children }: { children: ReactNode }) {
     <main className="page admin">
       <nav className="admin-nav" aria-label="Ops console">
         {SECTIONS.map(([href, label]) => (
-          <Link key={href} href={href} aria-current={(href === "/admin" ? path === href : path.startsWith(href)) ? "page" : undefined}>
+          <Link
+            key={href}
+            href={href}
+            aria-current={(href === "/admin" ? path === href : path.startsWith(href)) ? "page" : undefined}
+          >
             {label}
           </Link>
         ))}
-        {role && <span className={`badge ${role === "admin" ? "ok" : ""}`} data-testid="console-role">{role === "admin" ? "admin: can act" : "operator: read-only"}</span>}
+        {role && (
+          <span className={`badge ${role === "admin" ? "ok" : ""}`} data-testid="console-role">
+            {role === "admin" ? "admin: can act" : "operator: read-only"}
+          </span>
+        )}
       </nav>
       {loading ? (
         <SkeletonRows rows={6} />
       ) : role === null ? (
         <section className="panel" role="alert">
           <h2>Ops console</h2>
-          <p>This console needs the operator or admin role. Connect the wallet of an operator or admin and sign in (top right).</p>
+          <p>
+            This console needs the operator or admin role. Connect the wallet of an operator or admin and sign in (top
+            right).
+          </p>
         </section>
       ) : (
         children

@@ -5,7 +5,17 @@ import { ErrorMessage } from "../../_components/ErrorMessage";
 import { formatAmount, formatDateTime, shortAddress } from "../../_components/format";
 import { toast } from "../../_components/toast";
 
-export function Amount({ value, decimals, max = 2, unit }: { value: bigint | null | undefined; decimals: number; max?: number; unit?: string }) {
+export function Amount({
+  value,
+  decimals,
+  max = 2,
+  unit,
+}: {
+  value: bigint | null | undefined;
+  decimals: number;
+  max?: number;
+  unit?: string;
+}) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
   return (
     <span className={`num${value < 0n ? " neg" : ""}`} title={`${value} base units`}>
@@ -29,7 +39,17 @@ export function When({ at }: { at: Date | bigint | number | null | undefined }) 
   return <time dateTime={d.toISOString()}>{formatDateTime(d)}</time>;
 }
 
-export function Verdict({ label, ok, reasons, testId }: { label: string; ok: boolean; reasons: string[]; testId: string }) {
+export function Verdict({
+  label,
+  ok,
+  reasons,
+  testId,
+}: {
+  label: string;
+  ok: boolean;
+  reasons: string[];
+  testId: string;
+}) {
   return (
     <section className={`panel verdict ${ok ? "good" : "bad"}`} data-testid={testId} aria-label={label}>
       <h2>{label}</h2>
@@ -43,7 +63,17 @@ export function Verdict({ label, ok, reasons, testId }: { label: string; ok: boo
   );
 }
 
-export function Panel({ title, children, actions, testId }: { title: string; children: ReactNode; actions?: ReactNode; testId?: string }) {
+export function Panel({
+  title,
+  children,
+  actions,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <section className="panel" aria-labelledby={id} data-testid={testId}>
@@ -89,7 +119,14 @@ export function ReasonAction<T>({
   const id = useId();
   if (!open)
     return (
-      <button type="button" className={danger ? "danger" : undefined} disabled={disabled} title={disabled ? disabledWhy : undefined} onClick={() => setOpen(true)} data-testid={testId}>
+      <button
+        type="button"
+        className={danger ? "danger" : undefined}
+        disabled={disabled}
+        title={disabled ? disabledWhy : undefined}
+        onClick={() => setOpen(true)}
+        data-testid={testId}
+      >
         {label}
       </button>
     );
@@ -115,7 +152,16 @@ export function ReasonAction<T>({
     >
       {children}
       <label htmlFor={id}>Reason (recorded in the audit log)</label>
-      <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} maxLength={500} required autoFocus placeholder="why" />
+      <input
+        id={id}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        minLength={3}
+        maxLength={500}
+        required
+        autoFocus
+        placeholder="why"
+      />
       <div className="reason-actions">
         <button type="submit" className={danger ? "danger" : "primary"} disabled={busy || reason.trim().length < 3}>
           {busy ? "Working…" : (confirmLabel ?? label)}
@@ -129,7 +175,13 @@ export function ReasonAction<T>({
   );
 }
 
-export function Loading({ q, children }: { q: { isPending: boolean; error: unknown; refetch: () => unknown }; children: () => ReactNode }) {
+export function Loading({
+  q,
+  children,
+}: {
+  q: { isPending: boolean; error: unknown; refetch: () => unknown };
+  children: () => ReactNode;
+}) {
   if (q.error) return <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
   if (q.isPending) return <p className="muted">Loading…</p>;
   return <>{children()}</>;

@@ -20,7 +20,10 @@ export default function OverviewPage() {
               <Verdict label="Solvent" ok={o.solvent.ok} reasons={o.solvent.reasons} testId="verdict-solvent" />
               <Verdict label="Safe" ok={o.safe.ok} reasons={o.safe.reasons} testId="verdict-safe" />
             </div>
-            <Panel title="Coverage per asset (owed to traders vs held in custody)" actions={<Link href="/admin/channels">Channels →</Link>}>
+            <Panel
+              title="Coverage per asset (owed to traders vs held in custody)"
+              actions={<Link href="/admin/channels">Channels →</Link>}
+            >
               {o.coverageError && <p className="warn-text">{o.coverageError}</p>}
               <div className="table-scroll">
                 <table className="data dense">
@@ -39,12 +42,24 @@ export default function OverviewPage() {
                     {o.coverage.map((c) => (
                       <tr key={c.asset}>
                         <td>{c.asset}</td>
-                        <td className="r"><Amount value={c.owedToTraders} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.lockedInChannels} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.exchangeAvailable} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.surplus} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.insuranceFund} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.feeAccount} decimals={c.decimals} /></td>
+                        <td className="r">
+                          <Amount value={c.owedToTraders} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.lockedInChannels} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.exchangeAvailable} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.surplus} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.insuranceFund} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.feeAccount} decimals={c.decimals} />
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -52,14 +67,51 @@ export default function OverviewPage() {
               </div>
             </Panel>
             <div className="stat-row">
-              <Stat label="Engine sequence" value={h.engine ? h.engine.sequence.toString() : "not running"} sub={h.engine ? `journal lag ${h.engine.journalLag}` : undefined} href="/admin/health" />
-              <Stat label="Chain head" value={h.chain.head?.toString() ?? "unreachable"} sub={h.watcher ? `watcher ${h.watcher.lagBlocks ?? "?"} blocks behind` : "watcher not running"} href="/admin/health" />
-              <Stat label="Accounts below maintenance" value={String(o.risk.below)} sub={`${o.risk.near} near, ${o.risk.withPositions} with positions`} href="/admin/risk" bad={o.risk.below > 0} />
+              <Stat
+                label="Engine sequence"
+                value={h.engine ? h.engine.sequence.toString() : "not running"}
+                sub={h.engine ? `journal lag ${h.engine.journalLag}` : undefined}
+                href="/admin/health"
+              />
+              <Stat
+                label="Chain head"
+                value={h.chain.head?.toString() ?? "unreachable"}
+                sub={h.watcher ? `watcher ${h.watcher.lagBlocks ?? "?"} blocks behind` : "watcher not running"}
+                href="/admin/health"
+              />
+              <Stat
+                label="Accounts below maintenance"
+                value={String(o.risk.below)}
+                sub={`${o.risk.near} near, ${o.risk.withPositions} with positions`}
+                href="/admin/risk"
+                bad={o.risk.below > 0}
+              />
               <Stat label="Liquidations (24 h)" value={String(o.recentLiquidations24h)} href="/admin/risk" />
-              <Stat label="Open challenges" value={String(o.openChallenges.length)} href="/admin/channels" bad={o.openChallenges.length > 0} />
-              <Stat label="Halted markets" value={o.haltedMarkets.length ? o.haltedMarkets.join(", ") : "none"} href="/admin/markets" bad={o.haltedMarkets.length > 0} />
-              <Stat label="Subscriptions" value={String(h.subscriptions.events + h.subscriptions.books + h.subscriptions.channelStates)} sub={`${h.subscriptions.books} book, ${h.subscriptions.events} event, ${h.subscriptions.channelStates} channel`} href="/admin/health" />
-              <Stat label="Database" value={h.database.reachable ? "reachable" : "unreachable"} sub={`${h.database.kind}, ${h.database.pendingMigrations} pending migrations`} href="/admin/health" bad={!h.database.reachable} />
+              <Stat
+                label="Open challenges"
+                value={String(o.openChallenges.length)}
+                href="/admin/channels"
+                bad={o.openChallenges.length > 0}
+              />
+              <Stat
+                label="Halted markets"
+                value={o.haltedMarkets.length ? o.haltedMarkets.join(", ") : "none"}
+                href="/admin/markets"
+                bad={o.haltedMarkets.length > 0}
+              />
+              <Stat
+                label="Subscriptions"
+                value={String(h.subscriptions.events + h.subscriptions.books + h.subscriptions.channelStates)}
+                sub={`${h.subscriptions.books} book, ${h.subscriptions.events} event, ${h.subscriptions.channelStates} channel`}
+                href="/admin/health"
+              />
+              <Stat
+                label="Database"
+                value={h.database.reachable ? "reachable" : "unreachable"}
+                sub={`${h.database.kind}, ${h.database.pendingMigrations} pending migrations`}
+                href="/admin/health"
+                bad={!h.database.reachable}
+              />
             </div>
           </div>
         );
@@ -68,9 +120,28 @@ export default function OverviewPage() {
   );
 }
 
-function Stat({ label, value, sub, href, bad = false }: { label: string; value: string; sub?: string; href: string; bad?: boolean }) {
+function Stat({
+  label,
+  value,
+  sub,
+  href,
+  bad = false,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  href: string;
+  bad?: boolean;
+}) {
   return (
-    <Link href={href} className={`stat panel${bad ? " bad" : ""}`} data-testid={`stat-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "")}`}>
+    <Link
+      href={href}
+      className={`stat panel${bad ? " bad" : ""}`}
+      data-testid={`stat-${label
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/-+$/, "")}`}
+    >
       <span className="muted">{label}</span>
       <strong className="num">{value}</strong>
       {sub && <span className="muted small">{sub}</span>}

@@ -7,7 +7,14 @@ export async function GET() {
   const s = await systemStatus();
   const healthy = s.chain.reachable && s.database.reachable && !("error" in s.deployment) && s.services.running;
   return Response.json(
-    { healthy, chain: s.chain.reachable, database: s.database.reachable, deployment: !("error" in s.deployment), services: s.services.running, servicesError: s.services.error },
+    {
+      healthy,
+      chain: s.chain.reachable,
+      database: s.database.reachable,
+      deployment: !("error" in s.deployment),
+      services: s.services.running,
+      servicesError: s.services.error,
+    },
     { status: healthy ? 200 : 503 },
   );
 }

@@ -10,7 +10,16 @@ export const fees = authedProcedure
   .output(
     z.object({
       totals: z.array(z.object({ asset: z.string(), feeQuote: z.bigint() })),
-      fees: z.array(z.object({ seq: z.bigint(), market: z.string(), role: z.enum(["maker", "taker"]), feeQuote: z.bigint(), feeAsset: z.string(), timeMs: z.bigint() })),
+      fees: z.array(
+        z.object({
+          seq: z.bigint(),
+          market: z.string(),
+          role: z.enum(["maker", "taker"]),
+          feeQuote: z.bigint(),
+          feeAsset: z.string(),
+          timeMs: z.bigint(),
+        }),
+      ),
       nextBefore: z.bigint().nullable(),
     }),
   )

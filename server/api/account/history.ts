@@ -10,7 +10,16 @@ export const history = authedProcedure
   .input(pageInput.extend({ types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional() }))
   .output(
     z.object({
-      rows: z.array(z.object({ seq: z.bigint(), idx: z.number().int(), type: z.string(), market: z.string().nullable(), timeMs: z.bigint(), event: engineEvent })),
+      rows: z.array(
+        z.object({
+          seq: z.bigint(),
+          idx: z.number().int(),
+          type: z.string(),
+          market: z.string().nullable(),
+          timeMs: z.bigint(),
+          event: engineEvent,
+        }),
+      ),
       nextBefore: z.bigint().nullable(),
     }),
   )

@@ -47,7 +47,11 @@ const operator = () => createCaller(ctxFor(OPERATOR, ["TRADER", "OPERATOR"]));
  * exchange key, the deployment, the read client): point them at the test chain.
  */
 function useTestChainAsProcessChain(c: TestChain): () => void {
-  const g = globalThis as unknown as { __clearlineEnv?: ReturnType<typeof env>; __clearlineDeployment?: Promise<unknown>; __clearlineChainClient?: unknown };
+  const g = globalThis as unknown as {
+    __clearlineEnv?: ReturnType<typeof env>;
+    __clearlineDeployment?: Promise<unknown>;
+    __clearlineChainClient?: unknown;
+  };
   const previous = { env: g.__clearlineEnv, deployment: g.__clearlineDeployment, client: g.__clearlineChainClient };
   const e = env();
   g.__clearlineEnv = { ...e, chain: { ...e.chain, rpcUrl: c.rpcUrl }, exchangePrivateKey: EXCHANGE.privateKey };
@@ -60,7 +64,11 @@ function useTestChainAsProcessChain(c: TestChain): () => void {
   };
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -70,9 +78,17 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
   }
 }
 
-const custodyBalance = (account: Address) => chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "balanceOf", args: [account, usdc] });
-const tokenBalance = (owner: Address) => chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
-const sign = (typedData: unknown) => privateKeyToAccount(TRADER.privateKey).signTypedData(typedData as TypedDataDefinition);
+const custodyBalance = (account: Address) =>
+  chain.client.readContract({
+    address: domain.verifyingContract,
+    abi: custodyAbi,
+    functionName: "balanceOf",
+    args: [account, usdc],
+  });
+const tokenBalance = (owner: Address) =>
+  chain.client.readContract({ address: usdc, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+const sign = (typedData: unknown) =>
+  privateKeyToAccount(TRADER.privateKey).signTypedData(typedData as TypedDataDefinition);
 
 /** prepareOpen (the exchange reserves coverage), co-sign, approve + depositAndOpen from the trader's wallet. */
 async function openChannel(amount: bigint): Promise<Hex> {
@@ -81,10 +97,22 @@ async function openChannel(amount: bigint): Promise<Hex> {
   await services.channels.submitCoSignature(TRADER.address, open.channelId, 0n, traderSig);
   const w = createWalletClient({
     account: privateKeyToAccount(TRADER.privateKey),
-    chain: { id: domain.chainId, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } },
+    chain: {
+      id: domain.chainId,
+      name: "local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    },
     transport: http(chain.rpcUrl),
   });
-  await chain.client.waitForTransactionReceipt({ hash: await w.writeContract({ address: usdc, abi: demoTokenAbi, functionName: "approve", args: [domain.verifyingContract, amount] }) });
+  await chain.client.waitForTransactionReceipt({
+    hash: await w.writeContract({
+      address: usdc,
+      abi: demoTokenAbi,
+      functionName: "approve",
+      args: [domain.verifyingContract, amount],
+    }),
+  });
   const hash = await w.writeContract({
     address: domain.verifyingContract,
     abi: custodyAbi,
@@ -102,7 +130,15 @@ beforeAll(async () => {
   restoreChain = useTestChainAsProcessChain(chain);
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
-  services = await startTestServices({ db: t.handle.db, chain, exchangeKey: EXCHANGE.privateKey, appUrl: "http://localhost:8721", adminAddress: ADMIN.address, pollMs: 100, confirmations: 0 });
+  services = await startTestServices({
+    db: t.handle.db,
+    chain,
+    exchangeKey: EXCHANGE.privateKey,
+    appUrl: "http://localhost:8721",
+    adminAddress: ADMIN.address,
+    pollMs: 100,
+    confirmations: 0,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -119,10 +155,26 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     const [custodyBefore, toBefore] = await Promise.all([custodyBalance(EXCHANGE.address), tokenBalance(to)]);
     expect(custodyBefore).toBeGreaterThan(usd(1_000n));
     const view = (await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")!;
-    expect(view).toMatchObject({ token: usdc.toLowerCase(), balance: custodyBefore, reservedForOpening: 0n, available: custodyBefore });
+    expect(view).toMatchObject({
+      token: usdc.toLowerCase(),
+      balance: custodyBefore,
+      reservedForOpening: 0n,
+      available: custodyBefore,
+    });
 
-    const done = await admin().admin.fees.withdraw({ token: usdc, amount: "125.5", to, reason: "fee sweep to treasury" });
-    expect(done).toMatchObject({ asset: "USDC", amount: 125_500_000n, to, balanceBefore: custodyBefore, balanceAfter: custodyBefore - 125_500_000n });
+    const done = await admin().admin.fees.withdraw({
+      token: usdc,
+      amount: "125.5",
+      to,
+      reason: "fee sweep to treasury",
+    });
+    expect(done).toMatchObject({
+      asset: "USDC",
+      amount: 125_500_000n,
+      to,
+      balanceBefore: custodyBefore,
+      balanceAfter: custodyBefore - 125_500_000n,
+    });
     expect(await custodyBalance(EXCHANGE.address)).toBe(custodyBefore - 125_500_000n);
     expect(await tokenBalance(to)).toBe(toBefore + 125_500_000n);
     expect((await chain.client.getTransactionReceipt({ hash: done.txHash as Hex })).status).toBe("success");
@@ -132,32 +184,59 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
       id: done.auditId,
       actor: ADMIN.address,
       target: "USDC",
-      before: { custodyBalance: custodyBefore.toString(), reservedForOpening: "0", available: custodyBefore.toString() },
-      after: { custodyBalance: (custodyBefore - 125_500_000n).toString(), amount: "125500000", to, reason: "fee sweep to treasury", txHash: done.txHash },
+      before: {
+        custodyBalance: custodyBefore.toString(),
+        reservedForOpening: "0",
+        available: custodyBefore.toString(),
+      },
+      after: {
+        custodyBalance: (custodyBefore - 125_500_000n).toString(),
+        amount: "125500000",
+        to,
+        reason: "fee sweep to treasury",
+        txHash: done.txHash,
+      },
     });
 
     // a channel being opened (signed INITIALIZE, not mined) reserves its coverage: 2 × 1000 USDC
-    const pending = await services.channels.prepareOpen(HARDHAT_TEST_ACCOUNTS[6]!.address, [{ token: usdc, amount: usd(1_000n) }]);
+    const pending = await services.channels.prepareOpen(HARDHAT_TEST_ACCOUNTS[6]!.address, [
+      { token: usdc, amount: usd(1_000n) },
+    ]);
     expect(pending.state.allocations[0]!.exchangeAmount).toBe(usd(2_000n));
     const balance = custodyBefore - 125_500_000n;
     const available = balance - usd(2_000n);
-    expect((await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")).toMatchObject({ balance, reservedForOpening: usd(2_000n), available });
+    expect((await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")).toMatchObject({
+      balance,
+      reservedForOpening: usd(2_000n),
+      available,
+    });
 
     // the whole free balance would starve that open: refused, naming the amount and what is available
-    const fmt = (v: bigint) => `${v / USDC}${v % USDC === 0n ? "" : `.${(v % USDC).toString().padStart(6, "0").replace(/0+$/, "")}`} USDC`;
+    const fmt = (v: bigint) =>
+      `${v / USDC}${v % USDC === 0n ? "" : `.${(v % USDC).toString().padStart(6, "0").replace(/0+$/, "")}`} USDC`;
     const auditCount = await t.handle.db.auditLog.count();
-    await expect(admin().admin.fees.withdraw({ token: usdc, amount: `${balance / USDC}`, to, reason: "too much" })).rejects.toMatchObject({
+    await expect(
+      admin().admin.fees.withdraw({ token: usdc, amount: `${balance / USDC}`, to, reason: "too much" }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringContaining(`amount ${fmt((balance / USDC) * USDC)} is above what is available: ${fmt(available)}`),
+      message: expect.stringContaining(
+        `amount ${fmt((balance / USDC) * USDC)} is above what is available: ${fmt(available)}`,
+      ),
     });
     expect(await custodyBalance(EXCHANGE.address)).toBe(balance);
     expect(await tokenBalance(to)).toBe(toBefore + 125_500_000n);
     expect(await t.handle.db.auditLog.count()).toBe(auditCount);
     // bad inputs name the field
-    await expect(admin().admin.fees.withdraw({ token: usdc, amount: "1.0000001", to, reason: "too precise" })).rejects.toMatchObject({ message: expect.stringContaining("at most 6 decimals") });
-    await expect(admin().admin.fees.withdraw({ token: to, amount: "1", to, reason: "not a token" })).rejects.toMatchObject({ message: expect.stringContaining("is not a custody token") });
+    await expect(
+      admin().admin.fees.withdraw({ token: usdc, amount: "1.0000001", to, reason: "too precise" }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("at most 6 decimals") });
+    await expect(
+      admin().admin.fees.withdraw({ token: to, amount: "1", to, reason: "not a token" }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("is not a custody token") });
     // an operator reads but cannot withdraw
-    await expect(operator().admin.fees.withdraw({ token: usdc, amount: "1", to, reason: "operator tries" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      operator().admin.fees.withdraw({ token: usdc, amount: "1", to, reason: "operator tries" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await custodyBalance(EXCHANGE.address)).toBe(balance);
   });
 
@@ -165,9 +244,17 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     const channelId = await openChannel(usd(1_000n));
     await eventually("the channel ACTIVE and credited", async () => {
       const c = await t.handle.db.channel.findUnique({ where: { id: channelId.toLowerCase() } });
-      return c?.status === "ACTIVE" && services.engine.read((ex) => ex.balance(TRADER.address, "USDC").available) === usd(1_000n);
+      return (
+        c?.status === "ACTIVE" &&
+        services.engine.read((ex) => ex.balance(TRADER.address, "USDC").available) === usd(1_000n)
+      );
     });
-    const onChainBefore = await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] });
+    const onChainBefore = await chain.client.readContract({
+      address: domain.verifyingContract,
+      abi: custodyAbi,
+      functionName: "channel",
+      args: [channelId],
+    });
     expect(BigInt(onChainBefore.version)).toBe(0n); // uint64: viem reads it as a number
 
     // a fill charges the trader a fee: the service issues a new OPERATE state, the trader co-signs it
@@ -176,27 +263,82 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     await rt.overrideMarkPrice("ETH-PERP", usd(3000n), "test: the admin sets the index");
     const maker = createCaller(ctxFor(MAKER.address));
     const taker = createCaller(ctxFor(TRADER.address));
-    expect((await maker.orders.place({ idempotencyKey: "chk-ask-key-1", market: "ETH-PERP", side: "sell", type: "limit", size: ETH / 10n, price: usd(3000n) })).status).toBe("resting");
-    expect((await taker.orders.place({ idempotencyKey: "chk-buy-key-1", market: "ETH-PERP", side: "buy", type: "market", size: ETH / 10n, worstPrice: usd(3010n) })).status).toBe("filled");
+    expect(
+      (
+        await maker.orders.place({
+          idempotencyKey: "chk-ask-key-1",
+          market: "ETH-PERP",
+          side: "sell",
+          type: "limit",
+          size: ETH / 10n,
+          price: usd(3000n),
+        })
+      ).status,
+    ).toBe("resting");
+    expect(
+      (
+        await taker.orders.place({
+          idempotencyKey: "chk-buy-key-1",
+          market: "ETH-PERP",
+          side: "buy",
+          type: "market",
+          size: ETH / 10n,
+          worstPrice: usd(3010n),
+        })
+      ).status,
+    ).toBe("filled");
     const latest = await eventually("a new OPERATE state", async () => {
       const s = await services.channels.latestState(TRADER.address);
       return s.latest.state.version > 0n ? s.latest : null;
     });
-    const signed = await services.channels.submitCoSignature(TRADER.address, channelId, latest.state.version, await sign(stateTypedData(domain, latest.state as ChannelState)));
+    const signed = await services.channels.submitCoSignature(
+      TRADER.address,
+      channelId,
+      latest.state.version,
+      await sign(stateTypedData(domain, latest.state as ChannelState)),
+    );
     expect(signed).toMatchObject({ coSignedVersion: latest.state.version, submittedTx: null }); // an OPERATE state stays off-chain
-    expect((await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] })).version).toBe(0);
+    expect(
+      (
+        await chain.client.readContract({
+          address: domain.verifyingContract,
+          abi: custodyAbi,
+          functionName: "channel",
+          args: [channelId],
+        })
+      ).version,
+    ).toBe(0);
 
     const done = await admin().admin.channels.checkpoint({ channelId });
     expect(done).toMatchObject({ channelId: channelId.toLowerCase(), version: latest.state.version });
-    const onChain = await chain.client.readContract({ address: domain.verifyingContract, abi: custodyAbi, functionName: "channel", args: [channelId] });
+    const onChain = await chain.client.readContract({
+      address: domain.verifyingContract,
+      abi: custodyAbi,
+      functionName: "channel",
+      args: [channelId],
+    });
     expect(BigInt(onChain.version)).toBe(latest.state.version);
     expect((await chain.client.getTransactionReceipt({ hash: done.txHash as Hex })).status).toBe("success");
     const audit = await operator().admin.audit.list({ action: "channel.checkpoint" });
     expect(audit.rows).toHaveLength(1);
-    expect(audit.rows[0]).toMatchObject({ id: done.auditId, actor: ADMIN.address, target: channelId.toLowerCase(), before: { onChainVersion: "0" }, after: { onChainVersion: latest.state.version.toString(), txHash: done.txHash } });
+    expect(audit.rows[0]).toMatchObject({
+      id: done.auditId,
+      actor: ADMIN.address,
+      target: channelId.toLowerCase(),
+      before: { onChainVersion: "0" },
+      after: { onChainVersion: latest.state.version.toString(), txHash: done.txHash },
+    });
 
     // the watcher records the checkpoint; then there is nothing newer to register
-    await eventually("the watcher records the on-chain version", async () => (await t.handle.db.channel.findUnique({ where: { id: channelId.toLowerCase() } }))?.onChainVersion === latest.state.version);
-    await expect(admin().admin.channels.checkpoint({ channelId })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("nothing newer to register") });
+    await eventually(
+      "the watcher records the on-chain version",
+      async () =>
+        (await t.handle.db.channel.findUnique({ where: { id: channelId.toLowerCase() } }))?.onChainVersion ===
+        latest.state.version,
+    );
+    await expect(admin().admin.channels.checkpoint({ channelId })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("nothing newer to register"),
+    });
   });
 });

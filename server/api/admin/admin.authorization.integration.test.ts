@@ -47,7 +47,8 @@ interface Proc {
 }
 
 function adminProcedures(): Proc[] {
-  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: { type: Proc["type"] } }> }).procedures;
+  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: { type: Proc["type"] } }> })
+    .procedures;
   return Object.entries(procedures)
     .filter(([path]) => path.startsWith("admin."))
     .map(([path, p]) => ({ path, type: p._def.type }));
@@ -90,21 +91,43 @@ describe(`admin API authorization (${serverUrl ? "PostgreSQL server" : "PGlite"}
   it("finds the admin procedures in the router (queries and mutations, no subscriptions)", () => {
     expect(procs.length).toBeGreaterThan(20);
     expect(procs.filter((p) => p.type === "mutation").map((p) => p.path)).toEqual(
-      expect.arrayContaining(["admin.prices.override", "admin.markets.halt", "admin.markets.resume", "admin.users.suspend", "admin.roles.grant", "admin.roles.revoke", "admin.markets.create", "admin.channels.checkpoint", "admin.fees.withdraw"]),
+      expect.arrayContaining([
+        "admin.prices.override",
+        "admin.markets.halt",
+        "admin.markets.resume",
+        "admin.users.suspend",
+        "admin.roles.grant",
+        "admin.roles.revoke",
+        "admin.markets.create",
+        "admin.channels.checkpoint",
+        "admin.fees.withdraw",
+      ]),
     );
     expect(procs.filter((p) => p.type === "subscription")).toEqual([]);
     // every query has a sample input (a new read procedure must be added to QUERY_INPUTS)
-    expect(procs.filter((p) => p.type === "query").map((p) => p.path).sort()).toEqual(Object.keys(QUERY_INPUTS).sort());
+    expect(
+      procs
+        .filter((p) => p.type === "query")
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(Object.keys(QUERY_INPUTS).sort());
   });
 
   it("a signed-out caller gets UNAUTHORIZED from every admin procedure", async () => {
-    const codes = await Promise.all(procs.map(async (p) => [p.path, await codeOf(call(ctxFor(null), p.path, QUERY_INPUTS[p.path]))]));
+    const codes = await Promise.all(
+      procs.map(async (p) => [p.path, await codeOf(call(ctxFor(null), p.path, QUERY_INPUTS[p.path]))]),
+    );
     expect(Object.fromEntries(codes)).toEqual(Object.fromEntries(procs.map((p) => [p.path, "UNAUTHORIZED"])));
   });
 
   it("a trader (and a broker) gets FORBIDDEN from every admin procedure", async () => {
     for (const roles of [["TRADER"], ["TRADER", "BROKER"]] as const) {
-      const codes = await Promise.all(procs.map(async (p) => [p.path, await codeOf(call(ctxFor(TRADERS[0], [...roles]), p.path, QUERY_INPUTS[p.path]))]));
+      const codes = await Promise.all(
+        procs.map(async (p) => [
+          p.path,
+          await codeOf(call(ctxFor(TRADERS[0], [...roles]), p.path, QUERY_INPUTS[p.path])),
+        ]),
+      );
       expect(Object.fromEntries(codes)).toEqual(Object.fromEntries(procs.map((p) => [p.path, "FORBIDDEN"])));
     }
   });
@@ -113,7 +136,14 @@ describe(`admin API authorization (${serverUrl ? "PostgreSQL server" : "PGlite"}
     const auditBefore = await t.handle.db.auditLog.count();
     const op = ctxFor(OPERATOR, ["TRADER", "OPERATOR"]);
     const codes: Record<string, string> = {};
-    for (const p of procs) codes[p.path] = await codeOf(call(op, p.path, p.type === "query" ? QUERY_INPUTS[p.path] : { market: "ETH-PERP", price: "1", reason: "operator tries" }));
+    for (const p of procs)
+      codes[p.path] = await codeOf(
+        call(
+          op,
+          p.path,
+          p.type === "query" ? QUERY_INPUTS[p.path] : { market: "ETH-PERP", price: "1", reason: "operator tries" },
+        ),
+      );
     expect(codes).toEqual(Object.fromEntries(procs.map((p) => [p.path, p.type === "query" ? "OK" : "FORBIDDEN"])));
     expect(await t.handle.db.auditLog.count()).toBe(auditBefore);
     expect(rt.read((ex) => ex.prices("ETH-PERP").indexPerLot)).toBe(3_000_000n); // the override did not happen (3000 USDC per ETH = 3 USDC per 0.001-ETH lot)

@@ -46,55 +46,137 @@ afterAll(async () => {
 describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
   it("halt: orders are refused with the halt message, resting orders stay; resume: trading again; both audited", async () => {
     const bob = trader(1);
-    const resting = await bob.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH, price: usd(2500n) });
+    const resting = await bob.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "sell",
+      type: "limit",
+      size: WETH,
+      price: usd(2500n),
+    });
     expect(resting.status).toBe("resting");
     const booksBefore = rt.read((ex) => ex.restingCount("WETH-USDC"));
 
     const halted = await admin().admin.markets.halt({ market: "WETH-USDC", reason: "incident drill" });
     expect(halted).toMatchObject({ market: "WETH-USDC", status: "HALTED", restingOrders: booksBefore });
-    await expect(bob.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH, price: usd(2600n) })).rejects.toMatchObject({
+    await expect(
+      bob.orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "sell",
+        type: "limit",
+        size: WETH,
+        price: usd(2600n),
+      }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: "market WETH-USDC is halted",
     });
-    await expect(trader(2).orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "market", size: WETH, worstPrice: usd(2600n) })).rejects.toMatchObject({ message: "market WETH-USDC is halted" });
+    await expect(
+      trader(2).orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "buy",
+        type: "market",
+        size: WETH,
+        worstPrice: usd(2600n),
+      }),
+    ).rejects.toMatchObject({ message: "market WETH-USDC is halted" });
     // nothing was cancelled: the resting order is still on the book and still the trader's
     expect(rt.read((ex) => ex.restingCount("WETH-USDC"))).toBe(booksBefore);
-    expect(await bob.account.openOrders()).toContainEqual(expect.objectContaining({ orderId: resting.orderId, market: "WETH-USDC", size: WETH }));
+    expect(await bob.account.openOrders()).toContainEqual(
+      expect.objectContaining({ orderId: resting.orderId, market: "WETH-USDC", size: WETH }),
+    );
     // other markets trade on
-    expect((await bob.orders.place({ idempotencyKey: key(), market: "ETH-PERP", side: "sell", type: "limit", size: WETH, price: usd(3100n) })).status).toBe("resting");
+    expect(
+      (
+        await bob.orders.place({
+          idempotencyKey: key(),
+          market: "ETH-PERP",
+          side: "sell",
+          type: "limit",
+          size: WETH,
+          price: usd(3100n),
+        })
+      ).status,
+    ).toBe("resting");
     // the database says HALTED (a restart keeps it halted) and the console shows both sides
     expect((await t.handle.db.market.findUniqueOrThrow({ where: { symbol: "WETH-USDC" } })).status).toBe("HALTED");
-    expect((await operator().admin.markets.list()).find((m) => m.symbol === "WETH-USDC")).toMatchObject({ status: "HALTED", haltedInEngine: true, restingOrders: booksBefore });
-    await expect(admin().admin.markets.halt({ market: "WETH-USDC", reason: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await operator().admin.markets.list()).find((m) => m.symbol === "WETH-USDC")).toMatchObject({
+      status: "HALTED",
+      haltedInEngine: true,
+      restingOrders: booksBefore,
+    });
+    await expect(admin().admin.markets.halt({ market: "WETH-USDC", reason: "again" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
 
     const resumed = await admin().admin.markets.resume({ market: "WETH-USDC", reason: "drill over" });
     expect(resumed.status).toBe("ACTIVE");
-    const fill = await trader(2).orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "market", size: WETH, worstPrice: usd(2600n) });
+    const fill = await trader(2).orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "buy",
+      type: "market",
+      size: WETH,
+      worstPrice: usd(2600n),
+    });
     expect(fill).toMatchObject({ status: "filled", filledSize: WETH });
 
     const audit = await operator().admin.audit.list({ target: "WETH-USDC" });
     expect(audit.rows.map((r) => r.action)).toEqual(["market.resume", "market.halt"]);
-    expect(audit.rows[1]).toMatchObject({ actor: ADMIN, before: { status: "ACTIVE" }, after: { status: "HALTED", reason: "incident drill", restingOrdersKept: booksBefore } });
-    expect(audit.rows[0]).toMatchObject({ before: { status: "HALTED" }, after: { status: "ACTIVE", reason: "drill over" } });
+    expect(audit.rows[1]).toMatchObject({
+      actor: ADMIN,
+      before: { status: "ACTIVE" },
+      after: { status: "HALTED", reason: "incident drill", restingOrdersKept: booksBefore },
+    });
+    expect(audit.rows[0]).toMatchObject({
+      before: { status: "HALTED" },
+      after: { status: "ACTIVE", reason: "drill over" },
+    });
   });
 
   it("override the mark → the leveraged long is liquidated → the risk view shows every step → the audit log has the override", async () => {
     const alice = trader(0); // 1000 USDC
     const bob = trader(1);
-    await bob.orders.place({ idempotencyKey: key(), market: "ETH-PERP", side: "sell", type: "limit", size: 5n * WETH, price: usd(3000n) });
-    await alice.orders.place({ idempotencyKey: key(), market: "ETH-PERP", side: "buy", type: "limit", size: 5n * WETH, price: usd(3000n), timeInForce: "IOC" });
+    await bob.orders.place({
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "sell",
+      type: "limit",
+      size: 5n * WETH,
+      price: usd(3000n),
+    });
+    await alice.orders.place({
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "buy",
+      type: "limit",
+      size: 5n * WETH,
+      price: usd(3000n),
+      timeInForce: "IOC",
+    });
     expect((await alice.account.positions())[0]).toMatchObject({ market: "ETH-PERP", size: 5n * WETH });
     // 15 000 notional on ~1000 equity: near maintenance (750 IM, 375 MM) is not yet "below"
     const before = await operator().admin.risk.accounts({});
     expect(before.rows.find((r) => r.account === TRADERS[0])).toMatchObject({ status: "ok" });
     // the preview of a higher maintenance margin says this position would be liquidated (and changes nothing)
-    const preview = await operator().admin.markets.previewParams({ market: "ETH-PERP", maintenanceMarginBps: 4_000, initialMarginBps: 5_000, maxLeverage: 2 });
+    const preview = await operator().admin.markets.previewParams({
+      market: "ETH-PERP",
+      maintenanceMarginBps: 4_000,
+      initialMarginBps: 5_000,
+      maxLeverage: 2,
+    });
     expect(preview).toMatchObject({ valid: true });
     expect(preview.liquidations.map((l) => l.account)).toEqual([TRADERS[0]]);
     expect(preview.positions.find((p) => p.account === TRADERS[0])).toMatchObject({ outcome: "liquidated" });
     expect(rt.market("ETH-PERP")!.maintenanceMarginBps).toBe(250);
 
-    const result = await admin().admin.prices.override({ market: "ETH-PERP", price: "2820.5", reason: "feed outage: manual price" });
+    const result = await admin().admin.prices.override({
+      market: "ETH-PERP",
+      price: "2820.5",
+      reason: "feed outage: manual price",
+    });
     expect(result).toMatchObject({ market: "ETH-PERP", index: usd(2820n) + USDC / 2n, liquidations: [TRADERS[0]] });
     expect(await alice.account.positions()).toEqual([]);
 
@@ -108,7 +190,9 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
     expect(types.some((x) => x === "adl" || x === "fill")).toBe(true);
     expect(types).toContain("orderAccepted"); // the closing IOC at the bankruptcy limit
     // steps read in whole units with their assets
-    expect(liq.steps.find((s) => s.type === "orderAccepted")!.text).toMatch(/^closing order #\d+: sell 5 WETH ETH-PERP, IOC limited at the bankruptcy price \d+(\.\d+)? USDC$/);
+    expect(liq.steps.find((s) => s.type === "orderAccepted")!.text).toMatch(
+      /^closing order #\d+: sell 5 WETH ETH-PERP, IOC limited at the bankruptcy price \d+(\.\d+)? USDC$/,
+    );
 
     const audit = await operator().admin.audit.list({ action: "price." });
     expect(audit.rows[0]).toMatchObject({
@@ -117,13 +201,22 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
       action: "price.override",
       target: "ETH-PERP",
       before: { index: usd(3000n).toString(), mark: usd(3000n).toString() },
-      after: { requested: (usd(2820n) + USDC / 2n).toString(), seq: result.seq.toString(), reason: "feed outage: manual price", liquidations: [TRADERS[0]] },
+      after: {
+        requested: (usd(2820n) + USDC / 2n).toString(),
+        seq: result.seq.toString(),
+        reason: "feed outage: manual price",
+        liquidations: [TRADERS[0]],
+      },
     });
     // the journal carries the origin and reason too; the price history shows the admin point
     const history = await operator().admin.prices.history({ market: "ETH-PERP" });
     expect(history.at(-1)).toMatchObject({ seq: result.seq, origin: "admin", index: usd(2820n) + USDC / 2n });
-    await expect(admin().admin.prices.override({ market: "ETH-PERP", price: "1.0000001", reason: "too precise" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(admin().admin.prices.override({ market: "NOPE", price: "1", reason: "no market" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      admin().admin.prices.override({ market: "ETH-PERP", price: "1.0000001", reason: "too precise" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      admin().admin.prices.override({ market: "NOPE", price: "1", reason: "no market" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("suspend: the runtime refuses the account's orders, User.suspendedAt and the reason are stored and audited; resume lifts it", async () => {
@@ -134,10 +227,30 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
     expect(row).toMatchObject({ suspendReason: "KYC review" });
     expect(row.suspendedAt).toBeInstanceOf(Date);
     // a session loaded before the suspension still cannot trade: the engine guard refuses
-    await expect(trader(2).orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      trader(2).orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "buy",
+        type: "limit",
+        size: WETH,
+        price: usd(2000n),
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await operator().admin.users.detail({ address: carol })).suspendedInEngine).toBe(true);
     await admin().admin.users.resume({ address: carol, reason: "cleared" });
-    expect((await trader(2).orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) })).status).toBe("resting");
+    expect(
+      (
+        await trader(2).orders.place({
+          idempotencyKey: key(),
+          market: "WETH-USDC",
+          side: "buy",
+          type: "limit",
+          size: WETH,
+          price: usd(2000n),
+        })
+      ).status,
+    ).toBe("resting");
     const audit = await operator().admin.audit.list({ target: carol });
     expect(audit.rows.map((r) => [r.action, (r.after as { reason: string }).reason])).toEqual([
       ["user.resume", "cleared"],
@@ -156,7 +269,9 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
         [OPERATOR, ["TRADER", "OPERATOR"]],
       ]),
     );
-    await expect(admin().admin.roles.revoke({ address: ADMIN, role: "ADMIN", reason: "oops" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(admin().admin.roles.revoke({ address: ADMIN, role: "ADMIN", reason: "oops" })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
     await admin().admin.roles.revoke({ address: OPERATOR, role: "OPERATOR", reason: "shift over" });
     const audit = await operator().admin.audit.list({ action: "role." });
     expect(audit.rows.map((r) => [r.action, r.before, r.after])).toEqual([
@@ -182,9 +297,23 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
       fundingIntervalSec: null,
       fundingCapPips: null,
     });
-    expect(created).toMatchObject({ addedToEngine: true, market: { symbol: "WBTC-USDC", inEngine: true, status: "ACTIVE" } });
+    expect(created).toMatchObject({
+      addedToEngine: true,
+      market: { symbol: "WBTC-USDC", inEngine: true, status: "ACTIVE" },
+    });
     await rt.submit({ type: "deposit", account: TRADERS[1], asset: "WBTC", amount: 10n ** 8n });
-    expect((await trader(1).orders.place({ idempotencyKey: key(), market: "WBTC-USDC", side: "sell", type: "limit", size: 10n ** 8n, price: usd(60_000n) })).status).toBe("resting");
+    expect(
+      (
+        await trader(1).orders.place({
+          idempotencyKey: key(),
+          market: "WBTC-USDC",
+          side: "sell",
+          type: "limit",
+          size: 10n ** 8n,
+          price: usd(60_000n),
+        })
+      ).status,
+    ).toBe("resting");
     const invalid = {
       symbol: "BAD-PERP",
       kind: "PERP" as const,
@@ -201,10 +330,17 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
       fundingIntervalSec: 3600,
       fundingCapPips: 5000,
     };
-    await expect(admin().admin.markets.create(invalid)).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { code: "MARKET_CONFIG_INVALID" } });
+    await expect(admin().admin.markets.create(invalid)).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { code: "MARKET_CONFIG_INVALID" },
+    });
     expect(await t.handle.db.market.findUnique({ where: { symbol: "BAD-PERP" } })).toBeNull();
-    await expect(admin().admin.markets.create({ ...invalid, symbol: "WBTC-USDC", kind: "SPOT", baseAsset: "WBTC" })).rejects.toMatchObject({ code: "CONFLICT" });
-    expect((await operator().admin.audit.list({ action: "market.create" })).rows.map((r) => r.target)).toEqual(["WBTC-USDC"]);
+    await expect(
+      admin().admin.markets.create({ ...invalid, symbol: "WBTC-USDC", kind: "SPOT", baseAsset: "WBTC" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await operator().admin.audit.list({ action: "market.create" })).rows.map((r) => r.target)).toEqual([
+      "WBTC-USDC",
+    ]);
   });
 
   it("the overview and health answer; subscriptions are counted; the audit log cannot be edited", async () => {

@@ -20,7 +20,14 @@ export const overview = operatorProcedure
       coverageError: z.string().nullable(),
       risk: z.object({ below: z.number(), near: z.number(), withPositions: z.number() }),
       haltedMarkets: z.array(z.string()),
-      openChallenges: z.array(z.object({ channelId: z.string(), deadline: z.bigint(), secondsLeft: z.bigint().nullable(), watchtower: z.string().nullable() })),
+      openChallenges: z.array(
+        z.object({
+          channelId: z.string(),
+          deadline: z.bigint(),
+          secondsLeft: z.bigint().nullable(),
+          watchtower: z.string().nullable(),
+        }),
+      ),
       channelAlerts: z.array(z.object({ id: z.string(), trader: z.string(), alert: z.string() })),
       recentLiquidations24h: z.number(),
     }),

@@ -56,7 +56,9 @@ export const balanceSeries = z.object({
   asset: z.string(),
   decimals: z.number(),
   current: z.bigint(),
-  points: z.array(z.object({ seq: z.bigint(), timeMs: z.bigint(), balance: z.bigint(), delta: z.bigint(), reason: z.string() })),
+  points: z.array(
+    z.object({ seq: z.bigint(), timeMs: z.bigint(), balance: z.bigint(), delta: z.bigint(), reason: z.string() }),
+  ),
 });
 
 export const channelRow = z.object({
@@ -98,7 +100,13 @@ export const openChallenge = z.object({
   txHash: z.string(),
   blockNumber: z.bigint(),
   action: z
-    .object({ outcome: z.string(), reason: z.string().nullable(), answeredVersion: z.bigint().nullable(), txHash: z.string().nullable(), attempts: z.number() })
+    .object({
+      outcome: z.string(),
+      reason: z.string().nullable(),
+      answeredVersion: z.bigint().nullable(),
+      txHash: z.string().nullable(),
+      attempts: z.number(),
+    })
     .nullable(),
 });
 
@@ -133,7 +141,14 @@ export const healthView = z.object({
       reorgs: z.number(),
     })
     .nullable(),
-  watchtower: z.object({ running: z.boolean(), lastRoundAt: z.date().nullable(), lastError: z.string().nullable(), openChallenges: z.number() }).nullable(),
+  watchtower: z
+    .object({
+      running: z.boolean(),
+      lastRoundAt: z.date().nullable(),
+      lastError: z.string().nullable(),
+      openChallenges: z.number(),
+    })
+    .nullable(),
   database: z.object({
     kind: z.enum(["postgres", "pglite"]),
     location: z.string(),

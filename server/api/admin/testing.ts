@@ -8,10 +8,19 @@ import type { Context, Role } from "../context";
 export const ADMIN = getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
 export const OPERATOR = getAddress("0xa0ee7a142d267c1f36714e4a8f75612f20a79720");
 
-export function ctxFor(address: `0x${string}` | null, roles: Role[] = ["TRADER"], suspendedAt: Date | null = null): Context {
-  const deps = { limiter: new RateLimiter(), limits: { orders: { per: "session", burst: 10_000, perSecond: 10_000 } }, now: () => new Date() } as unknown as AuthDeps;
+export function ctxFor(
+  address: `0x${string}` | null,
+  roles: Role[] = ["TRADER"],
+  suspendedAt: Date | null = null,
+): Context {
+  const deps = {
+    limiter: new RateLimiter(),
+    limits: { orders: { per: "session", burst: 10_000, perSecond: 10_000 } },
+    now: () => new Date(),
+  } as unknown as AuthDeps;
   return {
-    session: address === null ? null : { sessionId: `s-${address}`, userId: `u-${address}`, address, roles, suspendedAt },
+    session:
+      address === null ? null : { sessionId: `s-${address}`, userId: `u-${address}`, address, roles, suspendedAt },
     headers: new Headers(),
     ip: "test",
     resHeaders: new Headers(),

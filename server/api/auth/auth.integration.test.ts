@@ -70,7 +70,12 @@ afterAll(async () => {
 
 interface TrpcError {
   message: string;
-  data: { code: string; httpStatus: number; zodIssues: { path: string; message: string }[] | null; clearline: { details: Record<string, unknown> } | null };
+  data: {
+    code: string;
+    httpStatus: number;
+    zodIssues: { path: string; message: string }[] | null;
+    clearline: { details: Record<string, unknown> } | null;
+  };
 }
 interface Answer<T = unknown> {
   status: number;
@@ -89,7 +94,11 @@ async function answer<T>(res: Response): Promise<Answer<T>> {
   };
 }
 
-function mutationRequest(procedure: string, input: unknown, opts: { cookie?: string; ip?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Request {
+function mutationRequest(
+  procedure: string,
+  input: unknown,
+  opts: { cookie?: string; ip?: string; headers?: Record<string, string>; body?: BodyInit } = {},
+): Request {
   return new Request(`${APP}/api/trpc/${procedure}`, {
     method: "POST",
     headers: {
@@ -103,7 +112,12 @@ function mutationRequest(procedure: string, input: unknown, opts: { cookie?: str
   });
 }
 
-async function mutate<T>(handler: (r: Request) => Promise<Response>, procedure: string, input?: unknown, opts: Parameters<typeof mutationRequest>[2] = {}) {
+async function mutate<T>(
+  handler: (r: Request) => Promise<Response>,
+  procedure: string,
+  input?: unknown,
+  opts: Parameters<typeof mutationRequest>[2] = {},
+) {
   return answer<T>(await handler(mutationRequest(procedure, input, opts)));
 }
 
@@ -154,7 +168,11 @@ async function newNonce(handler: (r: Request) => Promise<Response>): Promise<str
 }
 
 async function signInAs(handler: (r: Request) => Promise<Response>, privateKey: Hex) {
-  const r = await mutate<{ address: string; roles: string[] }>(handler, "auth.signIn", await signed(privateKey, await newNonce(handler)));
+  const r = await mutate<{ address: string; roles: string[] }>(
+    handler,
+    "auth.signIn",
+    await signed(privateKey, await newNonce(handler)),
+  );
   expect(r.error).toBeUndefined();
   return { me: r.data!, cookie: cookieFrom(r.setCookies), setCookie: r.setCookies[0]! };
 }
@@ -181,7 +199,11 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     const row = await t.handle.db.session.findFirstOrThrow({ where: { address: victim.address } });
     expect(row.tokenHash).toBe(hashSessionToken(token, SECRET));
     expect(JSON.stringify(row)).not.toContain(token);
-    expect((await query(handler, "auth.me", cookie)).data).toEqual({ address: victim.address, roles: ["TRADER"], suspended: false });
+    expect((await query(handler, "auth.me", cookie)).data).toEqual({
+      address: victim.address,
+      roles: ["TRADER"],
+      suspended: false,
+    });
 
     // The configured admin address gets ADMIN on its first sign-in (as the seed grants it).
     const asAdmin = await signInAs(handler, admin.privateKey);
@@ -194,15 +216,28 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
 
   it("the cookie is Secure and __Host- prefixed when APP_URL is https", async () => {
     const handler = createTrpcHandler(() => deps({ appUrl: new URL("https://exchange.example") }));
-    const nonce = (await mutate<{ nonce: string }>(handler, "auth.nonce", undefined, { headers: { origin: "https://exchange.example" } })).data!.nonce;
-    const input = await signed(victim.privateKey, nonce, { domain: "exchange.example", uri: "https://exchange.example" });
-    const r = await answer(await handler(new Request("https://exchange.example/api/trpc/auth.signIn", {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: "https://exchange.example" },
-      body: JSON.stringify(superjson.serialize(input)),
-    })));
+    const nonce = (
+      await mutate<{ nonce: string }>(handler, "auth.nonce", undefined, {
+        headers: { origin: "https://exchange.example" },
+      })
+    ).data!.nonce;
+    const input = await signed(victim.privateKey, nonce, {
+      domain: "exchange.example",
+      uri: "https://exchange.example",
+    });
+    const r = await answer(
+      await handler(
+        new Request("https://exchange.example/api/trpc/auth.signIn", {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "https://exchange.example" },
+          body: JSON.stringify(superjson.serialize(input)),
+        }),
+      ),
+    );
     expect(r.error).toBeUndefined();
-    expect(r.setCookies[0]).toMatch(/^__Host-clearline_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure$/);
+    expect(r.setCookies[0]).toMatch(
+      /^__Host-clearline_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure$/,
+    );
   });
 
   it("SECURITY.md attack 14: a replayed message, a wrong domain, URI or chain, an expired or stale message, an unknown nonce and another user's nonce are refused; the real user can still sign in", async () => {
@@ -215,26 +250,68 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     expectRefused(await signIn(first), "UNAUTHORIZED", "nonce_used", /nonce was already used/);
 
     // Wrong domain, wrong URI origin, wrong chain: each named in the answer.
-    expectRefused(await signIn(await signed(victim.privateKey, await newNonce(handler), { domain: "evil.example" })), "UNAUTHORIZED", "domain", /for domain "evil\.example", but this exchange is "localhost:3610"/);
-    expectRefused(await signIn(await signed(victim.privateKey, await newNonce(handler), { uri: "https://evil.example/login" })), "UNAUTHORIZED", "uri", /URI https:\/\/evil\.example\/login is not on http:\/\/localhost:3610/);
-    expectRefused(await signIn(await signed(victim.privateKey, await newNonce(handler), { chainId: 1 })), "UNAUTHORIZED", "chain", /for chain 1, but this exchange runs on chain 31337/);
+    expectRefused(
+      await signIn(await signed(victim.privateKey, await newNonce(handler), { domain: "evil.example" })),
+      "UNAUTHORIZED",
+      "domain",
+      /for domain "evil\.example", but this exchange is "localhost:3610"/,
+    );
+    expectRefused(
+      await signIn(await signed(victim.privateKey, await newNonce(handler), { uri: "https://evil.example/login" })),
+      "UNAUTHORIZED",
+      "uri",
+      /URI https:\/\/evil\.example\/login is not on http:\/\/localhost:3610/,
+    );
+    expectRefused(
+      await signIn(await signed(victim.privateKey, await newNonce(handler), { chainId: 1 })),
+      "UNAUTHORIZED",
+      "chain",
+      /for chain 1, but this exchange runs on chain 31337/,
+    );
 
     // Expired (expirationTime passed), stale (issued too long ago), issued in the future.
     expectRefused(
-      await signIn(await signed(victim.privateKey, await newNonce(handler), { issuedAt: new Date(nowMs - 60_000), expirationTime: new Date(nowMs - 1_000) })),
+      await signIn(
+        await signed(victim.privateKey, await newNonce(handler), {
+          issuedAt: new Date(nowMs - 60_000),
+          expirationTime: new Date(nowMs - 1_000),
+        }),
+      ),
       "UNAUTHORIZED",
       "expired",
       /expired at/,
     );
-    expectRefused(await signIn(await signed(victim.privateKey, await newNonce(handler), { issuedAt: new Date(nowMs - 601_000) })), "UNAUTHORIZED", "too_old", /more than 600 s ago/);
-    expectRefused(await signIn(await signed(victim.privateKey, await newNonce(handler), { issuedAt: new Date(nowMs + 5 * 60_000) })), "UNAUTHORIZED", "issued_in_future", /issued in the future/);
+    expectRefused(
+      await signIn(await signed(victim.privateKey, await newNonce(handler), { issuedAt: new Date(nowMs - 601_000) })),
+      "UNAUTHORIZED",
+      "too_old",
+      /more than 600 s ago/,
+    );
+    expectRefused(
+      await signIn(
+        await signed(victim.privateKey, await newNonce(handler), { issuedAt: new Date(nowMs + 5 * 60_000) }),
+      ),
+      "UNAUTHORIZED",
+      "issued_in_future",
+      /issued in the future/,
+    );
 
     // A nonce the server never issued; a nonce that expired unused.
-    expectRefused(await signIn(await signed(victim.privateKey, "abcdef0123456789abcdef0123456789")), "UNAUTHORIZED", "nonce_unknown", /Unknown sign-in nonce/);
+    expectRefused(
+      await signIn(await signed(victim.privateKey, "abcdef0123456789abcdef0123456789")),
+      "UNAUTHORIZED",
+      "nonce_unknown",
+      /Unknown sign-in nonce/,
+    );
     const staleNonce = await newNonce(handler);
     nowMs += 601_000;
     try {
-      expectRefused(await signIn(await signed(victim.privateKey, staleNonce)), "UNAUTHORIZED", "nonce_expired", /nonce expired/);
+      expectRefused(
+        await signIn(await signed(victim.privateKey, staleNonce)),
+        "UNAUTHORIZED",
+        "nonce_expired",
+        /nonce expired/,
+      );
     } finally {
       nowMs -= 601_000;
     }
@@ -242,7 +319,15 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     // Text the parser would ignore (after the last field) is not accepted: only the canonical
     // EIP-4361 text of the fields that were checked.
     const smuggled = `${siweMessage(victim.address, await newNonce(handler))}\nTransfer all funds to 0x0000000000000000000000000000000000000bad`;
-    expectRefused(await signIn({ message: smuggled, signature: await privateKeyToAccount(victim.privateKey).signMessage({ message: smuggled }) }), "UNAUTHORIZED", "malformed", /canonical|EIP-4361/);
+    expectRefused(
+      await signIn({
+        message: smuggled,
+        signature: await privateKeyToAccount(victim.privateKey).signMessage({ message: smuggled }),
+      }),
+      "UNAUTHORIZED",
+      "malformed",
+      /canonical|EIP-4361/,
+    );
 
     // Another user's nonce. The rule: a nonce is bound to nothing until a VALID signed message
     // uses it, and the first such use consumes it.
@@ -252,15 +337,29 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     //     attacker's signature is refused, and does not burn the victim's nonce.
     const forged = siweMessage(victim.address, victimsNonce);
     const forgedSig = await privateKeyToAccount(attacker.privateKey).signMessage({ message: forged });
-    expectRefused(await signIn({ message: forged, signature: forgedSig }), "UNAUTHORIZED", "signature", new RegExp(`not ${victim.address}'s signature`));
+    expectRefused(
+      await signIn({ message: forged, signature: forgedSig }),
+      "UNAUTHORIZED",
+      "signature",
+      new RegExp(`not ${victim.address}'s signature`),
+    );
     expect((await t.handle.db.authNonce.findUniqueOrThrow({ where: { nonce: victimsNonce } })).usedAt).toBeNull();
     // (b) The attacker uses the nonce for their OWN address: they get a session, but as themselves.
     const stolen = await signIn(await signed(attacker.privateKey, victimsNonce));
     expect(stolen.data).toMatchObject({ address: attacker.address });
-    expect((await query<{ address: string }>(handler, "auth.me", cookieFrom(stolen.setCookies))).data?.address).toBe(attacker.address);
-    expect(await t.handle.db.authNonce.findUniqueOrThrow({ where: { nonce: victimsNonce } })).toMatchObject({ usedBy: attacker.address });
+    expect((await query<{ address: string }>(handler, "auth.me", cookieFrom(stolen.setCookies))).data?.address).toBe(
+      attacker.address,
+    );
+    expect(await t.handle.db.authNonce.findUniqueOrThrow({ where: { nonce: victimsNonce } })).toMatchObject({
+      usedBy: attacker.address,
+    });
     // (c) The victim's message with that nonce is now refused…
-    expectRefused(await signIn(await signed(victim.privateKey, victimsNonce)), "UNAUTHORIZED", "nonce_used", /already used/);
+    expectRefused(
+      await signIn(await signed(victim.privateKey, victimsNonce)),
+      "UNAUTHORIZED",
+      "nonce_used",
+      /already used/,
+    );
     // …and no session was opened for the victim by any of it.
     expect(await t.handle.db.session.count({ where: { address: victim.address } })).toBe(victimSessions);
 
@@ -282,9 +381,13 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     const { cookie } = await signInAs(handler, victim.privateKey);
     const out = await mutate<{ signedOut: boolean }>(handler, "auth.signOut", undefined, { cookie });
     expect(out.data).toEqual({ signedOut: true });
-    expect(out.setCookies[0]).toMatch(/^clearline_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970/);
+    expect(out.setCookies[0]).toMatch(
+      /^clearline_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970/,
+    );
     expect((await query(handler, "auth.me", cookie)).data).toBeNull();
-    const row = await t.handle.db.session.findFirstOrThrow({ where: { tokenHash: hashSessionToken(cookie.split("=")[1]!, SECRET) } });
+    const row = await t.handle.db.session.findFirstOrThrow({
+      where: { tokenHash: hashSessionToken(cookie.split("=")[1]!, SECRET) },
+    });
     expect(row.revokedAt).not.toBeNull();
     // An expired session stops working too.
     const second = await signInAs(handler, victim.privateKey);
@@ -301,25 +404,75 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     const { cookie } = await signInAs(handler, victim.privateKey);
 
     // A cross-site HTML form post (urlencoded, Origin evil.example) with the victim's cookie.
-    const formPost = await answer(await handler(mutationRequest("auth.signOut", undefined, {
-      cookie,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
-      body: "x=1",
-    })));
+    const formPost = await answer(
+      await handler(
+        mutationRequest("auth.signOut", undefined, {
+          cookie,
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            origin: "https://evil.example",
+            "sec-fetch-site": "cross-site",
+          },
+          body: "x=1",
+        }),
+      ),
+    );
     expect(formPost.status).toBe(403);
-    expectRefused(formPost, "FORBIDDEN", null, /Cross-site request refused: origin https:\/\/evil\.example may not call this API/);
+    expectRefused(
+      formPost,
+      "FORBIDDEN",
+      null,
+      /Cross-site request refused: origin https:\/\/evil\.example may not call this API/,
+    );
     // The multipart form variant (which tRPC would otherwise parse as FormData), and a JSON
     // post from another origin (a fetch that would need a CORS preflight).
     const multipart = new FormData();
     multipart.set("x", "1");
-    expectRefused(await answer(await handler(mutationRequest("auth.signOut", undefined, { cookie, headers: { origin: "https://evil.example" }, body: multipart }))), "FORBIDDEN", null, /Cross-site/);
-    expectRefused(await mutate(handler, "auth.signOut", undefined, { cookie, headers: { origin: "https://evil.example" } }), "FORBIDDEN", null, /Cross-site/);
+    expectRefused(
+      await answer(
+        await handler(
+          mutationRequest("auth.signOut", undefined, {
+            cookie,
+            headers: { origin: "https://evil.example" },
+            body: multipart,
+          }),
+        ),
+      ),
+      "FORBIDDEN",
+      null,
+      /Cross-site/,
+    );
+    expectRefused(
+      await mutate(handler, "auth.signOut", undefined, { cookie, headers: { origin: "https://evil.example" } }),
+      "FORBIDDEN",
+      null,
+      /Cross-site/,
+    );
     // Same origin but not JSON; no Origin at all.
-    expectRefused(await mutate(handler, "auth.signOut", undefined, { cookie, headers: { "content-type": "text/plain" } }), "FORBIDDEN", null, /content-type application\/json \(got text\/plain\)/);
-    const noOrigin = new Request(`${APP}/api/trpc/auth.signOut`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: "{}" });
-    expectRefused(await answer(await handler(noOrigin)), "FORBIDDEN", null, /send an Origin header of http:\/\/localhost:3610/);
+    expectRefused(
+      await mutate(handler, "auth.signOut", undefined, { cookie, headers: { "content-type": "text/plain" } }),
+      "FORBIDDEN",
+      null,
+      /content-type application\/json \(got text\/plain\)/,
+    );
+    const noOrigin = new Request(`${APP}/api/trpc/auth.signOut`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: "{}",
+    });
+    expectRefused(
+      await answer(await handler(noOrigin)),
+      "FORBIDDEN",
+      null,
+      /send an Origin header of http:\/\/localhost:3610/,
+    );
     // A batch gets the refusal for every call, in tRPC's shape.
-    const batch = await handler(mutationRequest("auth.signOut,auth.nonce?batch=1", undefined, { headers: { origin: "https://evil.example" }, body: "{}" }));
+    const batch = await handler(
+      mutationRequest("auth.signOut,auth.nonce?batch=1", undefined, {
+        headers: { origin: "https://evil.example" },
+        body: "{}",
+      }),
+    );
     const batchBody = (await batch.json()) as { error: { json: TrpcError } }[];
     expect(batchBody.map((b) => b.error.json.data.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
     // None of it signed the victim out.
@@ -331,8 +484,16 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
       operatorWhoami: operatorProcedure.query(({ ctx }) => ctx.session.address),
     });
     const callerFor = async (cookieHeader?: string) =>
-      createCallerFactory(testRouter)(await createContext({ req: new Request(APP, { headers: cookieHeader ? { cookie: cookieHeader } : {} }), deps: deps() }));
-    await expect((await callerFor(cookie)).adminWhoami()).rejects.toMatchObject({ code: "FORBIDDEN", message: "This needs the ADMIN role." });
+      createCallerFactory(testRouter)(
+        await createContext({
+          req: new Request(APP, { headers: cookieHeader ? { cookie: cookieHeader } : {} }),
+          deps: deps(),
+        }),
+      );
+    await expect((await callerFor(cookie)).adminWhoami()).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "This needs the ADMIN role.",
+    });
     await expect((await callerFor(cookie)).operatorWhoami()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect((await callerFor()).adminWhoami()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     const asAdmin = await signInAs(handler, admin.privateKey);
@@ -351,7 +512,12 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
         c.close();
       },
     });
-    const streamed = new Request(`${APP}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", origin: APP }, body: stream, duplex: "half" } as RequestInit);
+    const streamed = new Request(`${APP}/api/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: APP },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     expectRefused(await answer(await handler(streamed)), "PAYLOAD_TOO_LARGE", null, /too large/);
     // Within the limit but over the field's own maximum; malformed fields: BAD_REQUEST naming the field.
     const tooLong = await mutate(handler, "auth.signIn", { message: "x".repeat(5000), signature: "0x00" });
@@ -365,17 +531,26 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
 
     // A burst on sign-in from one IP: the 11th attempt within the minute is refused, before its input is even parsed.
     const limiter = new RateLimiter();
-    const limited = createTrpcHandler(() => deps({ limits: rateLimitsFrom({ signInPerMinute: 10, ordersPerSecond: 50 }), limiter }));
+    const limited = createTrpcHandler(() =>
+      deps({ limits: rateLimitsFrom({ signInPerMinute: 10, ordersPerSecond: 50 }), limiter }),
+    );
     const burst = [];
-    for (let i = 0; i < 11; i++) burst.push(await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.9" }));
-    expect(burst.slice(0, 10).every((r) => r.error?.data.code === "BAD_REQUEST" || r.error?.data.code === "UNAUTHORIZED")).toBe(true);
+    for (let i = 0; i < 11; i++)
+      burst.push(await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.9" }));
+    expect(
+      burst.slice(0, 10).every((r) => r.error?.data.code === "BAD_REQUEST" || r.error?.data.code === "UNAUTHORIZED"),
+    ).toBe(true);
     expect(burst[10]!.status).toBe(429);
     expectRefused(burst[10]!, "TOO_MANY_REQUESTS", null, /^too many requests: retry in 6 s$/);
     // Another IP is not affected; the bucket refills with time.
-    expect((await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.10" })).status).not.toBe(429);
+    expect(
+      (await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.10" })).status,
+    ).not.toBe(429);
     nowMs += 6_000;
     try {
-      expect((await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.9" })).status).not.toBe(429);
+      expect(
+        (await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.9" })).status,
+      ).not.toBe(429);
     } finally {
       nowMs -= 6_000;
     }
@@ -388,7 +563,9 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     const revoked = await signInAs(handler, victim.privateKey);
     await mutate(handler, "auth.signOut", undefined, { cookie: revoked.cookie });
     const cookies = Array.from({ length: 30 }, (_, i) => [a.cookie, b.cookie, revoked.cookie, null][i % 4]!);
-    const answers = await Promise.all(cookies.map((c) => query<{ address: string } | null>(handler, "auth.me", c ?? undefined)));
+    const answers = await Promise.all(
+      cookies.map((c) => query<{ address: string } | null>(handler, "auth.me", c ?? undefined)),
+    );
     answers.forEach((r, i) => {
       const c = cookies[i];
       expect(r.data?.address ?? null).toBe(c === a.cookie ? victim.address : c === b.cookie ? attacker.address : null);
@@ -398,16 +575,33 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   it("a suspended user can sign in and read, but tradingProcedure refuses them", async () => {
     const handler = createTrpcHandler(() => deps());
     const { cookie } = await signInAs(handler, attacker.privateKey);
-    await t.handle.db.user.update({ where: { address: attacker.address }, data: { suspendedAt: new Date(nowMs), suspendReason: "test" } });
-    expect((await query(handler, "auth.me", cookie)).data).toEqual({ address: attacker.address, roles: ["TRADER"], suspended: true });
+    await t.handle.db.user.update({
+      where: { address: attacker.address },
+      data: { suspendedAt: new Date(nowMs), suspendReason: "test" },
+    });
+    expect((await query(handler, "auth.me", cookie)).data).toEqual({
+      address: attacker.address,
+      roles: ["TRADER"],
+      suspended: true,
+    });
     const again = await signInAs(handler, attacker.privateKey);
     expect(again.me).toMatchObject({ suspended: true });
     const router = createTRPCRouter({ place: tradingProcedure.mutation(() => "placed") });
-    const caller = createCallerFactory(router)(await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }));
-    await expect(caller.place()).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/suspended/) });
+    const caller = createCallerFactory(router)(
+      await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }),
+    );
+    await expect(caller.place()).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/suspended/),
+    });
     // Read per request: lifting the suspension applies to the next request.
-    await t.handle.db.user.update({ where: { address: attacker.address }, data: { suspendedAt: null, suspendReason: null } });
-    const next = createCallerFactory(router)(await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }));
+    await t.handle.db.user.update({
+      where: { address: attacker.address },
+      data: { suspendedAt: null, suspendReason: null },
+    });
+    const next = createCallerFactory(router)(
+      await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }),
+    );
     expect(await next.place()).toBe("placed");
   });
 
@@ -416,9 +610,16 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     if (!existsSync(artifactPath)) compileContracts();
     const { abi, bytecode } = JSON.parse(readFileSync(artifactPath, "utf8")) as { abi: never; bytecode: Hex };
     const owner = privateKeyToAccount(victim.privateKey);
-    const chainDef = { id: LOCAL_CHAIN_ID, name: "local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } };
+    const chainDef = {
+      id: LOCAL_CHAIN_ID,
+      name: "local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    };
     const wallet = createWalletClient({ account: owner, chain: chainDef, transport: http(chain.rpcUrl) });
-    const receipt = await chain.client.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi, bytecode, args: [owner.address] }) });
+    const receipt = await chain.client.waitForTransactionReceipt({
+      hash: await wallet.deployContract({ abi, bytecode, args: [owner.address] }),
+    });
     const smartWallet = getAddress(receipt.contractAddress!);
 
     const handler = createTrpcHandler(() => deps());
@@ -429,8 +630,18 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     expect(r.error).toBeUndefined();
     expect(r.data?.address).toBe(smartWallet);
 
-    await chain.client.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: smartWallet, abi, functionName: "setRevoked", args: [true] }) });
+    await chain.client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({ address: smartWallet, abi, functionName: "setRevoked", args: [true] }),
+    });
     const message2 = siweMessage(smartWallet, await newNonce(handler));
-    expectRefused(await mutate(handler, "auth.signIn", { message: message2, signature: await owner.signMessage({ message: message2 }) }), "UNAUTHORIZED", "signature", /not .*'s signature/);
+    expectRefused(
+      await mutate(handler, "auth.signIn", {
+        message: message2,
+        signature: await owner.signMessage({ message: message2 }),
+      }),
+      "UNAUTHORIZED",
+      "signature",
+      /not .*'s signature/,
+    );
   });
 });

@@ -14,4 +14,6 @@ export function toMe(session: Session): z.infer<typeof meSchema> {
 }
 
 /** Who is signed in, or null. */
-export const me = publicProcedure.output(meSchema.nullable()).query(({ ctx }) => (ctx.session ? toMe(ctx.session) : null));
+export const me = publicProcedure
+  .output(meSchema.nullable())
+  .query(({ ctx }) => (ctx.session ? toMe(ctx.session) : null));

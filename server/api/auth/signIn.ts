@@ -23,6 +23,12 @@ export const signIn = publicProcedure
   .output(meSchema)
   .mutation(async ({ ctx, input }) => {
     const result = await signInService(ctx.deps, input, { ip: ctx.ip, userAgent: ctx.headers.get("user-agent") });
-    ctx.resHeaders.append("set-cookie", serializeSessionCookie(result.token, { secure: secureCookies(ctx.deps), maxAgeSeconds: ctx.deps.sessionTtlSeconds }));
+    ctx.resHeaders.append(
+      "set-cookie",
+      serializeSessionCookie(result.token, {
+        secure: secureCookies(ctx.deps),
+        maxAgeSeconds: ctx.deps.sessionTtlSeconds,
+      }),
+    );
     return toMe(result.session);
   });

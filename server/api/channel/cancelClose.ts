@@ -7,4 +7,6 @@ import { pendingRequestSchema } from "./schemas";
  * co-sign; the service registers it on-chain, and the balance comes back (the channel is ACTIVE
  * again) once the chain shows it.
  */
-export const cancelClose = authedProcedure.output(pendingRequestSchema).mutation(({ ctx }) => channels().cancelClose(ctx.session.address));
+export const cancelClose = authedProcedure
+  .output(pendingRequestSchema)
+  .mutation(({ ctx }) => channels().cancelClose(ctx.session.address));

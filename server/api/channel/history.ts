@@ -7,4 +7,6 @@ import { channelIdInput, storedStateSchema } from "./schemas";
 export const history = authedProcedure
   .input(channelIdInput)
   .output(z.array(storedStateSchema))
-  .query(async ({ ctx, input }) => (await channels().history(ctx.session.address, input?.channelId)).map(({ trader: _trader, ...s }) => s));
+  .query(async ({ ctx, input }) =>
+    (await channels().history(ctx.session.address, input?.channelId)).map(({ trader: _trader, ...s }) => s),
+  );

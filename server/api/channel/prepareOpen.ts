@@ -23,7 +23,12 @@ export const prepareOpen = authedProcedure
       state: stateSchema,
       exchangeSignature: z.string(),
       typedData: typedDataSchema,
-      depositAndOpen: z.object({ custody: z.string(), trader: z.string(), nonce: z.bigint(), approvals: z.array(z.object({ token: z.string(), amount: z.bigint() })) }),
+      depositAndOpen: z.object({
+        custody: z.string(),
+        trader: z.string(),
+        nonce: z.bigint(),
+        approvals: z.array(z.object({ token: z.string(), amount: z.bigint() })),
+      }),
     }),
   )
   .mutation(({ ctx, input }) => channels().prepareOpen(ctx.session.address, input.deposits));

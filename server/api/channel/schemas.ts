@@ -17,7 +17,10 @@ export const signatureSchema = z
   .max(2 + 2 * 1024)
   .transform((v) => v as Hex);
 export const amountSchema = z.bigint().positive("must be positive (base units)");
-export const versionSchema = z.bigint().min(0n).max((1n << 48n) - 1n);
+export const versionSchema = z
+  .bigint()
+  .min(0n)
+  .max((1n << 48n) - 1n);
 
 const hex = z.custom<Hex>((v) => typeof v === "string" && v.startsWith("0x"));
 const address = z.custom<Address>((v) => typeof v === "string" && v.startsWith("0x"));
@@ -34,9 +37,18 @@ export const appDataSchema = z.object({
   journalSeq: z.bigint(),
   markTime: z.bigint(),
   fees: z.array(z.object({ token: address, paid: z.bigint() })).readonly(),
-  positions: z.array(
-    z.object({ market: hex, sizeE8: z.bigint(), entryPriceE8: z.bigint(), markPriceE8: z.bigint(), collateral: address, unrealizedPnl: z.bigint() }),
-  ).readonly(),
+  positions: z
+    .array(
+      z.object({
+        market: hex,
+        sizeE8: z.bigint(),
+        entryPriceE8: z.bigint(),
+        markPriceE8: z.bigint(),
+        collateral: address,
+        unrealizedPnl: z.bigint(),
+      }),
+    )
+    .readonly(),
 });
 
 export const storedStateSchema = z.object({

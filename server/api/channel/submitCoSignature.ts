@@ -6,5 +6,13 @@ import { hash32Schema, signatureSchema, submissionSchema, versionSchema } from "
 /** Stores the trader's co-signature of a state after verifying it; may submit a pending resize or close on-chain. */
 export const submitCoSignature = authedProcedure
   .input(z.object({ channelId: hash32Schema, version: versionSchema, signature: signatureSchema }))
-  .output(z.object({ coSignedVersion: z.bigint(), submittedTx: z.string().nullable(), submission: submissionSchema.nullable() }))
-  .mutation(({ ctx, input }) => channels().submitCoSignature(ctx.session.address, input.channelId, input.version, input.signature));
+  .output(
+    z.object({
+      coSignedVersion: z.bigint(),
+      submittedTx: z.string().nullable(),
+      submission: submissionSchema.nullable(),
+    }),
+  )
+  .mutation(({ ctx, input }) =>
+    channels().submitCoSignature(ctx.session.address, input.channelId, input.version, input.signature),
+  );

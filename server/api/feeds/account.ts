@@ -14,25 +14,30 @@ const accountEvent = z.object({ seq: z.bigint(), idx: z.number().int(), timeMs: 
  * balances, positions, funding, triggers, liquidations. Tracked ids "seq:idx"; a reconnect with
  * lastEventId back-fills from the database first, without gaps or duplicates.
  */
-export const account = authedProcedure.input(z.object({ lastEventId: z.string().max(40).nullish() })).subscription(async function* ({ ctx, input, signal }) {
-  const rt = getEngineRuntime();
-  const me = ctx.session.address;
-  const live = getFeedHub(rt).account(me); // attach before reading the database
-  closeOnAbort(signal, live);
-  let last = parsePosition(input.lastEventId);
-  try {
-    if (last !== null) {
-      for (const r of await eventsAfter(rt.db, me, last, BACKFILL_LIMIT)) {
-        last = r;
-        yield tracked(`${r.seq}:${r.idx}`, accountEvent.parse({ seq: r.seq, idx: r.idx, timeMs: r.timeMs, event: r.event }));
+export const account = authedProcedure
+  .input(z.object({ lastEventId: z.string().max(40).nullish() }))
+  .subscription(async function* ({ ctx, input, signal }) {
+    const rt = getEngineRuntime();
+    const me = ctx.session.address;
+    const live = getFeedHub(rt).account(me); // attach before reading the database
+    closeOnAbort(signal, live);
+    let last = parsePosition(input.lastEventId);
+    try {
+      if (last !== null) {
+        for (const r of await eventsAfter(rt.db, me, last, BACKFILL_LIMIT)) {
+          last = r;
+          yield tracked(
+            `${r.seq}:${r.idx}`,
+            accountEvent.parse({ seq: r.seq, idx: r.idx, timeMs: r.timeMs, event: r.event }),
+          );
+        }
       }
+      for await (const e of live) {
+        if (!positionAfter(e, last)) continue;
+        last = e;
+        yield tracked(`${e.seq}:${e.idx}`, accountEvent.parse(e));
+      }
+    } finally {
+      live.close();
     }
-    for await (const e of live) {
-      if (!positionAfter(e, last)) continue;
-      last = e;
-      yield tracked(`${e.seq}:${e.idx}`, accountEvent.parse(e));
-    }
-  } finally {
-    live.close();
-  }
-});
+  });

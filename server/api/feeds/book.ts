@@ -8,7 +8,14 @@ import { publicProcedure } from "../trpc";
 import { levels } from "../markets/schemas";
 import { closeOnAbort } from "./util";
 
-const bookUpdate = z.object({ kind: z.enum(["snapshot", "diff"]), market: z.string(), seq: z.bigint(), timeMs: z.bigint(), bids: levels, asks: levels });
+const bookUpdate = z.object({
+  kind: z.enum(["snapshot", "diff"]),
+  market: z.string(),
+  seq: z.bigint(),
+  timeMs: z.bigint(),
+  bids: levels,
+  asks: levels,
+});
 export type BookWire = z.infer<typeof bookUpdate>;
 
 export const bookInput = z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() });

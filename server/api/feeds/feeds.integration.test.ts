@@ -21,9 +21,16 @@ let t: TestDatabase;
 let rt: EngineRuntime;
 
 function ctxFor(address: `0x${string}` | null): Context {
-  const deps = { limiter: new RateLimiter(), limits: { orders: { per: "session", burst: 10_000, perSecond: 10_000 } }, now: () => new Date() } as unknown as AuthDeps;
+  const deps = {
+    limiter: new RateLimiter(),
+    limits: { orders: { per: "session", burst: 10_000, perSecond: 10_000 } },
+    now: () => new Date(),
+  } as unknown as AuthDeps;
   return {
-    session: address === null ? null : { sessionId: `s-${address}`, userId: `u-${address}`, address, roles: ["TRADER"], suspendedAt: null },
+    session:
+      address === null
+        ? null
+        : { sessionId: `s-${address}`, userId: `u-${address}`, address, roles: ["TRADER"], suspendedAt: null },
     headers: new Headers(),
     ip: "test",
     resHeaders: new Headers(),
@@ -55,7 +62,10 @@ async function take<T>(iterable: AsyncIterable<unknown>, n: number, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   try {
     while (out.length < n) {
-      const next = await Promise.race([it.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())))]);
+      const next = await Promise.race([
+        it.next(),
+        new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now()))),
+      ]);
       if (next === "timeout") throw new Error(`only ${out.length} of ${n} items before the timeout`);
       if (next.done) break;
       out.push(next.value as Envelope<T>);
@@ -72,54 +82,173 @@ const key = () => `feeds-test-${++k}-key`;
 describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
   it("places orders in whole-token prices, reads them back, and refuses the signed-out and bad input", async () => {
     const [alice, bob] = [createCaller(ctxFor(TRADERS[0])), createCaller(ctxFor(TRADERS[1]))];
-    await expect(createCaller(ctxFor(null)).orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(alice.orders.place({ idempotencyKey: "short", market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "market", size: WETH })).rejects.toMatchObject({ code: "BAD_REQUEST" }); // no slippage bound
-    await expect(alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) + 1n })).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { code: "PRICE_NOT_ON_TICK" } });
+    await expect(
+      createCaller(ctxFor(null)).orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "buy",
+        type: "limit",
+        size: WETH,
+        price: usd(2000n),
+      }),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(
+      alice.orders.place({
+        idempotencyKey: "short",
+        market: "WETH-USDC",
+        side: "buy",
+        type: "limit",
+        size: WETH,
+        price: usd(2000n),
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "market", size: WETH }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" }); // no slippage bound
+    await expect(
+      alice.orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "buy",
+        type: "limit",
+        size: WETH,
+        price: usd(2000n) + 1n,
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { code: "PRICE_NOT_ON_TICK" } });
 
-    const bid = await alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(2000n) });
+    const bid = await alice.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "buy",
+      type: "limit",
+      size: WETH,
+      price: usd(2000n),
+    });
     expect(bid).toMatchObject({ status: "resting", remainingSize: WETH, filledSize: 0n });
-    expect(await alice.account.openOrders()).toContainEqual({ orderId: bid.orderId, market: "WETH-USDC", side: "buy", price: usd(2000n), size: WETH });
+    expect(await alice.account.openOrders()).toContainEqual({
+      orderId: bid.orderId,
+      market: "WETH-USDC",
+      side: "buy",
+      price: usd(2000n),
+      size: WETH,
+    });
     const book = await alice.markets.book({ market: "WETH-USDC", depth: 5 });
     expect(book.bids[0]).toEqual([usd(2000n), WETH]);
     // grouping by 10 USDC rounds bids down
-    await alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH, price: usd(1995n) });
-    expect((await alice.markets.book({ market: "WETH-USDC", depth: 5, grouping: usd(10n) })).bids).toEqual([[usd(2000n), WETH], [usd(1990n), WETH]]);
+    await alice.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "buy",
+      type: "limit",
+      size: WETH,
+      price: usd(1995n),
+    });
+    expect((await alice.markets.book({ market: "WETH-USDC", depth: 5, grouping: usd(10n) })).bids).toEqual([
+      [usd(2000n), WETH],
+      [usd(1990n), WETH],
+    ]);
 
-    const sell = await bob.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "market", size: WETH / 2n, worstPrice: usd(1900n) });
+    const sell = await bob.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "sell",
+      type: "market",
+      size: WETH / 2n,
+      worstPrice: usd(1900n),
+    });
     expect(sell).toMatchObject({ status: "filled", filledSize: WETH / 2n });
     expect(sell.fills[0]!.price).toBe(usd(2000n));
     const fills = await bob.account.fills({ limit: 10 });
-    expect(fills.fills[0]).toMatchObject({ market: "WETH-USDC", side: "sell", role: "taker", price: usd(2000n), size: WETH / 2n });
+    expect(fills.fills[0]).toMatchObject({
+      market: "WETH-USDC",
+      side: "sell",
+      role: "taker",
+      price: usd(2000n),
+      size: WETH / 2n,
+    });
     const trades = await bob.markets.trades({ market: "WETH-USDC", limit: 5 });
     expect(trades[0]).toMatchObject({ price: usd(2000n), size: WETH / 2n, takerSide: "sell" });
     const list = await bob.markets.list();
-    expect(list.find((m) => m.symbol === "WETH-USDC")).toMatchObject({ lastPrice: usd(2000n), volume24h: WETH / 2n, change24h: 0n });
+    expect(list.find((m) => m.symbol === "WETH-USDC")).toMatchObject({
+      lastPrice: usd(2000n),
+      volume24h: WETH / 2n,
+      change24h: 0n,
+    });
     const candles = await bob.markets.candles({ market: "WETH-USDC", intervalSec: 60 });
-    expect(candles.at(-1)).toMatchObject({ open: usd(2000n), high: usd(2000n), low: usd(2000n), close: usd(2000n), volume: WETH / 2n, trades: 1 });
+    expect(candles.at(-1)).toMatchObject({
+      open: usd(2000n),
+      high: usd(2000n),
+      low: usd(2000n),
+      close: usd(2000n),
+      volume: WETH / 2n,
+      trades: 1,
+    });
     const balances = await alice.account.balances();
     expect(balances.find((b) => b.asset === "WETH")!.available).toBe(100n * WETH + WETH / 2n);
     const fees = await bob.account.fees({ limit: 10 });
     expect(fees.totals[0]!.feeQuote).toBeGreaterThan(0n);
 
     // a perpetual position with its risk figures
-    await bob.orders.place({ idempotencyKey: key(), market: "ETH-PERP", side: "sell", type: "limit", size: WETH, price: usd(3000n) });
-    await alice.orders.place({ idempotencyKey: key(), market: "ETH-PERP", side: "buy", type: "limit", size: WETH, price: usd(3000n), timeInForce: "IOC" });
+    await bob.orders.place({
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "sell",
+      type: "limit",
+      size: WETH,
+      price: usd(3000n),
+    });
+    await alice.orders.place({
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      side: "buy",
+      type: "limit",
+      size: WETH,
+      price: usd(3000n),
+      timeInForce: "IOC",
+    });
     const [pos] = await alice.account.positions();
-    expect(pos).toMatchObject({ market: "ETH-PERP", size: WETH, entryPrice: usd(3000n), markPrice: usd(3000n), unrealizedPnlQuote: 0n });
+    expect(pos).toMatchObject({
+      market: "ETH-PERP",
+      size: WETH,
+      entryPrice: usd(3000n),
+      markPrice: usd(3000n),
+      unrealizedPnlQuote: 0n,
+    });
     expect(pos!.liquidationPrice).toBeNull(); // 1 ETH against ~1M USDC collateral: no positive liquidation price
-    const tpsl = await alice.orders.setTpSl({ idempotencyKey: key(), market: "ETH-PERP", takeProfit: usd(3500n), stopLoss: usd(2500n) });
+    const tpsl = await alice.orders.setTpSl({
+      idempotencyKey: key(),
+      market: "ETH-PERP",
+      takeProfit: usd(3500n),
+      stopLoss: usd(2500n),
+    });
     expect(tpsl.takeProfitOrderId).not.toBeNull();
     const hist = await alice.account.history({ limit: 200 });
-    expect(hist.rows.map((r) => r.type)).toEqual(expect.arrayContaining(["orderAccepted", "fill", "balance", "position", "triggerAccepted"]));
+    expect(hist.rows.map((r) => r.type)).toEqual(
+      expect.arrayContaining(["orderAccepted", "fill", "balance", "position", "triggerAccepted"]),
+    );
   });
 
   it("feeds.trades and feeds.account resume after lastEventId with no gap and no duplicate", async () => {
     const alice = createCaller(ctxFor(TRADERS[0]));
     const carol = createCaller(ctxFor(TRADERS[2]));
     const trade = async (i: number) => {
-      await carol.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH / 100n, price: usd(2100n + BigInt(i)) });
-      await alice.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "buy", type: "limit", size: WETH / 100n, price: usd(2100n + BigInt(i)), timeInForce: "IOC" });
+      await carol.orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "sell",
+        type: "limit",
+        size: WETH / 100n,
+        price: usd(2100n + BigInt(i)),
+      });
+      await alice.orders.place({
+        idempotencyKey: key(),
+        market: "WETH-USDC",
+        side: "buy",
+        type: "limit",
+        size: WETH / 100n,
+        price: usd(2100n + BigInt(i)),
+        timeInForce: "IOC",
+      });
     };
     // live subscription, first three trades
     const firstSub = await alice.feeds.trades({ market: "WETH-USDC" });
@@ -144,10 +273,24 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     const acc = await carol.feeds.account({});
     const accRead = take<{ seq: bigint; event: { type: string } }>(acc, 2);
     await new Promise((r) => setTimeout(r, 20));
-    await carol.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH / 100n, price: usd(2500n) });
+    await carol.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "sell",
+      type: "limit",
+      size: WETH / 100n,
+      price: usd(2500n),
+    });
     const got = await accRead;
     expect(got.map((e) => e[1].event.type)).toEqual(["balance", "orderAccepted"]); // the lock, then the order
-    await carol.orders.place({ idempotencyKey: key(), market: "WETH-USDC", side: "sell", type: "limit", size: WETH / 100n, price: usd(2600n) });
+    await carol.orders.place({
+      idempotencyKey: key(),
+      market: "WETH-USDC",
+      side: "sell",
+      type: "limit",
+      size: WETH / 100n,
+      price: usd(2600n),
+    });
     const again = await take<{ event: { type: string } }>(await carol.feeds.account({ lastEventId: got[1]![0] }), 2);
     expect(again.map((e) => e[1].event.type)).toEqual(["balance", "orderAccepted"]);
     expect(positionAfter(parsePosition(again[0]![0])!, parsePosition(got[1]![0]))).toBe(true);
@@ -159,7 +302,14 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     const read = take<{ kind: string; bids: [bigint, bigint][]; asks: [bigint, bigint][] }>(sub, 3);
     await new Promise((r) => setTimeout(r, 20));
     await rt.overrideMarkPrice("BTC-PERP", usd(60_000n), "test");
-    const o = await bob.orders.place({ idempotencyKey: key(), market: "BTC-PERP", side: "buy", type: "limit", size: 100_000n, price: usd(59_000n) });
+    const o = await bob.orders.place({
+      idempotencyKey: key(),
+      market: "BTC-PERP",
+      side: "buy",
+      type: "limit",
+      size: 100_000n,
+      price: usd(59_000n),
+    });
     await new Promise((r) => setTimeout(r, 250));
     await bob.orders.cancel({ idempotencyKey: key(), orderId: o.orderId });
     const [snap, add, remove] = await read;

@@ -6,6 +6,12 @@ import { levels } from "./schemas";
 
 /** Aggregated order book: [price per whole token, size in base units], best first; optional price grouping (a multiple of the tick). */
 export const book = publicProcedure
-  .input(z.object({ market: z.string().min(1).max(32), depth: z.number().int().min(1).max(500).default(20), grouping: z.bigint().positive().optional() }))
+  .input(
+    z.object({
+      market: z.string().min(1).max(32),
+      depth: z.number().int().min(1).max(500).default(20),
+      grouping: z.bigint().positive().optional(),
+    }),
+  )
   .output(z.object({ market: z.string(), seq: z.bigint(), bids: levels, asks: levels }))
   .query(({ input }) => bookService(getEngineRuntime(), input.market, input.depth, input.grouping));

@@ -12,13 +12,31 @@ export const candles = publicProcedure
     z
       .object({
         market: z.string().min(1).max(32),
-        intervalSec: z.number().int().refine((s) => (CANDLE_INTERVALS_SEC as readonly number[]).includes(s), `intervalSec: one of ${CANDLE_INTERVALS_SEC.join(", ")}`),
+        intervalSec: z
+          .number()
+          .int()
+          .refine(
+            (s) => (CANDLE_INTERVALS_SEC as readonly number[]).includes(s),
+            `intervalSec: one of ${CANDLE_INTERVALS_SEC.join(", ")}`,
+          ),
         fromMs: z.bigint().nonnegative().optional(),
         toMs: z.bigint().positive().optional(),
       })
       .refine((i) => i.fromMs === undefined || i.toMs === undefined || i.fromMs < i.toMs, "fromMs must be before toMs"),
   )
-  .output(z.array(z.object({ timeMs: z.bigint(), open: z.bigint(), high: z.bigint(), low: z.bigint(), close: z.bigint(), volume: z.bigint(), trades: z.number().int() })))
+  .output(
+    z.array(
+      z.object({
+        timeMs: z.bigint(),
+        open: z.bigint(),
+        high: z.bigint(),
+        low: z.bigint(),
+        close: z.bigint(),
+        volume: z.bigint(),
+        trades: z.number().int(),
+      }),
+    ),
+  )
   .query(({ input }) => {
     const span = BigInt(input.intervalSec) * 1000n;
     const to = input.toMs ?? BigInt(Date.now()) + 1n;

@@ -20,4 +20,12 @@ export const marketViewSchema = z.object({
 
 export const levels = z.array(z.tuple([z.bigint(), z.bigint()]));
 
-export const tradeSchema = z.object({ id: z.string(), seq: z.bigint(), market: z.string(), price: z.bigint(), size: z.bigint(), takerSide: z.enum(["buy", "sell"]), timeMs: z.bigint() });
+export const tradeSchema = z.object({
+  id: z.string(),
+  seq: z.bigint(),
+  market: z.string(),
+  price: z.bigint(),
+  size: z.bigint(),
+  takerSide: z.enum(["buy", "sell"]),
+  timeMs: z.bigint(),
+});

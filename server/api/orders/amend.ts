@@ -6,6 +6,10 @@ import { idempotencyKey, orderId, orderResultSchema, positiveAmount, price } fro
 
 /** Change a resting order's price and/or remaining size (a size decrease keeps priority). */
 export const amend = orderProcedure("orders.amend")
-  .input(z.object({ idempotencyKey, orderId, price: price.optional(), size: positiveAmount.optional() }).refine((o) => o.price !== undefined || o.size !== undefined, { message: "give price or size" }))
+  .input(
+    z
+      .object({ idempotencyKey, orderId, price: price.optional(), size: positiveAmount.optional() })
+      .refine((o) => o.price !== undefined || o.size !== undefined, { message: "give price or size" }),
+  )
   .output(orderResultSchema)
   .mutation(({ ctx, input }) => amendOrder(getEngineRuntime(), ctx.session.address, input));

@@ -24,7 +24,9 @@ export const placeInput = z
   .refine((o) => (o.type === "limit" || o.type === "stopLimit" ? o.price !== undefined : o.worstPrice !== undefined), {
     message: "limit orders need price; market orders need worstPrice (the slippage bound)",
   })
-  .refine((o) => !o.type.startsWith("stop") || o.triggerPrice !== undefined, { message: "stop orders need triggerPrice" });
+  .refine((o) => !o.type.startsWith("stop") || o.triggerPrice !== undefined, {
+    message: "stop orders need triggerPrice",
+  });
 
 /** Place an order of any kind the engine supports; answers once it is durable. */
 export const place = orderProcedure("orders.place")

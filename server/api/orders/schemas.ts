@@ -6,7 +6,9 @@
 import { z } from "zod";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../services/idempotency";
 
-export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -");
+export const idempotencyKey = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -");
 export const marketSymbol = z.string().min(1).max(32);
 export const positiveAmount = z.bigint().positive();
 export const price = z.bigint().positive();

@@ -45,18 +45,31 @@ export default function ChannelsPage() {
                     {coverage.data!.rows.map((c) => (
                       <tr key={c.asset}>
                         <td>{c.asset}</td>
-                        <td className="r"><Amount value={c.owedToTraders} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.owedInChannelStates} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.lockedInChannels} decimals={c.decimals} /></td>
-                        <td className="r"><Amount value={c.exchangeAvailable} decimals={c.decimals} /></td>
-                        <td className={`r ${c.surplus !== null && c.surplus < 0n ? "error-text" : ""}`}><Amount value={c.surplus} decimals={c.decimals} /></td>
+                        <td className="r">
+                          <Amount value={c.owedToTraders} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.owedInChannelStates} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.lockedInChannels} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.exchangeAvailable} decimals={c.decimals} />
+                        </td>
+                        <td className={`r ${c.surplus !== null && c.surplus < 0n ? "error-text" : ""}`}>
+                          <Amount value={c.surplus} decimals={c.decimals} />
+                        </td>
                         <td className="r num">{c.channelsNeedingTopUp}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </div>
-              <p className="muted small">Surplus = exchange free + locked in channels − owed to traders (each trader&apos;s equity, at least zero, plus what their orders lock). From custody&apos;s coverage(token).</p>
+              <p className="muted small">
+                Surplus = exchange free + locked in channels − owed to traders (each trader&apos;s equity, at least
+                zero, plus what their orders lock). From custody&apos;s coverage(token).
+              </p>
             </>
           )}
         </Loading>
@@ -69,8 +82,10 @@ export default function ChannelsPage() {
             return (
               <>
                 <p className="muted small">
-                  Watchtower: {c.watchtower ? (c.watchtower.running ? "running" : "stopped") : "not running in this process"}
-                  {c.watchtower?.lastError ? ` — last error: ${c.watchtower.lastError}` : ""}; chain time {c.chainTime?.toString() ?? "unknown"}
+                  Watchtower:{" "}
+                  {c.watchtower ? (c.watchtower.running ? "running" : "stopped") : "not running in this process"}
+                  {c.watchtower?.lastError ? ` — last error: ${c.watchtower.lastError}` : ""}; chain time{" "}
+                  {c.chainTime?.toString() ?? "unknown"}
                 </p>
                 {c.open.length === 0 ? (
                   <p className="muted">No open challenge.</p>
@@ -87,15 +102,21 @@ export default function ChannelsPage() {
                     <tbody>
                       {c.open.map((o) => (
                         <tr key={`${o.channelId}-${o.challengedVersion}`}>
-                          <td><Addr value={o.channelId} /></td>
+                          <td>
+                            <Addr value={o.channelId} />
+                          </td>
                           <td className="r num">{o.challengedVersion.toString()}</td>
                           <td>
-                            <When at={o.challengeDeadline * 1000n} /> {c.chainTime !== null && <span className="muted">({(o.challengeDeadline - c.chainTime).toString()} s left)</span>}
+                            <When at={o.challengeDeadline * 1000n} />{" "}
+                            {c.chainTime !== null && (
+                              <span className="muted">({(o.challengeDeadline - c.chainTime).toString()} s left)</span>
+                            )}
                           </td>
                           <td>
                             {o.action ? (
                               <>
-                                <span className="badge">{o.action.outcome}</span> {o.action.answeredVersion !== null && `answered with v${o.action.answeredVersion} `}
+                                <span className="badge">{o.action.outcome}</span>{" "}
+                                {o.action.answeredVersion !== null && `answered with v${o.action.answeredVersion} `}
                                 {o.action.reason && <span className="muted small">{o.action.reason}</span>}
                               </>
                             ) : (
@@ -114,11 +135,25 @@ export default function ChannelsPage() {
                       <tbody>
                         {c.actions.map((a) => (
                           <tr key={`${a.channelId}-${a.challengedVersion}-${a.challengeDeadline}`}>
-                            <td><Addr value={a.channelId} /></td>
+                            <td>
+                              <Addr value={a.channelId} />
+                            </td>
                             <td>v{a.challengedVersion.toString()}</td>
-                            <td><span className="badge">{a.outcome}</span></td>
-                            <td className="small">{a.method ?? ""} {a.txHash ? <Addr value={a.txHash} /> : null} {a.concludeTxHash ? <>conclude <Addr value={a.concludeTxHash} /></> : null} {a.reason ?? a.lastError ?? ""}</td>
-                            <td><When at={a.updatedAt} /></td>
+                            <td>
+                              <span className="badge">{a.outcome}</span>
+                            </td>
+                            <td className="small">
+                              {a.method ?? ""} {a.txHash ? <Addr value={a.txHash} /> : null}{" "}
+                              {a.concludeTxHash ? (
+                                <>
+                                  conclude <Addr value={a.concludeTxHash} />
+                                </>
+                              ) : null}{" "}
+                              {a.reason ?? a.lastError ?? ""}
+                            </td>
+                            <td>
+                              <When at={a.updatedAt} />
+                            </td>
                           </tr>
                         ))}
                       </tbody>
@@ -169,26 +204,46 @@ export default function ChannelsPage() {
                   <tbody>
                     {list.data!.channels.map((ch) => (
                       <tr key={ch.id}>
-                        <td><Addr value={ch.id} /></td>
-                        <td><Addr value={ch.trader} /></td>
-                        <td><span className={`badge ${ch.status === "ACTIVE" ? "ok" : ch.status === "CHALLENGED" ? "bad" : ""}`}>{ch.status}</span></td>
+                        <td>
+                          <Addr value={ch.id} />
+                        </td>
+                        <td>
+                          <Addr value={ch.trader} />
+                        </td>
+                        <td>
+                          <span
+                            className={`badge ${ch.status === "ACTIVE" ? "ok" : ch.status === "CHALLENGED" ? "bad" : ""}`}
+                          >
+                            {ch.status}
+                          </span>
+                        </td>
                         <td className="r num">
-                          {ch.latestVersion.toString()} / {ch.coSignedVersion?.toString() ?? "—"} / {ch.onChainVersion?.toString() ?? "—"}
+                          {ch.latestVersion.toString()} / {ch.coSignedVersion?.toString() ?? "—"} /{" "}
+                          {ch.onChainVersion?.toString() ?? "—"}
                         </td>
                         <td className="small">
                           {ch.funding.map((f) => {
                             const row = decimalsOf(f.token);
                             return (
                               <span key={f.token}>
-                                <Amount value={f.total} decimals={row?.decimals ?? 0} /> {row?.asset ?? f.token.slice(0, 8)}{" "}
+                                <Amount value={f.total} decimals={row?.decimals ?? 0} />{" "}
+                                {row?.asset ?? f.token.slice(0, 8)}{" "}
                               </span>
                             );
                           })}
                         </td>
                         <td className="small">
-                          {ch.needsTopUp && <span className="badge warn">needs top-up</span>} {ch.pendingOp && <span className="badge">{ch.pendingOp} pending</span>} {ch.alert && <span className="badge bad" title={ch.alert}>alert</span>}
+                          {ch.needsTopUp && <span className="badge warn">needs top-up</span>}{" "}
+                          {ch.pendingOp && <span className="badge">{ch.pendingOp} pending</span>}{" "}
+                          {ch.alert && (
+                            <span className="badge bad" title={ch.alert}>
+                              alert
+                            </span>
+                          )}
                         </td>
-                        <td><When at={ch.updatedAt} /></td>
+                        <td>
+                          <When at={ch.updatedAt} />
+                        </td>
                         <td>
                           {role === "admin" && ch.status === "ACTIVE" && (
                             <button
@@ -221,7 +276,11 @@ export default function ChannelsPage() {
             )
           }
         </Loading>
-        <p className="muted small">Settle: not offered here. A cooperative close needs the trader&apos;s signature on a CLOSE state (they request it from the channel screen); a unilateral settlement would mean the exchange challenging its own trader and concluding after the challenge period.</p>
+        <p className="muted small">
+          Settle: not offered here. A cooperative close needs the trader&apos;s signature on a CLOSE state (they request
+          it from the channel screen); a unilateral settlement would mean the exchange challenging its own trader and
+          concluding after the challenge period.
+        </p>
       </Panel>
     </div>
   );

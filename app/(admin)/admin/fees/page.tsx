@@ -37,12 +37,16 @@ export default function FeesPage() {
               <table className="data dense">
                 <tbody>
                   {account.length === 0 ? (
-                    <tr><td className="muted">No fee collected yet.</td></tr>
+                    <tr>
+                      <td className="muted">No fee collected yet.</td>
+                    </tr>
                   ) : (
                     account.map((a) => (
                       <tr key={a.asset}>
                         <td>{a.asset}</td>
-                        <td className="r"><Amount value={a.current} decimals={a.decimals} unit={a.asset} /></td>
+                        <td className="r">
+                          <Amount value={a.current} decimals={a.decimals} unit={a.asset} />
+                        </td>
                       </tr>
                     ))
                   )}
@@ -52,11 +56,21 @@ export default function FeesPage() {
             <Panel title="Collected per market, last 7 days">
               <table className="data dense">
                 <thead>
-                  <tr><th>Market</th><th className="r">Net fees</th><th className="r">Fills</th></tr>
+                  <tr>
+                    <th>Market</th>
+                    <th className="r">Net fees</th>
+                    <th className="r">Fills</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {[...totals].map(([m, t]) => (
-                    <tr key={m}><td>{m}</td><td className="r"><Amount value={t.fees} decimals={t.decimals} unit={t.asset} /></td><td className="r num">{t.fills}</td></tr>
+                    <tr key={m}>
+                      <td>{m}</td>
+                      <td className="r">
+                        <Amount value={t.fees} decimals={t.decimals} unit={t.asset} />
+                      </td>
+                      <td className="r num">{t.fills}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -64,17 +78,34 @@ export default function FeesPage() {
                 <ResponsiveContainer width="100%" height={240}>
                   <BarChart data={[...byTime.values()].sort((a, b) => a.t! - b.t!)}>
                     <CartesianGrid stroke="#232a33" />
-                    <XAxis dataKey="t" tickFormatter={(t: number) => formatDateTime(t)} stroke="#8a939f" fontSize={11} />
+                    <XAxis
+                      dataKey="t"
+                      tickFormatter={(t: number) => formatDateTime(t)}
+                      stroke="#8a939f"
+                      fontSize={11}
+                    />
                     <YAxis stroke="#8a939f" fontSize={11} width={60} />
-                    <Tooltip labelFormatter={(t) => formatDateTime(Number(t))} contentStyle={{ background: "#12161c", border: "1px solid #232a33" }} />
+                    <Tooltip
+                      labelFormatter={(t) => formatDateTime(Number(t))}
+                      contentStyle={{ background: "#12161c", border: "1px solid #232a33" }}
+                    />
                     <Legend />
                     {markets.map((m, i) => (
-                      <Bar key={m} dataKey={m} stackId="fees" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+                      <Bar
+                        key={m}
+                        dataKey={m}
+                        stackId="fees"
+                        fill={COLORS[i % COLORS.length]}
+                        isAnimationActive={false}
+                      />
                     ))}
                   </BarChart>
                 </ResponsiveContainer>
               )}
-              <p className="muted small">Hourly buckets; maker rebates are subtracted; a liquidation&apos;s fee goes to the insurance fund and is not counted here.</p>
+              <p className="muted small">
+                Hourly buckets; maker rebates are subtracted; a liquidation&apos;s fee goes to the insurance fund and is
+                not counted here.
+              </p>
             </Panel>
             <Withdraw />
           </div>
@@ -108,15 +139,26 @@ function Withdraw() {
               {error ? <p className="muted">{error}</p> : null}
               <table className="data dense">
                 <thead>
-                  <tr><th>Token</th><th className="r">Free custody balance</th><th className="r">Reserved for opening channels</th><th className="r">Available</th></tr>
+                  <tr>
+                    <th>Token</th>
+                    <th className="r">Free custody balance</th>
+                    <th className="r">Reserved for opening channels</th>
+                    <th className="r">Available</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.token}>
                       <td>{r.asset}</td>
-                      <td className="r"><Amount value={r.balance} decimals={r.decimals} unit={r.asset} /></td>
-                      <td className="r"><Amount value={r.reservedForOpening} decimals={r.decimals} unit={r.asset} /></td>
-                      <td className="r" data-testid={`fee-available-${r.asset}`}><Amount value={r.available} decimals={r.decimals} unit={r.asset} /></td>
+                      <td className="r">
+                        <Amount value={r.balance} decimals={r.decimals} unit={r.asset} />
+                      </td>
+                      <td className="r">
+                        <Amount value={r.reservedForOpening} decimals={r.decimals} unit={r.asset} />
+                      </td>
+                      <td className="r" data-testid={`fee-available-${r.asset}`}>
+                        <Amount value={r.available} decimals={r.decimals} unit={r.asset} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -128,8 +170,16 @@ function Withdraw() {
                   onSubmit={async (e) => {
                     e.preventDefault();
                     try {
-                      const r = await withdraw.mutateAsync({ token: selected.token, amount: amount.trim(), to: to.trim(), reason: reason.trim() });
-                      toast.success(`${formatAmount(r.amount, selected.decimals, { maxFraction: selected.decimals })} ${r.asset} withdrawn`, `to ${r.to} — tx ${r.txHash}`);
+                      const r = await withdraw.mutateAsync({
+                        token: selected.token,
+                        amount: amount.trim(),
+                        to: to.trim(),
+                        reason: reason.trim(),
+                      });
+                      toast.success(
+                        `${formatAmount(r.amount, selected.decimals, { maxFraction: selected.decimals })} ${r.asset} withdrawn`,
+                        `to ${r.to} — tx ${r.txHash}`,
+                      );
                       setAmount("");
                       setReason("");
                       await qc.invalidateQueries({ queryKey: trpc.admin.fees.pathKey() });
@@ -142,32 +192,67 @@ function Withdraw() {
                     Token
                     <select value={selected.token} onChange={(e) => setToken(e.target.value)}>
                       {rows.map((r) => (
-                        <option key={r.token} value={r.token}>{r.asset}</option>
+                        <option key={r.token} value={r.token}>
+                          {r.asset}
+                        </option>
                       ))}
                     </select>
                   </label>
                   <label>
-                    Amount (whole {selected.asset}; available {formatAmount(selected.available, selected.decimals, { maxFraction: selected.decimals, group: false })})
-                    <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="e.g. 125.5" required pattern="\d+(\.\d+)?" />
+                    Amount (whole {selected.asset}; available{" "}
+                    {formatAmount(selected.available, selected.decimals, {
+                      maxFraction: selected.decimals,
+                      group: false,
+                    })}
+                    )
+                    <input
+                      inputMode="decimal"
+                      value={amount}
+                      onChange={(e) => setAmount(e.target.value)}
+                      placeholder="e.g. 125.5"
+                      required
+                      pattern="\d+(\.\d+)?"
+                    />
                   </label>
                   <label className="span-2">
                     To (address)
-                    <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="0x…" required pattern="0x[0-9a-fA-F]{40}" />
+                    <input
+                      value={to}
+                      onChange={(e) => setTo(e.target.value)}
+                      placeholder="0x…"
+                      required
+                      pattern="0x[0-9a-fA-F]{40}"
+                    />
                   </label>
                   <label className="span-2">
                     Reason (recorded in the audit log)
                     <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
                   </label>
-                  <button type="submit" className="danger" disabled={withdraw.isPending || !DECIMAL.test(amount.trim()) || !/^0x[0-9a-fA-F]{40}$/.test(to.trim()) || reason.trim().length < 3}>
+                  <button
+                    type="submit"
+                    className="danger"
+                    disabled={
+                      withdraw.isPending ||
+                      !DECIMAL.test(amount.trim()) ||
+                      !/^0x[0-9a-fA-F]{40}$/.test(to.trim()) ||
+                      reason.trim().length < 3
+                    }
+                  >
                     {withdraw.isPending ? "Withdrawing…" : "Withdraw"}
                   </button>
                   {withdraw.error ? <ErrorMessage error={withdraw.error} compact /> : null}
                 </form>
               ) : null}
               <p className="muted small">
-                Fees move value to the exchange&apos;s side of each channel; it reaches the exchange&apos;s free custody balance when channels resize or close. Available = that balance minus the
-                coverage promised to channels being opened (signed, not yet mined). The engine&apos;s fee ledger above is not changed by a withdrawal.
-                {withdraw.data ? <> Last: <Addr value={withdraw.data.txHash} />.</> : null}
+                Fees move value to the exchange&apos;s side of each channel; it reaches the exchange&apos;s free custody
+                balance when channels resize or close. Available = that balance minus the coverage promised to channels
+                being opened (signed, not yet mined). The engine&apos;s fee ledger above is not changed by a withdrawal.
+                {withdraw.data ? (
+                  <>
+                    {" "}
+                    Last: <Addr value={withdraw.data.txHash} />.
+                  </>
+                ) : null}
               </p>
             </>
           );

@@ -18,24 +18,50 @@ export default function HealthPage() {
                 <p className="error-text">The engine is not running in this process.</p>
               ) : (
                 <dl className="kv">
-                  <dt>State</dt><dd>{e.failed ? <span className="error-text">stopped: {e.failed}</span> : e.stopped ? "stopping" : <span className="badge ok">running</span>}</dd>
-                  <dt>Sequence (memory / durable)</dt><dd className="num">{e.sequence.toString()} / {e.durableSequence.toString()}</dd>
-                  <dt>Journal lag</dt><dd className="num">{e.journalLag} commands</dd>
-                  <dt>Last journal entry</dt><dd><When at={e.lastJournalAtMs} /></dd>
-                  <dt>Batches (avg / max size)</dt><dd className="num">{e.batches} ({e.avgBatchSize.toFixed(1)} / {e.maxBatchSize})</dd>
-                  <dt>Last snapshot at seq</dt><dd className="num">{e.lastSnapshotSeq.toString()}</dd>
-                  <dt>Replayed on start</dt><dd className="num">{e.replayedOnStart}</dd>
+                  <dt>State</dt>
+                  <dd>
+                    {e.failed ? (
+                      <span className="error-text">stopped: {e.failed}</span>
+                    ) : e.stopped ? (
+                      "stopping"
+                    ) : (
+                      <span className="badge ok">running</span>
+                    )}
+                  </dd>
+                  <dt>Sequence (memory / durable)</dt>
+                  <dd className="num">
+                    {e.sequence.toString()} / {e.durableSequence.toString()}
+                  </dd>
+                  <dt>Journal lag</dt>
+                  <dd className="num">{e.journalLag} commands</dd>
+                  <dt>Last journal entry</dt>
+                  <dd>
+                    <When at={e.lastJournalAtMs} />
+                  </dd>
+                  <dt>Batches (avg / max size)</dt>
+                  <dd className="num">
+                    {e.batches} ({e.avgBatchSize.toFixed(1)} / {e.maxBatchSize})
+                  </dd>
+                  <dt>Last snapshot at seq</dt>
+                  <dd className="num">{e.lastSnapshotSeq.toString()}</dd>
+                  <dt>Replayed on start</dt>
+                  <dd className="num">{e.replayedOnStart}</dd>
                 </dl>
               )}
             </Panel>
             <Panel title="Chain, watcher and watchtower">
               <dl className="kv">
-                <dt>Chain head</dt><dd className="num">{h.chain.head?.toString() ?? <span className="error-text">{h.chain.error}</span>}</dd>
+                <dt>Chain head</dt>
+                <dd className="num">
+                  {h.chain.head?.toString() ?? <span className="error-text">{h.chain.error}</span>}
+                </dd>
                 <dt>Watcher</dt>
                 <dd>
                   {h.watcher ? (
                     <>
-                      processed up to <span className="num">{h.watcher.lastProcessedBlock?.toString() ?? "—"}</span>, <span className="num">{h.watcher.lagBlocks?.toString() ?? "?"}</span> blocks behind (waits {h.watcher.confirmations} confirmations), {h.watcher.reorgs} reorgs
+                      processed up to <span className="num">{h.watcher.lastProcessedBlock?.toString() ?? "—"}</span>,{" "}
+                      <span className="num">{h.watcher.lagBlocks?.toString() ?? "?"}</span> blocks behind (waits{" "}
+                      {h.watcher.confirmations} confirmations), {h.watcher.reorgs} reorgs
                       {h.watcher.lastError && <span className="error-text"> — {h.watcher.lastError}</span>}
                     </>
                   ) : (
@@ -46,7 +72,8 @@ export default function HealthPage() {
                 <dd>
                   {h.watchtower ? (
                     <>
-                      {h.watchtower.running ? "running" : "stopped"}, last round <When at={h.watchtower.lastRoundAt} />, {h.watchtower.openChallenges} open challenges
+                      {h.watchtower.running ? "running" : "stopped"}, last round <When at={h.watchtower.lastRoundAt} />,{" "}
+                      {h.watchtower.openChallenges} open challenges
                       {h.watchtower.lastError && <span className="error-text"> — {h.watchtower.lastError}</span>}
                     </>
                   ) : (
@@ -57,16 +84,33 @@ export default function HealthPage() {
             </Panel>
             <Panel title="Database">
               <dl className="kv">
-                <dt>Kind</dt><dd>{h.database.kind} ({h.database.location})</dd>
-                <dt>Reachable</dt><dd>{h.database.reachable ? <span className="badge ok">yes</span> : <span className="error-text">no: {h.database.error}</span>}</dd>
-                <dt>Migrations</dt><dd>{h.database.appliedMigrations} applied, {h.database.pendingMigrations} pending{h.database.failedMigrations.length ? `, failed: ${h.database.failedMigrations.join(", ")}` : ""}</dd>
+                <dt>Kind</dt>
+                <dd>
+                  {h.database.kind} ({h.database.location})
+                </dd>
+                <dt>Reachable</dt>
+                <dd>
+                  {h.database.reachable ? (
+                    <span className="badge ok">yes</span>
+                  ) : (
+                    <span className="error-text">no: {h.database.error}</span>
+                  )}
+                </dd>
+                <dt>Migrations</dt>
+                <dd>
+                  {h.database.appliedMigrations} applied, {h.database.pendingMigrations} pending
+                  {h.database.failedMigrations.length ? `, failed: ${h.database.failedMigrations.join(", ")}` : ""}
+                </dd>
               </dl>
             </Panel>
             <Panel title="Subscriptions connected">
               <dl className="kv">
-                <dt>Order books</dt><dd className="num">{h.subscriptions.books}</dd>
-                <dt>Trades and account feeds</dt><dd className="num">{h.subscriptions.events}</dd>
-                <dt>Channel states</dt><dd className="num">{h.subscriptions.channelStates}</dd>
+                <dt>Order books</dt>
+                <dd className="num">{h.subscriptions.books}</dd>
+                <dt>Trades and account feeds</dt>
+                <dd className="num">{h.subscriptions.events}</dd>
+                <dt>Channel states</dt>
+                <dd className="num">{h.subscriptions.channelStates}</dd>
               </dl>
             </Panel>
           </div>

@@ -33,7 +33,12 @@ export default function PricesPage() {
                 </thead>
                 <tbody>
                   {sources.data!.map((s) => (
-                    <tr key={s.market} aria-selected={s.market === market} onClick={() => setMarket(s.market)} className="clickable">
+                    <tr
+                      key={s.market}
+                      aria-selected={s.market === market}
+                      onClick={() => setMarket(s.market)}
+                      className="clickable"
+                    >
                       <td>
                         <button type="button" className="link-button" onClick={() => setMarket(s.market)}>
                           {s.market}
@@ -50,7 +55,10 @@ export default function PricesPage() {
                       <td>
                         {s.lastUpdate ? (
                           <>
-                            <When at={s.lastUpdate.timeMs} /> <span className={`badge ${s.lastUpdate.origin === "admin" ? "warn" : ""}`}>{s.lastUpdate.origin}</span>
+                            <When at={s.lastUpdate.timeMs} />{" "}
+                            <span className={`badge ${s.lastUpdate.origin === "admin" ? "warn" : ""}`}>
+                              {s.lastUpdate.origin}
+                            </span>
                             {s.lastUpdate.reason && <span className="muted small"> “{s.lastUpdate.reason}”</span>}
                           </>
                         ) : (
@@ -66,7 +74,9 @@ export default function PricesPage() {
         </Loading>
       </Panel>
       <History market={market} decimals={sources.data?.find((s) => s.market === market)?.quoteDecimals ?? 6} />
-      {role === "admin" && sources.data && <Override markets={sources.data.map((s) => s.market)} market={market} setMarket={setMarket} />}
+      {role === "admin" && sources.data && (
+        <Override markets={sources.data.map((s) => s.market)} market={market} setMarket={setMarket} />
+      )}
     </div>
   );
 }
@@ -74,7 +84,12 @@ export default function PricesPage() {
 function History({ market, decimals }: { market: string; decimals: number }) {
   const trpc = useTRPC();
   const h = useQuery({ ...trpc.admin.prices.history.queryOptions({ market, limit: 500 }), refetchInterval: 5_000 });
-  const data = (h.data ?? []).map((p) => ({ t: Number(p.timeMs), index: plot(p.index, decimals), mark: plot(p.mark, decimals), origin: p.origin }));
+  const data = (h.data ?? []).map((p) => ({
+    t: Number(p.timeMs),
+    index: plot(p.index, decimals),
+    mark: plot(p.mark, decimals),
+    origin: p.origin,
+  }));
   const overrides = (h.data ?? []).filter((p) => p.origin === "admin").length;
   return (
     <Panel title={`${market}: index and mark over time`}>
@@ -88,9 +103,19 @@ function History({ market, decimals }: { market: string; decimals: number }) {
                 <ResponsiveContainer width="100%" height={260}>
                   <LineChart data={data} margin={{ top: 8, right: 16, left: 8, bottom: 0 }}>
                     <CartesianGrid stroke="#232a33" />
-                    <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => formatTime(t)} stroke="#8a939f" fontSize={11} />
+                    <XAxis
+                      dataKey="t"
+                      type="number"
+                      domain={["dataMin", "dataMax"]}
+                      tickFormatter={(t: number) => formatTime(t)}
+                      stroke="#8a939f"
+                      fontSize={11}
+                    />
                     <YAxis domain={["auto", "auto"]} stroke="#8a939f" fontSize={11} width={70} />
-                    <Tooltip labelFormatter={(t) => formatTime(Number(t))} contentStyle={{ background: "#12161c", border: "1px solid #232a33" }} />
+                    <Tooltip
+                      labelFormatter={(t) => formatTime(Number(t))}
+                      contentStyle={{ background: "#12161c", border: "1px solid #232a33" }}
+                    />
                     <Legend />
                     <Line type="stepAfter" dataKey="index" stroke="#4c8dff" dot={false} isAnimationActive={false} />
                     <Line type="stepAfter" dataKey="mark" stroke="#f5b942" dot={false} isAnimationActive={false} />
@@ -108,7 +133,15 @@ function History({ market, decimals }: { market: string; decimals: number }) {
   );
 }
 
-function Override({ markets, market, setMarket }: { markets: string[]; market: string; setMarket: (m: string) => void }) {
+function Override({
+  markets,
+  market,
+  setMarket,
+}: {
+  markets: string[];
+  market: string;
+  setMarket: (m: string) => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const override = useMutation(trpc.admin.prices.override.mutationOptions());
@@ -125,7 +158,9 @@ function Override({ markets, market, setMarket }: { markets: string[]; market: s
             const r = await override.mutateAsync({ market, price: price.trim(), reason: reason.trim() });
             toast.success(
               `${market} index set to ${price}`,
-              r.liquidations.length ? `${r.liquidations.length} account(s) liquidated — see Risk.` : "No account was liquidated.",
+              r.liquidations.length
+                ? `${r.liquidations.length} account(s) liquidated — see Risk.`
+                : "No account was liquidated.",
             );
             setReason("");
             await qc.invalidateQueries({ queryKey: trpc.admin.prices.pathKey() });
@@ -144,17 +179,31 @@ function Override({ markets, market, setMarket }: { markets: string[]; market: s
         </label>
         <label>
           Price (quote per whole base token)
-          <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} placeholder="e.g. 2450.50" required pattern="\d+(\.\d+)?" />
+          <input
+            inputMode="decimal"
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+            placeholder="e.g. 2450.50"
+            required
+            pattern="\d+(\.\d+)?"
+          />
         </label>
         <label className="span-2">
           Reason (recorded in the journal and the audit log)
           <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
         </label>
-        <button type="submit" className="danger" disabled={override.isPending || !/^\d+(\.\d+)?$/.test(price.trim()) || reason.trim().length < 3}>
+        <button
+          type="submit"
+          className="danger"
+          disabled={override.isPending || !/^\d+(\.\d+)?$/.test(price.trim()) || reason.trim().length < 3}
+        >
           {override.isPending ? "Setting…" : "Set index price"}
         </button>
         {override.error ? <ErrorMessage error={override.error} compact /> : null}
-        <p className="muted small span-2">The engine derives the mark from it (within its band around the book), fires stops and TP/SL, and liquidates accounts below maintenance at once. The simulated feed continues from this price.</p>
+        <p className="muted small span-2">
+          The engine derives the mark from it (within its band around the book), fires stops and TP/SL, and liquidates
+          accounts below maintenance at once. The simulated feed continues from this price.
+        </p>
       </form>
     </Panel>
   );

@@ -37,16 +37,32 @@ export default function RiskPage() {
                   <tbody>
                     {accounts.data!.rows.map((r) => (
                       <tr key={`${r.account}-${r.asset}`}>
-                        <td><Addr value={r.account} /></td>
                         <td>
-                          <span className={`badge ${r.status === "below" ? "bad" : r.status === "near" ? "warn" : "ok"}`}>{r.status === "below" ? "below maintenance" : r.status === "near" ? "near" : "ok"}</span>
+                          <Addr value={r.account} />
+                        </td>
+                        <td>
+                          <span
+                            className={`badge ${r.status === "below" ? "bad" : r.status === "near" ? "warn" : "ok"}`}
+                          >
+                            {r.status === "below" ? "below maintenance" : r.status === "near" ? "near" : "ok"}
+                          </span>
                         </td>
                         <td className="r num">{r.marginRatioBps === null ? "no equity" : bps(r.marginRatioBps)}</td>
-                        <td className="r"><Amount value={r.equity} decimals={r.decimals} unit={r.asset} /></td>
-                        <td className="r"><Amount value={r.maintenanceMargin} decimals={r.decimals} /></td>
-                        <td className="r"><Amount value={r.initialMargin} decimals={r.decimals} /></td>
-                        <td className="r"><Amount value={r.unrealizedPnl} decimals={r.decimals} /></td>
-                        <td className="small">{r.positions.map((p) => `${p.market} ${p.size > 0n ? "long" : "short"}`).join(", ")}</td>
+                        <td className="r">
+                          <Amount value={r.equity} decimals={r.decimals} unit={r.asset} />
+                        </td>
+                        <td className="r">
+                          <Amount value={r.maintenanceMargin} decimals={r.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={r.initialMargin} decimals={r.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={r.unrealizedPnl} decimals={r.decimals} />
+                        </td>
+                        <td className="small">
+                          {r.positions.map((p) => `${p.market} ${p.size > 0n ? "long" : "short"}`).join(", ")}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -68,8 +84,11 @@ export default function RiskPage() {
                   <li key={`${l.seq}-${l.account}-${l.asset}`} data-testid="liquidation" data-account={l.account}>
                     <details>
                       <summary>
-                        <When at={l.timeMs} /> · <Addr value={l.account} /> · {l.asset} · equity <Amount value={l.equityBefore} decimals={l.decimals} /> under maintenance <Amount value={l.maintenanceMargin} decimals={l.decimals} /> · after <Amount value={l.equityAfter} decimals={l.decimals} /> · cause {l.cause} (seq {l.seq.toString()})
-                        {l.adl > 0 && <span className="badge warn">ADL ×{l.adl}</span>}
+                        <When at={l.timeMs} /> · <Addr value={l.account} /> · {l.asset} · equity{" "}
+                        <Amount value={l.equityBefore} decimals={l.decimals} /> under maintenance{" "}
+                        <Amount value={l.maintenanceMargin} decimals={l.decimals} /> · after{" "}
+                        <Amount value={l.equityAfter} decimals={l.decimals} /> · cause {l.cause} (seq {l.seq.toString()}
+                        ){l.adl > 0 && <span className="badge warn">ADL ×{l.adl}</span>}
                         {l.insuranceUsed > 0n && <span className="badge warn">insurance used</span>}
                         {l.backstop > 0n && <span className="badge bad">backstop</span>}
                       </summary>
@@ -102,12 +121,30 @@ export default function RiskPage() {
                       {s.asset}: <Amount value={s.current} decimals={s.decimals} unit={s.asset} />
                     </p>
                     <ResponsiveContainer width="100%" height={160}>
-                      <AreaChart data={s.points.map((p) => ({ t: Number(p.timeMs), balance: plot(p.balance, s.decimals) }))}>
+                      <AreaChart
+                        data={s.points.map((p) => ({ t: Number(p.timeMs), balance: plot(p.balance, s.decimals) }))}
+                      >
                         <CartesianGrid stroke="#232a33" />
-                        <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => formatTime(t)} stroke="#8a939f" fontSize={11} />
+                        <XAxis
+                          dataKey="t"
+                          type="number"
+                          domain={["dataMin", "dataMax"]}
+                          tickFormatter={(t: number) => formatTime(t)}
+                          stroke="#8a939f"
+                          fontSize={11}
+                        />
                         <YAxis stroke="#8a939f" fontSize={11} width={70} />
-                        <Tooltip labelFormatter={(t) => formatTime(Number(t))} contentStyle={{ background: "#12161c", border: "1px solid #232a33" }} />
-                        <Area type="stepAfter" dataKey="balance" stroke="#22c37a" fill="#22c37a33" isAnimationActive={false} />
+                        <Tooltip
+                          labelFormatter={(t) => formatTime(Number(t))}
+                          contentStyle={{ background: "#12161c", border: "1px solid #232a33" }}
+                        />
+                        <Area
+                          type="stepAfter"
+                          dataKey="balance"
+                          stroke="#22c37a"
+                          fill="#22c37a33"
+                          isAnimationActive={false}
+                        />
                       </AreaChart>
                     </ResponsiveContainer>
                   </div>
@@ -134,8 +171,12 @@ export default function RiskPage() {
                 {oi.data!.map((r) => (
                   <tr key={r.market}>
                     <td>{r.market}</td>
-                    <td className="r"><Amount value={r.openInterest} decimals={r.baseDecimals} max={4} /></td>
-                    <td className="r"><Amount value={r.notional} decimals={r.quoteDecimals} /></td>
+                    <td className="r">
+                      <Amount value={r.openInterest} decimals={r.baseDecimals} max={4} />
+                    </td>
+                    <td className="r">
+                      <Amount value={r.notional} decimals={r.quoteDecimals} />
+                    </td>
                     <td className="r num">{r.accounts}</td>
                   </tr>
                 ))}
@@ -164,10 +205,16 @@ export default function RiskPage() {
                 <tbody>
                   {adl.data!.map((a) => (
                     <tr key={`${a.seq}-${a.account}-${a.counterparty}`}>
-                      <td><When at={a.timeMs} /></td>
+                      <td>
+                        <When at={a.timeMs} />
+                      </td>
                       <td>{a.market}</td>
-                      <td><Addr value={a.account} /></td>
-                      <td><Addr value={a.counterparty} /></td>
+                      <td>
+                        <Addr value={a.account} />
+                      </td>
+                      <td>
+                        <Addr value={a.counterparty} />
+                      </td>
                       <td className="r num">{a.size.toString()}</td>
                     </tr>
                   ))}

@@ -24,19 +24,48 @@ export default function RolesPage() {
           {() => (
             <table className="data dense">
               <thead>
-                <tr><th>Address</th><th>Roles</th><th>Since</th><th /></tr>
+                <tr>
+                  <th>Address</th>
+                  <th>Roles</th>
+                  <th>Since</th>
+                  <th />
+                </tr>
               </thead>
               <tbody>
                 {list.data!.map((u) => (
                   <tr key={u.address}>
-                    <td><Addr value={u.address} />{u.address === me && <span className="muted small"> (you)</span>}</td>
-                    <td>{u.roles.filter((r) => r !== "TRADER").map((r) => <span key={r} className="badge">{r}</span>)}</td>
-                    <td><When at={u.createdAt} /></td>
+                    <td>
+                      <Addr value={u.address} />
+                      {u.address === me && <span className="muted small"> (you)</span>}
+                    </td>
+                    <td>
+                      {u.roles
+                        .filter((r) => r !== "TRADER")
+                        .map((r) => (
+                          <span key={r} className="badge">
+                            {r}
+                          </span>
+                        ))}
+                    </td>
+                    <td>
+                      <When at={u.createdAt} />
+                    </td>
                     <td className="actions">
                       {role === "admin" &&
-                        u.roles.filter((r): r is (typeof MANAGED)[number] => r !== "TRADER").map((r) => (
-                          <ReasonAction key={r} label={`Revoke ${r}`} danger success={`${r} revoked`} run={async (reason) => { await revoke.mutateAsync({ address: u.address, role: r, reason }); await refresh(); }} />
-                        ))}
+                        u.roles
+                          .filter((r): r is (typeof MANAGED)[number] => r !== "TRADER")
+                          .map((r) => (
+                            <ReasonAction
+                              key={r}
+                              label={`Revoke ${r}`}
+                              danger
+                              success={`${r} revoked`}
+                              run={async (reason) => {
+                                await revoke.mutateAsync({ address: u.address, role: r, reason });
+                                await refresh();
+                              }}
+                            />
+                          ))}
                     </td>
                   </tr>
                 ))}
@@ -44,7 +73,10 @@ export default function RolesPage() {
             </table>
           )}
         </Loading>
-        <p className="muted small">Operators read the console; admins act. Changes apply on the user&apos;s next request. The first admin comes from ADMIN_ADDRESS; the last admin cannot be revoked.</p>
+        <p className="muted small">
+          Operators read the console; admins act. Changes apply on the user&apos;s next request. The first admin comes
+          from ADMIN_ADDRESS; the last admin cannot be revoked.
+        </p>
       </Panel>
       {role === "admin" && (
         <Panel title="Grant a role">
@@ -58,7 +90,13 @@ export default function RolesPage() {
           >
             <label>
               Address
-              <input value={address} onChange={(e) => setAddress(e.target.value)} placeholder="0x…" pattern="0x[0-9a-fA-F]{40}" required />
+              <input
+                value={address}
+                onChange={(e) => setAddress(e.target.value)}
+                placeholder="0x…"
+                pattern="0x[0-9a-fA-F]{40}"
+                required
+              />
             </label>
             <label>
               Role

@@ -16,7 +16,12 @@ export default function UsersPage() {
       <Panel title="Users">
         <label className="search">
           Search by address
-          <input value={query} onChange={(e) => setQuery(e.target.value.trim())} placeholder="0x… (any part)" data-testid="user-search" />
+          <input
+            value={query}
+            onChange={(e) => setQuery(e.target.value.trim())}
+            placeholder="0x… (any part)"
+            data-testid="user-search"
+          />
         </label>
         <Loading q={search}>
           {() => (
@@ -39,9 +44,19 @@ export default function UsersPage() {
                       </button>
                     </td>
                     <td className="small">{u.roles.join(", ")}</td>
-                    <td>{u.suspendedAt ? <span className="badge bad" title={u.suspendReason ?? ""}>suspended</span> : <span className="badge ok">active</span>}</td>
+                    <td>
+                      {u.suspendedAt ? (
+                        <span className="badge bad" title={u.suspendReason ?? ""}>
+                          suspended
+                        </span>
+                      ) : (
+                        <span className="badge ok">active</span>
+                      )}
+                    </td>
                     <td className="r num">{u.channels}</td>
-                    <td><When at={u.createdAt} /></td>
+                    <td>
+                      <When at={u.createdAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -80,7 +95,9 @@ function UserDetail({ address }: { address: string }) {
               <p>
                 {u.user ? `Roles: ${u.user.roles.join(", ")}.` : "Never signed in (no user row)."}{" "}
                 {suspended ? (
-                  <span className="badge bad">suspended since {u.user!.suspendedAt!.toISOString()}: {u.user!.suspendReason}</span>
+                  <span className="badge bad">
+                    suspended since {u.user!.suspendedAt!.toISOString()}: {u.user!.suspendReason}
+                  </span>
                 ) : (
                   <span className="badge ok">may trade</span>
                 )}
@@ -88,9 +105,24 @@ function UserDetail({ address }: { address: string }) {
               </p>
               {role === "admin" &&
                 (suspended ? (
-                  <ReasonAction label="Resume trading" success={`${address.slice(0, 10)}… may trade again`} run={async (reason) => { await resume.mutateAsync({ address, reason }); await refresh(); }} />
+                  <ReasonAction
+                    label="Resume trading"
+                    success={`${address.slice(0, 10)}… may trade again`}
+                    run={async (reason) => {
+                      await resume.mutateAsync({ address, reason });
+                      await refresh();
+                    }}
+                  />
                 ) : (
-                  <ReasonAction label="Suspend trading" danger success={`${address.slice(0, 10)}… suspended`} run={async (reason) => { await suspend.mutateAsync({ address, reason }); await refresh(); }} />
+                  <ReasonAction
+                    label="Suspend trading"
+                    danger
+                    success={`${address.slice(0, 10)}… suspended`}
+                    run={async (reason) => {
+                      await suspend.mutateAsync({ address, reason });
+                      await refresh();
+                    }}
+                  />
                 ))}
               <h3>Balances</h3>
               <table className="data dense">
@@ -98,14 +130,20 @@ function UserDetail({ address }: { address: string }) {
                   {u.balances.map((b) => (
                     <tr key={b.asset}>
                       <td>{b.asset}</td>
-                      <td className="r">available <Amount value={b.available} decimals={b.decimals} max={6} /></td>
-                      <td className="r">locked <Amount value={b.locked} decimals={b.decimals} max={6} /></td>
+                      <td className="r">
+                        available <Amount value={b.available} decimals={b.decimals} max={6} />
+                      </td>
+                      <td className="r">
+                        locked <Amount value={b.locked} decimals={b.decimals} max={6} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
               <h3>Positions</h3>
-              {u.positions.length === 0 ? <p className="muted">None.</p> : (
+              {u.positions.length === 0 ? (
+                <p className="muted">None.</p>
+              ) : (
                 <table className="data dense">
                   <tbody>
                     {u.positions.map((p) => {
@@ -113,20 +151,28 @@ function UserDetail({ address }: { address: string }) {
                       const bd = m?.base.decimals ?? 0;
                       const qd = m?.quote.decimals ?? 0;
                       return (
-                      <tr key={p.market}>
-                        <td>{p.market}</td>
-                        <td className="r">size <Amount value={p.size} decimals={bd} max={4} unit={m?.base.symbol} /></td>
-                        <td className="r">entry <span className="num">{formatAmount(p.entryPrice, qd, { maxFraction: 2 })}</span></td>
-                        <td className="r">uPnL <Amount value={p.unrealizedPnlQuote} decimals={qd} /></td>
-                        <td className="r">margin ratio {bps(p.marginRatioBps)}</td>
-                      </tr>
+                        <tr key={p.market}>
+                          <td>{p.market}</td>
+                          <td className="r">
+                            size <Amount value={p.size} decimals={bd} max={4} unit={m?.base.symbol} />
+                          </td>
+                          <td className="r">
+                            entry <span className="num">{formatAmount(p.entryPrice, qd, { maxFraction: 2 })}</span>
+                          </td>
+                          <td className="r">
+                            uPnL <Amount value={p.unrealizedPnlQuote} decimals={qd} />
+                          </td>
+                          <td className="r">margin ratio {bps(p.marginRatioBps)}</td>
+                        </tr>
                       );
                     })}
                   </tbody>
                 </table>
               )}
               <h3>Resting orders</h3>
-              {u.orders.length === 0 ? <p className="muted">None.</p> : (
+              {u.orders.length === 0 ? (
+                <p className="muted">None.</p>
+              ) : (
                 <table className="data dense">
                   <tbody>
                     {u.orders.map((o) => (
@@ -134,22 +180,40 @@ function UserDetail({ address }: { address: string }) {
                         <td>#{o.orderId}</td>
                         <td>{o.market}</td>
                         <td>{o.side}</td>
-                        <td className="r"><Amount value={o.price} decimals={meta(o.market)?.quote.decimals ?? 0} /></td>
-                        <td className="r"><Amount value={o.size} decimals={meta(o.market)?.base.decimals ?? 0} max={6} unit={meta(o.market)?.base.symbol} /></td>
+                        <td className="r">
+                          <Amount value={o.price} decimals={meta(o.market)?.quote.decimals ?? 0} />
+                        </td>
+                        <td className="r">
+                          <Amount
+                            value={o.size}
+                            decimals={meta(o.market)?.base.decimals ?? 0}
+                            max={6}
+                            unit={meta(o.market)?.base.symbol}
+                          />
+                        </td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               )}
               <h3>Channels</h3>
-              {u.channels.length === 0 ? <p className="muted">None.</p> : (
+              {u.channels.length === 0 ? (
+                <p className="muted">None.</p>
+              ) : (
                 <table className="data dense">
                   <tbody>
                     {u.channels.map((c) => (
                       <tr key={c.id}>
-                        <td><Addr value={c.id} /></td>
-                        <td><span className="badge">{c.status}</span></td>
-                        <td className="num">v{c.latestVersion.toString()} / co-signed {c.coSignedVersion?.toString() ?? "—"} / on-chain {c.onChainVersion?.toString() ?? "—"}</td>
+                        <td>
+                          <Addr value={c.id} />
+                        </td>
+                        <td>
+                          <span className="badge">{c.status}</span>
+                        </td>
+                        <td className="num">
+                          v{c.latestVersion.toString()} / co-signed {c.coSignedVersion?.toString() ?? "—"} / on-chain{" "}
+                          {c.onChainVersion?.toString() ?? "—"}
+                        </td>
                         <td className="small">{c.alert ?? ""}</td>
                       </tr>
                     ))}

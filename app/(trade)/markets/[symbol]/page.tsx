@@ -14,13 +14,19 @@ export async function generateMetadata({ params }: { params: Promise<{ symbol: s
 export default async function MarketPage({ params }: { params: Promise<{ symbol: string }> }) {
   const { symbol: raw } = await params;
   const symbol = decodeURIComponent(raw).toUpperCase();
-  const caller = createCaller(await createContext({ req: new Request("http://internal", { headers: await headers() }) }));
+  const caller = createCaller(
+    await createContext({ req: new Request("http://internal", { headers: await headers() }) }),
+  );
   const markets = await caller.markets.list().catch(() => null);
   if (!markets) {
     return (
       <main className="page">
         <p className="error-box" role="alert">
-          <span className="error-text">The markets could not be read.</span> <span className="muted">The exchange may be starting; reload in a few seconds. The status panel on the <Link href="/">markets page</Link> says more.</span>
+          <span className="error-text">The markets could not be read.</span>{" "}
+          <span className="muted">
+            The exchange may be starting; reload in a few seconds. The status panel on the{" "}
+            <Link href="/">markets page</Link> says more.
+          </span>
         </p>
       </main>
     );
@@ -29,7 +35,10 @@ export default async function MarketPage({ params }: { params: Promise<{ symbol:
     return (
       <main className="page">
         <p className="error-box" role="alert">
-          <span className="error-text">There is no market {symbol}.</span> <span className="muted">Pick one from the <Link href="/">markets list</Link>.</span>
+          <span className="error-text">There is no market {symbol}.</span>{" "}
+          <span className="muted">
+            Pick one from the <Link href="/">markets list</Link>.
+          </span>
         </p>
       </main>
     );

@@ -19,7 +19,17 @@ export const list = operatorProcedure
   )
   .output(
     z.object({
-      rows: z.array(z.object({ id: z.bigint(), actor: z.string(), action: z.string(), target: z.string(), before: z.unknown(), after: z.unknown(), createdAt: z.date() })),
+      rows: z.array(
+        z.object({
+          id: z.bigint(),
+          actor: z.string(),
+          action: z.string(),
+          target: z.string(),
+          before: z.unknown(),
+          after: z.unknown(),
+          createdAt: z.date(),
+        }),
+      ),
       nextBefore: z.bigint().nullable(),
       actions: z.array(z.string()),
     }),

@@ -11,7 +11,9 @@ export const challenges = operatorProcedure
     z.object({
       chainTime: z.bigint().nullable(),
       open: z.array(openChallenge),
-      watchtower: z.object({ running: z.boolean(), lastRoundAt: z.date().nullable(), lastError: z.string().nullable() }).nullable(),
+      watchtower: z
+        .object({ running: z.boolean(), lastRoundAt: z.date().nullable(), lastError: z.string().nullable() })
+        .nullable(),
       actions: z.array(
         z.object({
           channelId: z.string(),

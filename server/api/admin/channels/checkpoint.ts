@@ -9,4 +9,6 @@ import { auditId } from "../schemas";
 export const checkpoint = adminProcedure
   .input(z.object({ channelId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a channel id: 0x and 64 hex digits") }))
   .output(z.object({ channelId: z.string(), version: z.bigint(), txHash: z.string(), auditId }))
-  .mutation(async ({ ctx, input }) => forceCheckpoint(getEngineRuntime().db, ctx.session.address, input.channelId, await exchangeChain()));
+  .mutation(async ({ ctx, input }) =>
+    forceCheckpoint(getEngineRuntime().db, ctx.session.address, input.channelId, await exchangeChain()),
+  );

@@ -6,8 +6,10 @@ import { chainDeps } from "../deps";
 import { coverageRow } from "../schemas";
 
 /** Per custody token: what the books owe traders vs what custody holds (coverage(token): the exchange's free balance + locked in channels). */
-export const coverage = operatorProcedure.output(z.object({ rows: z.array(coverageRow), error: z.string().nullable() })).query(async () => {
-  const rt = getEngineRuntime();
-  const chain = await chainDeps();
-  return cov(rt, rt.db, chain);
-});
+export const coverage = operatorProcedure
+  .output(z.object({ rows: z.array(coverageRow), error: z.string().nullable() }))
+  .query(async () => {
+    const rt = getEngineRuntime();
+    const chain = await chainDeps();
+    return cov(rt, rt.db, chain);
+  });

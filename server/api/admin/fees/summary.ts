@@ -9,17 +9,53 @@ import { operatorProcedure } from "../../trpc";
  * Withdrawing from the exchange's custody account: admin.fees.withdrawable / withdraw.
  */
 export const summary = operatorProcedure
-  .input(z.object({ bucketSec: z.number().int().min(60).max(86_400 * 7).default(3_600), sinceMs: z.bigint().optional() }))
+  .input(
+    z.object({
+      bucketSec: z
+        .number()
+        .int()
+        .min(60)
+        .max(86_400 * 7)
+        .default(3_600),
+      sinceMs: z.bigint().optional(),
+    }),
+  )
   .output(
     z.object({
-      buckets: z.array(z.object({ market: z.string(), asset: z.string(), decimals: z.number(), bucketMs: z.bigint(), fees: z.bigint(), fills: z.number() })),
-      account: z.array(z.object({ asset: z.string(), decimals: z.number(), current: z.bigint(), points: z.array(z.object({ seq: z.bigint(), timeMs: z.bigint(), balance: z.bigint(), delta: z.bigint(), reason: z.string() })) })),
+      buckets: z.array(
+        z.object({
+          market: z.string(),
+          asset: z.string(),
+          decimals: z.number(),
+          bucketMs: z.bigint(),
+          fees: z.bigint(),
+          fills: z.number(),
+        }),
+      ),
+      account: z.array(
+        z.object({
+          asset: z.string(),
+          decimals: z.number(),
+          current: z.bigint(),
+          points: z.array(
+            z.object({
+              seq: z.bigint(),
+              timeMs: z.bigint(),
+              balance: z.bigint(),
+              delta: z.bigint(),
+              reason: z.string(),
+            }),
+          ),
+        }),
+      ),
     }),
   )
   .query(async ({ input }) => {
     const rt = getEngineRuntime();
     const sinceMs = input.sinceMs ?? BigInt(Date.now() - 7 * 86_400_000);
-    const [buckets, account] = await Promise.all([feesByMarket(rt, rt.db, { bucketSec: input.bucketSec, sinceMs }), reservedBalanceSeries(rt, rt.db, FEE_ACCOUNT, 2_000)]);
+    const [buckets, account] = await Promise.all([
+      feesByMarket(rt, rt.db, { bucketSec: input.bucketSec, sinceMs }),
+      reservedBalanceSeries(rt, rt.db, FEE_ACCOUNT, 2_000),
+    ]);
     return { buckets, account };
   });
-

@@ -14,10 +14,26 @@ export const withdraw = adminProcedure
   .input(
     z.object({
       token: address,
-      amount: z.string().trim().regex(/^\d+(\.\d+)?$/, "a decimal number of whole tokens, like 125 or 125.5"),
+      amount: z
+        .string()
+        .trim()
+        .regex(/^\d+(\.\d+)?$/, "a decimal number of whole tokens, like 125 or 125.5"),
       to: address,
       reason,
     }),
   )
-  .output(z.object({ token: z.string(), asset: z.string(), amount: z.bigint(), to: z.string(), txHash: z.string(), balanceBefore: z.bigint(), balanceAfter: z.bigint(), auditId }))
-  .mutation(async ({ ctx, input }) => withdrawFees(getEngineRuntime().db, ctx.session.address, input, await exchangeWallet()));
+  .output(
+    z.object({
+      token: z.string(),
+      asset: z.string(),
+      amount: z.bigint(),
+      to: z.string(),
+      txHash: z.string(),
+      balanceBefore: z.bigint(),
+      balanceAfter: z.bigint(),
+      auditId,
+    }),
+  )
+  .mutation(async ({ ctx, input }) =>
+    withdrawFees(getEngineRuntime().db, ctx.session.address, input, await exchangeWallet()),
+  );

@@ -13,7 +13,16 @@ export const withdrawable = operatorProcedure
   .input(z.void())
   .output(
     z.object({
-      rows: z.array(z.object({ asset: z.string(), token: z.string(), decimals: z.number(), balance: z.bigint(), reservedForOpening: z.bigint(), available: z.bigint() })),
+      rows: z.array(
+        z.object({
+          asset: z.string(),
+          token: z.string(),
+          decimals: z.number(),
+          balance: z.bigint(),
+          reservedForOpening: z.bigint(),
+          available: z.bigint(),
+        }),
+      ),
       error: z.string().nullable(),
     }),
   )
@@ -21,6 +30,9 @@ export const withdrawable = operatorProcedure
     try {
       return { rows: await withdrawableRows(getEngineRuntime().db, await exchangeWallet()), error: null };
     } catch (e) {
-      return { rows: [], error: `the exchange's custody balances could not be read: ${(e as Error).message.split("\n")[0]}` };
+      return {
+        rows: [],
+        error: `the exchange's custody balances could not be read: ${(e as Error).message.split("\n")[0]}`,
+      };
     }
   });

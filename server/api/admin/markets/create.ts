@@ -27,7 +27,12 @@ export const create = adminProcedure
       maintenanceMarginBps: z.number().int().min(1).max(10_000),
       makerFeePips: pips,
       takerFeePips: pips,
-      fundingIntervalSec: z.number().int().min(1).max(86_400 * 7).nullable(),
+      fundingIntervalSec: z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400 * 7)
+        .nullable(),
       fundingCapPips: z.number().int().min(0).max(100_000).nullable(),
     }),
   )

@@ -8,4 +8,6 @@ import { auditId, marketSymbol, reason } from "../schemas";
 export const halt = adminProcedure
   .input(z.object({ market: marketSymbol, reason }))
   .output(z.object({ market: z.string(), status: z.enum(["ACTIVE", "HALTED"]), restingOrders: z.number(), auditId }))
-  .mutation(({ ctx, input }) => setMarketHalted(getEngineRuntime(), ctx.session.address, input.market, true, input.reason));
+  .mutation(({ ctx, input }) =>
+    setMarketHalted(getEngineRuntime(), ctx.session.address, input.market, true, input.reason),
+  );

@@ -13,7 +13,10 @@ const int = (what: string, min: number, max: number) =>
 export const paramsChange = {
   makerFeePips: int("maker fee (pips; negative = rebate)", -100_000, 100_000),
   takerFeePips: int("taker fee (pips)", 1, 100_000),
-  minNotional: z.bigint({ error: "min notional: quote base units" }).nonnegative("min notional: not negative").optional(),
+  minNotional: z
+    .bigint({ error: "min notional: quote base units" })
+    .nonnegative("min notional: not negative")
+    .optional(),
   maxLeverage: int("max leverage", 1, 200),
   initialMarginBps: int("initial margin (bps)", 1, 10_000),
   maintenanceMarginBps: int("maintenance margin (bps)", 1, 9_999),
@@ -25,7 +28,15 @@ export const paramsChange = {
 
 export const paramsEffects = {
   changes: z.array(z.object({ field: z.string(), before: z.bigint(), after: z.bigint() })),
-  liquidations: z.array(z.object({ account: z.string(), asset: z.string(), equity: z.bigint(), maintenance: z.bigint(), equityAfter: z.bigint().nullable() })),
+  liquidations: z.array(
+    z.object({
+      account: z.string(),
+      asset: z.string(),
+      equity: z.bigint(),
+      maintenance: z.bigint(),
+      equityAfter: z.bigint().nullable(),
+    }),
+  ),
   ordersCancelled: z.array(z.object({ orderId: z.number(), account: z.string(), market: z.string() })),
   events: z.number(),
 };

@@ -12,9 +12,20 @@ export const override = adminProcedure
   .input(
     z.object({
       market: z.string().min(1).max(32),
-      price: z.string().regex(/^\d+(\.\d+)?$/, "a decimal number of whole quote units per whole base token, like 2400 or 2400.50"),
+      price: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, "a decimal number of whole quote units per whole base token, like 2400 or 2400.50"),
       reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
     }),
   )
-  .output(z.object({ market: z.string(), seq: z.bigint(), index: z.bigint(), mark: z.bigint(), liquidations: z.array(z.string()), auditId: z.bigint() }))
+  .output(
+    z.object({
+      market: z.string(),
+      seq: z.bigint(),
+      index: z.bigint(),
+      mark: z.bigint(),
+      liquidations: z.array(z.string()),
+      auditId: z.bigint(),
+    }),
+  )
   .mutation(({ ctx, input }) => overrideMarkPrice(getEngineRuntime(), ctx.session.address, input));

@@ -16,7 +16,9 @@ export const sources = operatorProcedure
         last: z.bigint().nullable(),
         source: z.enum(["simulated", "external", "none"]),
         description: z.string(),
-        lastUpdate: z.object({ seq: z.bigint(), timeMs: z.bigint(), origin: z.string(), reason: z.string().nullable() }).nullable(),
+        lastUpdate: z
+          .object({ seq: z.bigint(), timeMs: z.bigint(), origin: z.string(), reason: z.string().nullable() })
+          .nullable(),
       }),
     ),
   )

@@ -7,7 +7,19 @@ import { limit } from "../schemas";
 /** Auto-deleveraging events, newest first: who was closed against whom, size and price. */
 export const adl = operatorProcedure
   .input(z.object({ limit: limit(500, 100) }))
-  .output(z.array(z.object({ seq: z.bigint(), timeMs: z.bigint(), market: z.string(), account: z.string(), counterparty: z.string(), size: z.bigint(), price: z.bigint() })))
+  .output(
+    z.array(
+      z.object({
+        seq: z.bigint(),
+        timeMs: z.bigint(),
+        market: z.string(),
+        account: z.string(),
+        counterparty: z.string(),
+        size: z.bigint(),
+        price: z.bigint(),
+      }),
+    ),
+  )
   .query(({ input }) => {
     const rt = getEngineRuntime();
     return adlEvents(rt, rt.db, input.limit);

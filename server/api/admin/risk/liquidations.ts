@@ -19,7 +19,9 @@ export const liquidations = operatorProcedure
         maintenanceMargin: z.bigint(),
         equityAfter: z.bigint().nullable(),
         cause: z.string(),
-        steps: z.array(z.object({ idx: z.number(), type: z.string(), market: z.string().nullable(), text: z.string() })),
+        steps: z.array(
+          z.object({ idx: z.number(), type: z.string(), market: z.string().nullable(), text: z.string() }),
+        ),
         insuranceUsed: z.bigint(),
         backstop: z.bigint(),
         adl: z.number(),

@@ -8,4 +8,6 @@ import { address, auditId, managedRole, reason, role } from "../schemas";
 export const grant = adminProcedure
   .input(z.object({ address, role: managedRole, reason }))
   .output(z.object({ address: z.string(), roles: z.array(role), auditId }))
-  .mutation(({ ctx, input }) => changeRole(getEngineRuntime().db, ctx.session.address, input.address, input.role, true, input.reason));
+  .mutation(({ ctx, input }) =>
+    changeRole(getEngineRuntime().db, ctx.session.address, input.address, input.role, true, input.reason),
+  );

@@ -10,9 +10,18 @@ export const detail = operatorProcedure
   .output(
     z.object({
       address: z.string(),
-      user: z.object({ roles: z.array(role), suspendedAt: z.date().nullable(), suspendReason: z.string().nullable(), createdAt: z.date() }).nullable(),
+      user: z
+        .object({
+          roles: z.array(role),
+          suspendedAt: z.date().nullable(),
+          suspendReason: z.string().nullable(),
+          createdAt: z.date(),
+        })
+        .nullable(),
       suspendedInEngine: z.boolean(),
-      balances: z.array(z.object({ asset: z.string(), decimals: z.number(), available: z.bigint(), locked: z.bigint() })),
+      balances: z.array(
+        z.object({ asset: z.string(), decimals: z.number(), available: z.bigint(), locked: z.bigint() }),
+      ),
       positions: z.array(
         z.object({
           market: z.string(),
@@ -25,7 +34,15 @@ export const detail = operatorProcedure
           marginRatioBps: z.bigint().nullable(),
         }),
       ),
-      orders: z.array(z.object({ orderId: z.number(), market: z.string(), side: z.enum(["buy", "sell"]), price: z.bigint(), size: z.bigint() })),
+      orders: z.array(
+        z.object({
+          orderId: z.number(),
+          market: z.string(),
+          side: z.enum(["buy", "sell"]),
+          price: z.bigint(),
+          size: z.bigint(),
+        }),
+      ),
       risk: z.array(riskRow),
       channels: z.array(
         z.object({

@@ -8,4 +8,6 @@ import { address, auditId, reason } from "../schemas";
 export const suspend = adminProcedure
   .input(z.object({ address, reason }))
   .output(z.object({ address: z.string(), suspendedAt: z.date().nullable(), auditId }))
-  .mutation(({ ctx, input }) => setSuspended(getEngineRuntime(), ctx.session.address, input.address, true, input.reason));
+  .mutation(({ ctx, input }) =>
+    setSuspended(getEngineRuntime(), ctx.session.address, input.address, true, input.reason),
+  );
