@@ -18,7 +18,8 @@ import { amendOrder, cancelOrder, placeOrder } from "./orders";
 import { cancelResting } from "./resting";
 import { restoreState, takeSnapshot, type EngineSnapshot } from "./snapshot";
 import { EngineState, type Account, type Leg } from "./state";
-import { clearAccountTriggers, runTriggers, setTpSl } from "./triggers";
+import { clearAccountTriggers } from "./trigger-book";
+import { runTriggers, setTpSl } from "./triggers";
 
 /** Risk figures of one account in one settlement asset (all in quote base units). */
 export interface AccountRisk {

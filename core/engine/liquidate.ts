@@ -15,7 +15,7 @@ import { transfer } from "./ledger";
 import { settlePerpSide } from "./matching";
 import { placeOrder } from "./orders";
 import { cancelResting } from "./resting";
-import { clearAccountTriggers } from "./triggers";
+import { clearAccountTriggers } from "./trigger-book";
 import { BUY } from "../market/book";
 import { EXCHANGE_ACCOUNT, INSURANCE_ACCOUNT, type Account, type EngineState, type Leg, type Order } from "./state";
 

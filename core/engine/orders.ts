@@ -9,7 +9,7 @@ import type { AmendCommand, CancelCommand, Command, PlaceCommand } from "./event
 import { moveBalance } from "./ledger";
 import { fillableLots, matchTaker } from "./matching";
 import { cancelResting, endOrder, rest, unrest } from "./resting";
-import { addStopTrigger, removeTrigger } from "./triggers";
+import { addStopTrigger, removeTrigger } from "./trigger-book";
 import { isReservedAccount, Order, type EngineState, type Leg, type MarketState, type OrderOrigin } from "./state";
 
 const MAX_TICK = BigInt(Number.MAX_SAFE_INTEGER);

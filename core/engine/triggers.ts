@@ -1,80 +1,16 @@
 /**
  * Conditional orders: stops, and a position's take-profit / stop-loss pair (one cancels the
- * other). Each trigger is removed before its order is placed, so it fires exactly once.
+ * other). Each trigger is removed before its order is placed, so it fires exactly once. The
+ * pending triggers themselves are kept by trigger-book.ts.
  */
 import { BPS, mulDivDown, mulDivUp } from "../money/math";
 import { rejection } from "../market/rejection";
-import type { PlaceCommand, SetTpSlCommand, TimeInForce } from "./events";
+import type { PlaceCommand, SetTpSlCommand } from "./events";
 import { placeOrder, reject } from "./orders";
 import type { EngineState, MarketState, Trigger } from "./state";
+import { addTrigger, clearAccountTriggers, detachTrigger, removeTrigger } from "./trigger-book";
 
 const DEFAULT_TPSL_SLIPPAGE_BPS = 500n;
-
-/** Register a stop order; it becomes a market or limit order when the trigger price is crossed. */
-export function addStopTrigger(
-  st: EngineState,
-  market: MarketState,
-  id: number,
-  cmd: PlaceCommand,
-  isLimit: boolean,
-  tif: TimeInForce,
-  reduceOnly: boolean,
-): void {
-  const t: Trigger = {
-    id,
-    account: cmd.account,
-    market: market.params.symbol,
-    kind: "stop",
-    triggerPerLot: cmd.triggerPerLot!,
-    side: cmd.side,
-    orderKind: isLimit ? "limit" : "market",
-    pricePerLot: isLimit ? cmd.pricePerLot! : null,
-    worstPricePerLot: isLimit ? null : cmd.worstPricePerLot!,
-    sizeBase: cmd.sizeBase,
-    tif,
-    reduceOnly,
-    slippageBps: 0n,
-    ocoId: null,
-    clientOrderId: cmd.clientOrderId ?? null,
-  };
-  addTrigger(st, market, t);
-}
-
-function addTrigger(st: EngineState, market: MarketState, t: Trigger): void {
-  market.triggers.push(t);
-  st.triggers.set(t.id, t);
-  st.out.push({
-    type: "triggerAccepted",
-    orderId: t.id,
-    account: t.account,
-    market: t.market,
-    kind: t.kind,
-    triggerPerLot: t.triggerPerLot,
-  });
-}
-
-/** Drop a pending trigger (and say why). */
-export function removeTrigger(
-  st: EngineState,
-  t: Trigger,
-  reason: "cancelled" | "oco" | "positionClosed" | "replaced" | "liquidation",
-): void {
-  detachTrigger(st, st.markets.get(t.market)!, t);
-  st.out.push({ type: "triggerCancelled", orderId: t.id, account: t.account, market: t.market, reason });
-}
-
-/** Remove an account's TP/SL pair in a market (all of its triggers there with `all`). */
-export function clearAccountTriggers(
-  st: EngineState,
-  market: MarketState,
-  account: string,
-  reason: "positionClosed" | "replaced" | "liquidation",
-  all = false,
-): void {
-  if (market.triggers.length === 0) return;
-  for (const t of market.triggers.filter((x) => x.account === account && (all || x.kind !== "stop")))
-    removeTrigger(st, t, reason);
-}
 
 /** Set a position's take-profit and stop-loss (replacing the old pair); null clears one. */
 export function setTpSl(st: EngineState, cmd: SetTpSlCommand): void {
@@ -156,12 +92,6 @@ export function runTriggers(st: EngineState, market: MarketState): void {
     if (fired === null) return;
     fire(st, market, fired, price);
   }
-}
-
-function detachTrigger(st: EngineState, market: MarketState, t: Trigger): void {
-  const i = market.triggers.indexOf(t);
-  if (i >= 0) market.triggers.splice(i, 1);
-  st.triggers.delete(t.id);
 }
 
 function fire(st: EngineState, market: MarketState, t: Trigger, price: bigint): void {
