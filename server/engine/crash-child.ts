@@ -4,6 +4,9 @@
  * ({"ack": seq, ...}) and, now and then, a digest of the durable state ({"state": seq, "digest"}).
  *
  *   tsx server/engine/crash-child.ts '{"pgliteDir": "/tmp/x"}' | '{"postgresUrl": "postgresql://…"}'
+ *
+ * Test code, not part of the engine layer: nothing but that test runs it, and like a test it
+ * may import services (it places orders through placeOrder, as the server does).
  */
 import { createHash } from "node:crypto";
 import { openDatabase } from "../db";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Exchange } from "../../core/engine";
 import { isClearlineError } from "../../core/errors";
-import type { MarketView } from "../services/markets";
+import type { MarketView } from "../../core/market/view";
 import { priceFromPerLotDown, priceToPerLot, toEngineMarketConfig } from "./market-config";
 
 function view(

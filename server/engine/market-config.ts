@@ -13,7 +13,7 @@
 import { ClearlineError } from "../../core/errors";
 import type { UpdatableMarketParams } from "../../core/engine";
 import type { MarketConfig } from "../../core/market/config";
-import type { MarketView } from "../services/markets";
+import type { MarketView } from "../../core/market/view";
 
 /** Defaults for perpetual parameters the Market table does not carry (yet). */
 export const PERP_DEFAULTS = {

@@ -34,10 +34,10 @@ import {
 import type { Db } from "../db";
 import type { Prisma } from "../../generated/prisma/client";
 import { BatchLoader } from "../db/batch-loader";
-import { bigintToDecimal } from "../db/decimal";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
-import { requestHash } from "../services/idempotency";
-import { listMarkets, type MarketView } from "../services/markets";
+import type { MarketView } from "../../core/market/view";
+import { requestHash } from "./request-hash";
+import { catalogueRow, listMarkets } from "./market-table";
 import { decode, encode } from "./codec";
 import { encodeBatch, readJournal, writeBatch, type JournalRow } from "./journal-store";
 import { latestSnapshot, writeSnapshot } from "./snapshot-store";
@@ -778,10 +778,6 @@ class Runtime implements EngineRuntime {
     const g = globalThis as GlobalWithRuntime;
     if (g.__clearlineEngine === this) g.__clearlineEngine = undefined;
   }
-}
-
-function catalogueRow(c: MarketCatalogueParams) {
-  return { ...c, minNotional: bigintToDecimal(c.minNotional) };
 }
 
 function reused(key: string) {

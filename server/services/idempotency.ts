@@ -5,7 +5,6 @@
  * together. A retry with the same body gets the first answer (success or refusal alike); the same
  * key with another body is IDEMPOTENCY_KEY_REUSED.
  */
-import { createHash } from "node:crypto";
 import { ClearlineError, isClearlineError, type ErrorCode, type ErrorDetails } from "../../core/errors";
 
 /** The stored answer: a value, or the refusal the first attempt got. */
@@ -32,21 +31,7 @@ export function refusal<T>(error: unknown): Outcome<T> {
   throw error;
 }
 
-/** Canonical JSON: sorted keys, bigint as "123n", undefined dropped — so equal bodies hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (typeof value === "bigint") return JSON.stringify(`${value}n`);
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
-/** sha256 of the procedure and the canonical body without its idempotency key. */
-export function requestHash(procedure: string, body: Record<string, unknown>): string {
-  const { idempotencyKey: _ignored, ...rest } = body;
-  return createHash("sha256").update(procedure).update("\n").update(canonicalJson(rest)).digest("hex");
-}
+// the hash lives with the engine, which hashes its own requestId submissions the same way
+export { canonicalJson, requestHash } from "../engine/request-hash";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,64}$/;
