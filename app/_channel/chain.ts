@@ -3,24 +3,11 @@
 import { useCallback } from "react";
 import { useBlock, usePublicClient, useReadContract, useWriteContract } from "wagmi";
 import type { Address, Hash, Hex } from "viem";
-import type { ChannelState } from "@/core/channel";
 import { custodyAbi } from "@/contracts/generated";
 import { usePublicConfig } from "../_wallet/public-config";
 
-/** A state as the custody ABI takes it (uint48 version as a number). */
-export function toAbiState(state: ChannelState) {
-  return {
-    channelId: state.channelId,
-    version: Number(state.version),
-    intent: state.intent,
-    allocations: state.allocations.map((a) => ({
-      token: a.token,
-      traderAmount: a.traderAmount,
-      exchangeAmount: a.exchangeAmount,
-    })),
-    appDataHash: state.appDataHash,
-  };
-}
+/** The one conversion lives in the core; re-exported for the channel screen's panels. */
+export { toAbiState } from "@/core/channel";
 
 /** Channel.Status in the contract. */
 export const ON_CHAIN_STATUS = ["None", "Active", "Challenged", "Closed"] as const;

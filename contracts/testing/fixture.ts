@@ -124,17 +124,5 @@ export async function deployFixture(
   };
 }
 
-/** The state as the contract's ABI takes it (version as number: uint48). */
-export function toAbiState(state: ChannelState) {
-  return {
-    channelId: state.channelId,
-    version: Number(state.version),
-    intent: state.intent,
-    allocations: state.allocations.map((a) => ({
-      token: a.token,
-      traderAmount: a.traderAmount,
-      exchangeAmount: a.exchangeAmount,
-    })),
-    appDataHash: state.appDataHash,
-  };
-}
+/** The one conversion lives in the core; re-exported for the contract tests and the gas bench. */
+export { toAbiState } from "../../core/channel";

@@ -12,6 +12,7 @@ export {
   channelTypedDataDomain,
   stateTypedData,
   challengeTypedData,
+  toAbiState,
 } from "./typed-data";
 export { hashState, hashStateStruct, hashChallenge, domainSeparator } from "./hash";
 export {

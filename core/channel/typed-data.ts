@@ -57,18 +57,26 @@ export function stateTypedData(domain: ChannelDomain, state: ChannelState) {
     domain: channelTypedDataDomain(domain),
     types: STATE_TYPES,
     primaryType: "State",
-    message: {
-      channelId: state.channelId,
-      version: Number(state.version),
-      intent: state.intent,
-      allocations: state.allocations.map((a) => ({
-        token: a.token,
-        traderAmount: a.traderAmount,
-        exchangeAmount: a.exchangeAmount,
-      })),
-      appDataHash: state.appDataHash,
-    },
+    message: toAbiState(state),
   } as const;
+}
+
+/**
+ * A state as the custody contract's ABI takes it (its `State` struct, which is also the EIP-712
+ * message): the uint48 version as a number, the allocations copied without any other field.
+ */
+export function toAbiState(state: ChannelState) {
+  return {
+    channelId: state.channelId,
+    version: Number(state.version),
+    intent: state.intent,
+    allocations: state.allocations.map((a) => ({
+      token: a.token,
+      traderAmount: a.traderAmount,
+      exchangeAmount: a.exchangeAmount,
+    })),
+    appDataHash: state.appDataHash,
+  };
 }
 
 /** The typed-data request for a challenge of the state whose struct hash is `stateHash`. */

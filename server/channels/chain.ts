@@ -1,7 +1,7 @@
 /** What the channel service asks of the chain: the exchange's free custody balance, ERC-1271 checks and a channel's registered record, through the custody contract. */
 import { concat, keccak256, numberToHex, pad, type Address, type Hex, type PublicClient } from "viem";
 import { custodyAbi } from "../../contracts/generated";
-import type { ChannelState } from "../../core/channel";
+import { toAbiState, type ChannelState } from "../../core/channel";
 
 /** A channel as the custody contract stores it now (`Custody.channel(id)`), with the chain's time. */
 export interface OnChainChannel {
@@ -77,17 +77,5 @@ export function fundingHashOf(funding: readonly { token: Address; total: bigint 
   );
 }
 
-/** A state as the custody ABI takes it. */
-export function toAbiState(state: ChannelState) {
-  return {
-    channelId: state.channelId,
-    version: Number(state.version),
-    intent: state.intent,
-    allocations: state.allocations.map((a) => ({
-      token: a.token,
-      traderAmount: a.traderAmount,
-      exchangeAmount: a.exchangeAmount,
-    })),
-    appDataHash: state.appDataHash,
-  };
-}
+/** Kept here for the callers that import it from this module (server/services/admin-channels.ts, bench). */
+export { toAbiState };

@@ -22,13 +22,13 @@ import {
   Intent,
   signState,
   stateTypedData,
+  toAbiState,
   verifyStateSignature,
   type ChannelDomain,
 } from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
-import { toAbiState } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
 import { commitRound, StaleRoundError } from "./repository";
 import { ChannelService, engineAccountOf, type OpenInstructions } from "./service";

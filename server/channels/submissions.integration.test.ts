@@ -28,13 +28,14 @@ import {
   hashStateStruct,
   signDigest,
   stateTypedData,
+  toAbiState,
   type ChannelDomain,
   type ChannelState,
   type CoSignatures,
 } from "../../core/channel";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
-import { custodyChannelChain, toAbiState, type ChannelChain, type OnChainChannel } from "./chain";
+import { custodyChannelChain, type ChannelChain, type OnChainChannel } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
 import { ChannelService, engineAccountOf } from "./service";
 import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";

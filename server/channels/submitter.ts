@@ -8,8 +8,7 @@
 import { createWalletClient, http, publicActions, type Address, type Chain, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { custodyAbi } from "../../contracts/generated";
-import type { ChannelState, CoSignatures } from "../../core/channel";
-import { toAbiState } from "./chain";
+import { toAbiState, type ChannelState, type CoSignatures } from "../../core/channel";
 
 export interface ChannelSubmitter {
   resize(previous: ChannelState, previousSigs: CoSignatures, state: ChannelState, sigs: CoSignatures): Promise<Hex>;

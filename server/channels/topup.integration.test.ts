@@ -10,13 +10,13 @@ import { createWalletClient, http, parseEventLogs, type Address, type Hex } from
 import { privateKeyToAccount } from "viem/accounts";
 import { custodyAbi, demoTokenAbi } from "../../contracts/generated";
 import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
-import { Intent, stateTypedData, type ChannelDomain, type ChannelState } from "../../core/channel";
+import { Intent, stateTypedData, toAbiState, type ChannelDomain, type ChannelState } from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import { fromBaseUnits } from "../../core/money/units";
 import type { CustodyEvent } from "../ports";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import { withdrawFees, type FeeWithdrawalChain } from "../services/admin-fees";
-import { fundingHashOf, toAbiState } from "./chain";
+import { fundingHashOf } from "./chain";
 import { createChannelCustodySink } from "./custody-sink";
 import { reservedForOpening } from "./repository";
 import { ChannelService, engineAccountOf, TOP_UP_ALERT } from "./service";
