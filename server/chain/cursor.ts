@@ -1,7 +1,7 @@
 /**
  * The chain watcher's durable state: its cursor (the newest block whose custody logs are all
  * processed), the recent canonical block hashes it saw (for reorg detection), and every custody
- * log it processed with its status. See docs/SERVICE.md, "Chain watcher and watchtower".
+ * log it processed with its status. See docs/CHAIN.md, "The watcher".
  */
 import { decodeEventLog, type Hex } from "viem";
 import { custodyAbi } from "../../contracts/generated";

@@ -1,7 +1,7 @@
 /**
  * One statement straight to the database driver, past Prisma's client: for the order path's two
  * big writes (the journal batch, the issuance round), whose array parameters Prisma's client walks
- * element by element — ~9% of the server thread under load (docs/SERVICE.md, Performance).
+ * element by element — ~9% of the server thread under load (docs/DATABASE.md, "The app server's database path").
  *
  * Semantics are those of `db.$executeRawUnsafe(sql, ...params)`: one statement in its own
  * transaction (never inside an interactive one: PGlite runs it after any open transaction ends),

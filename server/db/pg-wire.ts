@@ -8,7 +8,7 @@
  * buffer, and parses the reply into objects. For the journal batch that was half of the call's
  * cost on the PGlite thread (167 → 84 µs for a 5 KB batch) and most of its garbage: the thread's
  * young-generation collections then held the journal write 5–17 ms about once a second
- * (docs/SERVICE.md, Performance).
+ * (docs/adr/0003-journal-batch-over-wire-protocol.md).
  *
  * Only text parameters (strings or null) take this path; the caller falls back to `pglite.query`
  * for anything else. Semantics are those of `query`: one statement in its own implicit
