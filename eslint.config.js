@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the project's own boundaries.
 import tseslint from "typescript-eslint";
+import clearline from "./eslint/clearline-plugin.js";
 
 export default tseslint.config(
   {
@@ -58,6 +59,40 @@ export default tseslint.config(
         "error",
         { object: "process", property: "env", message: "core/ reads no configuration; pass values in." },
         { object: "Date", property: "now", message: "core/ reads no clock; pass a clock in." },
+      ],
+    },
+  },
+  {
+    // Architecture (eslint/clearline-plugin.js): layers point one way (the LAYERS table at the top
+    // of the plugin), no import cycles, procedures reach the server's parts through ctx.
+    files: ["**/*.ts", "**/*.tsx"],
+    plugins: { clearline },
+    rules: {
+      // "clearline/layers": "error", // on once the composition root lands (issue 14)
+      // add "server" to dirs once the type-only server/db.ts ↔ server/db/execute.ts cycle is broken
+      "clearline/no-cycle": ["error", { dirs: ["core"] }],
+    },
+  },
+  {
+    // tRPC procedures reach the server's parts through ctx, never through these process-global getters.
+    files: ["server/api/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/testing.ts"],
+    rules: {
+      // on once the composition root lands (issue 14): "off" → "error"
+      "clearline/context-only": [
+        "off",
+        {
+          getters: [
+            { module: "server/engine/runtime", names: ["getEngineRuntime", "maybeEngineRuntime"] },
+            { module: "server/services/channels", names: ["channels", "channelCustodySink"] },
+            { module: "server/db", names: ["getDb", "getDbHandle"] },
+            { module: "server/auth/deps", names: ["authDeps"] },
+            { module: "server/chain/client", names: ["chainClient"] },
+            { module: "server/chain/deployment", names: ["currentDeployment"] },
+            { module: "server/env", names: ["env"] },
+            { module: "server/published-services", names: ["publishedAppServices"] },
+          ],
+        },
       ],
     },
   },
