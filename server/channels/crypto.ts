@@ -19,13 +19,13 @@ interface NativeSecp256k1 {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean, output?: Uint8Array): Uint8Array;
 }
 
-const g = globalThis as unknown as { __clearlineNativeSecp?: Secp256k1Backend; __clearlineVerifier?: StateVerifier };
-
-/** libsecp256k1 (native); throws if the addon cannot be loaded on this platform. */
+/**
+ * libsecp256k1 (native); throws if the addon cannot be loaded on this platform. Node's module
+ * cache loads the addon once per process, however often this is called.
+ */
 export function nativeBackend(): Secp256k1Backend {
-  if (g.__clearlineNativeSecp) return g.__clearlineNativeSecp;
   const native = createRequire(import.meta.url)("secp256k1/bindings") as NativeSecp256k1;
-  g.__clearlineNativeSecp = {
+  return {
     name: "libsecp256k1 (secp256k1 N-API addon)",
     sign(digest, privateKey) {
       // libsecp256k1 signs RFC 6979 deterministic and normalizes to low s, as noble does
@@ -36,7 +36,6 @@ export function nativeBackend(): Secp256k1Backend {
       return native.ecdsaRecover(signature, recovery, digest, false, new Uint8Array(65));
     },
   };
-  return g.__clearlineNativeSecp;
 }
 
 /** A signer for `privateKey` on the native backend. */
@@ -44,7 +43,11 @@ export function fastStateSigner(privateKey: `0x${string}`): StateSigner {
   return createStateSigner(privateKey, nativeBackend());
 }
 
-/** The process's verifier on the native backend (remembers signers' public keys). */
+/**
+ * A new verifier on the native backend. It remembers the public keys of the signers it saw, so
+ * its owner keeps one: the composition root creates it and hands it to the channel service
+ * (ChannelServiceDeps.verifier).
+ */
 export function fastStateVerifier(): StateVerifier {
-  return (g.__clearlineVerifier ??= createStateVerifier(nativeBackend()));
+  return createStateVerifier(nativeBackend());
 }
