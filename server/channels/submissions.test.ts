@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Address, Hex } from "viem";
 import { Intent, type ChannelState } from "../../core/channel";
 import { fundingHashOf, type OnChainChannel } from "./chain";
-import { judge, type PendingOp } from "./submissions";
+import { judge, type PendingOp } from "./submission-verdict";
 
 const USDC = "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Address;
 const ID = `0x${"ab".repeat(32)}` as Hex;

@@ -10,7 +10,7 @@
  * Every attempt reads the channel from the custody contract first, and again after any revert:
  * the chain watcher lags, so an operation already mined (by us before a lost receipt, or by the
  * trader, who holds both signatures too) still looks pending in the database, and sending it
- * again would revert and look like a refusal. `judge` decides from that record:
+ * again would revert and look like a refusal. `judge` (submission-verdict.ts) decides from that record:
  *   - submit: the state can apply now;
  *   - onChain: the chain is at or past the pending version — done; the watcher's event releases
  *     the lock (checked again at the backoff cap until it does);
@@ -25,14 +25,15 @@
  * Anything else that fails (RPC down, timeout) is retried with exponential backoff. One attempt
  * per channel at a time: the trader's co-signature and the background round share it.
  */
-import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
-import { fundingOf, Intent, type ChannelState } from "../../core/channel";
+import type { Address, Hex } from "viem";
+import { Intent } from "../../core/channel";
 import type { Db } from "../db";
-import { fundingHashOf, type ChannelChain, type OnChainChannel } from "./chain";
+import type { ChannelChain } from "./chain";
 import { stateFromRow, type StoredState } from "./repository";
-import { SubmissionRevertedError, type ChannelSubmitter } from "./submitter";
+import { describeFailure, isRevert, judge, OP_NAME, type PendingOp, type Verdict } from "./submission-verdict";
+import type { ChannelSubmitter } from "./submitter";
 
-export type PendingOp = "RESIZE" | "CLOSE" | "CANCEL";
+export type { PendingOp };
 
 /**
  * submitting: an attempt is running; submitted: our transaction was mined (the watcher's event
@@ -82,91 +83,6 @@ export interface ReadySubmission {
   /** RESIZE: its co-signed predecessor; CANCEL: the cancelled RESIZE (for its funding); CLOSE: null */
   previous: StoredState | null;
   next: StoredState;
-}
-
-export type Verdict =
-  | { kind: "submit" }
-  | { kind: "onChain"; reason: string }
-  | { kind: "wait"; reason: string }
-  | { kind: "failed"; reason: string }
-  | { kind: "refused"; reason: string };
-
-const OP_NAME: Record<PendingOp, string> = {
-  RESIZE: "resize",
-  CLOSE: "close",
-  CANCEL: "checkpoint of the cancelled withdrawal's replacement",
-};
-
-/** What a pending operation can do, given the channel's record on-chain (see the module comment). */
-export function judge(
-  op: PendingOp,
-  version: bigint,
-  previous: ChannelState | null,
-  next: ChannelState,
-  chain: OnChainChannel,
-): Verdict {
-  const what = `${OP_NAME[op]} v${version}`;
-  // every call needs version > registered: the chain at or past it means it (or something newer) is registered
-  if (chain.version >= version)
-    return { kind: "onChain", reason: `the chain has v${chain.version} registered (${chain.status})` };
-  if (chain.status === "CLOSED") {
-    return {
-      kind: "failed",
-      reason: `${what} can never apply: the channel was closed on-chain at v${chain.version} (the lock is released when the chain watcher reports the close)`,
-    };
-  }
-  if (chain.status === "NONE")
-    return { kind: "refused", reason: `${what}: the custody contract has no channel ${next.channelId}` };
-  if (chain.status === "CHALLENGED") {
-    if (chain.chainTime >= chain.challengeDeadline) {
-      return {
-        kind: "failed",
-        reason: `${what} can never apply: the challenge at v${chain.version} expired at ${chain.challengeDeadline}; only conclude remains`,
-      };
-    }
-    // close and resize may answer a running challenge; checkpoint may not (the watchtower answers with the newest co-signed state)
-    if (op === "CANCEL")
-      return {
-        kind: "wait",
-        reason: `the channel is challenged at v${chain.version} until ${chain.challengeDeadline}: checkpoint waits`,
-      };
-  }
-  // the funding the call must find registered: the predecessor's for a resize, the state's own for close and checkpoint
-  const wanted = fundingHashOf(fundingOf(op === "RESIZE" ? previous! : next));
-  if (chain.fundingHash.toLowerCase() === wanted.toLowerCase()) return { kind: "submit" };
-  if (
-    op === "CANCEL" &&
-    previous &&
-    chain.fundingHash.toLowerCase() === fundingHashOf(fundingOf(previous)).toLowerCase()
-  ) {
-    return { kind: "onChain", reason: `the cancelled withdrawal v${previous.version} was mined first: it completes` };
-  }
-  return {
-    kind: "refused",
-    reason: `${what}: the funding registered on-chain (v${chain.version}) is not the one the state builds on`,
-  };
-}
-
-/** The custom error (with its values) a revert carries, or the error's short message. */
-export function describeFailure(error: unknown): string {
-  if (error instanceof BaseError) {
-    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (revert instanceof ContractFunctionRevertedError) {
-      const name = revert.data?.errorName ?? revert.reason ?? revert.signature ?? "unknown error";
-      const args = revert.data?.args?.map((a) => String(a)).join(", ");
-      return args === undefined ? name : `${name}(${args})`;
-    }
-    return error.shortMessage;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isRevert(error: unknown): boolean {
-  if (error instanceof SubmissionRevertedError) return true;
-  return (
-    error instanceof BaseError &&
-    error.walk((e) => e instanceof ContractFunctionRevertedError) instanceof ContractFunctionRevertedError
-  );
 }
 
 interface Entry {
