@@ -2,6 +2,8 @@
  * `npm run bench -- [group ...] [--json] [--quick]`: every group measures ours against a named
  * peer in the same run and prints one table (or one JSON object per row with --json).
  * Groups: engine, gas, service, web (none = all). Exit code 1 when a group cannot run.
+ * Rows that measure committed writes say in their durability column what a commit survives
+ * (bench/lib/durability.ts); a row that could not be measured says "not run" and why.
  */
 import type { BenchGroup, BenchRow } from "./types";
 
@@ -15,7 +17,9 @@ const GROUPS: Record<string, () => Promise<BenchGroup>> = {
       import("./service-http"),
       import("./service-sse"),
     ]);
-    // the end-to-end rows (5, 6) start the real stack each (production build, chain, server)
+    // the end-to-end rows (5, 6) start the real stack each (production build, chain, server);
+    // the journal row and row 5 are measured on a PostgreSQL server with fsync=on (the headline,
+    // a server of their own) and again on the embedded PGlite
     return async (options) => [
       ...(await cryptoBench(options)),
       ...(await journalBench(options)),
@@ -33,19 +37,25 @@ function fmt(n: number | null): string {
 }
 
 export function renderTable(rows: BenchRow[]): string {
-  const head = ["metric", "unit", "ours", "peer", "ratio", "target", "pass"];
+  // the durability column only when some row measures committed writes
+  const withDurability = rows.some((r) => r.durability);
+  const head = ["metric", "unit", "ours", "peer", "ratio", "target", "pass", ...(withDurability ? ["durability"] : [])];
   const body = rows.map((r) => [
     r.metric,
     r.unit,
-    fmt(r.ours),
+    r.ours === null ? "not run" : fmt(r.ours),
     fmt(r.peer),
     r.ratio === null ? "—" : `${r.ratio.toFixed(2)}x`,
     r.target,
     r.pass === null ? "—" : r.pass ? "yes" : "NO",
+    ...(withDurability ? [r.durability ?? "—"] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+    cells
+      .map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.metric}: ${r.note}`);
   return [
     line(head),

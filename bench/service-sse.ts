@@ -91,6 +91,8 @@ export const sseBench: BenchGroup = async (options: BenchOptions): Promise<Bench
         ratio: null,
         target: `<= ${TARGET_P99_MS} ms`,
         pass: p99 <= TARGET_P99_MS && silent === 0 && ended.length === 0,
+        // the driver's orders are committed where the stack stores (PGlite unless BENCH_DATABASE_URL)
+        durability: stack.durability,
         note:
           `${host}; real stack (server/main.ts, ${stack.database}); ${subscribers} SSE subscribers to feeds.book ${MARKET} (raw node:http streams), ` +
           `driver ${driven.ok} orders due at ${DRIVER_RATE}/s over ${(durationMs / 1000).toFixed(0)} s (all answered after ${(driven.elapsedMs / 1000).toFixed(1)} s); ` +

@@ -1,8 +1,9 @@
 /**
  * The real stack for the end-to-end benches: `scripts/dev.ts --prod --fresh` (Hardhat node,
- * contracts, migrated + seeded PGlite — or the PostgreSQL server in BENCH_DATABASE_URL —, the app
- * server on the production build) on the bench's own ports and data directory, like e2e/stack.ts does for Playwright. The production build is made
- * first when it is missing or older than the sources, under the shared build lock
+ * contracts, migrated + seeded PGlite — or a PostgreSQL server: the `databaseUrl` option, else
+ * BENCH_DATABASE_URL —, the app server on the production build) on the bench's own ports and
+ * data directory, like e2e/stack.ts does for Playwright. The production build is made first
+ * when it is missing or older than the sources, under the shared build lock
  * (/tmp/clearline-build.lock), which is held until our server has loaded its routes so that
  * nobody rebuilds .next under it while it starts.
  */
@@ -10,6 +11,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { PGLITE_DURABILITY, postgresDurability } from "./durability";
+import { readSettings } from "./postgres-server";
 
 const ROOT = process.cwd();
 const BUILD_LOCK = "/tmp/clearline-build.lock";
@@ -32,6 +35,10 @@ export interface BenchStack {
   rpcUrl: string;
   /** what the server stores in: "PGlite (file, worker thread)" or "PostgreSQL server (host:port/db)" */
   database: string;
+  /** the PostgreSQL server's URL, "" for PGlite */
+  databaseUrl: string;
+  /** what an answered order survives (bench/lib/durability.ts), read from the server itself */
+  durability: string;
   /** the stack's combined output */
   logFile: string;
   /** SIGTERM to the dev script (it stops its chain and Next.js), SIGKILL after 20 s */
@@ -45,6 +52,8 @@ export interface BenchStackOptions {
   appPort: number;
   /** extra settings for the server (server/env.ts names) */
   env?: Record<string, string>;
+  /** a PostgreSQL server to store in ("" = the embedded PGlite); default: BENCH_DATABASE_URL, else PGlite */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -118,11 +127,9 @@ function ensureProductionBuild(dataDir: string, log: (l: string) => void): void 
   }
 }
 
-const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "";
-
-function describeDatabase(): string {
-  if (!BENCH_DATABASE_URL) return "PGlite (file, worker thread)";
-  const u = new URL(BENCH_DATABASE_URL);
+function describeDatabase(url: string): string {
+  if (!url) return "PGlite (file, worker thread)";
+  const u = new URL(url);
   return `PostgreSQL server (${u.hostname}:${u.port || "5432"}${u.pathname})`;
 }
 
@@ -134,6 +141,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   const appUrl = `http://localhost:${o.appPort}`;
   const rpcUrl = `http://127.0.0.1:${o.chainPort}`;
   const logFile = path.join(dataDir, "stack.log");
+  const databaseUrl = o.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? "";
+  const durability = databaseUrl ? postgresDurability(await readSettings(databaseUrl)).label : PGLITE_DURABILITY;
 
   const release = await takeBuildLock(log);
   let child: ReturnType<typeof spawn> | null = null;
@@ -152,9 +161,9 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       env: {
         ...process.env,
         NODE_OPTIONS: "",
-        // BENCH_DATABASE_URL: measure against a PostgreSQL server (its database is wiped: the
-        // chain is new, so the binding resets it). Default: the embedded PGlite, as `npm run dev`.
-        DATABASE_URL: BENCH_DATABASE_URL,
+        // a PostgreSQL server (its database is wiped: the chain is new, so the binding resets
+        // it), or "": the embedded PGlite, as `npm run dev`.
+        DATABASE_URL: databaseUrl,
         CHAIN_RPC_URL: "",
         CUSTODY_ADDRESS: "",
         CHAIN_PORT: String(o.chainPort),
@@ -209,7 +218,15 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       clearTimeout(timer);
       if (onExit) process.removeListener("exit", onExit);
     };
-    return { appUrl, rpcUrl, database: describeDatabase(), logFile, stop: stopFn };
+    return {
+      appUrl,
+      rpcUrl,
+      database: describeDatabase(databaseUrl),
+      databaseUrl,
+      durability,
+      logFile,
+      stop: stopFn,
+    };
   } catch (error) {
     release();
     if (child?.pid && child.exitCode === null) {
