@@ -1,6 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import { WagmiProvider } from "wagmi";
@@ -21,7 +21,14 @@ export function Providers({ config, children }: { config: PublicConfig; children
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          // mutations one per request (POST /api/trpc/<procedure>): the same path bots and the
+          // bench take, so an order from the browser gets the direct order entry
+          // (server/http/order-entry.ts); reads stay batched
+          false: splitLink({
+            condition: (op) => op.type === "mutation",
+            true: httpLink({ url: "/api/trpc", transformer: superjson }),
+            false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          }),
         }),
       ],
     }),
