@@ -68,28 +68,29 @@ export default tseslint.config(
     files: ["**/*.ts", "**/*.tsx"],
     plugins: { clearline },
     rules: {
-      // "clearline/layers": "error", // on once the composition root lands (issue 14)
+      "clearline/layers": "error",
       // add "server" to dirs once the type-only server/db.ts ↔ server/db/execute.ts cycle is broken
       "clearline/no-cycle": ["error", { dirs: ["core"] }],
     },
   },
   {
-    // tRPC procedures reach the server's parts through ctx, never through these process-global getters.
-    files: ["server/api/**/*.ts"],
+    // Procedures and services reach the server's parts through ctx (built once by
+    // server/app-services.ts), never by reading configuration or building parts themselves.
+    files: ["server/api/**/*.ts", "server/services/**/*.ts"],
     ignores: ["**/*.test.ts", "**/testing.ts"],
     rules: {
-      // on once the composition root lands (issue 14): "off" → "error"
       "clearline/context-only": [
-        "off",
+        "error",
         {
           getters: [
-            { module: "server/engine/runtime", names: ["getEngineRuntime", "maybeEngineRuntime"] },
-            { module: "server/services/channels", names: ["channels", "channelCustodySink"] },
-            { module: "server/db", names: ["getDb", "getDbHandle"] },
-            { module: "server/auth/deps", names: ["authDeps"] },
-            { module: "server/chain/client", names: ["chainClient"] },
-            { module: "server/chain/deployment", names: ["currentDeployment"] },
-            { module: "server/env", names: ["env"] },
+            { module: "server/env", names: ["env", "loadEnv"] },
+            { module: "server/db", names: ["openDatabase"] },
+            { module: "server/db/pglite-thread", names: ["openPgliteOnThread"] },
+            { module: "server/chain/client", names: ["createChainClient"] },
+            { module: "server/chain/deployment", names: ["loadDeployment", "readDeploymentFile"] },
+            { module: "server/chain/watchtower-wallet", names: ["exchangeWalletClient"] },
+            { module: "server/engine/runtime", names: ["startEngineRuntime"] },
+            { module: "server/auth/deps", names: ["authDepsFrom"] },
             { module: "server/published-services", names: ["publishedAppServices"] },
           ],
         },

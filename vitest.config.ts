@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
-    include: ["{core,server,app,scripts}/**/*.test.{ts,tsx}"],
+    include: ["{core,server,app,scripts,eslint}/**/*.test.{ts,tsx}"],
     exclude: ["**/*.integration.test.ts", "node_modules/**"],
     environment: "node",
   },

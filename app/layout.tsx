@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { publicConfig } from "@/server/public-config";
+import { serverPublicConfig } from "./_trpc/server";
 import { NavLinks } from "./_components/NavLinks";
 import { Toaster } from "./_components/Toaster";
 import { PendingStatesBadge } from "./_channel/PendingStatesBadge";
@@ -22,7 +22,7 @@ export const viewport: Viewport = { themeColor: "#0b0e11", width: "device-width"
 export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const config = await publicConfig();
+  const config = serverPublicConfig();
   return (
     <html lang="en">
       <body>

@@ -25,7 +25,8 @@ export const LAYERS = [
   // [layer, files, may import (besides its own layer and packages)]
   ["app", ["app/**"], ["handover", "api", "services", "parts", "base", "core", "other"]],
   // the slot through which server/main.ts hands the running services to Next's copy of the modules
-  ["handover", ["server/published-services.ts"], ["entry"]],
+  // (it holds an AppServices, whose type the api layer declares)
+  ["handover", ["server/published-services.ts"], ["api"]],
   // the process entry and the composition root: the only place that wires the parts together
   // (main.ts publishes into the handover slot above it: the one sanctioned upward import)
   [

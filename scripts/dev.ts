@@ -52,7 +52,11 @@ async function main() {
   let deployment;
   if (e.chain.addresses) {
     log.step(`chain: using ${e.chain.rpcUrl} and the configured contract addresses`);
-    deployment = await (await import("../server/chain/deployment")).currentDeployment();
+    const [{ loadDeployment }, { createChainClient }] = await Promise.all([
+      import("../server/chain/deployment"),
+      import("../server/chain/client"),
+    ]);
+    deployment = await loadDeployment(e, createChainClient(e.chain.rpcUrl));
   } else if (!e.chain.isLocal) {
     throw new Error(
       `CHAIN_RPC_URL ${e.chain.rpcUrl} is not local: set CUSTODY_ADDRESS, USDC_ADDRESS, WETH_ADDRESS and WBTC_ADDRESS`,

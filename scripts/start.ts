@@ -4,7 +4,8 @@
  * serves the production build (`npm run build` first).
  */
 import nextEnv from "@next/env";
-import { currentDeployment } from "../server/chain/deployment";
+import { createChainClient } from "../server/chain/client";
+import { loadDeployment } from "../server/chain/deployment";
 import { env } from "../server/env";
 import { appServerNodeOptions, bin, childEnv } from "./stack/bin";
 import { prepareDatabase } from "./stack/database";
@@ -15,7 +16,7 @@ nextEnv.loadEnvConfig(process.cwd(), false);
 
 async function main() {
   const e = env();
-  const deployment = await currentDeployment();
+  const deployment = await loadDeployment(e, createChainClient(e.chain.rpcUrl));
   await prepareDatabase(deployment, { allowReset: e.chain.isLocal });
   const app = startManaged("app", bin("tsx"), ["server/main.ts", "--port", String(e.port)], {
     stdio: "inherit",

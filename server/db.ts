@@ -1,10 +1,9 @@
 /**
- * The database: one PrismaClient per process, on PostgreSQL (`@prisma/adapter-pg`) when
- * DATABASE_URL is set, else on embedded PGlite (file-backed in PGLITE_DATA_DIR).
- *
- * The client lives on globalThis, not in a module variable: Next.js loads server modules more
- * than once (instrumentation, route handlers, dev reloads), and two PGlite instances on one
- * folder corrupt it. Call closeDb() on shutdown (SIGTERM/SIGINT); Next does not.
+ * The database: a PrismaClient on PostgreSQL (`@prisma/adapter-pg`) when DATABASE_URL is set,
+ * else on embedded PGlite (file-backed in PGLITE_DATA_DIR). The server opens one per process in
+ * its composition root (server/app-services.ts; PGlite on a worker thread, server/db/pglite-thread.ts);
+ * tools and tests open their own with openDatabase(). Two PGlite instances on one folder corrupt
+ * it, so the folder is locked (server/db/pglite-lock.ts).
  *
  * Money columns are Decimal(78,0): convert with server/db/decimal.ts at the repository
  * boundary and never compute with Prisma.Decimal (it rounds to 20 significant digits).
@@ -18,7 +17,6 @@ import { PrismaClient } from "../generated/prisma/client";
 import { registerExecute } from "./db/execute";
 import { listenPostgres, type Listen } from "./db/notifications";
 import { lockPgliteDir } from "./db/pglite-lock";
-import { env } from "./env";
 
 export type Db = PrismaClient;
 
@@ -45,7 +43,7 @@ export function describeUrl(url: string): string {
   return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
 }
 
-/** Opens a new client. Most code wants getDb(); this is for tests and tools. */
+/** Opens a new client; close it with `close()`. */
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === "postgres") {
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
@@ -92,34 +90,6 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   };
 }
 
-const g = globalThis as unknown as { __clearlineDb?: DatabaseHandle };
-
-/** The process's database handle (opened on first use from server/env.ts). */
-export function getDbHandle(): DatabaseHandle {
-  return (g.__clearlineDb ??= openDatabase(env().database));
-}
-
-/**
- * Makes `handle` the process's database, before anything opened one (server/main.ts installs
- * PGlite on a worker thread this way, see server/db/pglite-thread.ts).
- */
-export function useDbHandle(handle: DatabaseHandle): void {
-  if (g.__clearlineDb) throw new Error(`the process's database is already open (${g.__clearlineDb.location})`);
-  g.__clearlineDb = handle;
-}
-
-/** The process's PrismaClient. */
-export function getDb(): Db {
-  return getDbHandle().db;
-}
-
-/** Closes the process's database (flushes and closes PGlite). getDb() afterwards opens it again. */
-export async function closeDb(): Promise<void> {
-  const handle = g.__clearlineDb;
-  g.__clearlineDb = undefined;
-  await handle?.close();
-}
-
 export interface DbStatus {
   kind: "postgres" | "pglite";
   location: string;
@@ -148,7 +118,7 @@ export function localMigrationNames(migrationsDir = path.join(process.cwd(), "pr
 }
 
 /** For the app's status panel. Never throws. */
-export async function dbStatus(handle: DatabaseHandle = getDbHandle()): Promise<DbStatus> {
+export async function dbStatus(handle: DatabaseHandle): Promise<DbStatus> {
   const local = localMigrationNames();
   const base = { kind: handle.kind, location: handle.location };
   try {

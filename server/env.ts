@@ -160,9 +160,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   };
 }
 
-const g = globalThis as unknown as { __clearlineEnv?: Env };
+let parsed: Env | undefined;
 
-/** The process's configuration, parsed once. */
+/** This module's configuration, parsed once (read by the composition root and the scripts, handed on from there). */
 export function env(): Env {
-  return (g.__clearlineEnv ??= loadEnv());
+  return (parsed ??= loadEnv());
 }

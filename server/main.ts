@@ -5,11 +5,12 @@
  *     SSE, server/http/book-stream.ts, and answers plain orders.place calls directly,
  *     server/http/order-entry.ts), and
  *   - hands every other request (pages, assets, /api/health, dev HMR) to Next.js.
- * It also starts the exchange's services (engine runtime, channels, chain watcher, watchtower)
- * before it listens, and stops them on SIGTERM/SIGINT.
+ * It builds the exchange's parts first (server/app-services.ts, the composition root: database,
+ * engine runtime, channels, chain watcher, watchtower), hands them to the API and to the pages,
+ * then listens; on SIGTERM/SIGINT it stops them in reverse.
  *
  * Why not a Next.js route handler for the API: Next's route pipeline costs ~0.8 ms of CPU per
- * request on this kind of machine, more than the order itself (docs/SERVICE.md, Performance).
+ * request on this kind of machine, more than the order itself (docs/adr/0001-custom-server.md).
  * The tRPC router, guard, context and procedures are the same either way.
  *
  * Run by scripts/dev.ts (`--dev`: Next in development mode) and scripts/start.ts; not directly.
@@ -17,13 +18,13 @@
  */
 import http from "node:http";
 import next from "next";
-import { authDeps } from "./auth/deps";
-import { useDbHandle } from "./db";
+import { buildAppServices } from "./app-services";
+import { TRPC_ENDPOINT } from "./api/handler";
+import { openDatabase } from "./db";
 import { openPgliteOnThread } from "./db/pglite-thread";
 import { env } from "./env";
 import { apiListener } from "./http/api-listener";
-import { createTrpcHandler, TRPC_ENDPOINT } from "./api/handler";
-import { startServices, servicesError, stopServices } from "./runtime";
+import { publishAppServices } from "./published-services";
 
 async function main() {
   const args = process.argv.slice(2);
@@ -31,13 +32,12 @@ async function main() {
   const portArg = args.indexOf("--port");
   const e = env();
   const port = portArg >= 0 ? Number(args[portArg + 1]) : e.port;
-  const origin = new URL(e.appUrl).origin;
 
   // Embedded PGlite runs on its own thread here, off the thread that serves requests.
-  if (e.database.kind === "pglite") useDbHandle(await openPgliteOnThread(e.database.dataDir));
-  await startServices();
-  const failed = servicesError();
-  if (failed) throw new Error(`services failed to start: ${failed}`);
+  const database =
+    e.database.kind === "pglite" ? await openPgliteOnThread(e.database.dataDir) : openDatabase(e.database);
+  const services = await buildAppServices(e, database);
+  publishAppServices(services);
 
   const server = http.createServer();
   const app = next({
@@ -50,16 +50,7 @@ async function main() {
   });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  server.on(
-    "request",
-    apiListener({
-      api: createTrpcHandler(),
-      deps: authDeps,
-      origin,
-      maxBodyBytes: authDeps().maxBodyBytes,
-      fallback: (req, res) => void handleNext(req, res),
-    }),
-  );
+  server.on("request", apiListener({ services, fallback: (req, res) => void handleNext(req, res) }));
   // Many keep-alive clients (SSE streams, load generators) are normal for an exchange.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -71,7 +62,9 @@ async function main() {
     console.log(`[clearline] ${signal}: stopping`);
     server.close();
     server.closeAllConnections();
-    stopServices()
+    publishAppServices(undefined);
+    services
+      .stop()
       .then(() => app.close())
       .catch((error: unknown) => console.error("[clearline] stopping failed:", error))
       .finally(() => process.exit(0));

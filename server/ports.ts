@@ -1,6 +1,6 @@
 /**
  * The seams between the service's parts, so each can be built and tested on its own and
- * wired together in one place (server/runtime.ts):
+ * wired together in one place (server/app-services.ts):
  *
  *   chain watcher ──CustodyEvent──▶ channels ──Command──▶ engine runtime ──CommittedBatch──▶ channels (state issuance)
  *                                                              │                               └──▶ live feeds (SSE)

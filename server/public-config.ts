@@ -1,6 +1,6 @@
 /** What the browser needs to know about the deployment, handed to it by the root layout at request time. */
-import { env } from "./env";
-import { currentDeployment } from "./chain/deployment";
+import type { Deployment } from "../contracts/deploy/deployment";
+import type { Env } from "./env";
 
 export interface PublicToken {
   symbol: string;
@@ -21,9 +21,7 @@ export interface PublicConfig {
 }
 
 /** The browser-facing configuration; tokens and custody are empty when no deployment is known yet. */
-export async function publicConfig(): Promise<PublicConfig> {
-  const e = env();
-  const deployment = await currentDeployment().catch(() => null);
+export function publicConfig(e: Env, deployment: Deployment | null): PublicConfig {
   const chainId = deployment?.chainId ?? 31337;
   return {
     chain: {

@@ -4,7 +4,7 @@
  *
  * Everything is real: a Hardhat node (port 8650) with the contracts deployed, a fresh database
  * (PGlite, or PostgreSQL in CI) migrated, bound and seeded, the services started as
- * server/runtime.ts starts them (engine runtime without a simulated feed — prices are set with
+ * server/app-services.ts starts them (engine runtime without a simulated feed — prices are set with
  * overrideMarkPrice as the admin would —, channels, chain watcher with 0 confirmations and a
  * 100 ms poll, watchtower), and every call goes over a loopback socket to the app server's own
  * routing (server/http/api-listener.ts → the request guard → tRPC) with Origin, JSON and the
@@ -217,7 +217,7 @@ beforeAll(async () => {
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   services = await startTestServices({
-    db: t.handle.db,
+    handle: t.handle,
     chain,
     exchangeKey: EXCHANGE.privateKey,
     appUrl: APP,
@@ -225,17 +225,9 @@ beforeAll(async () => {
     pollMs: 100,
     confirmations: 0,
   });
-  appServer = nodeHttp.createServer(
-    apiListener({
-      api: createTrpcHandler(() => services.authDeps),
-      deps: () => services.authDeps,
-      origin: APP,
-      maxBodyBytes: services.authDeps.maxBodyBytes,
-      fallback: (_req, res) => void res.writeHead(404).end(),
-    }),
-  );
+  appServer = nodeHttp.createServer(apiListener({ services, fallback: (_req, res) => void res.writeHead(404).end() }));
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
-  const api = createTrpcHandler(() => services.authDeps);
+  const api = createTrpcHandler(services);
   plainServer = nodeHttp.createServer(
     (req, res) =>
       void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.authDeps.maxBodyBytes }),

@@ -1,14 +1,10 @@
-import { createCaller } from "@/server/api/root";
-import { createContext } from "@/server/api/context";
-import { headers } from "next/headers";
+import { serverCaller } from "../_trpc/server";
 import { MarketsTable } from "../_components/MarketsTable";
 import { StatusPanel } from "../_components/StatusPanel";
 import { WalletBalances } from "../_wallet/WalletBalances";
 
 export default async function HomePage() {
-  const caller = createCaller(
-    await createContext({ req: new Request("http://internal", { headers: await headers() }) }),
-  );
+  const caller = await serverCaller();
   const [markets, status] = await Promise.all([caller.markets.list().catch(() => null), caller.system.status()]);
   return (
     <main className="page">

@@ -5,16 +5,17 @@
  */
 import fs from "node:fs/promises";
 import { seedDatabase, type SeedDeployment } from "../../prisma/seed";
-import { closeDb, getDb } from "../../server/db";
+import { openDatabase } from "../../server/db";
 import { env } from "../../server/env";
 
 const e = env();
 const deployment = JSON.parse(await fs.readFile(e.chain.deploymentFile, "utf8")) as SeedDeployment;
+const handle = openDatabase(e.database);
 try {
-  const out = await seedDatabase(getDb(), deployment, { adminAddress: e.adminAddress });
+  const out = await seedDatabase(handle.db, deployment, { adminAddress: e.adminAddress });
   console.log(
     `Seeded: ${out.assets} assets; markets created: ${out.marketsCreated.join(", ") || "none"}; admin role granted: ${out.adminGranted}`,
   );
 } finally {
-  await closeDb();
+  await handle.close();
 }

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import type { Deployment } from "../../contracts/deploy/deployment";
-import { closeDb, getDb } from "../../server/db";
+import { openDatabase } from "../../server/db";
 import { bindChain } from "../../server/db/chain-binding";
 import { env } from "../../server/env";
 import { seedDatabase } from "../../prisma/seed";
@@ -23,7 +23,8 @@ export async function prepareDatabase(
   const migrate = spawnSync(bin("tsx"), ["scripts/db/migrate.ts", "deploy"], { stdio: "inherit", env: childEnv() });
   if (migrate.status !== 0) throw new Error("database: migrations failed (see above); the database was left as it was");
 
-  const db = getDb();
+  const handle = openDatabase(e.database);
+  const db = handle.db;
   try {
     const identity = {
       chainId: BigInt(deployment.chainId),
@@ -49,6 +50,6 @@ export async function prepareDatabase(
     await seedDatabase(db, deployment, { adminAddress: e.adminAddress });
     log.ok("database: seeded (assets, demo markets, first admin)");
   } finally {
-    await closeDb();
+    await handle.close();
   }
 }

@@ -1,8 +1,9 @@
-/** The per-request context every procedure receives. */
-import { authDeps, secureCookies, type AuthDeps } from "../auth/deps";
+/** The per-request context every procedure receives: who is calling, and the server's parts. */
+import { secureCookies } from "../auth/deps";
 import { readSessionToken } from "../auth/session-token";
 import { loadSession } from "../services/auth";
 import type { Role, Session } from "../auth/session";
+import type { AppServices } from "./services";
 
 export type { Role, Session };
 
@@ -14,7 +15,8 @@ export interface Context {
   ip: string;
   /** headers added to the HTTP response (Set-Cookie); a server-side caller gets a throwaway one */
   resHeaders: Headers;
-  deps: AuthDeps;
+  /** the server's parts, built once by the composition root (server/app-services.ts) */
+  services: AppServices;
 }
 
 export function clientIp(headers: Headers): string {
@@ -27,13 +29,10 @@ export function clientIp(headers: Headers): string {
   return hops.at(-1) || headers.get("x-real-ip") || "local";
 }
 
-export async function createContext(opts: { req: Request; resHeaders?: Headers; deps?: AuthDeps }): Promise<Context> {
-  return contextFromHeaders(opts.req.headers, opts.resHeaders ?? new Headers(), opts.deps ?? authDeps());
-}
-
-/** The same context from a request's headers alone (the app server's order entry has no `Request`). */
-export async function contextFromHeaders(headers: Headers, resHeaders: Headers, deps: AuthDeps): Promise<Context> {
+/** The context of a request: its session cookie read against the services' database. */
+export async function createContext(headers: Headers, resHeaders: Headers, services: AppServices): Promise<Context> {
+  const deps = services.auth;
   const token = readSessionToken(headers.get("cookie"), secureCookies(deps));
   const session = token ? await loadSession(deps, token) : null;
-  return { session, headers, ip: clientIp(headers), resHeaders, deps };
+  return { session, headers, ip: clientIp(headers), resHeaders, services };
 }

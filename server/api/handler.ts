@@ -4,17 +4,17 @@
  * the context and written through `resHeaders`.
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { authDeps, type AuthDeps } from "../auth/deps";
+import type { AppServices } from "./services";
 import { guardRequest, standInRequest } from "../auth/request-guard";
 import { createContext } from "./context";
 import { appRouter } from "./root";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
-/** `deps` defaults to the running server's; tests pass a throwaway database, chain client and clock. */
-export function createTrpcHandler(getDeps: () => AuthDeps = authDeps): (req: Request) => Promise<Response> {
+/** The server's, or in tests a throwaway database's, chain's and clock's services. */
+export function createTrpcHandler(services: AppServices): (req: Request) => Promise<Response> {
   return async (req) => {
-    const deps = getDeps();
+    const deps = services.auth;
     const guarded = await guardRequest(req, { appOrigin: deps.appUrl.origin, maxBodyBytes: deps.maxBodyBytes });
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
@@ -22,7 +22,7 @@ export function createTrpcHandler(getDeps: () => AuthDeps = authDeps): (req: Req
       router: appRouter,
       createContext: ({ req: accepted, resHeaders }) => {
         if (!guarded.ok) throw guarded.error;
-        return createContext({ req: accepted, resHeaders, deps });
+        return createContext(accepted.headers, resHeaders, services);
       },
       onError({ path, error }) {
         // Without this, server errors are silent 500s.

@@ -39,17 +39,25 @@ function mapErrors<R extends { ok: true } | { ok: false; error: TRPCError }>(res
   return result;
 }
 
+/** A refusal raised by a middleware: a ClearlineError, mapped to its tRPC code by the one map. */
+function refuse(error: ClearlineError): TRPCError {
+  return toTRPCError(error) as TRPCError;
+}
+
 function signedIn(ctx: Context): Session {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in with your wallet first." });
+  if (!ctx.session) throw refuse(new ClearlineError("UNAUTHORIZED", "Sign in with your wallet first."));
   return ctx.session;
 }
 
 function mayTrade(session: Session): void {
   if (session.suspendedAt) {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: `Your account is suspended since ${session.suspendedAt.toISOString()}: you cannot trade.`,
-    });
+    throw refuse(
+      new ClearlineError(
+        "FORBIDDEN",
+        `Your account is suspended since ${session.suspendedAt.toISOString()}: you cannot trade.`,
+        { reason: "suspended", suspendedAt: session.suspendedAt.toISOString() },
+      ),
+    );
   }
 }
 
@@ -57,7 +65,7 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 // Each kind of procedure below is one middleware, not a chain of them: tRPC copies the call's
-// options (twice) at every level, and order entry went through seven (docs/SERVICE.md, Performance).
+// options (twice) at every level, and order entry went through seven (docs/perf/README.md).
 
 export const publicProcedure = t.procedure.use(async ({ next }) => mapErrors(await next()));
 
@@ -69,7 +77,12 @@ function requireRole(...roles: Role[]) {
   return t.procedure.use(async ({ ctx, next }) => {
     const session = signedIn(ctx);
     if (!session.roles.some((r) => roles.includes(r))) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${roles.join(" or ")} role.` });
+      throw refuse(
+        new ClearlineError("FORBIDDEN", `This needs the ${roles.join(" or ")} role.`, {
+          reason: "role",
+          needs: roles.join("|"),
+        }),
+      );
     }
     return mapErrors(await next({ ctx: { session } }));
   });
@@ -100,14 +113,19 @@ export function orderProcedure(name: string) {
 }
 
 function takeLimit(ctx: Context, name: string, limit: RateLimit | keyof ConfiguredRateLimits): void {
-  const spec = typeof limit === "string" ? ctx.deps.limits[limit] : limit;
+  const auth = ctx.services.auth;
+  const spec = typeof limit === "string" ? auth.limits[limit] : limit;
   const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
-  const taken = ctx.deps.limiter.take(`${name}|${who}`, spec, ctx.deps.now().getTime());
+  const taken = auth.limiter.take(`${name}|${who}`, spec, auth.now().getTime());
   if (!taken.ok) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `too many requests: retry in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
-    });
+    const retryAfterSeconds = Math.ceil(taken.retryAfterMs / 1000);
+    ctx.resHeaders.set("retry-after", String(retryAfterSeconds));
+    throw refuse(
+      new ClearlineError("RATE_LIMITED", `too many requests: retry in ${retryAfterSeconds} s`, {
+        limit: name,
+        retryAfterMs: taken.retryAfterMs,
+      }),
+    );
   }
 }
 

@@ -1,13 +1,11 @@
 /**
  * What sign-in, sessions and the request guard depend on, in one object so an integration test
  * can hand the real route handler a throwaway database, its own chain client and clock.
- * `authDeps()` is the process's configuration (server/env.ts, the deployment, the chain client).
+ * `authDepsFrom()` builds the running server's from its configuration (server/app-services.ts).
  */
 import { getAddress, type Address, type PublicClient } from "viem";
-import { getDb, type Db } from "../db";
-import { env } from "../env";
-import { chainClient } from "../chain/client";
-import { currentDeployment } from "../chain/deployment";
+import type { Db } from "../db";
+import type { Env } from "../env";
 import { RateLimiter, rateLimitsFrom, type ConfiguredRateLimits } from "./rate-limit";
 
 export interface AuthDeps {
@@ -29,28 +27,20 @@ export interface AuthDeps {
   limits: ConfiguredRateLimits;
 }
 
-const g = globalThis as unknown as { __clearlineRateLimiter?: RateLimiter };
-
-/** The process's limiter: buckets must outlive a request and survive Next.js loading this module twice. */
-export function processRateLimiter(): RateLimiter {
-  return (g.__clearlineRateLimiter ??= new RateLimiter());
-}
-
-/** The running server's dependencies (cheap: every part is a process singleton). */
-export function authDeps(): AuthDeps {
-  const e = env();
+/** The server's dependencies from its configuration, database and chain (built once by the composition root). */
+export function authDepsFrom(e: Env, parts: { db: Db; chainId: number; publicClient: PublicClient }): AuthDeps {
   return {
-    db: getDb(),
+    db: parts.db,
     appUrl: new URL(e.appUrl),
-    chainId: async () => (await currentDeployment()).chainId,
-    publicClient: chainClient(),
+    chainId: async () => parts.chainId,
+    publicClient: parts.publicClient,
     now: () => new Date(),
     sessionSecret: e.sessionSecret,
     sessionTtlSeconds: e.sessionTtlSeconds,
     siweMaxAgeSeconds: e.siweMaxAgeSeconds,
     maxBodyBytes: e.apiMaxBodyBytes,
     adminAddress: getAddress(e.adminAddress),
-    limiter: processRateLimiter(),
+    limiter: new RateLimiter(),
     limits: rateLimitsFrom(e.rateLimits),
   };
 }

@@ -1,11 +1,6 @@
+/** The server's read client for a chain (the composition root makes one per process). */
 import { createPublicClient, http, type PublicClient } from "viem";
-import { env } from "../env";
 
-const g = globalThis as unknown as { __clearlineChainClient?: PublicClient };
-
-/** The server's read client for the configured chain (one per process). */
-export function chainClient(): PublicClient {
-  return (g.__clearlineChainClient ??= createPublicClient({
-    transport: http(env().chain.rpcUrl, { timeout: 5_000, retryCount: 1 }),
-  }));
+export function createChainClient(rpcUrl: string): PublicClient {
+  return createPublicClient({ transport: http(rpcUrl, { timeout: 5_000, retryCount: 1 }) });
 }

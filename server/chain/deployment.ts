@@ -8,10 +8,8 @@ import { erc20Abi, getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { custodyAbi } from "../../contracts/generated";
 import { deploymentSchema, type Deployment } from "../../contracts/deploy/deployment";
-import { env } from "../env";
-import { chainClient } from "./client";
-
-const g = globalThis as unknown as { __clearlineDeployment?: Promise<Deployment> };
+import type { PublicClient } from "viem";
+import type { Env } from "../env";
 
 /** Parse a deployment file; the error names the file and what is wrong with it. */
 export function readDeploymentFile(file: string): Deployment {
@@ -31,13 +29,13 @@ function validDeployment(what: string, value: unknown): Deployment {
   return parsed.data;
 }
 
-async function fromConfiguredAddresses(addresses: {
-  custody: string;
-  USDC: string;
-  WETH: string;
-  WBTC: string;
-}): Promise<Deployment> {
-  const client = chainClient();
+type ConfiguredAddresses = NonNullable<Env["chain"]["addresses"]>;
+
+async function fromConfiguredAddresses(
+  e: Env,
+  addresses: ConfiguredAddresses,
+  client: PublicClient,
+): Promise<Deployment> {
   const [chainId, genesis] = await Promise.all([client.getChainId(), client.getBlock({ blockNumber: 0n })]);
   const token = async (expected: "USDC" | "WETH" | "WBTC") => {
     const address = addresses[expected] as Address;
@@ -55,16 +53,16 @@ async function fromConfiguredAddresses(addresses: {
     client.readContract({ address: custody, abi: custodyAbi, functionName: "exchange" }),
     client.readContract({ address: custody, abi: custodyAbi, functionName: "challengePeriod" }),
   ]);
-  const signer = privateKeyToAccount(env().exchangePrivateKey).address;
+  const signer = privateKeyToAccount(e.exchangePrivateKey).address;
   if (getAddress(exchange) !== signer) {
     throw new Error(
       `EXCHANGE_PRIVATE_KEY signs as ${signer}, but the custody contract at ${custody} belongs to the exchange ${exchange}`,
     );
   }
-  return validDeployment(`the contracts configured for ${env().chain.rpcUrl}`, {
+  return validDeployment(`the contracts configured for ${e.chain.rpcUrl}`, {
     chainId,
     genesisHash: genesis.hash,
-    deployBlock: env().chain.deployBlock,
+    deployBlock: e.chain.deployBlock,
     custody,
     exchange,
     challengePeriodSeconds: Number(challengePeriod),
@@ -72,16 +70,10 @@ async function fromConfiguredAddresses(addresses: {
   });
 }
 
-/** The deployment in use by this process (read once). */
-export function currentDeployment(): Promise<Deployment> {
-  const addresses = env().chain.addresses;
-  g.__clearlineDeployment ??= (
-    addresses
-      ? fromConfiguredAddresses(addresses)
-      : Promise.resolve().then(() => readDeploymentFile(env().chain.deploymentFile))
-  ).catch((e: unknown) => {
-    g.__clearlineDeployment = undefined; // retry on the next call
-    throw e;
-  });
-  return g.__clearlineDeployment;
+/** The deployment configured for this process: the configured addresses on a real chain, else the local deployment file. */
+export function loadDeployment(e: Env, client: PublicClient): Promise<Deployment> {
+  const addresses = e.chain.addresses;
+  return addresses
+    ? fromConfiguredAddresses(e, addresses, client)
+    : Promise.resolve().then(() => readDeploymentFile(e.chain.deploymentFile));
 }

@@ -1,7 +1,7 @@
 /**
  * The chain watcher: follows the custody contract's logs from its deployment block, buried
  * under `confirmations` blocks, and hands each to the CustodyEventSink once; reverts what a
- * reorg took away. Guarantees (docs/SERVICE.md, "Chain watcher and watchtower"):
+ * reorg took away. Guarantees (docs/CHAIN.md):
  *
  * - Order: logs are applied in chain order (block, log index); reverts newest first.
  * - Once: a log is recorded (APPLYING) before sink.apply and marked APPLIED after it; a replayed
@@ -32,7 +32,6 @@ import {
   type RawCustodyLog,
 } from "./cursor";
 import { canonicalHash, findCommonAncestor } from "./reorg";
-import { processSingleton } from "../process-singleton";
 
 export interface ChainWatcherOptions {
   db: Db;
@@ -250,21 +249,4 @@ export function startChainWatcher(options: ChainWatcherOptions): ChainWatcher {
       await chain;
     },
   };
-}
-
-const processWatcher = processSingleton<ChainWatcher>("__clearlineChainWatcher");
-
-/** Starts the process's chain watcher once (later calls return the running one). */
-export function startProcessChainWatcher(options: ChainWatcherOptions): ChainWatcher {
-  return processWatcher.start(() => startChainWatcher(options));
-}
-
-/** The process's chain watcher, if started (for the ops console's status). */
-export function processChainWatcher(): ChainWatcher | null {
-  return processWatcher.get();
-}
-
-/** Stops the process's chain watcher (on SIGTERM/SIGINT). */
-export function stopProcessChainWatcher(): Promise<void> {
-  return processWatcher.stop();
 }

@@ -1,14 +1,16 @@
-/** The exchange's wallet client on the configured chain: the watchtower signs and pays its answers with it. */
-import { createWalletClient, http } from "viem";
+/** The exchange's wallet client on the configured chain: the watchtower and ops sign and pay with it. */
+import { createWalletClient, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "../../contracts/deploy/deployment";
-import { env } from "../env";
 import type { ExchangeWallet } from "./watchtower";
 
-export function exchangeWalletClient(deployment: Pick<Deployment, "chainId">): ExchangeWallet {
-  const rpcUrl = env().chain.rpcUrl;
+export function exchangeWalletClient(
+  deployment: Pick<Deployment, "chainId">,
+  rpcUrl: string,
+  privateKey: Hex,
+): ExchangeWallet {
   return createWalletClient({
-    account: privateKeyToAccount(env().exchangePrivateKey),
+    account: privateKeyToAccount(privateKey),
     chain: {
       id: deployment.chainId,
       name: `chain ${deployment.chainId}`,

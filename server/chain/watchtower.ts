@@ -14,7 +14,7 @@
  * deadline is concluded by the exchange itself: until then the channel's funds, the exchange's
  * coverage included, stay locked in the contract. The payout is the challenged state's, whoever
  * sends it; the grace period leaves the trader to do it first, with their payout's withdrawal in
- * the same screen. See docs/SERVICE.md, "Chain watcher and watchtower".
+ * the same screen. See docs/CHAIN.md.
  */
 import {
   BaseError,
@@ -42,7 +42,6 @@ import {
 import type { WatchtowerAction } from "../../generated/prisma/client";
 import type { Db } from "../db";
 import { listOpenChallenges, type OpenChallenge } from "./watchtower-challenges";
-import { processSingleton } from "../process-singleton";
 
 /** The exchange's newest state of a channel that both sides signed (the channels area implements it). */
 export interface LatestStateSource {
@@ -465,21 +464,4 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       await chain;
     },
   };
-}
-
-const processTower = processSingleton<Watchtower>("__clearlineWatchtower");
-
-/** Starts the process's watchtower once (later calls return the running one). */
-export function startProcessWatchtower(options: WatchtowerOptions): Watchtower {
-  return processTower.start(() => startWatchtower(options));
-}
-
-/** The process's watchtower, if started (for the ops console: open challenges and deadlines). */
-export function processWatchtower(): Watchtower | null {
-  return processTower.get();
-}
-
-/** Stops the process's watchtower (on SIGTERM/SIGINT). */
-export function stopProcessWatchtower(): Promise<void> {
-  return processTower.stop();
 }

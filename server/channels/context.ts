@@ -6,6 +6,7 @@
  * Every state is built inside the serial queue (`serial`), so versions are assigned in order;
  * the database (primary key, CHECK, trigger) refuses anything else anyway.
  */
+import { CoverageLock } from "./coverage-lock";
 import { ClearlineError } from "../../core/errors";
 import type { Db } from "../db";
 import { ActiveChannelRegistry } from "./registry";
@@ -28,6 +29,8 @@ export class ChannelContext {
   /** unix milliseconds (deps.clock, else Date.now) */
   readonly clock: () => number;
   readonly feed = new StateFeed();
+  /** over the exchange's free custody balance: opens, top-ups and the admin fee withdrawal take it */
+  readonly coverageLock: CoverageLock;
   /** ACTIVE channels as issuance needs them, kept in memory (registry.ts says why that is safe) */
   readonly registry: ActiveChannelRegistry;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
@@ -38,6 +41,7 @@ export class ChannelContext {
   private serialTail: Promise<unknown> = Promise.resolve();
 
   constructor(readonly deps: ChannelServiceDeps) {
+    this.coverageLock = deps.coverageLock ?? new CoverageLock();
     for (const a of deps.assets) {
       this.byToken.set(a.token.toLowerCase(), a);
       this.bySymbol.set(a.symbol, a);

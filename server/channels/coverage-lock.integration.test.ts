@@ -52,6 +52,7 @@ beforeAll(async () => {
     rpcUrls: { default: { http: [chain.rpcUrl] } },
   };
   fees = {
+    coverageLock: service.coverageLock,
     client: chain.client,
     wallet: createWalletClient({
       account: privateKeyToAccount(EXCHANGE.privateKey),

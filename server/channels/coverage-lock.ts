@@ -12,14 +12,16 @@
  *
  * In-process only: the exchange service (engine, channels, admin) runs as ONE process over its
  * database — a second process would need a database lock instead (e.g. pg_advisory_xact_lock).
- * On globalThis because Next.js may load this module more than once per process.
+ * The channel service owns one (ChannelServiceDeps.coverageLock, or its own); the fee withdrawal
+ * is handed the same instance.
  */
-const g = globalThis as unknown as { __clearlineCoverageLock?: Promise<unknown> };
+export class CoverageLock {
+  private tail: Promise<unknown> = Promise.resolve();
 
-/** Runs `fn` once every earlier holder has finished (whether it succeeded or failed); the lock is taken synchronously, in call order. */
-export function withCoverageLock<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = g.__clearlineCoverageLock ?? Promise.resolve();
-  const next = previous.then(fn, fn);
-  g.__clearlineCoverageLock = next.catch(() => undefined);
-  return next;
+  /** Runs `fn` once every earlier holder has finished (whether it succeeded or failed); the lock is taken synchronously, in call order. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
 }

@@ -11,7 +11,6 @@ import {
 } from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import { BPS, type ChannelContext } from "./context";
-import { withCoverageLock } from "./coverage-lock";
 import { fundingColumns, reservedForOpening, stateRowData } from "./repository";
 import type { OpenInstructions } from "./types";
 
@@ -48,7 +47,7 @@ export async function prepareOpen(
     amounts.set(key, d.amount);
   }
   // the exchange's free custody balance is read, promised and stored under the process's coverage lock (coverage-lock.ts)
-  return withCoverageLock(() => prepareOpenLocked(ctx, traderAddress, amounts));
+  return ctx.coverageLock.run(() => prepareOpenLocked(ctx, traderAddress, amounts));
 }
 
 async function prepareOpenLocked(

@@ -1,13 +1,14 @@
 /**
  * The channel service: the registry of channels, opening, state issuance after every engine
  * batch, co-signatures, partial withdrawals and exchange top-ups (RESIZE) and cooperative closes
- * (CLOSE). docs/SERVICE.md ("Channels and state issuance") explains the policies.
+ * (CLOSE). docs/CHANNELS.md explains the policies.
  *
  * A thin class over one ChannelContext (context.ts: the deps, the serial version queue, the
  * registry of ACTIVE channels, the feed, the submissions); each job lives in its own module:
  * opening.ts, issuance.ts, cosign.ts, withdraw.ts (and cancellations), topup.ts, close.ts,
  * reads.ts, with state-builder.ts, pending.ts and engine-ledger.ts shared between them.
  */
+import type { CoverageLock } from "./coverage-lock";
 import { getAddress, type Address, type Hex } from "viem";
 import type { CommittedBatch } from "../ports";
 import { requestClose } from "./close";
@@ -42,6 +43,8 @@ export function engineAccountOf(trader: string): string {
 export class ChannelService {
   /** newly signed states, per trader (the channel.states subscription) */
   readonly feed: StateFeed;
+  /** the lock over the exchange's free custody balance (the admin fee withdrawal takes it too) */
+  readonly coverageLock: CoverageLock;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
   readonly submissions: PendingSubmissions | null;
   private readonly ctx: ChannelContext;
@@ -52,6 +55,7 @@ export class ChannelService {
   constructor(readonly deps: ChannelServiceDeps) {
     this.ctx = new ChannelContext(deps);
     this.feed = this.ctx.feed;
+    this.coverageLock = this.ctx.coverageLock;
     this.submissions = this.ctx.submissions;
     this.issuer = new StateIssuer(this.ctx);
     this.topUps = new TopUps(this.ctx);

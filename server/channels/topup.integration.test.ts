@@ -158,6 +158,7 @@ beforeAll(async () => {
   });
   service.start();
   fees = {
+    coverageLock: service.coverageLock,
     client: chain.client,
     wallet: createWalletClient({
       account: privateKeyToAccount(EXCHANGE.privateKey),

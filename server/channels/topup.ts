@@ -2,7 +2,6 @@
 import type { Address, Hex } from "viem";
 import { assertConserves, bytesToHex, Intent, validateState, type ChannelState } from "../../core/channel";
 import { BPS, notFound, type ChannelContext } from "./context";
-import { withCoverageLock } from "./coverage-lock";
 import {
   fundingColumns,
   fundingFromRow,
@@ -60,7 +59,7 @@ export class TopUps {
     const { ctx } = this;
     const { db } = ctx;
     const id = channelId.toLowerCase();
-    return withCoverageLock(async () => {
+    return ctx.coverageLock.run(async () => {
       const channel = await db.channel.findUnique({ where: { id } });
       if (!channel) notFound(`no channel ${channelId}`, { channelId });
       if (channel.status !== "ACTIVE") return { kind: "waiting", reason: `channel ${id} is ${channel.status}` };

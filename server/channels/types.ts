@@ -1,4 +1,5 @@
 /** The channel service's public types: its dependencies, the assets and markets it serves, and what its requests return. */
+import type { CoverageLock } from "./coverage-lock";
 import type { Address, Hex } from "viem";
 import type { ChannelDomain, ChannelState, StateSigner, StateVerifier, stateTypedData } from "../../core/channel";
 import type { Db } from "../db";
@@ -36,6 +37,8 @@ export interface ChannelServiceDeps {
   markets: readonly ChannelMarket[];
   /** exchange coverage locked at open, in basis points of the trader's deposit per token (10_000 = 1×) */
   coverageBps: bigint;
+  /** the lock over the exchange's free custody balance (coverage-lock.ts); default: the service's own */
+  coverageLock?: CoverageLock;
   chain: ChannelChain;
   /** absent: the service does not submit resizes and closes itself */
   submitter?: ChannelSubmitter;

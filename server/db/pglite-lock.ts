@@ -50,8 +50,7 @@ export function lockPgliteDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number.parseInt(fs.readFileSync(file, "utf8"), 10);
       if (Number.isInteger(owner) && alive(owner)) {
-        const who =
-          owner === process.pid ? "this process already (open it once: getDb()/getDbHandle())" : `process ${owner}`;
+        const who = owner === process.pid ? "this process already (open it once per process)" : `process ${owner}`;
         throw new DatabaseInUseError(
           `The embedded database ${dataDir} is in use by ${who}. Two PGlite instances on one folder corrupt it: ` +
             `stop the other one first (or use DATABASE_URL). If no such process exists, delete ${file}.`,

@@ -3,7 +3,7 @@
  *
  * PGlite runs Postgres as WebAssembly, synchronously, with synchronous file I/O: in the same
  * thread as the HTTP server, engine and signing it took ~45% of that one thread's CPU under
- * load (docs/SERVICE.md, Performance). Here the PGlite instance and pglite-prisma-adapter live
+ * load (docs/adr/0002-pglite-on-a-worker-thread.md). Here the PGlite instance and pglite-prisma-adapter live
  * in a worker thread (server/db/pglite-worker.ts) and the PrismaClient on the main thread talks
  * to them through a driver adapter that forwards Prisma's driver-adapter calls — whose
  * queries, result sets and error payloads are plain data by design — over a MessagePort. The
@@ -13,8 +13,9 @@
  * holds it (other statements wait in the worker until it commits or rolls back); Prisma sees
  * the same DriverAdapterError payloads (unique violations, …).
  *
- * Only server/main.ts uses this (Next.js's own bundles must never spawn the worker: they reuse
- * the process's handle through getDb()). Tests and tools keep PGlite in-thread (server/db.ts).
+ * Only the server's composition root uses this (server/app-services.ts; Next.js's own bundles
+ * never open a database: pages use the root's services). Tests and tools keep PGlite in-thread
+ * (server/db.ts).
  */
 import fs from "node:fs";
 import { Worker } from "node:worker_threads";

@@ -94,11 +94,11 @@ async function load(): Promise<{ glue: Glue; info: EngineInfo }> {
   throw new Error(`No usable schema engine wasm. ${fallbackReason ?? ""}`);
 }
 
-// One wasm instance per process: the glue module holds it in a module-level variable.
-const g = globalThis as unknown as { __clearlineSchemaEngineWasm?: Promise<{ glue: Glue; info: EngineInfo }> };
+// One wasm instance per module copy: the glue module holds it in a module-level variable.
+let instance: Promise<{ glue: Glue; info: EngineInfo }> | undefined;
 
 function loaded() {
-  return (g.__clearlineSchemaEngineWasm ??= load());
+  return (instance ??= load());
 }
 
 export async function schemaEngineInfo(): Promise<EngineInfo> {

@@ -5,7 +5,7 @@
  * is plain data (objects, arrays, strings, numbers, booleans, null, bigint); anything else
  * (Date, Map, Set, …) is refused rather than silently changed. This is JSON.stringify with a
  * replacer: it replaced superjson, whose walk cost ~10% of the server thread under load
- * (docs/SERVICE.md, Performance). Rows written before (superjson's `{"json":…}` text, which never
+ * (docs/ENGINE-RUNTIME.md, "The journal"). Rows written before (superjson's `{"json":…}` text, which never
  * starts with `~`) still decode.
  */
 import superjson from "superjson";

@@ -1,7 +1,7 @@
 /**
  * SECURITY attack 10: kill -9 in the middle of matching, restart → every acknowledged fill is
  * there, nothing is applied twice, balances net to zero, and the replayed state equals the
- * state the killed process had. A real child process (crash-child.ts) trades on a file-backed
+ * state the killed process had. A real child process (crash-child.test-util.ts) trades on a file-backed
  * PGlite folder (or a PostgreSQL database with TEST_DATABASE_URL) and is SIGKILLed mid-stream.
  */
 import { spawn } from "node:child_process";
@@ -53,7 +53,7 @@ describe(`kill -9 mid-matching (${serverUrl ? "PostgreSQL server" : "PGlite"})`,
     const node = path.join(process.cwd(), "node_modules", ".bin", "node");
     const child = spawn(
       node,
-      ["--import", "tsx", path.join("server", "engine", "crash-child.ts"), JSON.stringify(target)],
+      ["--import", "tsx", path.join("server", "engine", "crash-child.test-util.ts"), JSON.stringify(target)],
       { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";

@@ -1,6 +1,6 @@
 /**
  * Fan-out of committed engine events to live feeds (tRPC subscriptions over SSE). One hub per
- * runtime, on globalThis. Every item carries its journal position (seq, idx) so a reconnecting
+ * runtime, built by the composition root (server/app-services.ts). Every item carries its journal position (seq, idx) so a reconnecting
  * client resumes after its lastEventId: the feed attaches here FIRST, back-fills from the
  * database, then skips what it already sent. Book diffs are computed every 100 ms per market
  * from the engine's memory, only for markets that changed and have subscribers.
@@ -257,23 +257,6 @@ export class FeedHub {
     for (const s of [...this.eventSubs]) s.q.close();
     for (const set of [...this.bookSubs.values()]) for (const sink of [...set]) sink.close?.();
   }
-}
-
-const g = globalThis as typeof globalThis & { __clearlineFeedHub?: { rt: EngineRuntime; hub: FeedHub } };
-
-/** The process's hub for the running engine (created on first use, replaced if the runtime was restarted). */
-export function getFeedHub(rt: EngineRuntime): FeedHub {
-  const cur = g.__clearlineFeedHub;
-  if (cur !== undefined && cur.rt === rt) return cur.hub;
-  cur?.hub.stop();
-  const hub = new FeedHub(rt);
-  g.__clearlineFeedHub = { rt, hub };
-  return hub;
-}
-
-/** Subscriptions connected to the process's hub, or null when no hub exists yet (nobody subscribed since start). */
-export function feedSubscriptionCounts(): { events: number; books: number } | null {
-  return g.__clearlineFeedHub?.hub.subscriptionCounts() ?? null;
 }
 
 /** Compare journal positions "seq:idx". */

@@ -29,7 +29,7 @@ interface KeyState {
 /**
  * How long a committed key stays in memory (besides until no lookup that could have missed it is
  * running): only so that a quick retry skips a database read. A minute, as at first, kept ~120,000
- * answers alive at 2,000 orders/s, which every major GC then marked (docs/SERVICE.md, Performance).
+ * answers alive at 2,000 orders/s, which every major GC then marked (docs/ENGINE-RUNTIME.md, "Idempotency").
  */
 const KEY_RETENTION_MS = 1_000;
 const SELECT_KEYS = `${HOT_SQL}SELECT k.account, k.key, k."requestHash", k.response FROM "IdempotencyKey" k
@@ -52,7 +52,7 @@ export abstract class IdempotentSequencer extends Sequencer {
   /**
    * Every (account, key) in the IdempotencyKey table or enqueued by this runtime, once
    * `keyFilterReady`: "certainly absent" means no lookup is needed. Sound only because this
-   * runtime is the table's one writer (docs/SERVICE.md "Idempotency").
+   * runtime is the table's one writer (docs/ENGINE-RUNTIME.md "Idempotency").
    */
   private readonly keyFilter = new KeyFilter();
   private keyFilterReady = false;

@@ -1,7 +1,5 @@
 export {
   startEngineRuntime,
-  getEngineRuntime,
-  maybeEngineRuntime,
   recoverExchange,
   simulatedMarkSource,
   type EngineRuntime,

@@ -29,7 +29,7 @@ export interface JournalRow {
  *
  * An entry carries its events as one text, so a command costs one JournalEntry row, one
  * JournalIndex row per subject its events concern (a crossing order: taker, maker, fee account)
- * and one Trade row per fill, instead of a row with four indexes per event (docs/SERVICE.md,
+ * and one Trade row per fill, instead of a row with four indexes per event (docs/ENGINE-RUNTIME.md,
  * Performance).
  *
  * The rows travel as ONE jsonb parameter (`{"j":[…entries],"x":[…index rows],"f":[…trades],"k":[…keys]}`,

@@ -18,7 +18,6 @@ import { Exchange } from "../../core/engine";
 import type { Db } from "../db";
 import { readJournal } from "./journal-store";
 import { PriceJobs } from "./price-jobs";
-import { assertNoProcessRuntime, registerProcessRuntime, releaseProcessRuntime } from "./process-runtime";
 import type { EngineRuntime, EngineRuntimeOptions } from "./runtime-types";
 import { latestSnapshot, writeSnapshot } from "./snapshot-store";
 
@@ -32,7 +31,6 @@ export type {
   UpdateMarketParamsOptions,
 } from "./runtime-types";
 export { simulatedMarkSource } from "./price-jobs";
-export { getEngineRuntime, maybeEngineRuntime } from "./process-runtime";
 
 class Runtime extends PriceJobs implements EngineRuntime {
   async stop(): Promise<void> {
@@ -47,7 +45,6 @@ class Runtime extends PriceJobs implements EngineRuntime {
       this.lastSnapshotSeq = this.durableSnapshotSeq = this.seq;
     }
     await Promise.all([...this.listeners].map((l) => l.chain));
-    releaseProcessRuntime(this);
   }
 }
 
@@ -69,12 +66,12 @@ export async function recoverExchange(
 }
 
 /**
- * Start the process's engine runtime: recover (snapshot + journal), add markets from the Market
- * table, start the mark-price feed and funding loop, and the idempotency-key filter's build (in
- * the background). Also registers it as getEngineRuntime().
+ * Start an engine runtime: recover (snapshot + journal), add markets from the Market table, start
+ * the mark-price feed and funding loop, and the idempotency-key filter's build (in the
+ * background). One runtime per database: it is the only writer of the journal and the
+ * idempotency keys (the composition root, server/app-services.ts, starts exactly one).
  */
 export async function startEngineRuntime(options: EngineRuntimeOptions): Promise<EngineRuntime> {
-  assertNoProcessRuntime();
   const { exchange, seq, snapshotSeq, replayed } = await recoverExchange(options.db);
   const rt = new Runtime(options, exchange, seq, snapshotSeq);
   rt.replayedOnStart = replayed;
@@ -83,6 +80,5 @@ export async function startEngineRuntime(options: EngineRuntimeOptions): Promise
   rt.startPriceJobs(options);
   // not awaited: until it is ready every key not in memory is looked up, as without it
   rt.startKeyFilter(options.keyFilterPageRows ?? 10_000, options.keyFilterRetryMs ?? 5_000);
-  registerProcessRuntime(rt);
   return rt;
 }

@@ -5,17 +5,16 @@
  * to `fallback` (Next.js in the app; a 404 in tests).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { AuthDeps } from "../auth/deps";
-import { TRPC_ENDPOINT } from "../api/handler";
-import { serveBookStream } from "./book-stream";
+import type { AppServices } from "../api/services";
+import { createTrpcHandler, TRPC_ENDPOINT } from "../api/handler";
+import { createBookStream } from "./book-stream";
 import { readBody, serveWithFetchHandler, type BridgeOptions, type FetchHandler } from "./fetch-bridge";
 import { ORDER_ENTRY_PATH, serveOrderEntry } from "./order-entry";
 
-export interface ApiListenerOptions extends BridgeOptions {
-  /** the tRPC handler (server/api/handler.ts createTrpcHandler) */
-  api: FetchHandler;
-  /** what the tRPC handler is given too (the direct order entry uses the same) */
-  deps: () => AuthDeps;
+export interface ApiListenerOptions {
+  /** the server's parts (server/app-services.ts), handed to every procedure through its context */
+  services: AppServices;
+  /** every other request (Next.js in the app; a 404 in tests) */
   fallback(req: IncomingMessage, res: ServerResponse): void;
 }
 
@@ -23,6 +22,7 @@ const API_PREFIX = TRPC_ENDPOINT + "/";
 
 async function orderEntryOrTrpc(
   o: ApiListenerOptions,
+  api: FetchHandler,
   bridge: BridgeOptions,
   req: IncomingMessage,
   res: ServerResponse,
@@ -30,7 +30,7 @@ async function orderEntryOrTrpc(
   let body: Buffer;
   try {
     body = await readBody(req, bridge.maxBodyBytes + 1);
-    if (await serveOrderEntry(req, res, body, o.deps())) return;
+    if (await serveOrderEntry(req, res, body, o.services)) return;
   } catch (error) {
     console.error("[http] order entry failed:", error);
     if (!res.headersSent)
@@ -39,15 +39,20 @@ async function orderEntryOrTrpc(
         .end(JSON.stringify({ error: { message: "Internal server error" } }));
     return;
   }
-  await serveWithFetchHandler(o.api, req, res, bridge, body);
+  await serveWithFetchHandler(api, req, res, bridge, body);
 }
 
-export function apiListener(o: ApiListenerOptions): RequestListener {
-  const bridge: BridgeOptions = { origin: o.origin, maxBodyBytes: o.maxBodyBytes };
-  return (req, res) => {
+/** The API's request listener; `bookStreamSubscribers()` counts the fan-out's subscribers (tests, health). */
+export function apiListener(o: ApiListenerOptions): RequestListener & { bookStreamSubscribers(): number } {
+  const auth = o.services.auth;
+  const bridge: BridgeOptions = { origin: auth.appUrl.origin, maxBodyBytes: auth.maxBodyBytes };
+  const api = createTrpcHandler(o.services);
+  const books = createBookStream(o.services);
+  const listener: RequestListener = (req, res) => {
     if (!req.url?.startsWith(API_PREFIX)) return o.fallback(req, res);
-    if (req.method === "POST" && req.url === ORDER_ENTRY_PATH) return void orderEntryOrTrpc(o, bridge, req, res);
-    if (serveBookStream(req, res)) return;
-    void serveWithFetchHandler(o.api, req, res, bridge);
+    if (req.method === "POST" && req.url === ORDER_ENTRY_PATH) return void orderEntryOrTrpc(o, api, bridge, req, res);
+    if (books.serve(req, res)) return;
+    void serveWithFetchHandler(api, req, res, bridge);
   };
+  return Object.assign(listener, { bookStreamSubscribers: () => books.subscribers() });
 }

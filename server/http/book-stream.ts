@@ -7,7 +7,7 @@
  *
  * Why: through tRPC every event is serialized, framed and pushed through web streams once per
  * subscriber; with 1,000 subscribers and a diff every 100 ms that is most of a core
- * (docs/SERVICE.md, Performance). The feed's content comes from the same place as the
+ * (docs/adr/0005-sse-fan-out.md). The feed's content comes from the same place as the
  * `feeds.book` procedure (server/api/feeds/book.ts: input schema, converter, ids) and the
  * same hub (server/engine/feed-hub.ts `watchBook`).
  *
@@ -16,8 +16,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import superjson from "superjson";
-import { getFeedHub, type BookUpdate } from "../engine/feed-hub";
-import { maybeEngineRuntime } from "../engine/runtime";
+import type { AppServices } from "../api/services";
+import type { BookUpdate, FeedHub } from "../engine/feed-hub";
 import { bookEventId, bookInput, bookWire } from "../api/feeds/book";
 
 const PATH = "/api/trpc/feeds.book";
@@ -48,7 +48,7 @@ class MarketBroadcast {
   constructor(
     readonly market: string,
     private readonly lot: Parameters<typeof bookWire>[0],
-    hub: ReturnType<typeof getFeedHub>,
+    hub: FeedHub,
     private readonly onEmpty: () => void,
   ) {
     this.watch = hub.watchBook(
@@ -86,8 +86,6 @@ class MarketBroadcast {
   }
 }
 
-const broadcasts = new Map<string, MarketBroadcast>();
-
 /** The subscription's input if this request is a plain feeds.book subscription, else null. */
 function plainBookRequest(req: IncomingMessage): { market: string } | null {
   if (req.method !== "GET" || !req.url?.startsWith(PATH + "?")) return null;
@@ -105,32 +103,41 @@ function plainBookRequest(req: IncomingMessage): { market: string } | null {
   }
 }
 
-/** Serves the request if it is a plain feeds.book subscription for a known market; returns false to let tRPC answer it. */
-export function serveBookStream(req: IncomingMessage, res: ServerResponse): boolean {
-  const input = plainBookRequest(req);
-  if (input === null) return false;
-  const rt = maybeEngineRuntime();
-  const market = rt?.market(input.market) ?? null;
-  if (rt === null || market === null) return false;
-
-  let b = broadcasts.get(input.market);
-  if (b === undefined) {
-    const created: MarketBroadcast = new MarketBroadcast(input.market, market, getFeedHub(rt), () => {
-      if (broadcasts.get(input.market) === created) broadcasts.delete(input.market);
-    });
-    broadcasts.set(input.market, (b = created));
-  }
-  const broadcast = b;
-  res.writeHead(200, SSE_HEADERS);
-  res.write(CONNECTED + broadcast.snapshotEvent());
-  broadcast.subscribers.add(res);
-  res.once("close", () => broadcast.remove(res));
-  return true;
+/** The fan-out over the services' engine and feed hub (read at each request: tests restart the engine). */
+export interface BookStream {
+  /** Serves the request if it is a plain feeds.book subscription for a known market; false: let tRPC answer it. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Subscribers served by the fan-out right now (for tests and the health view). */
+  subscribers(): number;
 }
 
-/** Subscribers served by the fan-out right now (for tests and the health view). */
-export function bookStreamSubscribers(): number {
-  let n = 0;
-  for (const b of broadcasts.values()) n += b.subscribers.size;
-  return n;
+export function createBookStream(services: Pick<AppServices, "engine" | "feeds">): BookStream {
+  const broadcasts = new Map<string, MarketBroadcast>();
+  return {
+    serve(req, res) {
+      const input = plainBookRequest(req);
+      if (input === null) return false;
+      const market = services.engine.market(input.market);
+      if (market === null) return false;
+
+      let b = broadcasts.get(input.market);
+      if (b === undefined) {
+        const created: MarketBroadcast = new MarketBroadcast(input.market, market, services.feeds, () => {
+          if (broadcasts.get(input.market) === created) broadcasts.delete(input.market);
+        });
+        broadcasts.set(input.market, (b = created));
+      }
+      const broadcast = b;
+      res.writeHead(200, SSE_HEADERS);
+      res.write(CONNECTED + broadcast.snapshotEvent());
+      broadcast.subscribers.add(res);
+      res.once("close", () => broadcast.remove(res));
+      return true;
+    },
+    subscribers() {
+      let n = 0;
+      for (const b of broadcasts.values()) n += b.subscribers.size;
+      return n;
+    },
+  };
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createTrpcHandler } from "../api/handler";
+import { engineOnlyServices } from "../api/admin/testing";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
 import type { AuthDeps } from "../auth/deps";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
@@ -15,7 +16,6 @@ import type { EngineRuntime } from "../engine/runtime";
 import { priceToPerLot } from "../engine/market-config";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../engine/testing";
 import { apiListener } from "./api-listener";
-import { bookStreamSubscribers } from "./book-stream";
 import { serveWithFetchHandler } from "./fetch-bridge";
 
 const APP = "http://localhost:3620";
@@ -28,6 +28,7 @@ let rt: EngineRuntime;
 let app: http.Server;
 /** tRPC alone (every request through the bridge), to compare the fan-out against */
 let plain: http.Server;
+let bookStreamSubscribers: () => number;
 
 function deps(): AuthDeps {
   return {
@@ -61,10 +62,13 @@ beforeAll(async () => {
     await rt.submit({ type: "deposit", account: a, asset: "USDC", amount: 1_000_000n * USDC });
     await rt.submit({ type: "deposit", account: a, asset: "WETH", amount: 100n * WETH });
   }
-  const api = createTrpcHandler(deps);
+  const services = engineOnlyServices(t.handle, () => rt, deps());
+  const api = createTrpcHandler(services);
   const bridge = { origin: APP, maxBodyBytes: 1024 };
   const notFound = (_req: http.IncomingMessage, res: http.ServerResponse) => void res.writeHead(404).end();
-  app = await listen(apiListener({ api, deps, ...bridge, fallback: notFound }));
+  const listener = apiListener({ services, fallback: notFound });
+  bookStreamSubscribers = listener.bookStreamSubscribers;
+  app = await listen(listener);
   plain = await listen((req, res) => void serveWithFetchHandler(api, req, res, bridge));
 });
 

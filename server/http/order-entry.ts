@@ -3,12 +3,12 @@
  * — what API clients and trading bots send — is answered by calling the procedure itself.
  *
  * Everything that decides the answer is the same code as through tRPC: the request guard's
- * checks (`headerRefusal`, the body's length), the context (`contextFromHeaders`: the session
+ * checks (`headerRefusal`, the body's length), the context (`createContext`: the session
  * read from the database), the procedure with its middlewares and input/output schemas
  * (`callTRPCProcedure` on the app router), tRPC's error shape and HTTP status, the transformer.
  * What is skipped is tRPC's generic request handling (URL and batch parsing, content-type
  * handlers, abort-signal plumbing) and the `Request`/`Response` objects around it: together
- * ~15% of the server thread per order at 2,000 orders/s (docs/SERVICE.md, Performance).
+ * ~15% of the server thread per order at 2,000 orders/s (docs/adr/0006-direct-order-entry.md).
  *
  * Anything off the plain path — refused by the guard, a body that is not JSON — is handed back
  * (`false`) so tRPC answers it as always. server/http/http.integration.test.ts checks that both
@@ -18,9 +18,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
-import type { AuthDeps } from "../auth/deps";
+import type { AppServices } from "../api/services";
 import { headerRefusal } from "../auth/request-guard";
-import { contextFromHeaders, type Context } from "../api/context";
+import { createContext, type Context } from "../api/context";
 import { appRouter } from "../api/root";
 import { nodeHeaders, requestHeaders } from "./fetch-bridge";
 
@@ -57,8 +57,9 @@ export async function serveOrderEntry(
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
-  deps: AuthDeps,
+  services: AppServices,
 ): Promise<boolean> {
+  const deps = services.auth;
   const guard = { appOrigin: deps.appUrl.origin, maxBodyBytes: deps.maxBodyBytes };
   if (
     body.byteLength > guard.maxBodyBytes ||
@@ -77,7 +78,7 @@ export async function serveOrderEntry(
   let ctx: Context | undefined;
   let input: unknown;
   try {
-    ctx = await contextFromHeaders(requestHeaders(req), resHeaders, deps);
+    ctx = await createContext(requestHeaders(req), resHeaders, services);
     const data = await callTRPCProcedure({
       router: appRouter,
       path: PROCEDURE,

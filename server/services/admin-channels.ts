@@ -15,8 +15,7 @@ import type { Deployment } from "../../contracts/deploy/deployment";
 import { ClearlineError } from "../../core/errors";
 import type { ChannelStatus } from "../../generated/prisma/client";
 import { listOpenChallenges, type OpenChallenge } from "../chain/watchtower-challenges";
-import { processWatchtower } from "../chain/watchtower";
-import type { ExchangeWallet } from "../chain/watchtower";
+import type { ExchangeWallet, Watchtower } from "../chain/watchtower";
 import { toAbiState } from "../channels/chain";
 import { stateFromRow } from "../channels/repository";
 import type { Db } from "../db";
@@ -96,13 +95,17 @@ export interface ChallengesView {
   }[];
 }
 
-export async function challenges(db: Db, client: PublicClient | null): Promise<ChallengesView> {
+export async function challenges(
+  db: Db,
+  client: PublicClient | null,
+  watchtower: Watchtower | null,
+): Promise<ChallengesView> {
   const [open, actions, block] = await Promise.all([
     listOpenChallenges(db),
     db.watchtowerAction.findMany({ orderBy: { updatedAt: "desc" }, take: 50 }),
     client ? client.getBlock().catch(() => null) : Promise.resolve(null),
   ]);
-  const wt = processWatchtower()?.status() ?? null;
+  const wt = watchtower?.status() ?? null;
   return {
     chainTime: block?.timestamp ?? null,
     open,

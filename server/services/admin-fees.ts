@@ -25,7 +25,7 @@ import { fromBaseUnits, toBaseUnits } from "../../core/money/units";
 import { ClearlineError } from "../../core/errors";
 import type { ExchangeWallet } from "../chain/watchtower";
 import type { Db } from "../db";
-import { withCoverageLock } from "../channels/coverage-lock";
+import type { CoverageLock } from "../channels/coverage-lock";
 import { reservedForOpening } from "../channels/repository";
 import { audited } from "./audit";
 
@@ -33,6 +33,8 @@ export interface FeeWithdrawalChain {
   client: PublicClient;
   wallet: ExchangeWallet;
   deployment: Pick<Deployment, "custody" | "exchange" | "tokens">;
+  /** the channel service's lock over the exchange's free custody balance */
+  coverageLock: CoverageLock;
 }
 
 export interface WithdrawableRow {
@@ -49,7 +51,7 @@ export interface WithdrawableRow {
 
 async function withdrawableOf(
   db: Db,
-  chain: FeeWithdrawalChain,
+  chain: Omit<FeeWithdrawalChain, "coverageLock">,
   t: { symbol: string; address: string; decimals: number },
 ): Promise<WithdrawableRow> {
   const [balance, reserved] = await Promise.all([
@@ -72,7 +74,10 @@ async function withdrawableOf(
 }
 
 /** Per custody token: the exchange's free balance, what pending opens reserve, and what may be withdrawn. */
-export async function withdrawable(db: Db, chain: FeeWithdrawalChain): Promise<WithdrawableRow[]> {
+export async function withdrawable(
+  db: Db,
+  chain: Omit<FeeWithdrawalChain, "coverageLock">,
+): Promise<WithdrawableRow[]> {
   return Promise.all(Object.values(chain.deployment.tokens).map((t) => withdrawableOf(db, chain, t)));
 }
 
@@ -126,7 +131,7 @@ export async function withdrawFees(
     throw new ClearlineError("INVALID_INPUT", "to: the zero address cannot receive tokens", { field: "to" });
 
   // under the coverage lock until the receipt: a prepareOpen (or another withdrawal) waiting on it then reads the lowered balance
-  return withCoverageLock(async () => {
+  return chain.coverageLock.run(async () => {
     const before = await withdrawableOf(db, chain, t);
     if (amount > before.available) {
       const fmt = (v: bigint) => `${fromBaseUnits(v, t.decimals)} ${t.symbol}`;

@@ -5,14 +5,13 @@
  */
 import type { PublicClient } from "viem";
 import type { Deployment } from "../../contracts/deploy/deployment";
-import { processChainWatcher } from "../chain/watcher";
-import { processWatchtower } from "../chain/watchtower";
+import type { ChainWatcher } from "../chain/watcher";
+import type { Watchtower } from "../chain/watchtower";
 import { dbStatus, type DatabaseHandle, type Db } from "../db";
-import { feedSubscriptionCounts } from "../engine/feed-hub";
+import type { FeedHub } from "../engine/feed-hub";
 import { EXCHANGE_SUBJECT } from "../engine/journal-index";
 import { eachEntryOf } from "../engine/journal-read";
-import { maybeEngineRuntime, type EngineRuntime, type EngineRuntimeStatus } from "../engine/runtime";
-import { channels } from "./channels";
+import type { EngineRuntime, EngineRuntimeStatus } from "../engine/runtime";
 import { challenges, coverage, type CoverageRow } from "./admin-channels";
 import { riskAccounts } from "./admin-risk";
 
@@ -33,35 +32,38 @@ export interface HealthView {
   subscriptions: { events: number; books: number; channelStates: number };
 }
 
+/** The running parts the health view reads (the server's services satisfy it). */
 export interface HealthDeps {
   db: Db;
-  handle?: DatabaseHandle;
-  client: PublicClient | null;
+  database: DatabaseHandle;
+  chain: { client: PublicClient; deployment: Pick<Deployment, "custody" | "tokens"> } | null;
+  engine: EngineRuntime;
+  feeds: FeedHub;
+  /** null: no channel service in this process */
+  channels: { feed: { totalSubscribers(): number } } | null;
+  watcher: ChainWatcher | null;
+  watchtower: Watchtower | null;
 }
 
 export async function health(deps: HealthDeps): Promise<HealthView> {
-  const rt = maybeEngineRuntime();
+  const rt = deps.engine;
+  const client = deps.chain?.client ?? null;
   const [database, head, lastEntry] = await Promise.all([
-    deps.handle ? dbStatus(deps.handle) : dbStatus(),
-    deps.client
-      ? deps.client.getBlockNumber().then(
+    dbStatus(deps.database),
+    client
+      ? client.getBlockNumber().then(
           (n) => ({ head: n, error: null }),
           (e: unknown) => ({ head: null, error: (e as Error).message.split("\n")[0]! }),
         )
       : Promise.resolve({ head: null, error: "no chain client" }),
     deps.db.journalEntry.findFirst({ orderBy: { seq: "desc" }, select: { timeMs: true } }).catch(() => null),
   ]);
-  const w = processChainWatcher()?.status() ?? null;
-  const t = processWatchtower()?.status() ?? null;
-  let channelStates = 0;
-  try {
-    channelStates = channels().feed.totalSubscribers();
-  } catch {
-    channelStates = 0;
-  }
-  const feeds = feedSubscriptionCounts() ?? { events: 0, books: 0 };
+  const w = deps.watcher?.status() ?? null;
+  const t = deps.watchtower?.status() ?? null;
+  const channelStates = deps.channels?.feed.totalSubscribers() ?? 0;
+  const feeds = deps.feeds.subscriptionCounts();
   return {
-    engine: rt ? { ...rt.status(), lastJournalAtMs: lastEntry?.timeMs ?? null } : null,
+    engine: { ...rt.status(), lastJournalAtMs: lastEntry?.timeMs ?? null },
     chain: head,
     watcher: w && {
       running: w.running,
@@ -105,18 +107,12 @@ export interface OverviewView {
 }
 
 /** The overview: three verdicts with reasons, and the figures behind them. */
-export async function overview(
-  rt: EngineRuntime,
-  deps: HealthDeps & { deployment: Pick<Deployment, "custody" | "tokens"> | null },
-): Promise<OverviewView> {
+export async function overview(deps: HealthDeps): Promise<OverviewView> {
   const now = Date.now();
+  const rt = deps.engine;
   const h = await health(deps);
-  const cov = await coverage(
-    rt,
-    deps.db,
-    deps.client && deps.deployment ? { client: deps.client, deployment: deps.deployment } : null,
-  );
-  const ch = await challenges(deps.db, deps.client);
+  const cov = await coverage(rt, deps.db, deps.chain);
+  const ch = await challenges(deps.db, deps.chain?.client ?? null, deps.watchtower);
   const risk = riskAccounts(rt);
   const markets = await deps.db.market.findMany({ where: { status: "HALTED" }, select: { symbol: true } });
   const alerts = await deps.db.channel.findMany({

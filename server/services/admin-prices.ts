@@ -12,7 +12,6 @@ import { marketSubject } from "../engine/journal-index";
 import { entriesOf } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
-import { env } from "../env";
 import { audited } from "./audit";
 import type { MarketView } from "./markets";
 
@@ -71,8 +70,11 @@ export interface PriceSourceView extends MarketPrices {
 }
 
 /** Every market's current prices and where its index comes from. */
-export async function priceSources(rt: EngineRuntime, db: Db): Promise<PriceSourceView[]> {
-  const feed = env().engine.markFeed;
+export async function priceSources(
+  rt: EngineRuntime,
+  db: Db,
+  feed: { kind: "simulated" | "off"; intervalMs: number },
+): Promise<PriceSourceView[]> {
   const out: PriceSourceView[] = [];
   for (const m of rt.markets()) {
     const [last] = await entriesOf(db, marketSubject(m.symbol), { types: ["markPrice"], limit: 1 });
@@ -91,7 +93,7 @@ export async function priceSources(rt: EngineRuntime, db: Db): Promise<PriceSour
       ...currentPrices(rt, m),
       source: simulated ? "simulated" : m.kind === "PERP" ? "external" : "none",
       description: simulated
-        ? `simulated random walk (MARK_FEED=simulated, every ${feed.kind === "simulated" ? feed.intervalMs : 0} ms)`
+        ? `simulated random walk (MARK_FEED=simulated, every ${feed.intervalMs} ms)`
         : m.kind === "PERP"
           ? "index pushed by the configured MarkPriceSource (none configured: admin overrides only)"
           : "spot: no index; the mark is set only by an admin override",

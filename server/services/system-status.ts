@@ -1,10 +1,8 @@
 /** "Is the exchange up?": the chain, the database and the deployment, each with a plain-language state. */
-import { chainClient } from "../chain/client";
-import { currentDeployment } from "../chain/deployment";
-import { dbStatus, getDb } from "../db";
-import { maybeEngineRuntime } from "../engine/runtime";
-import { env } from "../env";
-import { servicesError } from "../runtime";
+import type { PublicClient } from "viem";
+import type { Deployment } from "../../contracts/deploy/deployment";
+import { dbStatus, type DatabaseHandle, type Db } from "../db";
+import type { EngineRuntime } from "../engine/runtime";
 
 export interface ChainStatus {
   reachable: boolean;
@@ -24,10 +22,16 @@ export interface SystemStatus {
   lastChainReset: { at: Date; message: string } | null;
 }
 
-async function chainStatus(): Promise<ChainStatus> {
-  const rpcUrl = env().chain.rpcUrl;
+/** The running parts the status reads (the server's services satisfy it). */
+export interface SystemStatusDeps {
+  db: Db;
+  database: DatabaseHandle;
+  chain: { client: PublicClient; deployment: Deployment; rpcUrl: string } | null;
+  engine: EngineRuntime;
+}
+
+async function chainStatus(client: PublicClient, rpcUrl: string): Promise<ChainStatus> {
   try {
-    const client = chainClient();
     const [chainId, headBlock] = await Promise.all([client.getChainId(), client.getBlockNumber()]);
     return { reachable: true, rpcUrl, chainId, headBlock, error: null };
   } catch (e) {
@@ -40,32 +44,37 @@ function firstLine(e: unknown): string {
   return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0]!;
 }
 
-async function lastChainReset(): Promise<SystemStatus["lastChainReset"]> {
-  const row = await getDb()
-    .auditLog.findFirst({ where: { action: "system.chain_reset" }, orderBy: { id: "desc" } })
+async function lastChainReset(db: Db): Promise<SystemStatus["lastChainReset"]> {
+  const row = await db.auditLog
+    .findFirst({ where: { action: "system.chain_reset" }, orderBy: { id: "desc" } })
     .catch(() => null);
   if (!row) return null;
   const after = row.after as { message?: string } | null;
   return { at: row.createdAt, message: after?.message ?? "database reset" };
 }
 
-export async function systemStatus(): Promise<SystemStatus> {
-  const [chain, database, deployment, reset] = await Promise.all([
-    chainStatus(),
-    dbStatus(),
-    currentDeployment().then(
-      (d) => ({ custody: d.custody, deployBlock: BigInt(d.deployBlock), tokens: Object.keys(d.tokens) }),
-      (e: unknown) => ({ error: firstLine(e) }),
-    ),
-    lastChainReset(),
+export async function systemStatus(deps: SystemStatusDeps): Promise<SystemStatus> {
+  const c = deps.chain;
+  const [chain, database, reset] = await Promise.all([
+    c
+      ? chainStatus(c.client, c.rpcUrl)
+      : { reachable: false, rpcUrl: "", chainId: null, headBlock: null, error: "no chain in this process" },
+    dbStatus(deps.database),
+    lastChainReset(deps.db),
   ]);
-  const engine = maybeEngineRuntime()?.status() ?? null;
-  const error = servicesError();
+  const deployment = c
+    ? {
+        custody: c.deployment.custody,
+        deployBlock: BigInt(c.deployment.deployBlock),
+        tokens: Object.keys(c.deployment.tokens),
+      }
+    : { error: "no deployment in this process" };
+  const engine = deps.engine.status();
   const services = {
-    running: engine !== null && error === null,
-    error,
-    engineSequence: engine ? BigInt(engine.sequence) : null,
-    journalLag: engine ? Number(engine.journalLag) : null,
+    running: engine.failed === null,
+    error: engine.failed,
+    engineSequence: BigInt(engine.sequence),
+    journalLag: Number(engine.journalLag),
   };
   return { chain, database, deployment, services, lastChainReset: reset };
 }

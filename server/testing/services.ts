@@ -1,32 +1,30 @@
 /**
- * The whole exchange service for integration tests, wired as server/runtime.ts wires it but on
+ * The whole exchange service for integration tests, wired as server/app-services.ts wires it but on
  * a throwaway database and a test chain (not shipped code): engine runtime (no simulated feed:
  * the test sets prices with overrideMarkPrice, as an admin would), channels, the chain watcher
  * feeding the channels' custody sink, the watchtower; plus the AuthDeps for the real tRPC
- * handler. Everything registers as the process singletons the procedures use.
+ * handler. The result is the procedures' `ctx.services`, as the composition root's would be.
  */
 import { createWalletClient, getAddress, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
-import { startProcessChainWatcher, stopProcessChainWatcher, type ChainWatcher } from "../chain/watcher";
-import { startProcessWatchtower, stopProcessWatchtower, type Watchtower } from "../chain/watchtower";
-import { custodyChannelChain } from "../channels/chain";
-import { fastStateSigner, fastStateVerifier } from "../channels/crypto";
-import type { ChannelService, ChannelServiceDeps } from "../channels/service";
-import { createSubmitter } from "../channels/submitter";
+import { channelServiceDeps, latestCoSignedSource, type AppServices, type ChainParts } from "../app-services";
+import { startChainWatcher, type ChainWatcher } from "../chain/watcher";
+import { startWatchtower, type Watchtower } from "../chain/watchtower";
+import { createChannelCustodySink } from "../channels/custody-sink";
+import { ChannelService } from "../channels/service";
 import type { TestChain } from "../channels/testing";
-import type { Db } from "../db";
+import type { DatabaseHandle, Db } from "../db";
 import { bindChain } from "../db/chain-binding";
+import { FeedHub } from "../engine/feed-hub";
 import { startEngineRuntime, type EngineRuntime } from "../engine/runtime";
-import { latestCoSignedSource } from "../runtime";
-import { channelCustodySink, startChannels, stopChannels } from "../services/channels";
-import { listMarkets } from "../services/markets";
 import { seedDatabase } from "../../prisma/seed";
 
 export interface TestServicesOptions {
-  db: Db;
+  /** the test database (its `db` is the one every part uses) */
+  handle: DatabaseHandle;
   chain: TestChain;
   /** the exchange's key (the deployment's exchange, test account 1) */
   exchangeKey: Hex;
@@ -39,11 +37,12 @@ export interface TestServicesOptions {
   coverageBps?: bigint;
 }
 
-export interface TestServices {
-  engine: EngineRuntime;
-  channels: ChannelService;
-  watcher: ChainWatcher;
-  watchtower: Watchtower;
+export interface TestServices extends AppServices {
+  readonly chain: ChainParts;
+  readonly channels: ChannelService;
+  readonly watcher: ChainWatcher;
+  readonly watchtower: Watchtower;
+  /** the same as `auth` (older tests' name) */
   authDeps: AuthDeps;
   /** stop the chain watcher (its cursor stays where it got to) */
   stopWatcher(): Promise<void>;
@@ -54,7 +53,8 @@ export interface TestServices {
 
 /** Binds and seeds the database for the chain (as `npm run dev` does), then starts the services. */
 export async function startTestServices(o: TestServicesOptions): Promise<TestServices> {
-  const { db, chain } = o;
+  const { chain } = o;
+  const db: Db = o.handle.db;
   const deployment: Deployment = chain.deployment;
   await bindChain(db, {
     chainId: BigInt(deployment.chainId),
@@ -71,6 +71,16 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     rpcUrls: { default: { http: [chain.rpcUrl] } },
   };
 
+  const chainParts: ChainParts = {
+    client: chain.client,
+    deployment,
+    wallet: createWalletClient({
+      account: privateKeyToAccount(o.exchangeKey),
+      chain: viemChain,
+      transport: http(chain.rpcUrl),
+    }),
+    rpcUrl: chain.rpcUrl,
+  };
   const startEngine = () =>
     startEngineRuntime({
       db,
@@ -78,38 +88,23 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
       fundingCheckMs: 0,
       log: (m, e) => console.error(`[engine] ${m}`, e ?? ""),
     });
-  const channelDeps = async (engine: EngineRuntime): Promise<ChannelServiceDeps> => ({
-    db,
-    engine,
-    domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
-    signer: fastStateSigner(o.exchangeKey),
-    verifier: fastStateVerifier(),
-    assets: Object.values(deployment.tokens).map((t) => ({
-      symbol: t.symbol,
-      token: t.address.toLowerCase() as Address,
-      decimals: t.decimals,
-    })),
-    markets: (await listMarkets(db)).map((m) => ({
-      symbol: m.symbol,
-      kind: m.kind === "PERP" ? "perp" : "spot",
-      quote: m.quote.symbol,
-      baseDecimals: m.base.decimals,
-      quoteDecimals: m.quote.decimals,
-      lotSizeBase: m.lotSize,
-    })),
-    coverageBps: o.coverageBps ?? 20_000n,
-    chain: custodyChannelChain(chain.client, deployment.custody),
-    submitter: createSubmitter({
-      rpcUrl: chain.rpcUrl,
-      chainId: deployment.chainId,
-      custody: deployment.custody,
-      privateKey: o.exchangeKey,
-    }),
-  });
-  const startWatcher = () =>
-    startProcessChainWatcher({
+  const startChannels = async (engine: EngineRuntime) => {
+    const service = new ChannelService(
+      await channelServiceDeps({
+        db,
+        engine,
+        chain: chainParts,
+        exchangeKey: o.exchangeKey,
+        coverageBps: o.coverageBps ?? 20_000n,
+      }),
+    );
+    service.start();
+    return service;
+  };
+  const startWatcher = (channels: ChannelService) =>
+    startChainWatcher({
       db,
-      sink: channelCustodySink(),
+      sink: createChannelCustodySink(channels),
       client: chain.client,
       deployment,
       confirmations: o.confirmations ?? 0,
@@ -118,24 +113,50 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     });
 
   let engine = await startEngine();
-  let channels = await startChannels(engine, await channelDeps(engine));
-  let watcher = startWatcher();
-  const watchtower = startProcessWatchtower({
+  let feeds = new FeedHub(engine);
+  let channels = await startChannels(engine);
+  let watcher = startWatcher(channels);
+  let watcherStopped = false;
+  const stopWatcher = async () => {
+    if (watcherStopped) return;
+    watcherStopped = true;
+    await watcher.stop();
+  };
+  const watchtower = startWatchtower({
     db,
     client: chain.client,
-    wallet: createWalletClient({
-      account: privateKeyToAccount(o.exchangeKey),
-      chain: viemChain,
-      transport: http(chain.rpcUrl),
-    }),
+    wallet: chainParts.wallet,
     deployment,
-    states: latestCoSignedSource(db),
+    states: latestCoSignedSource(db, () => channels),
     pollMs,
   });
+  const auth: AuthDeps = {
+    db,
+    appUrl: new URL(o.appUrl),
+    chainId: async () => deployment.chainId,
+    publicClient: chain.client,
+    now: () => new Date(),
+    sessionSecret: "service-integration-test-session-secret-0123456789",
+    sessionTtlSeconds: 3600,
+    siweMaxAgeSeconds: 600,
+    maxBodyBytes: 65_536,
+    adminAddress: getAddress(o.adminAddress),
+    limiter: new RateLimiter(),
+    limits: rateLimitsFrom({ signInPerMinute: 1000, ordersPerSecond: 1000 }),
+  };
 
   const services: TestServices = {
+    database: o.handle,
+    db,
+    auth,
+    authDeps: auth,
+    chain: chainParts,
+    markFeed: { kind: "off", intervalMs: 0, driftBps: 0, volatilityBps: 0, seed: 0 },
     get engine() {
       return engine;
+    },
+    get feeds() {
+      return feeds;
     },
     get channels() {
       return channels;
@@ -144,35 +165,25 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
       return watcher;
     },
     watchtower,
-    authDeps: {
-      db,
-      appUrl: new URL(o.appUrl),
-      chainId: async () => deployment.chainId,
-      publicClient: chain.client,
-      now: () => new Date(),
-      sessionSecret: "service-integration-test-session-secret-0123456789",
-      sessionTtlSeconds: 3600,
-      siweMaxAgeSeconds: 600,
-      maxBodyBytes: 65_536,
-      adminAddress: getAddress(o.adminAddress),
-      limiter: new RateLimiter(),
-      limits: rateLimitsFrom({ signInPerMinute: 1000, ordersPerSecond: 1000 }),
-    },
-    stopWatcher: () => stopProcessChainWatcher(),
+    stopWatcher,
     async restartEngine() {
-      await stopProcessChainWatcher();
+      await stopWatcher();
       await channels.idle();
-      await stopChannels();
+      await channels.stop();
+      feeds.stop();
       await engine.stop();
       engine = await startEngine();
-      channels = await startChannels(engine, await channelDeps(engine));
-      watcher = startWatcher();
+      feeds = new FeedHub(engine);
+      channels = await startChannels(engine);
+      watcher = startWatcher(channels);
+      watcherStopped = false;
     },
     async stop() {
-      await stopProcessWatchtower();
-      await stopProcessChainWatcher();
+      await watchtower.stop();
+      await stopWatcher();
       await channels.idle();
-      await stopChannels();
+      await channels.stop();
+      feeds.stop();
       await engine.stop();
     },
   };

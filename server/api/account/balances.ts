@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { balances as balancesService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 
@@ -8,4 +7,4 @@ export const balances = authedProcedure
   .output(
     z.array(z.object({ asset: z.string(), decimals: z.number().int(), available: z.bigint(), locked: z.bigint() })),
   )
-  .query(({ ctx }) => balancesService(getEngineRuntime(), ctx.session.address));
+  .query(({ ctx }) => balancesService(ctx.services.engine, ctx.session.address));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { fees as feesService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
@@ -23,4 +22,4 @@ export const fees = authedProcedure
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => feesService(getEngineRuntime(), getEngineRuntime().db, ctx.session.address, input));
+  .query(({ ctx, input }) => feesService(ctx.services.engine, ctx.services.engine.db, ctx.session.address, input));

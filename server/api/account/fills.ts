@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { fills as fillsService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
@@ -23,4 +22,4 @@ export const fillSchema = z.object({
 export const fills = authedProcedure
   .input(pageInput)
   .output(z.object({ fills: z.array(fillSchema), nextBefore: z.bigint().nullable() }))
-  .query(({ ctx, input }) => fillsService(getEngineRuntime(), getEngineRuntime().db, ctx.session.address, input));
+  .query(({ ctx, input }) => fillsService(ctx.services.engine, ctx.services.engine.db, ctx.session.address, input));

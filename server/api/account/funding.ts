@@ -1,4 +1,3 @@
-import { getEngineRuntime } from "../../engine/runtime";
 import { z } from "zod";
 import { funding as fundingService } from "../../services/account";
 import { authedProcedure } from "../trpc";
@@ -13,4 +12,4 @@ export const funding = authedProcedure
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => fundingService(getEngineRuntime().db, ctx.session.address, input));
+  .query(({ ctx, input }) => fundingService(ctx.services.engine.db, ctx.session.address, input));

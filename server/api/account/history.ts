@@ -1,5 +1,4 @@
 import { EVENT_TYPES } from "../../engine/journal-index";
-import { getEngineRuntime } from "../../engine/runtime";
 import { z } from "zod";
 import { history as historyService } from "../../services/account";
 import { authedProcedure } from "../trpc";
@@ -23,4 +22,4 @@ export const history = authedProcedure
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => historyService(getEngineRuntime().db, ctx.session.address, input, input.types));
+  .query(({ ctx, input }) => historyService(ctx.services.engine.db, ctx.session.address, input, input.types));

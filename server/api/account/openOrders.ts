@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { openOrders as openOrdersService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 
@@ -16,4 +15,4 @@ export const openOrders = authedProcedure
       }),
     ),
   )
-  .query(({ ctx }) => openOrdersService(getEngineRuntime(), ctx.session.address));
+  .query(({ ctx }) => openOrdersService(ctx.services.engine, ctx.session.address));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { positions as positionsService } from "../../services/account";
 import { authedProcedure } from "../trpc";
 
@@ -19,4 +18,4 @@ export const positions = authedProcedure
       }),
     ),
   )
-  .query(({ ctx }) => positionsService(getEngineRuntime(), ctx.session.address));
+  .query(({ ctx }) => positionsService(ctx.services.engine, ctx.session.address));

@@ -16,10 +16,9 @@ import { stateTypedData, type ChannelDomain, type ChannelState } from "../../../
 import { toAbiState } from "../../channels/chain";
 import { startTestChain, type TestChain } from "../../channels/testing";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
-import { env } from "../../env";
 import { startTestServices, type TestServices } from "../../testing/services";
 import { createCaller } from "../root";
-import { ctxFor, OPERATOR, useTestDatabaseAsProcessDatabase } from "./testing";
+import { contextsOver, OPERATOR } from "./testing";
 
 const CHAIN_PORT = 8720;
 const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;
@@ -34,35 +33,12 @@ const serverUrl = inject("testDatabaseUrl");
 let chain: TestChain;
 let t: TestDatabase;
 let services: TestServices;
-let restoreDb: () => void;
-let restoreChain: () => void;
 let domain: ChannelDomain;
 let usdc: Address;
 
+const ctxFor = contextsOver(() => services);
 const admin = () => createCaller(ctxFor(ADMIN.address, ["TRADER", "ADMIN"]));
 const operator = () => createCaller(ctxFor(OPERATOR, ["TRADER", "OPERATOR"]));
-
-/**
- * The admin procedures reach the chain through the process singletons (env's RPC URL and
- * exchange key, the deployment, the read client): point them at the test chain.
- */
-function useTestChainAsProcessChain(c: TestChain): () => void {
-  const g = globalThis as unknown as {
-    __clearlineEnv?: ReturnType<typeof env>;
-    __clearlineDeployment?: Promise<unknown>;
-    __clearlineChainClient?: unknown;
-  };
-  const previous = { env: g.__clearlineEnv, deployment: g.__clearlineDeployment, client: g.__clearlineChainClient };
-  const e = env();
-  g.__clearlineEnv = { ...e, chain: { ...e.chain, rpcUrl: c.rpcUrl }, exchangePrivateKey: EXCHANGE.privateKey };
-  g.__clearlineDeployment = Promise.resolve(c.deployment);
-  g.__clearlineChainClient = c.client;
-  return () => {
-    g.__clearlineEnv = previous.env;
-    g.__clearlineDeployment = previous.deployment;
-    g.__clearlineChainClient = previous.client;
-  };
-}
 
 async function eventually<T>(
   what: string,
@@ -126,12 +102,10 @@ async function openChannel(amount: bigint): Promise<Hex> {
 beforeAll(async () => {
   chain = await startTestChain(CHAIN_PORT);
   t = await createMigratedTestDatabase(serverUrl);
-  restoreDb = useTestDatabaseAsProcessDatabase(t.handle);
-  restoreChain = useTestChainAsProcessChain(chain);
   domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
   usdc = chain.deployment.tokens.USDC.address;
   services = await startTestServices({
-    db: t.handle.db,
+    handle: t.handle,
     chain,
     exchangeKey: EXCHANGE.privateKey,
     appUrl: "http://localhost:8721",
@@ -143,8 +117,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await services?.stop();
-  restoreChain?.();
-  restoreDb?.();
   await t?.drop();
   await chain?.stop();
 });

@@ -11,7 +11,7 @@ import { decimalToBigint } from "../../db/decimal";
 import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
 import { createCaller } from "../root";
-import { ADMIN, ctxFor, OPERATOR, useTestDatabaseAsProcessDatabase } from "./testing";
+import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const USDC = 1_000_000n;
@@ -19,7 +19,7 @@ const WETH = 10n ** 18n;
 const usd = (n: bigint) => n * USDC;
 let t: TestDatabase;
 let rt: EngineRuntime;
-let restoreDb: () => void;
+const ctxFor = contextsOver(() => engineOnlyServices(t.handle, () => rt));
 let k = 0;
 const key = () => `params-test-${++k}-key`;
 const admin = () => createCaller(ctxFor(ADMIN, ["TRADER", "ADMIN"]));
@@ -30,7 +30,6 @@ const engineParams = (symbol: string) =>
 
 beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);
-  restoreDb = useTestDatabaseAsProcessDatabase(t.handle);
   await seedMarkets(t.handle.db);
   rt = await startQuietRuntime(t.handle.db);
   await rt.submit({ type: "deposit", account: TRADERS[0], asset: "USDC", amount: usd(1_000n) });
@@ -40,7 +39,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rt?.stop();
-  restoreDb?.();
   await t?.drop();
 });
 

@@ -10,12 +10,12 @@ import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
 import type { Context } from "../context";
 import { appRouter, createCaller } from "../root";
-import { ADMIN, ctxFor, OPERATOR, useTestDatabaseAsProcessDatabase } from "./testing";
+import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 let t: TestDatabase;
 let rt: EngineRuntime;
-let restoreDb: () => void;
+const ctxFor = contextsOver(() => engineOnlyServices(t.handle, () => rt));
 
 /** A valid input for every read procedure (the operator must get an answer, not a validation error). */
 const QUERY_INPUTS: Record<string, unknown> = {
@@ -74,14 +74,12 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);
-  restoreDb = useTestDatabaseAsProcessDatabase(t.handle);
   await seedMarkets(t.handle.db);
   rt = await startQuietRuntime(t.handle.db);
   await rt.overrideMarkPrice("ETH-PERP", 3_000_000_000n, "test start");
 });
 afterAll(async () => {
   await rt?.stop();
-  restoreDb?.();
   await t?.drop();
 });
 

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
-import { getFeedHub } from "../../engine/feed-hub";
 import { createCaller } from "../root";
-import { ADMIN, ctxFor, OPERATOR, useTestDatabaseAsProcessDatabase } from "./testing";
+import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "./testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const USDC = 1_000_000n;
@@ -18,7 +17,7 @@ const WETH = 10n ** 18n;
 const usd = (n: bigint) => n * USDC;
 let t: TestDatabase;
 let rt: EngineRuntime;
-let restoreDb: () => void;
+const ctxFor = contextsOver(() => engineOnlyServices(t.handle, () => rt));
 let k = 0;
 const key = () => `admin-test-${++k}-key`;
 const admin = () => createCaller(ctxFor(ADMIN, ["TRADER", "ADMIN"]));
@@ -27,7 +26,6 @@ const trader = (i: number) => createCaller(ctxFor(TRADERS[i]!));
 
 beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);
-  restoreDb = useTestDatabaseAsProcessDatabase(t.handle);
   await seedMarkets(t.handle.db);
   rt = await startQuietRuntime(t.handle.db);
   await rt.submit({ type: "deposit", account: TRADERS[0], asset: "USDC", amount: usd(1_000n) });
@@ -39,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rt?.stop();
-  restoreDb?.();
   await t?.drop();
 });
 
@@ -344,7 +341,7 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
   });
 
   it("the overview and health answer; subscriptions are counted; the audit log cannot be edited", async () => {
-    const hub = getFeedHub(rt);
+    const hub = ctxFor(null).services.feeds;
     const q = hub.trades("ETH-PERP");
     const h = await operator().admin.health();
     expect(h.engine).toMatchObject({ failed: null, journalLag: 0 });

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { overview as overviewService } from "../../services/admin-health";
 import { operatorProcedure } from "../trpc";
-import { chainDeps } from "./deps";
 import { coverageRow, healthView } from "./schemas";
 
 const verdict = z.object({ ok: z.boolean(), reasons: z.array(z.string()) });
@@ -32,8 +30,6 @@ export const overview = operatorProcedure
       recentLiquidations24h: z.number(),
     }),
   )
-  .query(async () => {
-    const rt = getEngineRuntime();
-    const chain = await chainDeps();
-    return overviewService(rt, { db: rt.db, client: chain?.client ?? null, deployment: chain?.deployment ?? null });
+  .query(async ({ ctx }) => {
+    return overviewService(ctx.services);
   });

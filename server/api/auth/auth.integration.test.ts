@@ -21,6 +21,7 @@ import { hashSessionToken } from "../../auth/session-token";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import { createContext } from "../context";
 import { createTrpcHandler } from "../handler";
+import { authOnlyServices } from "../admin/testing";
 import { adminProcedure, createCallerFactory, createTRPCRouter, operatorProcedure, tradingProcedure } from "../trpc";
 
 const APP = "http://localhost:3610";
@@ -188,7 +189,7 @@ function expectRefused(r: Answer, code: string, reason: string | null, message: 
 
 describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGlite"}, real route handler)`, () => {
   it("signs in with a real signature: an HttpOnly Lax cookie holding a token whose hash alone is stored; auth.me answers the address and roles from the database", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     expect((await query(handler, "auth.me")).data).toBeNull();
 
     const { me, cookie, setCookie } = await signInAs(handler, victim.privateKey);
@@ -215,7 +216,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("the cookie is Secure and __Host- prefixed when APP_URL is https", async () => {
-    const handler = createTrpcHandler(() => deps({ appUrl: new URL("https://exchange.example") }));
+    const handler = createTrpcHandler(authOnlyServices(deps({ appUrl: new URL("https://exchange.example") })));
     const nonce = (
       await mutate<{ nonce: string }>(handler, "auth.nonce", undefined, {
         headers: { origin: "https://exchange.example" },
@@ -241,7 +242,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("SECURITY.md attack 14: a replayed message, a wrong domain, URI or chain, an expired or stale message, an unknown nonce and another user's nonce are refused; the real user can still sign in", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const signIn = (input: { message: string; signature: Hex }) => mutate(handler, "auth.signIn", input);
 
     // Replay: the same signed message twice.
@@ -369,7 +370,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("two concurrent sign-ins with one nonce: exactly one gets a session", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const input = await signed(victim.privateKey, await newNonce(handler));
     const results = await Promise.all(Array.from({ length: 5 }, () => mutate(handler, "auth.signIn", input)));
     expect(results.filter((r) => r.data).length).toBe(1);
@@ -377,7 +378,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("sign-out revokes the session: the old cookie no longer works, even replayed by someone who copied it", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const { cookie } = await signInAs(handler, victim.privateKey);
     const out = await mutate<{ signedOut: boolean }>(handler, "auth.signOut", undefined, { cookie });
     expect(out.data).toEqual({ signedOut: true });
@@ -400,7 +401,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("SECURITY.md attack 15: cross-site form posts and non-JSON mutations are FORBIDDEN, non-admins get FORBIDDEN from admin procedures, oversized and malformed input fail clearly, a sign-in burst gets TOO_MANY_REQUESTS", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const { cookie } = await signInAs(handler, victim.privateKey);
 
     // A cross-site HTML form post (urlencoded, Origin evil.example) with the victim's cookie.
@@ -485,10 +486,11 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     });
     const callerFor = async (cookieHeader?: string) =>
       createCallerFactory(testRouter)(
-        await createContext({
-          req: new Request(APP, { headers: cookieHeader ? { cookie: cookieHeader } : {} }),
-          deps: deps(),
-        }),
+        await createContext(
+          new Headers(cookieHeader ? { cookie: cookieHeader } : {}),
+          new Headers(),
+          authOnlyServices(deps()),
+        ),
       );
     await expect((await callerFor(cookie)).adminWhoami()).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -531,8 +533,8 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
 
     // A burst on sign-in from one IP: the 11th attempt within the minute is refused, before its input is even parsed.
     const limiter = new RateLimiter();
-    const limited = createTrpcHandler(() =>
-      deps({ limits: rateLimitsFrom({ signInPerMinute: 10, ordersPerSecond: 50 }), limiter }),
+    const limited = createTrpcHandler(
+      authOnlyServices(deps({ limits: rateLimitsFrom({ signInPerMinute: 10, ordersPerSecond: 50 }), limiter })),
     );
     const burst = [];
     for (let i = 0; i < 11; i++)
@@ -557,7 +559,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("concurrent requests share session lookups, yet each gets its own session; a revoked cookie among them is signed out", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const a = await signInAs(handler, victim.privateKey);
     const b = await signInAs(handler, attacker.privateKey);
     const revoked = await signInAs(handler, victim.privateKey);
@@ -573,7 +575,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
   });
 
   it("a suspended user can sign in and read, but tradingProcedure refuses them", async () => {
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     const { cookie } = await signInAs(handler, attacker.privateKey);
     await t.handle.db.user.update({
       where: { address: attacker.address },
@@ -588,7 +590,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     expect(again.me).toMatchObject({ suspended: true });
     const router = createTRPCRouter({ place: tradingProcedure.mutation(() => "placed") });
     const caller = createCallerFactory(router)(
-      await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }),
+      await createContext(new Headers({ cookie }), new Headers(), authOnlyServices(deps())),
     );
     await expect(caller.place()).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -600,7 +602,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
       data: { suspendedAt: null, suspendReason: null },
     });
     const next = createCallerFactory(router)(
-      await createContext({ req: new Request(APP, { headers: { cookie } }), deps: deps() }),
+      await createContext(new Headers({ cookie }), new Headers(), authOnlyServices(deps())),
     );
     expect(await next.place()).toBe("placed");
   });
@@ -622,7 +624,7 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     });
     const smartWallet = getAddress(receipt.contractAddress!);
 
-    const handler = createTrpcHandler(() => deps());
+    const handler = createTrpcHandler(authOnlyServices(deps()));
     // The message names the contract's address; its owner's key signs (the contract checks that).
     const message = siweMessage(smartWallet, await newNonce(handler));
     const signature = await owner.signMessage({ message });

@@ -6,4 +6,4 @@ import { publicProcedure, rateLimited } from "../trpc";
 export const nonce = publicProcedure
   .use(rateLimited("auth.nonce", "nonce"))
   .output(z.object({ nonce: z.string(), expiresAt: z.date() }))
-  .mutation(({ ctx }) => issueNonce(ctx.deps));
+  .mutation(({ ctx }) => issueNonce(ctx.services.auth));

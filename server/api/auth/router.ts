@@ -4,5 +4,5 @@ import { nonce } from "./nonce";
 import { signIn } from "./signIn";
 import { signOut } from "./signOut";
 
-/** Sign-In with Ethereum and sessions (docs/SERVICE.md, "Sign-in and sessions"). */
+/** Sign-In with Ethereum and sessions (docs/AUTH.md). */
 export const authRouter = createTRPCRouter({ nonce, signIn, signOut, me });

@@ -22,12 +22,15 @@ export const signIn = publicProcedure
   .input(signInInput)
   .output(meSchema)
   .mutation(async ({ ctx, input }) => {
-    const result = await signInService(ctx.deps, input, { ip: ctx.ip, userAgent: ctx.headers.get("user-agent") });
+    const result = await signInService(ctx.services.auth, input, {
+      ip: ctx.ip,
+      userAgent: ctx.headers.get("user-agent"),
+    });
     ctx.resHeaders.append(
       "set-cookie",
       serializeSessionCookie(result.token, {
-        secure: secureCookies(ctx.deps),
-        maxAgeSeconds: ctx.deps.sessionTtlSeconds,
+        secure: secureCookies(ctx.services.auth),
+        maxAgeSeconds: ctx.services.auth.sessionTtlSeconds,
       }),
     );
     return toMe(result.session);

@@ -6,7 +6,7 @@ import { publicProcedure } from "../trpc";
 
 /** Revokes the current session (its cookie stops working everywhere) and clears the cookie. */
 export const signOut = publicProcedure.output(z.object({ signedOut: z.boolean() })).mutation(async ({ ctx }) => {
-  if (ctx.session) await revokeSession(ctx.deps, ctx.session);
-  ctx.resHeaders.append("set-cookie", clearSessionCookie(secureCookies(ctx.deps)));
+  if (ctx.session) await revokeSession(ctx.services.auth, ctx.session);
+  ctx.resHeaders.append("set-cookie", clearSessionCookie(secureCookies(ctx.services.auth)));
   return { signedOut: ctx.session !== null };
 });

@@ -1,4 +1,4 @@
-import { channels } from "../../services/channels";
+import { channelsOf } from "../chain";
 import { authedProcedure } from "../trpc";
 import { pendingRequestSchema } from "./schemas";
 
@@ -9,4 +9,4 @@ import { pendingRequestSchema } from "./schemas";
  */
 export const cancelClose = authedProcedure
   .output(pendingRequestSchema)
-  .mutation(({ ctx }) => channels().cancelClose(ctx.session.address));
+  .mutation(({ ctx }) => channelsOf(ctx).cancelClose(ctx.session.address));

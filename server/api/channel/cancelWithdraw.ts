@@ -1,4 +1,4 @@
-import { channels } from "../../services/channels";
+import { channelsOf } from "../chain";
 import { authedProcedure } from "../trpc";
 import { pendingRequestSchema } from "./schemas";
 
@@ -8,4 +8,4 @@ import { pendingRequestSchema } from "./schemas";
  */
 export const cancelWithdraw = authedProcedure
   .output(pendingRequestSchema)
-  .mutation(({ ctx }) => channels().cancelWithdraw(ctx.session.address));
+  .mutation(({ ctx }) => channelsOf(ctx).cancelWithdraw(ctx.session.address));

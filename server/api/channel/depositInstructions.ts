@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { publicProcedure } from "../trpc";
 
 /** Where and what to deposit: chain id, custody contract, exchange, tokens with decimals, the coverage policy. */
@@ -13,4 +13,4 @@ export const depositInstructions = publicProcedure
       coverageBps: z.bigint(),
     }),
   )
-  .query(() => channels().depositInstructions());
+  .query(({ ctx }) => channelsOf(ctx).depositInstructions());

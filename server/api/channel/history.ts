@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { channelIdInput, storedStateSchema } from "./schemas";
 
@@ -8,5 +8,5 @@ export const history = authedProcedure
   .input(channelIdInput)
   .output(z.array(storedStateSchema))
   .query(async ({ ctx, input }) =>
-    (await channels().history(ctx.session.address, input?.channelId)).map(({ trader: _trader, ...s }) => s),
+    (await channelsOf(ctx).history(ctx.session.address, input?.channelId)).map(({ trader: _trader, ...s }) => s),
   );

@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { channelIdInput, storedStateSchema } from "./schemas";
 
@@ -8,6 +8,6 @@ export const latestState = authedProcedure
   .input(channelIdInput)
   .output(z.object({ latest: storedStateSchema, coSigned: storedStateSchema.nullable() }))
   .query(async ({ ctx, input }) => {
-    const { latest, coSigned } = await channels().latestState(ctx.session.address, input?.channelId);
+    const { latest, coSigned } = await channelsOf(ctx).latestState(ctx.session.address, input?.channelId);
     return { latest, coSigned };
   });

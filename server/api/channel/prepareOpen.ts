@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { addressSchema, amountSchema, hash32Schema, stateSchema, typedDataSchema } from "./schemas";
 
@@ -31,4 +31,4 @@ export const prepareOpen = authedProcedure
       }),
     }),
   )
-  .mutation(({ ctx, input }) => channels().prepareOpen(ctx.session.address, input.deposits));
+  .mutation(({ ctx, input }) => channelsOf(ctx).prepareOpen(ctx.session.address, input.deposits));

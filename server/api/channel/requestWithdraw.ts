@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { addressSchema, amountSchema, pendingRequestSchema } from "./schemas";
 
@@ -7,4 +7,4 @@ import { addressSchema, amountSchema, pendingRequestSchema } from "./schemas";
 export const requestWithdraw = authedProcedure
   .input(z.object({ token: addressSchema, amount: amountSchema }))
   .output(pendingRequestSchema)
-  .mutation(({ ctx, input }) => channels().requestWithdraw(ctx.session.address, input.token, input.amount));
+  .mutation(({ ctx, input }) => channelsOf(ctx).requestWithdraw(ctx.session.address, input.token, input.amount));

@@ -1,6 +1,6 @@
+import { channelsOf } from "../chain";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import type { StoredState } from "../../channels/repository";
 import { authedProcedure } from "../trpc";
 import { hash32Schema } from "./schemas";
@@ -12,7 +12,7 @@ import { hash32Schema } from "./schemas";
 export const states = authedProcedure
   .input(z.object({ channelId: hash32Schema, lastEventId: z.string().regex(/^\d+$/).nullish() }))
   .subscription(async function* ({ ctx, input, signal }) {
-    const service = channels();
+    const service = channelsOf(ctx);
     const queue: StoredState[] = [];
     let wake: (() => void) | null = null;
     const unsubscribe = service.feed.subscribe(ctx.session.address, (s) => {

@@ -1,6 +1,6 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
 import { TOP_UP_ALERT } from "../../channels/service";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { channelIdInput, submissionSchema } from "./schemas";
 
@@ -28,6 +28,6 @@ export const status = authedProcedure
     }),
   )
   .query(async ({ ctx, input }) => {
-    const s = await channels().status(ctx.session.address, input?.channelId);
+    const s = await channelsOf(ctx).status(ctx.session.address, input?.channelId);
     return { ...s, alert: s.alert?.startsWith(TOP_UP_ALERT) ? null : s.alert };
   });

@@ -1,5 +1,5 @@
+import { channelsOf } from "../chain";
 import { z } from "zod";
-import { channels } from "../../services/channels";
 import { authedProcedure } from "../trpc";
 import { hash32Schema, signatureSchema, submissionSchema, versionSchema } from "./schemas";
 
@@ -14,5 +14,5 @@ export const submitCoSignature = authedProcedure
     }),
   )
   .mutation(({ ctx, input }) =>
-    channels().submitCoSignature(ctx.session.address, input.channelId, input.version, input.signature),
+    channelsOf(ctx).submitCoSignature(ctx.session.address, input.channelId, input.version, input.signature),
   );

@@ -1,7 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { getFeedHub, parsePosition, positionAfter } from "../../engine/feed-hub";
-import { getEngineRuntime } from "../../engine/runtime";
+import { parsePosition, positionAfter } from "../../engine/feed-hub";
 import { eventsAfter } from "../../services/account";
 import { authedProcedure } from "../trpc";
 import { engineEvent } from "../account/schemas";
@@ -17,9 +16,9 @@ const accountEvent = z.object({ seq: z.bigint(), idx: z.number().int(), timeMs: 
 export const account = authedProcedure
   .input(z.object({ lastEventId: z.string().max(40).nullish() }))
   .subscription(async function* ({ ctx, input, signal }) {
-    const rt = getEngineRuntime();
+    const rt = ctx.services.engine;
     const me = ctx.session.address;
-    const live = getFeedHub(rt).account(me); // attach before reading the database
+    const live = ctx.services.feeds.account(me); // attach before reading the database
     closeOnAbort(signal, live);
     let last = parsePosition(input.lastEventId);
     try {

@@ -1,9 +1,8 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { getFeedHub, type BookUpdate } from "../../engine/feed-hub";
+import { type BookUpdate } from "../../engine/feed-hub";
 import { priceFromPerLotDown } from "../../engine/market-config";
 import type { MarketView } from "../../services/markets";
-import { getEngineRuntime } from "../../engine/runtime";
 import { publicProcedure } from "../trpc";
 import { levels } from "../markets/schemas";
 import { closeOnAbort } from "./util";
@@ -51,11 +50,11 @@ export function bookEventId(u: BookUpdate): string {
  * converter) and writes each update's bytes once for all subscribers; this procedure serves
  * server-side callers and tests.
  */
-export const book = publicProcedure.input(bookInput).subscription(async function* ({ input, signal }) {
-  const rt = getEngineRuntime();
+export const book = publicProcedure.input(bookInput).subscription(async function* ({ ctx, input, signal }) {
+  const rt = ctx.services.engine;
   const m = rt.market(input.market);
   if (m === null) return;
-  const q = getFeedHub(rt).book(input.market);
+  const q = ctx.services.feeds.book(input.market);
   closeOnAbort(signal, q);
   try {
     for await (const u of q) yield tracked(bookEventId(u), bookWire(m, u));

@@ -5,13 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
-import { RateLimiter } from "../../auth/rate-limit";
-import type { AuthDeps } from "../../auth/deps";
 import { parsePosition, positionAfter } from "../../engine/feed-hub";
 import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
-import type { Context } from "../context";
 import { createCaller } from "../root";
+import { contextsOver, engineOnlyServices } from "../admin/testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const USDC = 1_000_000n;
@@ -20,23 +18,7 @@ const usd = (n: bigint) => n * USDC;
 let t: TestDatabase;
 let rt: EngineRuntime;
 
-function ctxFor(address: `0x${string}` | null): Context {
-  const deps = {
-    limiter: new RateLimiter(),
-    limits: { orders: { per: "session", burst: 10_000, perSecond: 10_000 } },
-    now: () => new Date(),
-  } as unknown as AuthDeps;
-  return {
-    session:
-      address === null
-        ? null
-        : { sessionId: `s-${address}`, userId: `u-${address}`, address, roles: ["TRADER"], suspendedAt: null },
-    headers: new Headers(),
-    ip: "test",
-    resHeaders: new Headers(),
-    deps,
-  };
-}
+const ctxFor = contextsOver(() => engineOnlyServices(t.handle, () => rt));
 
 beforeAll(async () => {
   t = await createMigratedTestDatabase(serverUrl);

@@ -1,7 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { getFeedHub, parsePosition, positionAfter } from "../../engine/feed-hub";
-import { getEngineRuntime } from "../../engine/runtime";
+import { parsePosition, positionAfter } from "../../engine/feed-hub";
 import { tradeFromEvent, trades as tradesService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
 import { tradeSchema } from "../markets/schemas";
@@ -14,11 +13,11 @@ import { BACKFILL_LIMIT, closeOnAbort } from "./util";
  */
 export const trades = publicProcedure
   .input(z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() }))
-  .subscription(async function* ({ input, signal }) {
-    const rt = getEngineRuntime();
+  .subscription(async function* ({ ctx, input, signal }) {
+    const rt = ctx.services.engine;
     const m = rt.market(input.market);
     if (m === null) return;
-    const live = getFeedHub(rt).trades(input.market); // attach before reading the database
+    const live = ctx.services.feeds.trades(input.market); // attach before reading the database
     closeOnAbort(signal, live);
     let last = parsePosition(input.lastEventId);
     try {

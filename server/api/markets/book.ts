@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { book as bookService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
 import { levels } from "./schemas";
@@ -14,4 +13,4 @@ export const book = publicProcedure
     }),
   )
   .output(z.object({ market: z.string(), seq: z.bigint(), bids: levels, asks: levels }))
-  .query(({ input }) => bookService(getEngineRuntime(), input.market, input.depth, input.grouping));
+  .query(({ ctx, input }) => bookService(ctx.services.engine, input.market, input.depth, input.grouping));

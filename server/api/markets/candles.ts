@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { candles as candlesService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
 
@@ -37,10 +36,10 @@ export const candles = publicProcedure
       }),
     ),
   )
-  .query(({ input }) => {
+  .query(({ ctx, input }) => {
     const span = BigInt(input.intervalSec) * 1000n;
     const to = input.toMs ?? BigInt(Date.now()) + 1n;
     let from = input.fromMs ?? to - span * 500n;
     if ((to - from) / span > BigInt(MAX_CANDLES)) from = to - span * BigInt(MAX_CANDLES);
-    return candlesService(getEngineRuntime(), getEngineRuntime().db, input.market, input.intervalSec, from, to);
+    return candlesService(ctx.services.engine, ctx.services.engine.db, input.market, input.intervalSec, from, to);
   });

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { getDb } from "../../db";
-import { maybeEngineRuntime } from "../../engine/runtime";
 import { marketSummaries } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
 import { marketViewSchema } from "./schemas";
@@ -18,7 +16,7 @@ export const list = publicProcedure
       }),
     ),
   )
-  .query(() => {
-    const rt = maybeEngineRuntime();
-    return marketSummaries(rt?.db ?? getDb(), rt, Date.now());
+  .query(({ ctx }) => {
+    const rt = ctx.services.engine;
+    return marketSummaries(rt.db, rt, Date.now());
   });

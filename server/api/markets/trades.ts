@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { trades as tradesService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
 import { tradeSchema } from "./schemas";
@@ -8,4 +7,6 @@ import { tradeSchema } from "./schemas";
 export const trades = publicProcedure
   .input(z.object({ market: z.string().min(1).max(32), limit: z.number().int().min(1).max(500).default(50) }))
   .output(z.array(tradeSchema))
-  .query(({ input }) => tradesService(getEngineRuntime(), getEngineRuntime().db, input.market, { limit: input.limit }));
+  .query(({ ctx, input }) =>
+    tradesService(ctx.services.engine, ctx.services.engine.db, input.market, { limit: input.limit }),
+  );

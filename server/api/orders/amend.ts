@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { amendOrder } from "../../services/orders";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, orderId, orderResultSchema, positiveAmount, price } from "./schemas";
@@ -12,4 +11,4 @@ export const amend = orderProcedure("orders.amend")
       .refine((o) => o.price !== undefined || o.size !== undefined, { message: "give price or size" }),
   )
   .output(orderResultSchema)
-  .mutation(({ ctx, input }) => amendOrder(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => amendOrder(ctx.services.engine, ctx.session.address, input));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { cancelOrder } from "../../services/orders";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, orderId } from "./schemas";
@@ -8,4 +7,4 @@ import { idempotencyKey, orderId } from "./schemas";
 export const cancel = orderProcedure("orders.cancel")
   .input(z.object({ idempotencyKey, orderId }))
   .output(z.object({ seq: z.bigint(), orderId: z.number().int(), cancelled: z.literal(true) }))
-  .mutation(({ ctx, input }) => cancelOrder(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => cancelOrder(ctx.services.engine, ctx.session.address, input));

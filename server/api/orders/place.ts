@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { placeOrder } from "../../services/orders";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, marketSymbol, orderResultSchema, positiveAmount, price } from "./schemas";
@@ -32,4 +31,4 @@ export const placeInput = z
 export const place = orderProcedure("orders.place")
   .input(placeInput)
   .output(orderResultSchema)
-  .mutation(({ ctx, input }) => placeOrder(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => placeOrder(ctx.services.engine, ctx.session.address, input));

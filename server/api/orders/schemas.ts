@@ -1,5 +1,5 @@
 /**
- * Wire units for order entry (docs/SERVICE.md "Units on the wire"): amounts are bigint integer
+ * Wire units for order entry (docs/ENGINE-RUNTIME.md "Units on the wire"): amounts are bigint integer
  * base units (superjson carries bigint); prices are quote-asset base units per WHOLE base token
  * (ETH at 3000 USDC = 3_000_000_000n); sizes are base-asset base units.
  */

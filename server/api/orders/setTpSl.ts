@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../engine/runtime";
 import { setTpSl as setTpSlService } from "../../services/orders";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, marketSymbol, price } from "./schemas";
@@ -22,4 +21,4 @@ export const setTpSl = orderProcedure("orders.setTpSl")
       stopLossOrderId: z.number().int().nullable(),
     }),
   )
-  .mutation(({ ctx, input }) => setTpSlService(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => setTpSlService(ctx.services.engine, ctx.session.address, input));

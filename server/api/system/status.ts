@@ -2,4 +2,4 @@ import { publicProcedure } from "../trpc";
 import { systemStatus } from "../../services/system-status";
 
 /** Chain, database and deployment status for the status panel. */
-export const status = publicProcedure.query(() => systemStatus());
+export const status = publicProcedure.query(({ ctx }) => systemStatus(ctx.services));

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
-import { createContext } from "@/server/api/context";
-import { createCaller } from "@/server/api/root";
+import { serverCaller } from "../../../_trpc/server";
 import { TradeScreen } from "../../../_trade/TradeScreen";
 
 export async function generateMetadata({ params }: { params: Promise<{ symbol: string }> }): Promise<Metadata> {
@@ -14,9 +12,7 @@ export async function generateMetadata({ params }: { params: Promise<{ symbol: s
 export default async function MarketPage({ params }: { params: Promise<{ symbol: string }> }) {
   const { symbol: raw } = await params;
   const symbol = decodeURIComponent(raw).toUpperCase();
-  const caller = createCaller(
-    await createContext({ req: new Request("http://internal", { headers: await headers() }) }),
-  );
+  const caller = await serverCaller();
   const markets = await caller.markets.list().catch(() => null);
   if (!markets) {
     return (

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { auditLog } from "../../../services/admin-audit";
 import { operatorProcedure } from "../../trpc";
 import { limit } from "../schemas";
@@ -34,4 +33,4 @@ export const list = operatorProcedure
       actions: z.array(z.string()),
     }),
   )
-  .query(({ input }) => auditLog(getEngineRuntime().db, input));
+  .query(({ ctx, input }) => auditLog(ctx.services.engine.db, input));

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { challenges as list } from "../../../services/admin-channels";
 import { operatorProcedure } from "../../trpc";
-import { chainDeps } from "../deps";
 import { openChallenge } from "../schemas";
 
 /** Open challenges with their deadlines (and the chain's time), and what the watchtower did about each. */
@@ -34,4 +32,4 @@ export const challenges = operatorProcedure
       ),
     }),
   )
-  .query(async () => list(getEngineRuntime().db, (await chainDeps())?.client ?? null));
+  .query(async ({ ctx }) => list(ctx.services.db, ctx.services.chain?.client ?? null, ctx.services.watchtower));

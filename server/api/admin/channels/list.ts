@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { listChannels } from "../../../services/admin-channels";
 import { operatorProcedure } from "../../trpc";
 import { channelRow, limit } from "../schemas";
@@ -13,4 +12,4 @@ export const list = operatorProcedure
     }),
   )
   .output(z.object({ counts: z.record(z.string(), z.number()), channels: z.array(channelRow) }))
-  .query(({ input }) => listChannels(getEngineRuntime().db, input));
+  .query(({ ctx, input }) => listChannels(ctx.services.engine.db, input));

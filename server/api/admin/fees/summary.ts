@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { FEE_ACCOUNT, feesByMarket, reservedBalanceSeries } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 
@@ -50,8 +49,8 @@ export const summary = operatorProcedure
       ),
     }),
   )
-  .query(async ({ input }) => {
-    const rt = getEngineRuntime();
+  .query(async ({ ctx, input }) => {
+    const rt = ctx.services.engine;
     const sinceMs = input.sinceMs ?? BigInt(Date.now() - 7 * 86_400_000);
     const [buckets, account] = await Promise.all([
       feesByMarket(rt, rt.db, { bucketSec: input.bucketSec, sinceMs }),

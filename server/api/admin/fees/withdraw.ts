@@ -1,8 +1,7 @@
+import { chainOf, channelsOf } from "../../chain";
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { withdrawFees } from "../../../services/admin-fees";
 import { adminProcedure } from "../../trpc";
-import { exchangeWallet } from "../deps";
 import { address, auditId, reason } from "../schemas";
 
 /**
@@ -35,5 +34,8 @@ export const withdraw = adminProcedure
     }),
   )
   .mutation(async ({ ctx, input }) =>
-    withdrawFees(getEngineRuntime().db, ctx.session.address, input, await exchangeWallet()),
+    withdrawFees(ctx.services.db, ctx.session.address, input, {
+      ...chainOf(ctx),
+      coverageLock: channelsOf(ctx).coverageLock,
+    }),
   );

@@ -1,8 +1,7 @@
+import { chainOf } from "../../chain";
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { withdrawable as withdrawableRows } from "../../../services/admin-fees";
 import { operatorProcedure } from "../../trpc";
-import { exchangeWallet } from "../deps";
 
 /**
  * Per custody token: the exchange's free custody balance, what channels being opened reserve
@@ -26,9 +25,9 @@ export const withdrawable = operatorProcedure
       error: z.string().nullable(),
     }),
   )
-  .query(async () => {
+  .query(async ({ ctx }) => {
     try {
-      return { rows: await withdrawableRows(getEngineRuntime().db, await exchangeWallet()), error: null };
+      return { rows: await withdrawableRows(ctx.services.engine.db, chainOf(ctx)), error: null };
     } catch (e) {
       return {
         rows: [],

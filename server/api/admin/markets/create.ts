@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { createMarket } from "../../../services/admin-markets";
 import { adminProcedure } from "../../trpc";
 import { adminMarketRow, auditId, marketSymbol } from "../schemas";
@@ -37,4 +36,4 @@ export const create = adminProcedure
     }),
   )
   .output(z.object({ market: adminMarketRow.nullable(), auditId, addedToEngine: z.boolean() }))
-  .mutation(({ ctx, input }) => createMarket(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => createMarket(ctx.services.engine, ctx.session.address, input));

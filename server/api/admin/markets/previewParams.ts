@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { previewParams as preview } from "../../../services/admin-markets";
 import { operatorProcedure } from "../../trpc";
 import { marketSymbol } from "../schemas";
@@ -36,7 +35,7 @@ export const previewParams = operatorProcedure
       ordersBelowMinNotional: z.number(),
     }),
   )
-  .query(({ input }) => {
+  .query(({ ctx, input }) => {
     const { market, ...change } = input;
-    return preview(getEngineRuntime(), market, change);
+    return preview(ctx.services.engine, market, change);
   });

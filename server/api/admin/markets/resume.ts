@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { setMarketHalted } from "../../../services/admin-markets";
 import { adminProcedure } from "../../trpc";
 import { auditId, marketSymbol, reason } from "../schemas";
@@ -9,5 +8,5 @@ export const resume = adminProcedure
   .input(z.object({ market: marketSymbol, reason }))
   .output(z.object({ market: z.string(), status: z.enum(["ACTIVE", "HALTED"]), restingOrders: z.number(), auditId }))
   .mutation(({ ctx, input }) =>
-    setMarketHalted(getEngineRuntime(), ctx.session.address, input.market, false, input.reason),
+    setMarketHalted(ctx.services.engine, ctx.session.address, input.market, false, input.reason),
   );

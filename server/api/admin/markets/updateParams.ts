@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { updateMarketParams } from "../../../services/admin-markets";
 import { adminProcedure } from "../../trpc";
 import { auditId, marketSymbol, reason } from "../schemas";
@@ -16,5 +15,5 @@ export const updateParams = adminProcedure
   .output(z.object({ market: z.string(), seq: z.bigint(), auditId, ...paramsEffects }))
   .mutation(({ ctx, input }) => {
     const { market, reason: why, ...change } = input;
-    return updateMarketParams(getEngineRuntime(), ctx.session.address, market, change, why);
+    return updateMarketParams(ctx.services.engine, ctx.session.address, market, change, why);
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { priceHistory } from "../../../services/admin-prices";
 import { operatorProcedure } from "../../trpc";
 import { limit, marketSymbol } from "../schemas";
@@ -10,7 +9,7 @@ export const history = operatorProcedure
   .output(
     z.array(z.object({ seq: z.bigint(), timeMs: z.bigint(), index: z.bigint(), mark: z.bigint(), origin: z.string() })),
   )
-  .query(({ input }) => {
-    const rt = getEngineRuntime();
+  .query(({ ctx, input }) => {
+    const rt = ctx.services.engine;
     return priceHistory(rt, rt.db, input.market, input.limit, input.sinceMs);
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { overrideMarkPrice } from "../../../services/admin-prices";
 import { adminProcedure } from "../../trpc";
 
@@ -28,4 +27,4 @@ export const override = adminProcedure
       auditId: z.bigint(),
     }),
   )
-  .mutation(({ ctx, input }) => overrideMarkPrice(getEngineRuntime(), ctx.session.address, input));
+  .mutation(({ ctx, input }) => overrideMarkPrice(ctx.services.engine, ctx.session.address, input));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { priceSources } from "../../../services/admin-prices";
 import { operatorProcedure } from "../../trpc";
 
@@ -22,7 +21,7 @@ export const sources = operatorProcedure
       }),
     ),
   )
-  .query(() => {
-    const rt = getEngineRuntime();
-    return priceSources(rt, rt.db);
+  .query(({ ctx }) => {
+    const rt = ctx.services.engine;
+    return priceSources(rt, ctx.services.db, ctx.services.markFeed);
   });

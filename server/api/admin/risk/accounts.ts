@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { riskAccounts } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 import { limit, riskRow } from "../schemas";
@@ -8,7 +7,7 @@ import { limit, riskRow } from "../schemas";
 export const accounts = operatorProcedure
   .input(z.object({ nearBps: z.number().int().min(1).max(10_000).default(8_000), limit: limit(1_000, 200) }))
   .output(z.object({ total: z.number(), rows: z.array(riskRow) }))
-  .query(({ input }) => {
-    const rows = riskAccounts(getEngineRuntime(), BigInt(input.nearBps));
+  .query(({ ctx, input }) => {
+    const rows = riskAccounts(ctx.services.engine, BigInt(input.nearBps));
     return { total: rows.length, rows: rows.slice(0, input.limit) };
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { adlEvents } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 import { limit } from "../schemas";
@@ -20,7 +19,7 @@ export const adl = operatorProcedure
       }),
     ),
   )
-  .query(({ input }) => {
-    const rt = getEngineRuntime();
+  .query(({ ctx, input }) => {
+    const rt = ctx.services.engine;
     return adlEvents(rt, rt.db, input.limit);
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { INSURANCE_ACCOUNT, reservedBalanceSeries } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 import { balanceSeries, limit } from "../schemas";
@@ -8,7 +7,7 @@ import { balanceSeries, limit } from "../schemas";
 export const insurance = operatorProcedure
   .input(z.object({ limit: limit(5_000, 1_000) }))
   .output(z.array(balanceSeries))
-  .query(({ input }) => {
-    const rt = getEngineRuntime();
+  .query(({ ctx, input }) => {
+    const rt = ctx.services.engine;
     return reservedBalanceSeries(rt, rt.db, INSURANCE_ACCOUNT, input.limit);
   });

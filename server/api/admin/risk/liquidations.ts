@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { liquidations as list } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 import { limit } from "../schemas";
@@ -28,7 +27,7 @@ export const liquidations = operatorProcedure
       }),
     ),
   )
-  .query(({ input }) => {
-    const rt = getEngineRuntime();
+  .query(({ ctx, input }) => {
+    const rt = ctx.services.engine;
     return list(rt, rt.db, input);
   });

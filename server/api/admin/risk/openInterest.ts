@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { openInterest as oi } from "../../../services/admin-risk";
 import { operatorProcedure } from "../../trpc";
 
@@ -17,4 +16,4 @@ export const openInterest = operatorProcedure
       }),
     ),
   )
-  .query(() => oi(getEngineRuntime()));
+  .query(({ ctx }) => oi(ctx.services.engine));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { listRoleHolders } from "../../../services/admin-users";
 import { operatorProcedure } from "../../trpc";
 import { role } from "../schemas";
@@ -7,4 +6,4 @@ import { role } from "../schemas";
 /** Everyone holding a role beyond TRADER. */
 export const list = operatorProcedure
   .output(z.array(z.object({ address: z.string(), roles: z.array(role), createdAt: z.date() })))
-  .query(() => listRoleHolders(getEngineRuntime().db));
+  .query(({ ctx }) => listRoleHolders(ctx.services.engine.db));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { changeRole } from "../../../services/admin-users";
 import { adminProcedure } from "../../trpc";
 import { address, auditId, managedRole, reason, role } from "../schemas";
@@ -9,5 +8,5 @@ export const revoke = adminProcedure
   .input(z.object({ address, role: managedRole, reason }))
   .output(z.object({ address: z.string(), roles: z.array(role), auditId }))
   .mutation(({ ctx, input }) =>
-    changeRole(getEngineRuntime().db, ctx.session.address, input.address, input.role, false, input.reason),
+    changeRole(ctx.services.engine.db, ctx.session.address, input.address, input.role, false, input.reason),
   );

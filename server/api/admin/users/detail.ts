@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { userDetail } from "../../../services/admin-users";
 import { operatorProcedure } from "../../trpc";
 import { address, riskRow, role } from "../schemas";
@@ -60,7 +59,7 @@ export const detail = operatorProcedure
       ),
     }),
   )
-  .query(({ input }) => {
-    const rt = getEngineRuntime();
+  .query(({ ctx, input }) => {
+    const rt = ctx.services.engine;
     return userDetail(rt, rt.db, input.address);
   });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { searchUsers } from "../../../services/admin-users";
 import { operatorProcedure } from "../../trpc";
 import { limit, role } from "../schemas";
@@ -19,4 +18,4 @@ export const search = operatorProcedure
       }),
     ),
   )
-  .query(({ input }) => searchUsers(getEngineRuntime().db, input.query, input.limit));
+  .query(({ ctx, input }) => searchUsers(ctx.services.engine.db, input.query, input.limit));

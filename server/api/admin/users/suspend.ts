@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getEngineRuntime } from "../../../engine/runtime";
 import { setSuspended } from "../../../services/admin-users";
 import { adminProcedure } from "../../trpc";
 import { address, auditId, reason } from "../schemas";
@@ -9,5 +8,5 @@ export const suspend = adminProcedure
   .input(z.object({ address, reason }))
   .output(z.object({ address: z.string(), suspendedAt: z.date().nullable(), auditId }))
   .mutation(({ ctx, input }) =>
-    setSuspended(getEngineRuntime(), ctx.session.address, input.address, true, input.reason),
+    setSuspended(ctx.services.engine, ctx.session.address, input.address, true, input.reason),
   );
