@@ -35,6 +35,7 @@ import {
   hashStateStruct,
   INTENT_NAMES,
   Intent,
+  toAbiState,
   verifyStateSignature,
   type ChannelState,
   type CoSignatures,
@@ -93,20 +94,6 @@ function message(error: unknown): string {
   if (error instanceof BaseError)
     return error.shortMessage + (error.details && error.details !== error.shortMessage ? `: ${error.details}` : "");
   return error instanceof Error ? error.message : String(error);
-}
-
-function abiState(state: ChannelState) {
-  return {
-    channelId: state.channelId,
-    version: Number(state.version),
-    intent: state.intent,
-    allocations: state.allocations.map((a) => ({
-      token: a.token,
-      traderAmount: a.traderAmount,
-      exchangeAmount: a.exchangeAmount,
-    })),
-    appDataHash: state.appDataHash,
-  };
 }
 
 export function startWatchtower(options: WatchtowerOptions): Watchtower {
@@ -243,7 +230,7 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
           `cannot conclude: the challenged state (version ${challenge.challengedVersion}, hash ${view.challengeStateHash}) is not one this exchange stored`,
         );
       }
-      const args = [abiState(challenged)] as const;
+      const args = [toAbiState(challenged)] as const;
       await client.simulateContract({
         address: deployment.custody,
         abi: custodyAbi,
@@ -369,7 +356,7 @@ export function startWatchtower(options: WatchtowerOptions): Watchtower {
       return;
     }
 
-    const args = [abiState(newest), sigs] as const;
+    const args = [toAbiState(newest), sigs] as const;
     let signed: { hash: Hex; raw: Hex };
     try {
       await client.simulateContract({
