@@ -18,62 +18,17 @@ import { loadDeployment } from "./chain/deployment";
 import { startChainWatcher } from "./chain/watcher";
 import { startWatchtower, type LatestStateSource } from "./chain/watchtower";
 import { exchangeWalletClient } from "./chain/watchtower-wallet";
-import { custodyChannelChain } from "./channels/chain";
-import { fastStateSigner, fastStateVerifier } from "./channels/crypto";
 import { createChannelCustodySink } from "./channels/custody-sink";
+import { channelMarketsOf, channelServiceDeps } from "./channels/deps";
 import { stateFromRow } from "./channels/repository";
-import { ChannelService, type ChannelServiceDeps } from "./channels/service";
-import { createSubmitter } from "./channels/submitter";
+import { ChannelService } from "./channels/service";
 import type { DatabaseHandle, Db } from "./db";
 import { FeedHub } from "./engine/feed-hub";
 import { simulatedMarkSource, startEngineRuntime } from "./engine/runtime";
 import type { Env } from "./env";
-import type { EnginePort } from "./ports";
 import { listMarkets } from "./services/markets";
 
 export type { AppServices, ChainParts };
-
-/** The channel service's dependencies: the deployment, the chain, the exchange key, the markets in the database. */
-export async function channelServiceDeps(o: {
-  db: Db;
-  engine: EnginePort;
-  chain: Pick<ChainParts, "client" | "deployment" | "rpcUrl">;
-  exchangeKey: Hex;
-  coverageBps: bigint;
-  issuanceIntervalMs?: number;
-}): Promise<ChannelServiceDeps> {
-  const { deployment } = o.chain;
-  const markets = await listMarkets(o.db);
-  return {
-    db: o.db,
-    engine: o.engine,
-    domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
-    signer: fastStateSigner(o.exchangeKey),
-    verifier: fastStateVerifier(),
-    assets: Object.values(deployment.tokens).map((t) => ({
-      symbol: t.symbol,
-      token: t.address.toLowerCase() as Address,
-      decimals: t.decimals,
-    })),
-    markets: markets.map((m) => ({
-      symbol: m.symbol,
-      kind: m.kind === "PERP" ? "perp" : "spot",
-      quote: m.quote.symbol,
-      baseDecimals: m.base.decimals,
-      quoteDecimals: m.quote.decimals,
-      lotSizeBase: m.lotSize,
-    })),
-    coverageBps: o.coverageBps,
-    ...(o.issuanceIntervalMs === undefined ? {} : { issuanceIntervalMs: o.issuanceIntervalMs }),
-    chain: custodyChannelChain(o.chain.client, deployment.custody),
-    submitter: createSubmitter({
-      rpcUrl: o.chain.rpcUrl,
-      chainId: deployment.chainId,
-      custody: deployment.custody,
-      privateKey: o.exchangeKey,
-    }),
-  };
-}
 
 /** The watchtower's view of a channel's states: the latest fully co-signed one, and any by version. */
 export function latestCoSignedSource(db: Db, channels: () => ChannelService): LatestStateSource {
@@ -130,11 +85,14 @@ export async function buildAppServices(e: Env, database: DatabaseHandle): Promis
   });
   const feeds = new FeedHub(engine);
   const channels = new ChannelService(
-    await channelServiceDeps({
+    channelServiceDeps({
       db,
       engine,
-      chain,
+      client,
+      deployment,
+      rpcUrl: e.chain.rpcUrl,
       exchangeKey: e.exchangePrivateKey,
+      markets: channelMarketsOf(await listMarkets(db)),
       coverageBps: e.channelCoverageBps,
       issuanceIntervalMs: e.channelIssuanceIntervalMs,
     }),

@@ -29,10 +29,8 @@ import type { Db } from "../db";
 import type { TestDatabase } from "../db/testing";
 import type { CommittedBatch, CommittedEntry, EnginePort, SubmitOptions } from "../ports";
 import { fundingColumns, stateRowData } from "./repository";
-import { custodyChannelChain } from "./chain";
-import { fastStateSigner, fastStateVerifier } from "./crypto";
-import type { ChannelAsset, ChannelMarket, ChannelServiceDeps } from "./service";
-import { createSubmitter } from "./submitter";
+import { channelServiceDeps } from "./deps";
+import type { ChannelMarket, ChannelServiceDeps } from "./service";
 
 /** The real engine, one command per batch, listeners awaited in order. */
 export class SyncEngine implements EnginePort {
@@ -70,14 +68,6 @@ export function demoChannelMarkets(): ChannelMarket[] {
     baseDecimals: m.base.decimals,
     quoteDecimals: m.quote.decimals,
     lotSizeBase: m.lotSizeBase,
-  }));
-}
-
-export function channelAssetsOf(deployment: Deployment): ChannelAsset[] {
-  return Object.values(deployment.tokens).map((t) => ({
-    symbol: t.symbol,
-    token: t.address.toLowerCase() as `0x${string}`,
-    decimals: t.decimals,
   }));
 }
 
@@ -238,22 +228,14 @@ export function chainChannelServiceDeps(o: {
   exchangeKey: `0x${string}`;
   rpcUrl?: string;
 }): ChannelServiceDeps {
-  const { deployment } = o.chain;
-  return {
+  return channelServiceDeps({
     db: o.db,
     engine: o.engine,
-    domain: { chainId: deployment.chainId, verifyingContract: deployment.custody },
-    signer: fastStateSigner(o.exchangeKey),
-    verifier: fastStateVerifier(),
-    assets: channelAssetsOf(deployment),
+    client: o.chain.client,
+    deployment: o.chain.deployment,
+    rpcUrl: o.rpcUrl ?? o.chain.rpcUrl,
+    exchangeKey: o.exchangeKey,
     markets: demoChannelMarkets(),
     coverageBps: 20_000n,
-    chain: custodyChannelChain(o.chain.client, deployment.custody),
-    submitter: createSubmitter({
-      rpcUrl: o.rpcUrl ?? o.chain.rpcUrl,
-      chainId: deployment.chainId,
-      custody: deployment.custody,
-      privateKey: o.exchangeKey,
-    }),
-  };
+  });
 }

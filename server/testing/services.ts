@@ -10,7 +10,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
-import { channelServiceDeps, latestCoSignedSource, type AppServices, type ChainParts } from "../app-services";
+import { latestCoSignedSource, type AppServices, type ChainParts } from "../app-services";
+import { channelMarketsOf, channelServiceDeps } from "../channels/deps";
+import { listMarkets } from "../services/markets";
 import { startChainWatcher, type ChainWatcher } from "../chain/watcher";
 import { startWatchtower, type Watchtower } from "../chain/watchtower";
 import { createChannelCustodySink } from "../channels/custody-sink";
@@ -42,8 +44,6 @@ export interface TestServices extends AppServices {
   readonly channels: ChannelService;
   readonly watcher: ChainWatcher;
   readonly watchtower: Watchtower;
-  /** the same as `auth` (older tests' name) */
-  authDeps: AuthDeps;
   /** stop the chain watcher (its cursor stays where it got to) */
   stopWatcher(): Promise<void>;
   /** a restart of the engine process part: runtime stopped, recovered from snapshot + journal, channels and watcher restarted on it */
@@ -90,11 +90,14 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     });
   const startChannels = async (engine: EngineRuntime) => {
     const service = new ChannelService(
-      await channelServiceDeps({
+      channelServiceDeps({
         db,
         engine,
-        chain: chainParts,
+        client: chain.client,
+        deployment,
+        rpcUrl: chain.rpcUrl,
         exchangeKey: o.exchangeKey,
+        markets: channelMarketsOf(await listMarkets(db)),
         coverageBps: o.coverageBps ?? 20_000n,
       }),
     );
@@ -149,7 +152,6 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     database: o.handle,
     db,
     auth,
-    authDeps: auth,
     chain: chainParts,
     markFeed: { kind: "off", intervalMs: 0, driftBps: 0, volatilityBps: 0, seed: 0 },
     get engine() {
