@@ -10,7 +10,7 @@
  * then listens; on SIGTERM/SIGINT it stops them in reverse.
  *
  * Why not a Next.js route handler for the API: Next's route pipeline costs ~0.8 ms of CPU per
- * request on this kind of machine, more than the order itself (docs/adr/0001-custom-server.md).
+ * request on this kind of machine, more than the order itself (docs/adr/0001-custom-node-server.md).
  * The tRPC router, guard, context and procedures are the same either way.
  *
  * Run by scripts/dev.ts (`--dev`: Next in development mode) and scripts/start.ts; not directly.

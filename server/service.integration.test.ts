@@ -229,8 +229,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
   const api = createTrpcHandler(services);
   plainServer = nodeHttp.createServer(
-    (req, res) =>
-      void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.authDeps.maxBodyBytes }),
+    (req, res) => void serveWithFetchHandler(api, req, res, { origin: APP, maxBodyBytes: services.auth.maxBodyBytes }),
   );
   await new Promise<void>((resolve) => plainServer.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;

@@ -1,7 +1,7 @@
 /**
  * What procedures receive as `ctx.services`: every part of the running server. Declared here,
  * where it is used; built by the composition root (server/app-services.ts) and, in tests, by
- * server/testing/services.ts and server/api/admin/testing.ts.
+ * server/testing/services.ts and server/api/testing.ts.
  */
 import type { PublicClient } from "viem";
 import type { Deployment } from "../../contracts/deploy/deployment";

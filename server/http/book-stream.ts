@@ -7,7 +7,7 @@
  *
  * Why: through tRPC every event is serialized, framed and pushed through web streams once per
  * subscriber; with 1,000 subscribers and a diff every 100 ms that is most of a core
- * (docs/adr/0005-sse-fan-out.md). The feed's content comes from the same place as the
+ * (docs/adr/0005-order-book-sse-fan-out.md). The feed's content comes from the same place as the
  * `feeds.book` procedure (server/api/feeds/book.ts: input schema, converter, ids) and the
  * same hub (server/engine/feed-hub.ts `watchBook`).
  *

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createTrpcHandler } from "../api/handler";
-import { engineOnlyServices } from "../api/admin/testing";
+import { engineOnlyServices } from "../api/testing";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
 import type { AuthDeps } from "../auth/deps";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";

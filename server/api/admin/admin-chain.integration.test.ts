@@ -18,7 +18,7 @@ import { startTestChain, type TestChain } from "../../channels/testing";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import { startTestServices, type TestServices } from "../../testing/services";
 import { createCaller } from "../root";
-import { contextsOver, OPERATOR } from "./testing";
+import { contextsOver, OPERATOR } from "../testing";
 
 const CHAIN_PORT = 8720;
 const ADMIN = HARDHAT_TEST_ACCOUNTS[0]!;

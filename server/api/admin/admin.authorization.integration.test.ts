@@ -10,7 +10,7 @@ import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
 import type { Context } from "../context";
 import { appRouter, createCaller } from "../root";
-import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "./testing";
+import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "../testing";
 
 const serverUrl = inject("testDatabaseUrl");
 let t: TestDatabase;

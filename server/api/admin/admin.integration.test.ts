@@ -9,7 +9,7 @@ import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing"
 import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
 import { createCaller } from "../root";
-import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "./testing";
+import { ADMIN, contextsOver, engineOnlyServices, OPERATOR } from "../testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const USDC = 1_000_000n;

@@ -21,7 +21,7 @@ import { hashSessionToken } from "../../auth/session-token";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import { createContext } from "../context";
 import { createTrpcHandler } from "../handler";
-import { authOnlyServices } from "../admin/testing";
+import { authOnlyServices } from "../testing";
 import { adminProcedure, createCallerFactory, createTRPCRouter, operatorProcedure, tradingProcedure } from "../trpc";
 
 const APP = "http://localhost:3610";

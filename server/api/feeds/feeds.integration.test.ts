@@ -9,7 +9,7 @@ import { parsePosition, positionAfter } from "../../engine/feed-hub";
 import type { EngineRuntime } from "../../engine/runtime";
 import { seedMarkets, startQuietRuntime, TRADERS } from "../../engine/testing";
 import { createCaller } from "../root";
-import { contextsOver, engineOnlyServices } from "../admin/testing";
+import { contextsOver, engineOnlyServices } from "../testing";
 
 const serverUrl = inject("testDatabaseUrl");
 const USDC = 1_000_000n;

@@ -1,13 +1,13 @@
 /** Helpers for the API's integration tests: the services of an engine-only process, and contexts for a given role. */
 import { getAddress } from "viem";
-import { ClearlineError } from "../../../core/errors";
-import type { AppServices } from "../services";
-import type { AuthDeps } from "../../auth/deps";
-import { RateLimiter, rateLimitsFrom } from "../../auth/rate-limit";
-import type { DatabaseHandle } from "../../db";
-import { FeedHub } from "../../engine/feed-hub";
-import type { EngineRuntime } from "../../engine/runtime";
-import type { Context, Role } from "../context";
+import { ClearlineError } from "../../core/errors";
+import type { AppServices } from "./services";
+import type { AuthDeps } from "../auth/deps";
+import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import type { DatabaseHandle } from "../db";
+import { FeedHub } from "../engine/feed-hub";
+import type { EngineRuntime } from "../engine/runtime";
+import type { Context, Role } from "./context";
 
 export const ADMIN = getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
 export const OPERATOR = getAddress("0xa0ee7a142d267c1f36714e4a8f75612f20a79720");
