@@ -1,15 +1,15 @@
-/** Place, cancel and amend: validation, locks or margin, then matching and resting. */
+/** Placing an order: validation, locks or margin, then matching and resting (cancel and amend: order-changes.ts). */
 import { buyLockQuote, feeForNotional } from "../fees/fees";
 import { BUY, SELL, type SideIndex } from "../market/book";
 import { rejection, type Rejection } from "../market/rejection";
 import { divDown, divUp, max, min } from "../money/math";
 import { equity, executionLoss, initialRequirement } from "../risk/margin";
 import { settlementLegs, spendable } from "./accounts";
-import type { AmendCommand, CancelCommand, Command, PlaceCommand } from "./events";
+import type { Command, PlaceCommand } from "./events";
 import { moveBalance } from "./ledger";
 import { fillableLots, matchTaker } from "./matching";
-import { cancelResting, endOrder, rest, unrest } from "./resting";
-import { addStopTrigger, removeTrigger } from "./trigger-book";
+import { endOrder, rest } from "./resting";
+import { addStopTrigger } from "./trigger-book";
 import { isReservedAccount, Order, type EngineState, type Leg, type MarketState, type OrderOrigin } from "./state";
 
 const MAX_TICK = BigInt(Number.MAX_SAFE_INTEGER);
@@ -26,7 +26,7 @@ export function reject(
 }
 
 /** Check a price is positive and on the tick grid; returns its tick index or a rejection. */
-function tickOf(market: MarketState, pricePerLot: bigint | undefined, field: string): number | Rejection {
+export function tickOf(market: MarketState, pricePerLot: bigint | undefined, field: string): number | Rejection {
   const tick = market.params.tickSizeQuote;
   if (typeof pricePerLot !== "bigint" || pricePerLot <= 0n)
     return rejection("PRICE_NOT_POSITIVE", `${field} must be a positive bigint`, {
@@ -46,7 +46,7 @@ function tickOf(market: MarketState, pricePerLot: bigint | undefined, field: str
 }
 
 /** Check a size is positive and a multiple of the lot; returns lots or a rejection. */
-function lotsOf(market: MarketState, sizeBase: bigint | undefined): bigint | Rejection {
+export function lotsOf(market: MarketState, sizeBase: bigint | undefined): bigint | Rejection {
   const lot = market.params.lotSizeBase;
   if (typeof sizeBase !== "bigint" || sizeBase <= 0n)
     return rejection("SIZE_NOT_POSITIVE", "size must be a positive bigint", {
@@ -98,7 +98,7 @@ export function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerL
  * A reduce-only order needs only to keep equity non-negative: closing at a price far through
  * the mark must not leave a deficit behind.
  */
-function checkMargin(
+export function checkMargin(
   leg: Leg,
   side: SideIndex,
   lots: bigint,
@@ -292,140 +292,5 @@ function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, orig
   if (order.lots === 0n) endOrder(st, order, "filled");
   else if (isLimit && tif === "GTC") rest(st, order);
   else endOrder(st, order, origin === "liquidation" ? "liquidation" : "expired");
-  return null;
-}
-
-/** Cancel a resting order or pending trigger of the account. */
-export function cancelOrder(st: EngineState, cmd: CancelCommand): void {
-  const order = st.orders.get(cmd.orderId);
-  if (order !== undefined) {
-    if (order.leg.account.id !== cmd.account)
-      return reject(
-        st,
-        "cancel",
-        cmd.orderId,
-        cmd.account,
-        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
-      );
-    cancelResting(st, order, "cancelled");
-    return;
-  }
-  const trigger = st.triggers.get(cmd.orderId);
-  if (trigger !== undefined) {
-    if (trigger.account !== cmd.account)
-      return reject(
-        st,
-        "cancel",
-        cmd.orderId,
-        cmd.account,
-        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
-      );
-    removeTrigger(st, trigger, "cancelled");
-    return;
-  }
-  reject(
-    st,
-    "cancel",
-    cmd.orderId,
-    cmd.account,
-    rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId }),
-  );
-}
-
-/** Amend a resting order's price and/or remaining size. */
-export function amendOrder(st: EngineState, cmd: AmendCommand): void {
-  const r = checkAndAmend(st, cmd);
-  if (r !== null) reject(st, "amend", cmd.orderId, cmd.account, r);
-}
-
-function checkAndAmend(st: EngineState, cmd: AmendCommand): Rejection | null {
-  const order = st.orders.get(cmd.orderId);
-  if (order === undefined) {
-    if (st.triggers.has(cmd.orderId))
-      return rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", {
-        orderId: cmd.orderId,
-      });
-    return rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId });
-  }
-  const leg = order.leg;
-  if (leg.account.id !== cmd.account)
-    return rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId });
-  const market = leg.market;
-  const p = market.params;
-  let tick = order.tick;
-  let price = order.pricePerLot;
-  if (cmd.pricePerLot !== undefined) {
-    const t = tickOf(market, cmd.pricePerLot, "pricePerLot");
-    if (typeof t !== "number") return t;
-    tick = t;
-    price = cmd.pricePerLot;
-  }
-  let lots = order.lots;
-  if (cmd.sizeBase !== undefined) {
-    const l = lotsOf(market, cmd.sizeBase);
-    if (typeof l !== "bigint") return l;
-    lots = l;
-  }
-  if (price === order.pricePerLot && lots === order.lots)
-    return rejection("AMEND_NO_CHANGE", "the amend changes neither price nor size", { orderId: cmd.orderId });
-  const keepsPriority = price === order.pricePerLot && lots < order.lots;
-  if (order.reduceOnly) {
-    const allowed = order.side === BUY ? -leg.position.lots : leg.position.lots;
-    if (lots > allowed)
-      return rejection("REDUCE_ONLY_WOULD_INCREASE", "a reduce-only order cannot exceed the position", {
-        size: lots * p.lotSizeBase,
-        position: leg.position.lots * p.lotSizeBase,
-      });
-  } else if (!keepsPriority && p.minNotionalQuote > 0n && lots * price < p.minNotionalQuote) {
-    return rejection("NOTIONAL_BELOW_MINIMUM", `notional ${lots * price} is below the minimum ${p.minNotionalQuote}`, {
-      notional: lots * price,
-      minimum: p.minNotionalQuote,
-    });
-  }
-  if (order.postOnly) {
-    const opposite = order.side === BUY ? market.book.asks.best() : market.book.bids.best();
-    if (opposite !== undefined && (order.side === BUY ? opposite.tick <= tick : opposite.tick >= tick))
-      return rejection("POST_ONLY_WOULD_TAKE", "a post-only order would take liquidity", {
-        price,
-        bestOpposite: opposite.pricePerLot,
-      });
-  }
-  if (market.isPerp) {
-    if (!keepsPriority && order.origin !== "liquidation") {
-      const r = checkMargin(leg, order.side, lots, order.lots, price, order.reduceOnly);
-      if (r !== null) return r;
-    }
-  } else {
-    const r = lockFunds(st, order, lots, price);
-    if (r !== null) return r;
-  }
-  st.out.push({
-    type: "orderAmended",
-    orderId: order.id,
-    account: leg.account.id,
-    market: p.symbol,
-    pricePerLot: price,
-    sizeBase: lots * p.lotSizeBase,
-    keptPriority: keepsPriority,
-  });
-  if (keepsPriority) {
-    const cut = order.lots - lots;
-    market.book.reduce(order, cut);
-    if (market.isPerp && !order.reduceOnly) {
-      if (order.side === BUY) leg.openBuyLots -= cut;
-      else leg.openSellLots -= cut;
-    }
-    return null;
-  }
-  // off the book but still indexed by id: it re-rests under the same id unless it fills
-  unrest(st, order, true);
-  order.tick = tick;
-  order.pricePerLot = price;
-  order.lots = lots;
-  matchTaker(st, market, order);
-  if (order.lots === 0n) {
-    st.orders.delete(order.id);
-    endOrder(st, order, "filled");
-  } else rest(st, order, true);
   return null;
 }
