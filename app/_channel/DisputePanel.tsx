@@ -9,6 +9,9 @@
  *    co-signed state — there is none if this is the latest one.
  * 2. After the deadline (chain time): custody.conclude(state) credits both custody accounts,
  *    then custody.withdraw(token, amount, trader) moves the trader's share to the wallet.
+ *
+ * Over 400 lines: the three steps are one flow over the same stored state and chain reads, kept
+ * on one screen so a trader in a dispute sees where they are.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { erc20Abi, type Address, type Hex } from "viem";

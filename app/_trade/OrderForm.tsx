@@ -5,6 +5,9 @@
  * for perpetuals (margin is cross: the engine requires the market's initial margin), TP/SL with
  * the estimated PnL at each. Before sending, the latest exchange-signed channel state is
  * co-signed (one wallet prompt for all fills since the last order, not one per fill).
+ *
+ * Over 400 lines: one form whose fields depend on each other (type, side, leverage, slippage,
+ * TP/SL); issue 21 moves its margin preview into core, which is where it gets shorter.
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useState } from "react";

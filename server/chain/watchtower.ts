@@ -15,6 +15,10 @@
  * coverage included, stay locked in the contract. The payout is the challenged state's, whoever
  * sends it; the grace period leaves the trader to do it first, with their payout's withdrawal in
  * the same screen. See docs/CHAIN.md.
+ *
+ * Over 400 lines on purpose: one closure per watchtower, whose steps (follow a sent transaction,
+ * conclude, answer, the round) share its options and backoff state; split apart they would pass
+ * that state around instead.
  */
 import {
   BaseError,
