@@ -6,7 +6,8 @@ import { DepositPanel } from "./DepositPanel";
 import { DisputePanel } from "./DisputePanel";
 import { StateHistory } from "./StateHistory";
 import { useChannel } from "./useChannel";
-import { ClosePanel, WithdrawPanel } from "./WithdrawClosePanel";
+import { ClosePanel } from "./ClosePanel";
+import { WithdrawPanel } from "./WithdrawPanel";
 
 /** The channel screen: status, deposit / withdraw / close, the signed state history, and the on-chain dispute. */
 export function ChannelScreen() {

@@ -1,9 +1,9 @@
 "use client";
 /**
  * Partial withdrawal (channel.requestWithdraw → co-sign the RESIZE state and its predecessor →
- * the exchange submits custody.resize → the token arrives in the wallet) and cooperative close
- * (channel.requestClose → co-sign the CLOSE state → custody.close pays the wallet). Both show
- * "pending" until the chain watcher has confirmed the transaction (status.pendingOp clears).
+ * the exchange submits custody.resize → the token arrives in the wallet); the cooperative close
+ * is ClosePanel.tsx. Both show "pending" until the chain watcher has confirmed the transaction
+ * (status.pendingOp clears).
  * A request whose state the trader has not co-signed (the wallet prompt was refused, the page
  * closed) offers to sign it now or to cancel it (channel.cancelWithdraw / cancelClose: a
  * replacement state to co-sign; the funds come back once the chain shows it).
@@ -17,9 +17,10 @@ import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import { usePublicConfig } from "../_wallet/public-config";
 import { describeError } from "./errors";
-import { awaitsTraderSignature, type ChannelStatus, type PendingRequest } from "./types";
+import { type ChannelStatus } from "./types";
 import { useCoSignLatest } from "./useCoSign";
 import { useTokens } from "./useChannel";
+import { SignOrCancel, unsignedOf } from "./SignOrCancel";
 
 function WalletTokenBalance({
   token,
@@ -42,111 +43,6 @@ function WalletTokenBalance({
     <span className="num" data-testid={testId}>
       {bal.data !== undefined ? formatAmount(bal.data, token.decimals, { maxFraction: 6 }) : "…"} {token.symbol}
     </span>
-  );
-}
-
-type Unsigned = "request" | "cancel" | null;
-
-/** What of the channel's pending operation `op` still needs the trader's signature. */
-function unsignedOf(
-  channel: ChannelStatus,
-  latest: ReturnType<typeof useCoSignLatest>["latest"],
-  op: "RESIZE" | "CLOSE",
-): Unsigned {
-  if (!awaitsTraderSignature(channel, latest)) return null;
-  // (an exchange top-up is a pending RESIZE too: it is co-signed with the next order, not here)
-  if (channel.pendingOp === op) return op === "RESIZE" && channel.pendingPurpose !== "WITHDRAWAL" ? null : "request";
-  // a cancelled close leaves the channel CLOSING; a cancelled withdrawal, ACTIVE
-  if (channel.pendingOp === "CANCEL" && (channel.status === "CLOSING") === (op === "CLOSE")) return "cancel";
-  return null;
-}
-
-/**
- * The exchange signed the request (or its cancellation) but the trader has not: sign it now, or
- * cancel the request instead.
- */
-function SignOrCancel({
-  what,
-  unsigned,
-  testId,
-  onDone,
-  cancel,
-}: {
-  what: string;
-  unsigned: Exclude<Unsigned, null>;
-  testId: string;
-  onDone: () => void;
-  cancel: () => Promise<PendingRequest>;
-}) {
-  const cosign = useCoSignLatest();
-  const [busy, setBusy] = useState<"sign" | "cancel" | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function act(kind: "sign" | "cancel") {
-    setError(null);
-    setBusy(kind);
-    try {
-      if (kind === "sign") await cosign.coSignLatest();
-      else
-        await cosign.coSignStates(
-          (await cancel()).toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })),
-        );
-      toast.info(
-        kind === "sign" ? `${what} signed` : `Cancelling the ${what.toLowerCase()}`,
-        "The exchange submits it on-chain; this updates once it is confirmed.",
-      );
-    } catch (e) {
-      setError(
-        describeError(
-          e,
-          kind === "sign" ? `Signing the ${what.toLowerCase()}` : `Cancelling the ${what.toLowerCase()}`,
-        ),
-      );
-    } finally {
-      setBusy(null);
-      onDone();
-    }
-  }
-  return (
-    <div className="notice" role="status" data-testid={testId}>
-      {unsigned === "request" ? (
-        <>
-          <p>
-            Your {what.toLowerCase()} is waiting for your signature. Sign it, or cancel it to get your balance back in
-            the channel.
-          </p>
-          <div className="ch-row">
-            <button
-              className="primary"
-              onClick={() => void act("sign")}
-              disabled={busy !== null}
-              data-testid={`${testId}-sign`}
-            >
-              {busy === "sign" ? "Confirm in your wallet…" : `Sign ${what.toLowerCase()}`}
-            </button>
-            <button onClick={() => void act("cancel")} disabled={busy !== null} data-testid={`${testId}-cancel`}>
-              {busy === "cancel" ? "Cancelling…" : `Cancel ${what.toLowerCase()}`}
-            </button>
-          </div>
-        </>
-      ) : (
-        <>
-          <p>The {what.toLowerCase()} is cancelled once you sign the replacement state.</p>
-          <button
-            className="primary"
-            onClick={() => void act("sign")}
-            disabled={busy !== null}
-            data-testid={`${testId}-sign`}
-          >
-            {busy === "sign" ? "Confirm in your wallet…" : "Sign the replacement"}
-          </button>
-        </>
-      )}
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
 
@@ -319,117 +215,5 @@ export function WithdrawPanel({ channel, onChanged }: { channel: ChannelStatus; 
         </p>
       )}
     </form>
-  );
-}
-
-export function ClosePanel({ channel, onChanged }: { channel: ChannelStatus; onChanged: () => void }) {
-  const trpc = useTRPC();
-  const cosign = useCoSignLatest();
-  const request = useMutation(trpc.channel.requestClose.mutationOptions());
-  const cancel = useMutation(trpc.channel.cancelClose.mutationOptions());
-  const [confirming, setConfirming] = useState(false);
-  const [phase, setPhase] = useState<"idle" | "request" | "sign" | "chain">("idle");
-  const [error, setError] = useState<string | null>(null);
-  const closing = channel.status === "CLOSING" || channel.pendingOp === "CLOSE";
-  const unsigned = phase === "request" || phase === "sign" ? null : unsignedOf(channel, cosign.latest, "CLOSE");
-
-  useEffect(() => {
-    if (phase === "chain" && channel.status === "CLOSED") {
-      setPhase("idle");
-      toast.success("Channel closed", "Your balance was paid to your wallet.");
-    }
-  }, [channel.status, phase]);
-
-  // a close that was cancelled (or refused in the wallet and cancelled): the channel is active again
-  const wasClosing = useRef(false);
-  useEffect(() => {
-    if (channel.status === "CLOSING") wasClosing.current = true;
-    else if (channel.status === "ACTIVE" && wasClosing.current) {
-      wasClosing.current = false;
-      setPhase("idle");
-      setConfirming(false);
-      toast.success("Close cancelled", "Your balance is back in the channel.");
-    }
-  }, [channel.status]);
-
-  async function close() {
-    setError(null);
-    let requested = false;
-    try {
-      setPhase("sign");
-      await cosign.coSignLatest();
-      setPhase("request");
-      const pending = await request.mutateAsync();
-      setPhase("sign");
-      requested = true;
-      await cosign.coSignStates(
-        pending.toSign.map((t) => ({ state: t.state, exchangeSignature: t.exchangeSignature })),
-      );
-      setPhase("chain");
-      setConfirming(false);
-      toast.info("Close signed", "The exchange is settling it on-chain; your balance is paid to your wallet.");
-    } catch (e) {
-      setPhase("idle");
-      // requested but not signed: the request stays, and SignOrCancel says so and offers both
-      setError(requested ? null : describeError(e, "Closing"));
-    } finally {
-      onChanged();
-    }
-  }
-
-  return (
-    <div className="ch-form" aria-labelledby="close-title" data-testid="close-panel">
-      <h3 id="close-title">Close the channel</h3>
-      <p className="muted ch-small">
-        Pays your whole channel balance to your wallet. Close every position and cancel every order first.
-      </p>
-      {unsigned !== null ? (
-        <SignOrCancel
-          what="Close"
-          unsigned={unsigned}
-          testId="close-unsigned"
-          onDone={onChanged}
-          cancel={() => cancel.mutateAsync()}
-        />
-      ) : closing || phase === "chain" ? (
-        <p className="notice" role="status" data-testid="close-pending">
-          <span className="spinner" aria-hidden />{" "}
-          {channel.pendingOp === "CANCEL"
-            ? "Cancelling the close: waiting for the chain to confirm the replacement state."
-            : "Close pending: waiting for the chain to confirm."}
-        </p>
-      ) : confirming ? (
-        <div className="ch-row">
-          <button
-            className="danger"
-            onClick={close}
-            disabled={phase !== "idle" || channel.status !== "ACTIVE"}
-            data-testid="close-confirm"
-          >
-            {phase === "request"
-              ? "Requesting…"
-              : phase === "sign"
-                ? "Confirm in your wallet…"
-                : "Yes, close and pay out"}
-          </button>
-          <button onClick={() => setConfirming(false)} disabled={phase !== "idle"}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button
-          onClick={() => setConfirming(true)}
-          disabled={channel.status !== "ACTIVE" || channel.pendingOp !== null}
-          data-testid="close-start"
-        >
-          Close channel…
-        </button>
-      )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="close-error">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
