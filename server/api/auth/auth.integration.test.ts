@@ -544,6 +544,16 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     ).toBe(true);
     expect(burst[10]!.status).toBe(429);
     expectRefused(burst[10]!, "TOO_MANY_REQUESTS", null, /^too many requests: retry in 6 s$/);
+    // The refusal is RATE_LIMITED in the one error map, with when to retry in the body and in Retry-After.
+    const again = await limited(
+      mutationRequest("auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.9" }),
+    );
+    expect(again.status).toBe(429);
+    expect(again.headers.get("retry-after")).toBe("6");
+    expect((await answer(again)).error?.data.clearline).toMatchObject({
+      clearlineCode: "RATE_LIMITED",
+      details: { limit: "auth.signIn" },
+    });
     // Another IP is not affected; the bucket refills with time.
     expect(
       (await mutate(limited, "auth.signIn", { message: "junk", signature: "0x00" }, { ip: "198.51.100.10" })).status,
