@@ -211,13 +211,16 @@ test("flow 4 — perp long with TP and SL: the admin moves the mark through the 
 
   // exactly once, even as the mark keeps moving; the stop-loss is gone
   await b.page.waitForTimeout(2_500);
-  const hist = await api(b.page).query<{ rows: { event: { type: string; kind?: string; reason?: string } }[] }>(
-    "account.history",
-    { limit: 200, types: ["triggered", "triggerCancelled"] },
-  );
-  expect(hist.rows.filter((r) => r.event.type === "triggered" && r.event.kind === "takeProfit")).toHaveLength(1);
-  expect(hist.rows.filter((r) => r.event.type === "triggerCancelled" && r.event.reason === "oco")).toHaveLength(1);
-  expect(hist.rows.filter((r) => r.event.type === "triggered" && r.event.kind === "stopLoss")).toHaveLength(0);
+  type Row = { activity: { kind: string; triggerKind?: string; reason?: string } };
+  const hist = await api(b.page).query<{ rows: Row[] }>("account.history", {
+    limit: 200,
+    kinds: ["triggered", "triggerCancelled"],
+  });
+  const count = (kind: string, match: (a: Row["activity"]) => boolean) =>
+    hist.rows.filter((r) => r.activity.kind === kind && match(r.activity)).length;
+  expect(count("triggered", (a) => a.triggerKind === "takeProfit")).toBe(1);
+  expect(count("triggerCancelled", (a) => a.reason === "oco")).toBe(1);
+  expect(count("triggered", (a) => a.triggerKind === "stopLoss")).toBe(0);
   expect(await api(b.page).query<unknown[]>("account.positions")).toEqual([]);
   for (const s of [admin, a, b]) await s.context.close();
 });

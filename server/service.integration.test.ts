@@ -429,8 +429,8 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     const insuranceBefore = insurance();
     const bBefore = (await B.api.channel.latestState.query()).latest.state.version;
     await rt.overrideMarkPrice("ETH-PERP", usd(2860n), "test: the admin moves the index");
-    const liquidation = await B.api.account.history.query({ types: ["liquidationStarted", "liquidationFinished"] });
-    expect(liquidation.rows.map((r) => r.type).sort()).toEqual(["liquidationFinished", "liquidationStarted"]);
+    const liquidation = await B.api.account.history.query({ kinds: ["liquidationStarted", "liquidationFinished"] });
+    expect(liquidation.rows.map((r) => r.activity.kind).sort()).toEqual(["liquidationFinished", "liquidationStarted"]);
     expect(await B.api.account.positions.query()).toEqual([]);
     expect(await A.api.account.positions.query()).toEqual([]); // A's bid took the liquidation order: A is flat
     const liquidationFill = (await B.api.account.fills.query({ limit: 1 })).fills[0]!;

@@ -20,6 +20,13 @@ function groupThousands(intPart: string): string {
   return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
+/** A wire amount (whole-token decimal string with its symbol) for display: `{ value: "1234.5", symbol: "USDC" }` → "1,234.5 USDC". */
+export function formatToken(t: { value: string; symbol: string }, fmt: AmountFormat = {}): string {
+  const fraction = t.value.split(".")[1]?.length ?? 0;
+  const units = parseUnits(t.value, fraction);
+  return `${formatAmount(units, fraction, { maxFraction: fraction, ...fmt })} ${t.symbol}`;
+}
+
 /** A bigint in base units with `decimals` as a human string: `formatAmount(1_234_500_000n, 6, { maxFraction: 2 })` → "1,234.5". */
 export function formatAmount(valueBase: bigint, decimals: number, fmt: AmountFormat = {}): string {
   const { maxFraction = decimals, minFraction = 0, group = true, signed = false } = fmt;

@@ -1,9 +1,9 @@
 "use client";
 /** The read-only account tabs: order history, fills, funding payments and balances. */
 import { useQuery } from "@tanstack/react-query";
-import { formatAmount, formatDateTime } from "../_components/format";
+import { formatAmount, formatDateTime, formatToken } from "../_components/format";
 import { useTRPC } from "../_trpc/client";
-import { perLotToWhole, px, quoteAmt, sz, type HistoryRow, type MarketSummary } from "./market";
+import { pxT, px, quoteAmt, sz, szT, type Activity, type MarketSummary, type TokenAmount } from "./market";
 import { Loadable } from "./account-parts";
 
 const HISTORY_TYPES = [
@@ -18,50 +18,47 @@ const HISTORY_TYPES = [
 ] as const;
 const TRIGGER_NAME = { takeProfit: "Take-profit", stopLoss: "Stop-loss", stop: "Stop" } as const;
 
-function describeHistory(r: HistoryRow, m: MarketSummary | undefined): { what: string; detail: string } {
-  const e = r.event;
-  const p = (perLot: bigint | null) => (m && perLot !== null ? px(m, perLotToWhole(m, perLot)) : "—");
-  const s = (b: bigint) => (m ? `${sz(m, b)} ${m.base.symbol}` : b.toString());
-  switch (e.type) {
+function describeHistory(a: Activity, m: MarketSummary | undefined): { what: string; detail: string } {
+  const p = (price: TokenAmount | null) => (m ? pxT(m, price) : price ? formatToken(price) : "—");
+  const s = (size: TokenAmount) => (m ? `${szT(m, size)} ${size.symbol}` : formatToken(size));
+  const usd = (t: TokenAmount) => formatToken(t, { maxFraction: 2 });
+  switch (a.kind) {
     case "orderAccepted":
       return {
-        what: `${e.origin === "trigger" ? "Triggered order" : e.origin === "liquidation" ? "Liquidation order" : "Order"} #${e.orderId} accepted`,
-        detail: `${e.side} ${s(e.sizeBase)} ${e.kind}${e.pricePerLot !== null ? ` at ${p(e.pricePerLot)}` : ""} ${e.tif}${e.postOnly ? " post-only" : ""}${e.reduceOnly ? " reduce-only" : ""}`,
+        what: `${a.origin === "trigger" ? "Triggered order" : a.origin === "liquidation" ? "Liquidation order" : "Order"} #${a.orderId} accepted`,
+        detail: `${a.side} ${s(a.size)} ${a.orderKind}${a.price !== null ? ` at ${p(a.price)}` : ""} ${a.tif}${a.postOnly ? " post-only" : ""}${a.reduceOnly ? " reduce-only" : ""}`,
       };
     case "orderDone":
-      return {
-        what: `Order #${e.orderId} ${e.reason}`,
-        detail: `filled ${s(e.filledBase)}, remaining ${s(e.remainingBase)}`,
-      };
+      return { what: `Order #${a.orderId} ${a.reason}`, detail: `filled ${s(a.filled)}, remaining ${s(a.remaining)}` };
     case "orderAmended":
       return {
-        what: `Order #${e.orderId} amended`,
-        detail: `${s(e.sizeBase)} at ${p(e.pricePerLot)}${e.keptPriority ? " (kept priority)" : ""}`,
+        what: `Order #${a.orderId} amended`,
+        detail: `${s(a.size)} at ${p(a.price)}${a.keptPriority ? " (kept priority)" : ""}`,
       };
     case "triggerAccepted":
-      return { what: `${TRIGGER_NAME[e.kind]} #${e.orderId} set`, detail: `trigger ${p(e.triggerPerLot)}` };
+      return { what: `${TRIGGER_NAME[a.triggerKind]} #${a.orderId} set`, detail: `trigger ${p(a.trigger)}` };
     case "triggered":
-      return { what: `${TRIGGER_NAME[e.kind]} #${e.orderId} triggered`, detail: `trigger ${p(e.triggerPerLot)}` };
+      return { what: `${TRIGGER_NAME[a.triggerKind]} #${a.orderId} triggered`, detail: `trigger ${p(a.trigger)}` };
     case "triggerCancelled":
       return {
-        what: `Trigger #${e.orderId} cancelled`,
-        detail: e.reason === "oco" ? "its TP/SL partner fired" : e.reason,
+        what: `Trigger #${a.orderId} cancelled`,
+        detail: a.reason === "oco" ? "its TP/SL partner fired" : a.reason,
       };
     case "liquidationStarted":
       return {
         what: "Liquidation started",
-        detail: `equity ${formatAmount(e.equityQuote, 6, { maxFraction: 2 })} below maintenance ${formatAmount(e.maintenanceQuote, 6, { maxFraction: 2 })}`,
+        detail: `equity ${usd(a.equity)} below maintenance ${usd(a.maintenance)}`,
       };
     case "liquidationFinished":
-      return { what: "Liquidation finished", detail: `equity ${formatAmount(e.equityQuote, 6, { maxFraction: 2 })}` };
+      return { what: "Liquidation finished", detail: `equity ${usd(a.equity)}` };
     default:
-      return { what: e.type, detail: "" };
+      return { what: a.kind, detail: "" };
   }
 }
 
 export function OrderHistory({ byMarket }: { byMarket: Map<string, MarketSummary> }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.account.history.queryOptions({ limit: 100, types: [...HISTORY_TYPES] }));
+  const q = useQuery(trpc.account.history.queryOptions({ limit: 100, kinds: [...HISTORY_TYPES] }));
   return (
     <Loadable q={{ ...q, data: q.data?.rows }} empty="No orders yet.">
       {(rows) => (
@@ -76,11 +73,12 @@ export function OrderHistory({ byMarket }: { byMarket: Map<string, MarketSummary
           </thead>
           <tbody>
             {rows.map((r) => {
-              const d = describeHistory(r, r.market ? byMarket.get(r.market) : undefined);
+              const market = "market" in r.activity ? r.activity.market : null;
+              const d = describeHistory(r.activity, market ? byMarket.get(market) : undefined);
               return (
                 <tr key={`${r.seq}:${r.idx}`} data-testid="history-row">
                   <td className="num muted">{formatDateTime(Number(r.timeMs))}</td>
-                  <td>{r.market ?? "—"}</td>
+                  <td>{market ?? "—"}</td>
                   <td>{d.what}</td>
                   <td className="muted">{d.detail}</td>
                 </tr>

@@ -5,16 +5,7 @@ import { useState } from "react";
 import { formatAmount, formatBps, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import {
-  newIdempotencyKey,
-  perLotToWhole,
-  px,
-  quoteAmt,
-  sz,
-  toTick,
-  type MarketSummary,
-  type Position,
-} from "./market";
+import { newIdempotencyKey, priceUnits, px, quoteAmt, sz, toTick, type MarketSummary, type Position } from "./market";
 import { activeTriggers, Loadable, useSignedAction } from "./account-parts";
 
 const CLOSE_SLIPPAGE_BPS = 500n;
@@ -28,7 +19,7 @@ export function Positions({
 }) {
   const trpc = useTRPC();
   const hist = useQuery(
-    trpc.account.history.queryOptions({ limit: 200, types: ["triggerAccepted", "triggered", "triggerCancelled"] }),
+    trpc.account.history.queryOptions({ limit: 200, kinds: ["triggerAccepted", "triggered", "triggerCancelled"] }),
   );
   const triggers = activeTriggers(hist.data?.rows ?? []);
   const [editing, setEditing] = useState<string | null>(null);
@@ -59,8 +50,8 @@ export function Positions({
                   key={p.market}
                   p={p}
                   m={m}
-                  tp={t?.takeProfit ? perLotToWhole(m, t.takeProfit.perLot) : null}
-                  sl={t?.stopLoss ? perLotToWhole(m, t.stopLoss.perLot) : null}
+                  tp={t?.takeProfit ? priceUnits(m, t.takeProfit.trigger) : null}
+                  sl={t?.stopLoss ? priceUnits(m, t.stopLoss.trigger) : null}
                   editing={editing === p.market}
                   setEditing={(on) => setEditing(on ? p.market : null)}
                 />

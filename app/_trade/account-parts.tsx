@@ -4,25 +4,23 @@ import { type ReactNode } from "react";
 import { useCoSignLatest } from "../_channel/useCoSign";
 import { ErrorMessage } from "../_components/ErrorMessage";
 import { SkeletonRows } from "../_components/Skeleton";
-import { type HistoryRow } from "./market";
+import { type HistoryRow, type TokenAmount } from "./market";
 
-/** Active TP/SL per market from the history's trigger events (newest first): accepted and not yet triggered or cancelled. */
+type ActiveTrigger = { orderId: number; trigger: TokenAmount };
+
+/** Active TP/SL per market from the history's trigger activity (newest first): accepted and not yet triggered or cancelled. */
 export function activeTriggers(
   rows: HistoryRow[],
-): Map<string, { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }> {
+): Map<string, { takeProfit?: ActiveTrigger; stopLoss?: ActiveTrigger }> {
   const done = new Set<number>();
-  const out = new Map<
-    string,
-    { takeProfit?: { orderId: number; perLot: bigint }; stopLoss?: { orderId: number; perLot: bigint } }
-  >();
-  for (const r of rows) {
-    const e = r.event;
-    if (e.type === "triggered" || e.type === "triggerCancelled") done.add(e.orderId);
-    else if (e.type === "triggerAccepted" && !done.has(e.orderId) && e.kind !== "stop") {
-      const m = out.get(e.market) ?? {};
-      if (!m[e.kind]) m[e.kind] = { orderId: e.orderId, perLot: e.triggerPerLot };
-      out.set(e.market, m);
-      done.add(e.orderId);
+  const out = new Map<string, { takeProfit?: ActiveTrigger; stopLoss?: ActiveTrigger }>();
+  for (const { activity: a } of rows) {
+    if (a.kind === "triggered" || a.kind === "triggerCancelled") done.add(a.orderId);
+    else if (a.kind === "triggerAccepted" && !done.has(a.orderId) && a.triggerKind !== "stop") {
+      const m = out.get(a.market) ?? {};
+      if (!m[a.triggerKind]) m[a.triggerKind] = { orderId: a.orderId, trigger: a.trigger };
+      out.set(a.market, m);
+      done.add(a.orderId);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 /** Market types and unit conversions for the trade screen (prices per WHOLE base token, as on the wire). */
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import { toBaseUnits } from "@/core/money";
 import { formatAmount, formatPrice } from "../_components/format";
 
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -10,17 +11,23 @@ export type Position = Outputs["account"]["positions"][number];
 export type OpenOrder = Outputs["account"]["openOrders"][number];
 export type Fill = Outputs["account"]["fills"]["fills"][number];
 export type HistoryRow = Outputs["account"]["history"]["rows"][number];
+export type Activity = HistoryRow["activity"];
+/** A whole-token amount as the wire carries it: `{ value: "0.5", symbol: "WETH" }`. */
+export type TokenAmount = { value: string; symbol: string };
 export type Candle = Outputs["markets"]["candles"][number];
 
-/** Engine events carry prices per lot; the UI shows per whole token (rounded down, as the server does). */
-export function perLotToWhole(m: Pick<MarketSummary, "lotSize" | "base">, pricePerLot: bigint): bigint {
-  return (pricePerLot * 10n ** BigInt(m.base.decimals)) / m.lotSize;
-}
+/** A wire price (quote per whole base token) back in quote base units, for forms and arithmetic. */
+export const priceUnits = (m: Pick<MarketSummary, "quote">, price: TokenAmount): bigint =>
+  toBaseUnits(price.value, m.quote.decimals);
 
 export const px = (m: MarketSummary, price: bigint | null | undefined) =>
   price == null ? "—" : formatPrice(price, m.quote.decimals, m.tickSize);
 export const sz = (m: MarketSummary, sizeBase: bigint) =>
   formatAmount(sizeBase, m.base.decimals, { maxFraction: sizeDecimals(m) });
+/** A wire price at the market's tick precision, and a wire size at its lot precision (without symbols). */
+export const pxT = (m: MarketSummary, price: TokenAmount | null) =>
+  price === null ? "—" : px(m, priceUnits(m, price));
+export const szT = (m: MarketSummary, size: TokenAmount) => sz(m, toBaseUnits(size.value, m.base.decimals));
 export const quoteAmt = (m: MarketSummary, amount: bigint, signed = false) =>
   formatAmount(amount, m.quote.decimals, { maxFraction: 2, minFraction: 2, signed });
 

@@ -6,28 +6,22 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useRef } from "react";
-import type { EngineEvent } from "@/core/engine";
-import { formatAmount } from "../_components/format";
+import { formatToken } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import { perLotToWhole, px, sz, type MarketSummary } from "./market";
+import { pxT, szT, type Activity, type MarketSummary } from "./market";
 
 const TRIGGER_NAME = { takeProfit: "Take-profit", stopLoss: "Stop-loss", stop: "Stop order" } as const;
 
 export function describeFillForToast(
-  e: Extract<EngineEvent, { type: "fill" }>,
-  me: string,
+  f: Extract<Activity, { kind: "fill" }>,
   m: MarketSummary | undefined,
 ): { title: string; body: string } {
-  const mine = e.maker.toLowerCase() === me.toLowerCase() ? "maker" : "taker";
-  const side = mine === "taker" ? e.takerSide : e.takerSide === "buy" ? "sell" : "buy";
-  const fee = mine === "maker" ? e.makerFeeQuote : e.takerFeeQuote;
-  const verb = m?.kind === "PERP" ? (side === "buy" ? "Long" : "Short") : side === "buy" ? "Bought" : "Sold";
-  if (!m) return { title: `Filled on ${e.market}`, body: "" };
-  const price = px(m, perLotToWhole(m, e.pricePerLot));
+  const verb = m?.kind === "PERP" ? (f.side === "buy" ? "Long" : "Short") : f.side === "buy" ? "Bought" : "Sold";
+  if (!m) return { title: `Filled on ${f.market}`, body: "" };
   return {
-    title: e.liquidation ? `Liquidation fill on ${m.symbol}` : `Order filled (${mine})`,
-    body: `${verb} ${sz(m, e.sizeBase)} ${m.base.symbol} at ${price} ${m.quote.symbol} on ${m.symbol}; fee ${formatAmount(fee, m.quote.decimals)} ${m.quote.symbol}`,
+    title: f.liquidation ? `Liquidation fill on ${m.symbol}` : `Order filled (${f.role})`,
+    body: `${verb} ${szT(m, f.size)} ${f.size.symbol} at ${pxT(m, f.price)} ${f.price.symbol} on ${m.symbol}; fee ${formatToken(f.fee)}`,
   };
 }
 
@@ -54,28 +48,25 @@ export function useAccountFeed() {
         enabled: !!address,
         onData: (envelope) => {
           refresh();
-          const e = envelope.data.event;
-          const m =
-            "market" in e && typeof e.market === "string"
-              ? markets.data?.find((x) => x.symbol === e.market)
-              : undefined;
-          switch (e.type) {
+          const a = envelope.data.activity;
+          const m = "market" in a ? markets.data?.find((x) => x.symbol === a.market) : undefined;
+          switch (a.kind) {
             case "fill": {
-              const t = describeFillForToast(e, address!, m);
-              if (e.liquidation) toast.warn(t.title, t.body);
+              const t = describeFillForToast(a, m);
+              if (a.liquidation) toast.warn(t.title, t.body);
               else toast.fill(t.title, t.body);
               break;
             }
             case "triggered":
               toast.info(
-                `${TRIGGER_NAME[e.kind]} triggered on ${e.market}`,
-                m ? `Trigger ${px(m, perLotToWhole(m, e.triggerPerLot))} ${m.quote.symbol}; closing at market.` : "",
+                `${TRIGGER_NAME[a.triggerKind]} triggered on ${a.market}`,
+                `Trigger ${m ? pxT(m, a.trigger) : a.trigger.value} ${a.trigger.symbol}; closing at market.`,
               );
               break;
             case "triggerCancelled":
-              if (e.reason === "oco")
+              if (a.reason === "oco")
                 toast.info(
-                  `Protective order cancelled on ${e.market}`,
+                  `Protective order cancelled on ${a.market}`,
                   "Its take-profit / stop-loss partner fired first (one cancels the other).",
                 );
               break;
@@ -86,7 +77,7 @@ export function useAccountFeed() {
               );
               break;
             case "rejected":
-              toast.error("Order rejected by the engine", e.message);
+              toast.error("Order rejected by the engine", a.message);
               break;
           }
         },

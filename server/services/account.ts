@@ -12,6 +12,7 @@ import type { EventType } from "../engine/journal-index";
 import { eachEntryOf, entriesOf, eventsOf, type StoredEntry } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
+import { assetDecimals, toActivityRow, type ActivityKind, type ActivityRow } from "./account-activity";
 
 export interface BalanceView {
   asset: string;
@@ -271,4 +272,18 @@ export async function eventsAfter(
     .filter((r) => r.seq > after.seq || r.idx > after.idx)
     .slice(0, limit)
     .map((r) => ({ ...r, type: r.event.type, market: eventColumns(r.event).market }));
+}
+
+/** The trader's activity (version 1 DTOs: whole-token amounts, the trader's side only), newest first. */
+export async function activity(
+  rt: EngineRuntime,
+  account: string,
+  page: Page,
+  kinds?: readonly ActivityKind[],
+): Promise<{ rows: ActivityRow[]; nextBefore: bigint | null }> {
+  const types = kinds?.map((k): EventType => (k === "insuranceCover" ? "insurance" : k));
+  const h = await history(rt.db, account, page, types);
+  const decimals = assetDecimals(rt);
+  const rows = h.rows.flatMap((r) => toActivityRow(r, account, rt, decimals) ?? []);
+  return { rows, nextBefore: h.nextBefore };
 }

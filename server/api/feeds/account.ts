@@ -1,16 +1,15 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { parsePosition, positionAfter } from "../../engine/feed-hub";
+import { activityRowSchema, toActivityRow } from "../../services/account-activity";
 import { eventsAfter } from "../../services/account";
 import { authedProcedure } from "../trpc";
-import { engineEvent } from "../account/schemas";
 import { BACKFILL_LIMIT, closeOnAbort } from "./util";
 
-const accountEvent = z.object({ seq: z.bigint(), idx: z.number().int(), timeMs: z.bigint(), event: engineEvent });
-
 /**
- * The signed-in trader's own events as they commit: orders (accepted, amended, done), fills,
- * balances, positions, funding, triggers, liquidations. Tracked ids "seq:idx"; a reconnect with
+ * The signed-in trader's own activity as it commits (version-1 DTOs of account-activity.ts:
+ * orders, fills, balances, positions, funding, triggers, liquidations; whole-token amounts, never
+ * the other party's address). Tracked ids "seq:idx"; a reconnect with
  * lastEventId back-fills from the database first, without gaps or duplicates.
  */
 export const account = authedProcedure
@@ -21,20 +20,24 @@ export const account = authedProcedure
     const live = ctx.services.feeds.account(me); // attach before reading the database
     closeOnAbort(signal, live);
     let last = parsePosition(input.lastEventId);
+    // units are read per event: a market listed while the feed is open brings its assets with it
+    const view = (r: Parameters<typeof toActivityRow>[0]) => {
+      const row = toActivityRow(r, me, rt);
+      return row && tracked(`${r.seq}:${r.idx}`, activityRowSchema.parse(row));
+    };
     try {
       if (last !== null) {
         for (const r of await eventsAfter(rt.db, me, last, BACKFILL_LIMIT)) {
           last = r;
-          yield tracked(
-            `${r.seq}:${r.idx}`,
-            accountEvent.parse({ seq: r.seq, idx: r.idx, timeMs: r.timeMs, event: r.event }),
-          );
+          const out = view(r);
+          if (out) yield out;
         }
       }
       for await (const e of live) {
         if (!positionAfter(e, last)) continue;
         last = e;
-        yield tracked(`${e.seq}:${e.idx}`, accountEvent.parse(e));
+        const out = view(e);
+        if (out) yield out;
       }
     } finally {
       live.close();

@@ -205,9 +205,26 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     });
     expect(tpsl.takeProfitOrderId).not.toBeNull();
     const hist = await alice.account.history({ limit: 200 });
-    expect(hist.rows.map((r) => r.type)).toEqual(
+    expect(hist.rows.map((r) => r.activity.kind)).toEqual(
       expect.arrayContaining(["orderAccepted", "fill", "balance", "position", "triggerAccepted"]),
     );
+    // the wire speaks whole tokens with symbols, from the trader's side of the fill
+    expect(hist.rows.find((r) => r.activity.kind === "fill" && r.activity.market === "ETH-PERP")!.activity).toEqual({
+      kind: "fill",
+      market: "ETH-PERP",
+      orderId: expect.any(Number),
+      side: "buy",
+      role: "taker",
+      price: { value: "3000", symbol: "USDC" },
+      size: { value: "1", symbol: "WETH" },
+      notional: { value: "3000", symbol: "USDC" },
+      fee: { value: expect.stringMatching(/^\d+(\.\d+)?$/), symbol: "USDC" },
+      liquidation: false,
+    });
+    // the other party of a fill never reaches the wire (SECURITY.md attack 18); before the activity
+    // DTOs, history carried the engine's fill event with maker and taker addresses
+    const wire = JSON.stringify(hist.rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    expect(wire.toLowerCase()).not.toContain(TRADERS[1].slice(2).toLowerCase());
   });
 
   it("feeds.trades and feeds.account resume after lastEventId with no gap and no duplicate", async () => {
@@ -253,7 +270,7 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
 
     // the account feed: the trader's own events, resumable the same way
     const acc = await carol.feeds.account({});
-    const accRead = take<{ seq: bigint; event: { type: string } }>(acc, 2);
+    const accRead = take<{ seq: bigint; activity: { kind: string } }>(acc, 2);
     await new Promise((r) => setTimeout(r, 20));
     await carol.orders.place({
       idempotencyKey: key(),
@@ -264,7 +281,7 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       price: usd(2500n),
     });
     const got = await accRead;
-    expect(got.map((e) => e[1].event.type)).toEqual(["balance", "orderAccepted"]); // the lock, then the order
+    expect(got.map((e) => e[1].activity.kind)).toEqual(["balance", "orderAccepted"]); // the lock, then the order
     await carol.orders.place({
       idempotencyKey: key(),
       market: "WETH-USDC",
@@ -273,8 +290,8 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       size: WETH / 100n,
       price: usd(2600n),
     });
-    const again = await take<{ event: { type: string } }>(await carol.feeds.account({ lastEventId: got[1]![0] }), 2);
-    expect(again.map((e) => e[1].event.type)).toEqual(["balance", "orderAccepted"]);
+    const again = await take<{ activity: { kind: string } }>(await carol.feeds.account({ lastEventId: got[1]![0] }), 2);
+    expect(again.map((e) => e[1].activity.kind)).toEqual(["balance", "orderAccepted"]);
     expect(positionAfter(parsePosition(again[0]![0])!, parsePosition(got[1]![0]))).toBe(true);
   });
 
