@@ -15,5 +15,7 @@ export const DEFAULT_RISK_FACTORS_PPM: Readonly<Record<string, bigint>> = Object
 /** The seed-002 default for a symbol (wrapped tokens count as their underlying: WBTC → BTC), or undefined. */
 export function defaultRiskFactorPpm(symbol: string): bigint | undefined {
   const upper = symbol.toUpperCase();
-  return DEFAULT_RISK_FACTORS_PPM[upper] ?? (upper.startsWith("W") ? DEFAULT_RISK_FACTORS_PPM[upper.slice(1)] : undefined);
+  return (
+    DEFAULT_RISK_FACTORS_PPM[upper] ?? (upper.startsWith("W") ? DEFAULT_RISK_FACTORS_PPM[upper.slice(1)] : undefined)
+  );
 }

@@ -37,7 +37,11 @@ describe("seed 002 after the move (BTC 52,500, ETH 3,300, USDC 1), exact to the 
 
   it("before the move (BTC 50,000, ETH 3,000) the liabilities balance unstressed", () => {
     const before = marksAfterMove.map((m) =>
-      m.token === WBTC.token ? { ...m, usdPriceE18: usdE18("50000") } : m.token === ETH.token ? { ...m, usdPriceE18: usdE18("3000") } : m,
+      m.token === WBTC.token
+        ? { ...m, usdPriceE18: usdE18("50000") }
+        : m.token === ETH.token
+          ? { ...m, usdPriceE18: usdE18("3000") }
+          : m,
     );
     const [x, y] = exposures(pair, netLiabilities(pair, fills), pricingTable(params, before));
     expect(x.owedValueUsdE18).toBe(usdE18("50000"));

@@ -69,7 +69,9 @@ export function directionalExposure(
       markTimestamp: price.markTimestamp,
       riskFactorPpm: price.riskFactorPpm,
       valueUsdE18: isOwed ? valueUpE18(liability.amount, price) : valueDownE18(liability.amount, price),
-      stressedUsdE18: isOwed ? stressedValueUpE18(liability.amount, price) : stressedValueDownE18(liability.amount, price),
+      stressedUsdE18: isOwed
+        ? stressedValueUpE18(liability.amount, price)
+        : stressedValueDownE18(liability.amount, price),
     };
     (isOwed ? owed : claims).push(valued);
   });

@@ -29,7 +29,10 @@ export interface Liability {
  * Per asset, what A owes B minus what B owes A (signed, base units), keyed by assetKey; assets
  * whose flows cancel stay in the map with 0n.
  */
-export function signedFlows(pair: BrokerPair, fills: readonly Fill[]): Map<string, { asset: AssetRef; owedByA: bigint }> {
+export function signedFlows(
+  pair: BrokerPair,
+  fills: readonly Fill[],
+): Map<string, { asset: AssetRef; owedByA: bigint }> {
   if (sameAddress(pair.a, pair.b))
     throw clearingInputError("CLEARING_SAME_BROKER", "a channel needs two brokers", { broker: pair.a });
   const flows = new Map<string, { asset: AssetRef; owedByA: bigint }>();

@@ -31,8 +31,7 @@ describe("quantileUp", () => {
       fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 101 }), (values) => {
         const sorted = [...values].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
         const n = sorted.length;
-        const reference =
-          n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]! + 1n) / 2n; // ceil of the mean
+        const reference = n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]! + 1n) / 2n; // ceil of the mean
         expect(quantileUp(sorted, MEDIAN_PPM)).toBe(reference);
       }),
     );
@@ -75,7 +74,8 @@ describe("absoluteChangePpm", () => {
 
 describe("riskFactorFromHistory", () => {
   // a price that swings between two levels: from lo to hi and back, one step a day
-  const swings = (lo: bigint, hi: bigint, days: number) => Array.from({ length: days }, (_, i) => (i % 2 === 0 ? lo : hi) * E18);
+  const swings = (lo: bigint, hi: bigint, days: number) =>
+    Array.from({ length: days }, (_, i) => (i % 2 === 0 ? lo : hi) * E18);
   const zigzag = (days: number) => swings(100n, 101n, days + 1);
 
   it("falls back to the default when the history is shorter than the horizon, and shows what there was", () => {

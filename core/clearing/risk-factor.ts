@@ -53,7 +53,9 @@ export function riskFactorFromHistory(dailyCloseUsdE18: readonly bigint[], optio
   if (!Number.isInteger(horizonDays) || horizonDays < 1)
     throw clearingInputError("CLEARING_OUT_OF_RANGE", "the horizon is a whole number of days >= 1", { horizonDays });
   if (options.defaultPpm < 0n || options.defaultPpm > PPM)
-    throw clearingInputError("CLEARING_OUT_OF_RANGE", "a risk factor is 0..1e6 ppm", { defaultPpm: options.defaultPpm });
+    throw clearingInputError("CLEARING_OUT_OF_RANGE", "a risk factor is 0..1e6 ppm", {
+      defaultPpm: options.defaultPpm,
+    });
   const window = dailyCloseUsdE18.slice(Math.max(0, dailyCloseUsdE18.length - (horizonDays + 1)));
   const distributionPpm: bigint[] = [];
   for (let i = 1; i < window.length; i++) distributionPpm.push(absoluteChangePpm(window[i - 1]!, window[i]!));
