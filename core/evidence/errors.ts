@@ -21,7 +21,11 @@ export const EVIDENCE_ERRORS = [
   "EVIDENCE_HASH_MALFORMED",
   /** the root the proof leads to is not the root given */
   "EVIDENCE_ROOT_MISMATCH",
-  /** consistency: the proof does not lead to the old root (the old tree is not a prefix) */
+  /**
+   * consistency: the proof does not lead to the old root (the old tree is not a prefix). When the
+   * old size is a power of two its root is the proof's starting point, so a wrong one shows as
+   * EVIDENCE_NEW_ROOT_MISMATCH instead.
+   */
   "EVIDENCE_OLD_ROOT_MISMATCH",
   /** consistency: the proof does not lead to the new root */
   "EVIDENCE_NEW_ROOT_MISMATCH",
