@@ -77,7 +77,10 @@ describe("CompactRange", () => {
     };
     const h = leafHash(entries[0]!);
     expect(attempt(() => CompactRange.resume(3, [h]))).toEqual(["INVALID_INPUT", "EVIDENCE_PROOF_LENGTH_MISMATCH"]);
-    expect(attempt(() => CompactRange.resume(1, [h.subarray(1)]))).toEqual(["INVALID_INPUT", "EVIDENCE_HASH_MALFORMED"]);
+    expect(attempt(() => CompactRange.resume(1, [h.subarray(1)]))).toEqual([
+      "INVALID_INPUT",
+      "EVIDENCE_HASH_MALFORMED",
+    ]);
     expect(attempt(() => CompactRange.resume(-1, []))).toEqual(["INVALID_INPUT", "EVIDENCE_SIZE_INVALID"]);
     expect(attempt(() => CompactRange.resume(1.5, []))).toEqual(["INVALID_INPUT", "EVIDENCE_SIZE_INVALID"]);
     expect(attempt(() => CompactRange.empty().append(new Uint8Array(31)))).toEqual([
