@@ -34,6 +34,11 @@ export class CompactRange {
     return new CompactRange(size, [...hashes]);
   }
 
+  /** An independent copy (≤ 53 hashes). */
+  copy(): CompactRange {
+    return new CompactRange(this.count, [...this.hashes]);
+  }
+
   /** Number of leaves appended. */
   get size(): number {
     return this.count;

@@ -7,6 +7,8 @@
 import { ClearlineError, type ErrorDetails } from "../errors";
 
 export const EVIDENCE_ERRORS = [
+  /** the claim to verify is not an object */
+  "EVIDENCE_CLAIM_MALFORMED",
   /** an index, size or sequence is not a whole number in range (see MAX_TREE_SIZE) */
   "EVIDENCE_SIZE_INVALID",
   /** the leaf index is not below the tree size */

@@ -36,7 +36,7 @@ export function nodeHash(left: Hash, right: Hash): Hash {
   return keccak_256(nodeBuf);
 }
 
-/** Constant-length comparison of two hashes. */
+/** Whether two hashes are the same bytes (compares every byte, whatever differs first). */
 export function hashEquals(a: Hash, b: Hash): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

@@ -128,6 +128,27 @@ describe("MerkleLog and its store", () => {
     expect(failure(() => MerkleLog.open(new MemoryNodeStore(), 3))).toEqual(["INTERNAL", "EVIDENCE_NODE_MISSING"]);
   });
 
+  it("an append whose store write fails leaves the log as it was", () => {
+    const inner = new MemoryNodeStore();
+    let failNext = false;
+    const flaky: NodeStore = {
+      get: (id) => inner.get(id),
+      put: (nodes) => {
+        if (failNext) throw new Error("disk full");
+        inner.put(nodes);
+      },
+    };
+    const log = logOf(5, flaky);
+    const before = hex(log.root());
+    failNext = true;
+    expect(() => log.appendEntry(entries[5]!)).toThrow("disk full");
+    expect(log.size).toBe(5);
+    expect(hex(log.root())).toBe(before);
+    failNext = false;
+    log.appendEntry(entries[5]!);
+    expect(hex(log.root())).toBe(hex(refMTH(entries.slice(0, 6))));
+  });
+
   it("a store that lost a node answers INTERNAL, never a wrong proof", () => {
     const inner = new MemoryNodeStore();
     const lost: NodeId = { level: 1, index: 0 };

@@ -52,7 +52,7 @@ export class MemoryNodeStore implements NodeStore {
 export class MerkleLog {
   private constructor(
     private readonly store: NodeStore,
-    private readonly head: CompactRange,
+    private head: CompactRange,
   ) {}
 
   /** Opens the log held by `store` at `size` leaves (0 for a new log), rebuilding the head from stored nodes. */
@@ -68,8 +68,11 @@ export class MerkleLog {
 
   /** Appends a leaf by its hash and stores the nodes it completed; returns them. */
   appendLeafHash(hash: Hash): StoredNode[] {
-    const completed = this.head.append(hash);
+    // the head moves only once the store has the nodes: a failed put leaves the log as it was
+    const next = this.head.copy();
+    const completed = next.append(hash);
     this.store.put(completed);
+    this.head = next;
     return completed;
   }
 

@@ -215,6 +215,13 @@ describe("hostile input", () => {
     );
   });
 
+  it("answers a claim that is not an object", () => {
+    for (const claim of [null, undefined, 7, "claim"]) {
+      expect(verifyInclusion(claim as never)).toMatchObject({ error: "EVIDENCE_CLAIM_MALFORMED" });
+      expect(verifyConsistency(claim as never)).toMatchObject({ error: "EVIDENCE_CLAIM_MALFORMED" });
+    }
+  });
+
   it("names what is wrong: malformed hashes, non-integer sizes, proofs not arrays", () => {
     const claim = inclusionClaim(5, 20);
     const bad = (patch: object) => (verifyInclusion({ ...claim, ...patch } as never) as { error?: string }).error;

@@ -2,7 +2,8 @@
  * Verifying proofs against roots, as RFC 9162 §2.1.3.2 and §2.1.4.2 spell the steps (the step
  * numbers below are the RFC's). Untrusted input in, a VerifyResult out, never an exception: sizes
  * and indexes are checked first, then the proof's length (at most MAX_PROOF_HASHES, then exactly
- * the length the sizes determine), then its hashes, and only then is anything hashed.
+ * the length the sizes determine), then its hashes, and only then is anything hashed. (Input is
+ * data, as JSON.parse or code builds it; a getter or proxy that throws is the caller's to catch.)
  */
 import { bitLength, half, isPowerOfTwo, isTreeSize, lsb, popCount, trailingZeros, xor } from "./bits";
 import { refuse, VERIFIED, type VerifyFailure, type VerifyResult } from "./errors";
@@ -64,6 +65,8 @@ export interface InclusionClaim {
 
 /** The root an inclusion proof leads to, or why it leads nowhere. */
 export function rootFromInclusionProof(claim: InclusionClaim): { ok: true; root: Hash } | VerifyFailure {
+  if (typeof claim !== "object" || claim === null)
+    return refuse("EVIDENCE_CLAIM_MALFORMED", "the claim is not an object");
   const { index, size } = claim;
   if (!isTreeSize(index) || !isTreeSize(size))
     return refuse("EVIDENCE_SIZE_INVALID", "index and size must be tree sizes");
@@ -102,6 +105,8 @@ export function rootFromInclusionProof(claim: InclusionClaim): { ok: true; root:
 
 /** Whether `claim` proves its leaf is at its index in the tree of its size whose root is `root`. */
 export function verifyInclusion(claim: InclusionClaim & { root: HashInput }): VerifyResult {
+  if (typeof claim !== "object" || claim === null)
+    return refuse("EVIDENCE_CLAIM_MALFORMED", "the claim is not an object");
   const root = parseHash(claim.root);
   if (!root) return refuse("EVIDENCE_HASH_MALFORMED", "root is not 32 bytes");
   const computed = rootFromInclusionProof(claim);
@@ -127,6 +132,8 @@ export interface ConsistencyClaim {
  * when oldRoot is EMPTY_ROOT (nothing is proven about the new root then).
  */
 export function verifyConsistency(claim: ConsistencyClaim): VerifyResult {
+  if (typeof claim !== "object" || claim === null)
+    return refuse("EVIDENCE_CLAIM_MALFORMED", "the claim is not an object");
   const { oldSize, newSize } = claim;
   if (!isTreeSize(oldSize) || !isTreeSize(newSize)) return refuse("EVIDENCE_SIZE_INVALID", "sizes must be tree sizes");
   if (oldSize > newSize) return refuse("EVIDENCE_SIZES_OUT_OF_ORDER", `old size ${oldSize} is above ${newSize}`);
