@@ -7,6 +7,7 @@ import type { ErrorDetails } from "../errors";
 import { MAX_APP_DATA_ENTRIES, type B2BAppData } from "./app-data-types";
 import { assertUint, clearingInputError } from "./errors";
 import { RPC_KIND_COUNT } from "./rpc-schedule";
+import { assertThresholds } from "./zones";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -60,16 +61,7 @@ const lower = (s: string) => s.toLowerCase();
 
 /** Throws an INVALID_INPUT ClearlineError (details.reason says which check) unless the app data is well formed. */
 export function validateB2BAppData(data: B2BAppData): void {
-  const { orangeBps, redBps, stopBps } = data.thresholds;
-  assertSmallUint("thresholds.orangeBps", orangeBps, 16);
-  assertSmallUint("thresholds.redBps", redBps, 16);
-  assertSmallUint("thresholds.stopBps", stopBps, 16);
-  if (!(orangeBps <= redBps && redBps <= stopBps))
-    throw clearingInputError("CLEARING_THRESHOLDS_UNORDERED", "thresholds must satisfy orange <= red <= stop", {
-      orangeBps,
-      redBps,
-      stopBps,
-    });
+  assertThresholds(data.thresholds);
 
   assertCount("bu", data.bu);
   data.bu.forEach((h, i) => {
