@@ -15,6 +15,24 @@ export interface DeployedToken {
   symbol: string;
 }
 
+/** The broker network (docs/PROTOCOL.md, "Broker network"): its two modules and parameters. */
+export interface BrokerDeployment {
+  /** BrokerNetwork: registry, stake, B2B channels, same-chain settlement; EIP-712 domain "Clearline Broker Network" "1" */
+  network: Address;
+  /** BrokerLegs: hash-time-locked legs */
+  legs: Address;
+  /** the demo network token staked for quota */
+  networkToken: DeployedToken;
+  /** network-token base units per channel of quota, decimal string */
+  stakePerChannel: string;
+  /** signs collateral locks (dev: a well-known test key) */
+  clearingSigner: Address;
+  /** the only account that may slash (dev: a well-known test key) */
+  arbiter: Address;
+  challengePeriodSeconds: number;
+  htlMarginSeconds: number;
+}
+
 export interface Deployment {
   chainId: number;
   /** hash of block 0: tells one local chain from a restarted one with the same chain id */
@@ -26,6 +44,8 @@ export interface Deployment {
   exchange: Address;
   challengePeriodSeconds: number;
   tokens: Record<DemoTokenSymbol, DeployedToken>;
+  /** absent in deployments made before the broker network existed */
+  brokers?: BrokerDeployment;
 }
 
 const address = z
@@ -53,6 +73,18 @@ export const deploymentSchema = z.object({
   exchange: address,
   challengePeriodSeconds: z.number().int().positive(),
   tokens: z.object({ USDC: token, WETH: token, WBTC: token }),
+  brokers: z
+    .object({
+      network: address,
+      legs: address,
+      networkToken: token,
+      stakePerChannel: z.string().regex(/^\d+$/),
+      clearingSigner: address,
+      arbiter: address,
+      challengePeriodSeconds: z.number().int().positive(),
+      htlMarginSeconds: z.number().int().positive(),
+    })
+    .optional(),
 }) satisfies z.ZodType<Deployment, unknown>;
 
 export function parseDeployment(json: unknown): Deployment {

@@ -5,9 +5,11 @@
  *   const deployment = await deployLocal({ rpcUrl: "http://127.0.0.1:8545" });
  *
  * Demo tokens (USDC 6 decimals, WETH 18, WBTC 8), the custody contract with account 1 as the
- * exchange, generous token balances for every well-known test account, and a large custody
- * deposit for the exchange so it can cover traders' profits. Test accounts only: refuses any
- * chain but the local one.
+ * exchange and its two broker modules (stack.ts), generous token balances for every well-known
+ * test account, and a large custody deposit for the exchange so it can cover traders' profits.
+ * The broker network: a demo network token (CLN, 18 decimals) minted to the demo brokers
+ * (accounts 6 and 7), account 8 as the clearing service's lock signer and account 9 as its
+ * arbiter. Test accounts only: refuses any chain but the local one.
  */
 import {
   createPublicClient,
@@ -26,8 +28,9 @@ import {
   LOCAL_ROLES,
   hardhatTestAccount,
 } from "../../core/chain/hardhat-test-accounts";
-import { custodyAbi, custodyBytecode, demoTokenAbi, demoTokenBytecode } from "../generated";
+import { custodyAbi, demoTokenAbi, demoTokenBytecode } from "../generated";
 import { DEMO_TOKEN_SYMBOLS, type DemoTokenSymbol, type Deployment } from "./deployment";
+import { deployCustodyStack } from "./stack";
 
 export interface DeployLocalOptions {
   rpcUrl: string;
@@ -45,6 +48,25 @@ const DEMO_TOKENS: Record<
 };
 
 export const DEFAULT_LOCAL_CHALLENGE_PERIOD_SECONDS = 3600;
+
+/**
+ * The broker network's roles on the local chain: WELL-KNOWN TEST KEYS (hardhat-test-accounts),
+ * for development only. The clearing service signs collateral locks with `clearingSigner` and
+ * slashes with `arbiter`; the demo brokers are LOCAL_ROLES.brokers.
+ */
+export const LOCAL_BROKER_ROLES = { clearingSigner: 8, arbiter: 9 } as const;
+
+/** The broker network's parameters in dev (docs/PROTOCOL.md, "Broker network"). */
+export const LOCAL_BROKER_PARAMS = {
+  networkToken: { name: "Clearline Network Token (test token)", symbol: "CLN", decimals: 18 },
+  /** seed 002: 62,500 tokens per channel (250k → 4, 500k → 8, 1M → 16) */
+  stakePerChannelTokens: "62500",
+  /** minted to each demo broker: a quota of 16 */
+  perBrokerTokens: "1000000",
+  slashCapBps: 2_000n,
+  slashCooldownSeconds: 86_400n,
+  htlMarginSeconds: 600n,
+} as const;
 
 export async function deployLocal(options: DeployLocalOptions): Promise<Deployment> {
   const challengePeriodSeconds = options.challengePeriodSeconds ?? DEFAULT_LOCAL_CHALLENGE_PERIOD_SECONDS;
@@ -86,14 +108,38 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
     tokens[symbol] = { address: await deployedAddress(publicClient, hash), decimals: spec.decimals, symbol };
   }
 
-  const custodyHash = await deployer.deployContract({
-    abi: custodyAbi,
-    bytecode: custodyBytecode,
-    args: [exchange.account.address, BigInt(challengePeriodSeconds)],
-  });
-  const custodyReceipt = await publicClient.waitForTransactionReceipt({ hash: custodyHash });
-  if (!custodyReceipt.contractAddress) throw new Error(`custody deployment ${custodyHash} created no contract`);
-  const custody = getAddress(custodyReceipt.contractAddress);
+  const net = LOCAL_BROKER_PARAMS.networkToken;
+  const networkToken = {
+    address: await deployedAddress(
+      publicClient,
+      await deployer.deployContract({
+        abi: demoTokenAbi,
+        bytecode: demoTokenBytecode,
+        args: [net.name, net.symbol, net.decimals],
+      }),
+    ),
+    decimals: net.decimals,
+    symbol: net.symbol,
+  };
+  const stakePerChannel = parseUnits(LOCAL_BROKER_PARAMS.stakePerChannelTokens, net.decimals);
+  const clearingSigner = hardhatTestAccount(LOCAL_BROKER_ROLES.clearingSigner).address;
+  const arbiter = hardhatTestAccount(LOCAL_BROKER_ROLES.arbiter).address;
+  const stack = await deployCustodyStack(
+    publicClient,
+    deployer,
+    { exchange: exchange.account.address, challengePeriodSeconds: BigInt(challengePeriodSeconds) },
+    {
+      stakeToken: networkToken.address,
+      stakePerChannel,
+      clearingSigner,
+      arbiter,
+      slashCapBps: LOCAL_BROKER_PARAMS.slashCapBps,
+      slashCooldownSeconds: LOCAL_BROKER_PARAMS.slashCooldownSeconds,
+      challengePeriodSeconds: BigInt(challengePeriodSeconds),
+      htlMarginSeconds: LOCAL_BROKER_PARAMS.htlMarginSeconds,
+    },
+  );
+  const custody = stack.custody;
 
   // Mints: one batch from the deployer with consecutive nonces, then wait for all of them.
   let nonce = await publicClient.getTransactionCount({ address: deployer.account.address, blockTag: "pending" });
@@ -113,6 +159,17 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
         }),
       );
     }
+  }
+  for (const index of LOCAL_ROLES.brokers) {
+    mints.push(
+      await deployer.writeContract({
+        address: networkToken.address,
+        abi: demoTokenAbi,
+        functionName: "mint",
+        args: [hardhatTestAccount(index).address, parseUnits(LOCAL_BROKER_PARAMS.perBrokerTokens, net.decimals)],
+        nonce: nonce++,
+      }),
+    );
   }
   await waitAll(publicClient, mints);
 
@@ -150,11 +207,21 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
   return {
     chainId,
     genesisHash: genesis.hash,
-    deployBlock: Number(custodyReceipt.blockNumber),
+    deployBlock: stack.deployBlock,
     custody,
     exchange: exchange.account.address,
     challengePeriodSeconds,
     tokens,
+    brokers: {
+      network: stack.brokerNetwork,
+      legs: stack.brokerLegs,
+      networkToken,
+      stakePerChannel: stakePerChannel.toString(),
+      clearingSigner,
+      arbiter,
+      challengePeriodSeconds,
+      htlMarginSeconds: Number(LOCAL_BROKER_PARAMS.htlMarginSeconds),
+    },
   };
 }
 

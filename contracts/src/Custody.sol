@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICustody} from "./interfaces/ICustody.sol";
 import {Allocation, ChannelState, CoSignatures} from "./types/ChannelState.sol";
+import {Allocations} from "./libraries/Allocations.sol";
 import {Channel} from "./libraries/Channel.sol";
 import {Ledger} from "./libraries/Ledger.sol";
 import {Signatures} from "./libraries/Signatures.sol";
@@ -33,14 +34,27 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
     mapping(address account => mapping(address token => uint256)) private _balances;
     mapping(address token => uint256) public totalLocked;
     mapping(bytes32 channelId => Channel.Data) private _channels;
+    /// The broker modules (docs/adr/0007-broker-network-modules.md), fixed at deployment: the
+    /// only other contracts allowed to hold funds of custody accounts — brokers' stake and B2B
+    /// channel collateral (brokerNetwork), hash-time-locked legs (brokerLegs) — and to move them
+    /// between accounts. address(0): no such module; the hooks below refuse every other caller.
+    address public immutable brokerNetwork;
+    address public immutable brokerLegs;
+    /// Per token, what the broker modules hold out of custody accounts; part of what the
+    /// contract owes, like totalLocked.
+    mapping(address token => uint256) public heldForBrokers;
 
     error CustodyChallengePeriodInvalid(uint256 challengePeriod);
 
-    constructor(address exchange_, uint256 challengePeriod_) EIP712("Clearline Custody", "1") {
+    constructor(address exchange_, uint256 challengePeriod_, address brokerNetwork_, address brokerLegs_)
+        EIP712("Clearline Custody", "1")
+    {
         if (exchange_ == address(0)) revert CustodyZeroAddress();
         if (challengePeriod_ == 0 || challengePeriod_ > 365 days) revert CustodyChallengePeriodInvalid(challengePeriod_);
         exchange = exchange_;
         challengePeriod = challengePeriod_;
+        brokerNetwork = brokerNetwork_;
+        brokerLegs = brokerLegs_;
     }
 
     // ── custody accounts ──────────────────────────────────────────────────────────────
@@ -199,6 +213,39 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
         }
     }
 
+    // ── broker module hooks (funds never leave the contract) ────────────────────────
+
+    modifier onlyBrokerModule() {
+        if (msg.sender != brokerNetwork && msg.sender != brokerLegs) revert CustodyNotBrokerModule(msg.sender);
+        _;
+    }
+
+    /// Moves `amount` from `account`'s custody balance into what the broker modules hold.
+    function brokerHold(address account, address token, uint256 amount) external nonReentrant onlyBrokerModule {
+        _balances.debit(account, token, amount);
+        heldForBrokers[token] += amount;
+        emit BrokerFundsHeld(account, token, amount);
+    }
+
+    /// Returns `amount` the broker modules hold to `account`'s custody balance; never more than
+    /// they hold in that token (checked subtraction), whatever a module asks.
+    function brokerRelease(address account, address token, uint256 amount) external nonReentrant onlyBrokerModule {
+        heldForBrokers[token] -= amount;
+        _balances.credit(account, token, amount);
+        emit BrokerFundsReleased(account, token, amount);
+    }
+
+    /// One settlement leg: `amount` from `from`'s custody balance to `to`'s.
+    function brokerTransfer(address from, address to, address token, uint256 amount)
+        external
+        nonReentrant
+        onlyBrokerModule
+    {
+        _balances.debit(from, token, amount);
+        _balances.credit(to, token, amount);
+        emit BrokerFundsTransferred(from, to, token, amount);
+    }
+
     // ── views ─────────────────────────────────────────────────────────────────────────
 
     function balanceOf(address account, address token) external view returns (uint256) {
@@ -300,11 +347,11 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
         uint256 j;
         uint256 n;
         while (i < before.length || j < next.length) {
-            ResizeStep memory step;
-            (step, i, j) = _resizeStep(before, next, i, j);
+            Allocations.Step memory step;
+            (step, i, j) = Allocations.step(before, next, i, j);
             tokens[n] = step.token;
-            traderDeltas[n] = _move(trader, step.token, step.traderBefore, step.traderAfter, false);
-            exchangeDeltas[n] = _move(exchange, step.token, step.exchangeBefore, step.exchangeAfter, true);
+            traderDeltas[n] = _move(trader, step.token, step.firstBefore, step.firstAfter, false);
+            exchangeDeltas[n] = _move(exchange, step.token, step.secondBefore, step.secondAfter, true);
             ++n;
         }
         assembly ("memory-safe") {
@@ -313,38 +360,6 @@ contract Custody is ICustody, EIP712, ReentrancyGuard {
             mstore(traderDeltas, n)
             mstore(exchangeDeltas, n)
         }
-    }
-
-    struct ResizeStep {
-        address token;
-        uint256 traderBefore;
-        uint256 exchangeBefore;
-        uint256 traderAfter;
-        uint256 exchangeAfter;
-    }
-
-    /// The next token of a merge over two sorted allocation lists, with both sides' amounts
-    /// (zero where the token is absent: it joins or leaves the channel).
-    function _resizeStep(Allocation[] calldata before, Allocation[] calldata next, uint256 i, uint256 j)
-        private
-        pure
-        returns (ResizeStep memory step, uint256, uint256)
-    {
-        bool takeBefore = i < before.length && (j == next.length || before[i].token <= next[j].token);
-        bool takeNext = j < next.length && (i == before.length || next[j].token <= before[i].token);
-        if (takeBefore) {
-            step.token = before[i].token;
-            step.traderBefore = before[i].traderAmount;
-            step.exchangeBefore = before[i].exchangeAmount;
-            ++i;
-        }
-        if (takeNext) {
-            step.token = next[j].token;
-            step.traderAfter = next[j].traderAmount;
-            step.exchangeAfter = next[j].exchangeAmount;
-            ++j;
-        }
-        return (step, i, j);
     }
 
     /// Locks `afterAmount - beforeAmount` from `account`'s custody balance, or releases the

@@ -5,6 +5,7 @@
  */
 import {
   getAddress,
+  zeroAddress,
   type Address,
   type Hex,
   type PublicClient,
@@ -72,7 +73,13 @@ export async function deployFixture(
   let usdc = await deploy(demoTokenAbi, demoTokenBytecode, ["Demo USDC", "USDC", 6]);
   let weth = await deploy(demoTokenAbi, demoTokenBytecode, ["Demo WETH", "WETH", 18]);
   if (weth.toLowerCase() < usdc.toLowerCase()) [usdc, weth] = [weth, usdc];
-  const custody = await deploy(custodyAbi, custodyBytecode, [exchange.account.address, challengePeriodSeconds]);
+  // no broker modules: these tests and the gas bench measure the custody contract alone
+  const custody = await deploy(custodyAbi, custodyBytecode, [
+    exchange.account.address,
+    challengePeriodSeconds,
+    zeroAddress,
+    zeroAddress,
+  ]);
 
   for (const token of [usdc, weth]) {
     for (const wallet of [exchange, trader, other]) {

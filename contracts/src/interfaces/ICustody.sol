@@ -29,7 +29,13 @@ interface ICustody {
     /// `cooperative`: close() (trader paid to their wallet) or conclude() (both credited in custody).
     event ChannelClosed(bytes32 indexed channelId, uint48 version, Allocation[] allocations, bool cooperative);
 
+    /// Broker network moves between custody accounts and what it holds (stake, B2B collateral, legs).
+    event BrokerFundsHeld(address indexed account, address indexed token, uint256 amount);
+    event BrokerFundsReleased(address indexed account, address indexed token, uint256 amount);
+    event BrokerFundsTransferred(address indexed from, address indexed to, address indexed token, uint256 amount);
+
     error CustodyZeroAmount();
+    error CustodyNotBrokerModule(address caller);
     error CustodyNotParticipant(bytes32 channelId, address account);
     error CustodyChannelIdMismatch(bytes32 expected, bytes32 channelId);
     error CustodyZeroAddress();
@@ -61,11 +67,19 @@ interface ICustody {
         CoSignatures calldata sigs
     ) external;
 
+    // ── broker hooks (callable by the broker modules only) ──────────────
+    function brokerHold(address account, address token, uint256 amount) external;
+    function brokerRelease(address account, address token, uint256 amount) external;
+    function brokerTransfer(address from, address to, address token, uint256 amount) external;
+
     // ── views ─────────────────────────────────────────────────────────────────────────
     function exchange() external view returns (address);
     function challengePeriod() external view returns (uint256);
     function balanceOf(address account, address token) external view returns (uint256);
     function totalLocked(address token) external view returns (uint256);
+    function brokerNetwork() external view returns (address);
+    function brokerLegs() external view returns (address);
+    function heldForBrokers(address token) external view returns (uint256);
     function coverage(address token) external view returns (uint256 exchangeAvailable, uint256 lockedInChannels);
     function channel(bytes32 channelId) external view returns (ChannelView memory);
     function channelIdOf(address trader, uint64 nonce) external view returns (bytes32);

@@ -35,7 +35,7 @@ contract CustodyHandler is TestBase {
 
     constructor() {
         exchange = vm.addr(EXCHANGE_KEY);
-        custody = new Custody(exchange, PERIOD);
+        custody = new Custody(exchange, PERIOD, address(0), address(0));
         DemoToken usdc = new DemoToken("Demo USDC", "USDC", 6);
         FeeOnTransferToken fot = new FeeOnTransferToken();
         tokens = [address(usdc), address(fot), address(0)];

@@ -21,7 +21,7 @@ contract SecurityAttacksTest is CustodyFixture {
         (bytes32 channelId,) = _openUsdc(1);
         ChannelState memory v3 = _state(channelId, 3, Intent.OPERATE, _one(address(usdc), 900e6, 600e6));
         // both sign v3 for ANOTHER custody deployment (same chain, same channel id bytes)
-        Custody twin = new Custody(exchange, PERIOD);
+        Custody twin = new Custody(exchange, PERIOD, address(0), address(0));
         bytes32 foreignDigest = twin.hashState(v3);
         CoSignatures memory foreign = CoSignatures(_sign(TRADER_KEY, foreignDigest), _sign(EXCHANGE_KEY, foreignDigest));
         vm.expectRevert(abi.encodeWithSelector(Signatures.SignatureInvalid.selector, trader, custody.hashState(v3)));

@@ -27,7 +27,7 @@ abstract contract CustodyFixture is TestBase {
         exchange = vm.addr(EXCHANGE_KEY);
         trader = vm.addr(TRADER_KEY);
         other = vm.addr(OTHER_KEY);
-        custody = new Custody(exchange, PERIOD);
+        custody = new Custody(exchange, PERIOD, address(0), address(0));
         usdc = new DemoToken("Demo USDC", "USDC", 6);
         weth = new DemoToken("Demo WETH", "WETH", 18);
         // keep token order deterministic for sorted allocations: usdc < weth

@@ -16,6 +16,7 @@ interface Vm {
     function addr(uint256 privateKey) external pure returns (address);
     function assume(bool condition) external pure;
     function label(address account, string calldata name) external;
+    function getNonce(address account) external view returns (uint64);
 }
 
 abstract contract TestBase {
@@ -41,5 +42,19 @@ abstract contract TestBase {
 
     function assertGe(uint256 a, uint256 b, string memory message) internal pure {
         if (a < b) revert AssertionFailed(message, a, b);
+    }
+
+    function assertLe(uint256 a, uint256 b, string memory message) internal pure {
+        if (a > b) revert AssertionFailed(message, a, b);
+    }
+
+    /// The address `deployer`'s next CREATE at `nonce` gets (RLP of [deployer, nonce], nonce < 2^16).
+    function _createAddress(address deployer, uint256 nonce) internal pure returns (address) {
+        bytes memory rlp;
+        if (nonce == 0) rlp = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, bytes1(0x80));
+        else if (nonce < 0x80) rlp = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, uint8(nonce));
+        else if (nonce < 0x100) rlp = abi.encodePacked(bytes1(0xd7), bytes1(0x94), deployer, bytes1(0x81), uint8(nonce));
+        else rlp = abi.encodePacked(bytes1(0xd8), bytes1(0x94), deployer, bytes1(0x82), uint16(nonce));
+        return address(uint160(uint256(keccak256(rlp))));
     }
 }
