@@ -11,11 +11,12 @@ import {
 } from "./app-data-hash";
 import { B2B_APP_DATA_TYPES, MAX_APP_DATA_ENTRIES, type B2BAppData } from "./app-data-types";
 import { validateB2BAppData } from "./app-data-validate";
+import { canonicalB2BAppData } from "./app-data-canonical";
 import { arbAppData } from "./arbitraries.test-util";
 import { netLiabilities } from "./netting";
 import { recordRpcCall } from "./rpc-meter";
 import { DEFAULT_RPC_PRICES, RpcKind } from "./rpc-schedule";
-import { A, B, fills, marksAfterMove, pair, units, USDC, WBTC } from "./seed-002.test-util";
+import { A, B, ETH, fills, marksAfterMove, pair, units, USDC, WBTC } from "./seed-002.test-util";
 
 // The types exactly as the Solidity side mirrors them (the brief fixes names and order).
 const BRIEF = {
@@ -108,6 +109,46 @@ describe("hashB2BAppData", () => {
     ).not.toBe(h);
     expect(hashB2BAppData({ ...example, thresholds: { ...example.thresholds, stopBps: 9501 } })).not.toBe(h);
     expect(hashB2BAppData({ ...example, cl: [...example.cl].reverse() })).not.toBe(h);
+  });
+});
+
+describe("canonicalB2BAppData", () => {
+  it("gives one hash whatever order each array arrived in, and keeps every entry", () => {
+    fc.assert(
+      fc.property(arbAppData, fc.func(fc.integer()), (data, key) => {
+        const shuffle = <T>(xs: readonly T[]) => [...xs].sort((x, y) => key(x) - key(y));
+        const shuffled: B2BAppData = {
+          thresholds: data.thresholds,
+          bu: shuffle(data.bu),
+          oos: shuffle(data.oos),
+          cl: shuffle(data.cl),
+          liabilities: shuffle(data.liabilities),
+          marks: shuffle(data.marks),
+          rpc: shuffle(data.rpc),
+        };
+        const canonical = canonicalB2BAppData(shuffled);
+        expect(hashB2BAppData(canonical)).toBe(hashB2BAppData(canonicalB2BAppData(data)));
+        expect(canonical.bu).toHaveLength(data.bu.length);
+        expect(new Set(canonical.rpc)).toStrictEqual(new Set(data.rpc));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("orders by the documented keys: liabilities and marks by (chain id, token), counters by (payer, kind)", () => {
+    const canonical = canonicalB2BAppData({ ...example, marks: [...example.marks].reverse() });
+    expect(canonical.marks.map((m) => m.token)).toStrictEqual([ETH.token, WBTC.token, USDC.token]);
+    expect(canonical.liabilities).toStrictEqual(example.liabilities); // netLiabilities already emits this order
+    const rpc = [
+      { ...example.rpc[0]!, payer: B, kind: 1 },
+      { ...example.rpc[0]!, payer: A, kind: 5 },
+      { ...example.rpc[0]!, payer: A, kind: 0 },
+    ];
+    expect(canonicalB2BAppData({ ...example, rpc }).rpc.map((r) => [r.payer, r.kind])).toStrictEqual([
+      [A, 0],
+      [A, 5],
+      [B, 1],
+    ]);
   });
 });
 

@@ -64,6 +64,7 @@ export {
   type Thresholds,
 } from "./app-data-types";
 export { validateB2BAppData } from "./app-data-validate";
+export { canonicalB2BAppData } from "./app-data-canonical";
 export {
   B2B_APP_DATA_TYPEHASH,
   B2B_APP_DATA_TYPE_STRING,

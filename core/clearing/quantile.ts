@@ -3,7 +3,7 @@
  * (Hyndman–Fan type 7, the default of R and NumPy), so the 50% quantile is the usual median:
  * the middle value, or the mean of the two middle values. The interpolation rounds up.
  */
-import { divUp } from "../money/math";
+import { divDown, divUp } from "../money/math";
 import { clearingInputError } from "./errors";
 import { PPM } from "./pricing";
 
@@ -18,8 +18,8 @@ export function quantileUp(sortedAscending: readonly bigint[], quantilePpm: bigi
     throw clearingInputError("CLEARING_OUT_OF_RANGE", "a quantile is 0..1e6 ppm", { quantilePpm });
   // rank h = (n − 1)·q, split into its whole part and a fraction in ppm
   const scaledRank = BigInt(sortedAscending.length - 1) * quantilePpm;
-  const lowerRank = Number(scaledRank / PPM);
-  const fractionPpm = scaledRank % PPM;
+  const lowerRank = Number(divDown(scaledRank, PPM));
+  const fractionPpm = scaledRank - BigInt(lowerRank) * PPM;
   const lower = sortedAscending[lowerRank]!;
   if (fractionPpm === 0n) return lower;
   const upper = sortedAscending[lowerRank + 1]!;
