@@ -91,6 +91,21 @@ describe("hashB2BAppData", () => {
     expect(b2bAppDataTypedData(example).message).toBe(example);
   });
 
+  it("pins two vectors for the Solidity side's parity test (both also equal viem's)", () => {
+    const empty: B2BAppData = {
+      thresholds: { orangeBps: 8000, redBps: 9000, stopBps: 9500 },
+      bu: [],
+      oos: [],
+      cl: [],
+      liabilities: [],
+      marks: [],
+      rpc: [],
+    };
+    expect(B2B_APP_DATA_TYPEHASH).toBe("0x64a269bf9bc368c626211e7ad21eef5505aae4dd725680548ae9e493213ca4e7");
+    expect(viemHash(empty)).toBe("0x4e346276a6f8dd65d4930214e1ff56b6a9f467573ba74bbd3685d825a8c3facd");
+    expect(hashB2BAppData(empty)).toBe(viemHash(empty));
+  });
+
   it("equals viem's hashStruct for random app data", () => {
     fc.assert(
       fc.property(arbAppData, (data) => {
