@@ -3,7 +3,7 @@ import { describe, expect, it, test } from "vitest";
 import { ClearlineError } from "../errors";
 import { directionalExposure, exposures } from "./exposure";
 import { netLiabilities } from "./netting";
-import { pricingTable } from "./pricing";
+import { pricingTable, staleMarks } from "./pricing";
 import { A, B, ETH, fills, marksAfterMove, pair, params, units, usdE18, USDC, WBTC } from "./seed-002.test-util";
 
 describe("seed 002 after the move (BTC 52,500, ETH 3,300, USDC 1), exact to the E18 unit", () => {
@@ -126,5 +126,33 @@ describe("exposure properties", () => {
         }
       }),
     );
+  });
+});
+
+describe("pricingTable and staleMarks", () => {
+  it("refuses two marks or two parameter sets for one asset, and a factor above 100%", () => {
+    const reason = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ClearlineError).details.reason;
+      }
+    };
+    expect(reason(() => pricingTable(params, [...marksAfterMove, marksAfterMove[0]!]))).toBe(
+      "CLEARING_DUPLICATE_ENTRY",
+    );
+    expect(reason(() => pricingTable([...params, params[0]!], marksAfterMove))).toBe("CLEARING_DUPLICATE_ENTRY");
+    expect(reason(() => pricingTable([{ ...params[0]!, riskFactorPpm: 1_000_001n }], marksAfterMove))).toBe(
+      "CLEARING_OUT_OF_RANGE",
+    );
+  });
+
+  test.each([
+    [1_700_000_060n, 60n, []],
+    [1_700_000_061n, 60n, [WBTC.token]],
+    [1_700_000_100n, 60n, [WBTC.token, USDC.token]],
+    [1_700_000_200n, 0n, [WBTC.token, ETH.token, USDC.token]],
+  ])("at %s with a max age of %ss the stale marks are %o", (now, maxAge, tokens) => {
+    expect(staleMarks(marksAfterMove, now, maxAge).map((m) => m.token)).toStrictEqual(tokens);
   });
 });

@@ -29,6 +29,7 @@ export interface RiskFactor {
   distributionPpm: bigint[];
 }
 
+/** A year of daily changes (seed 002: "over the last year"). */
 export const DEFAULT_HORIZON_DAYS = 365;
 
 /** |p₁ − p₀| / p₀ in ppm, rounded up (a larger f is the conservative side); p₀ must be positive. */

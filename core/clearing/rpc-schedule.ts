@@ -14,6 +14,7 @@ export const RpcKind = {
   notifyOrderUpdate: 5,
 } as const;
 export type RpcKind = (typeof RpcKind)[keyof typeof RpcKind];
+/** How many RPC kinds there are (kinds are 0 .. RPC_KIND_COUNT − 1). */
 export const RPC_KIND_COUNT = 6;
 
 /**
