@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { Exchange } from "../core/engine/exchange";
 import type { Command } from "../core/engine/events";
 import type { MarketConfig } from "../core/market/config";
+import { triggerBench } from "./engine-triggers";
 import type { BenchGroup, BenchOptions, BenchRow } from "./types";
 
 const MARKET: MarketConfig = {
@@ -364,6 +365,7 @@ export const engineBench: BenchGroup = async (options: BenchOptions): Promise<Be
       pass: o.p99 <= 10,
       note: `ours ${fmt(o)}; peer ${fmt(p)}`,
     },
+    ...triggerBench(options),
   ];
 };
 

@@ -225,7 +225,7 @@ export function markPrice(st: EngineState, cmd: MarkPriceCommand): void {
     indexPerLot: cmd.indexPerLot,
     markPerLot: market.markPerLot,
   });
-  if (market.triggers.length > 0) runTriggers(st, market);
+  if (market.triggers.size > 0) runTriggers(st, market);
   if (market.isPerp) liquidateAll(st);
 }
 

@@ -11,6 +11,7 @@ import { applyTrade } from "../risk/position";
 import { moveBalance } from "./ledger";
 import { cancelResting, unrest, endOrder } from "./resting";
 import { settlementLegs } from "./accounts";
+import { positionMoved } from "./trigger-book";
 import { FEE_ACCOUNT, INSURANCE_ACCOUNT, type EngineState, type Leg, type MarketState, type Order } from "./state";
 
 /** Match `taker` against the opposite side up to its limit tick. Leaves `taker.lots` as what remains. */
@@ -84,7 +85,7 @@ function settleFill(
   maker.filledLots += lots;
   taker.filledLots += lots;
   market.lastPerLot = pricePerLot;
-  if (market.triggers.length > 0 && p.triggerSource === "last" && !st.dirtyMarkets.includes(market))
+  if (market.triggers.size > 0 && p.triggerSource === "last" && !st.dirtyMarkets.includes(market))
     st.dirtyMarkets.push(market);
 
   const notional = lots * pricePerLot;
@@ -192,6 +193,7 @@ export function emitPosition(st: EngineState, leg: Leg): void {
     leg.touched = true;
     st.touched.push(leg);
   }
+  positionMoved(st, leg);
 }
 
 /** Liquidation fee of a liquidation fill, capped at the equity the account will have left. */

@@ -8,41 +8,21 @@ import { removeTrigger } from "./trigger-book";
 import { type EngineState } from "./state";
 import { checkMargin, lockFunds, lotsOf, reject, tickOf } from "./orders";
 
+/**
+ * Another account's order is answered exactly as a missing one (ORDER_NOT_FOUND, the same
+ * message): a trader cannot tell which ids exist by trying them.
+ */
+function notFound(orderId: number): Rejection {
+  return rejection("ORDER_NOT_FOUND", `no open order ${orderId}`, { orderId });
+}
+
 /** Cancel a resting order or pending trigger of the account. */
 export function cancelOrder(st: EngineState, cmd: CancelCommand): void {
   const order = st.orders.get(cmd.orderId);
-  if (order !== undefined) {
-    if (order.leg.account.id !== cmd.account)
-      return reject(
-        st,
-        "cancel",
-        cmd.orderId,
-        cmd.account,
-        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
-      );
-    cancelResting(st, order, "cancelled");
-    return;
-  }
+  if (order !== undefined && order.leg.account.id === cmd.account) return cancelResting(st, order, "cancelled");
   const trigger = st.triggers.get(cmd.orderId);
-  if (trigger !== undefined) {
-    if (trigger.account !== cmd.account)
-      return reject(
-        st,
-        "cancel",
-        cmd.orderId,
-        cmd.account,
-        rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId }),
-      );
-    removeTrigger(st, trigger, "cancelled");
-    return;
-  }
-  reject(
-    st,
-    "cancel",
-    cmd.orderId,
-    cmd.account,
-    rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId }),
-  );
+  if (trigger !== undefined && trigger.account === cmd.account) return removeTrigger(st, trigger, "cancelled");
+  reject(st, "cancel", cmd.orderId, cmd.account, notFound(cmd.orderId));
 }
 
 /** Amend a resting order's price and/or remaining size. */
@@ -53,16 +33,14 @@ export function amendOrder(st: EngineState, cmd: AmendCommand): void {
 
 function checkAndAmend(st: EngineState, cmd: AmendCommand): Rejection | null {
   const order = st.orders.get(cmd.orderId);
-  if (order === undefined) {
-    if (st.triggers.has(cmd.orderId))
+  if (order === undefined || order.leg.account.id !== cmd.account) {
+    if (st.triggers.get(cmd.orderId)?.account === cmd.account)
       return rejection("ORDER_INVALID", "a pending trigger cannot be amended: cancel and place again", {
         orderId: cmd.orderId,
       });
-    return rejection("ORDER_NOT_FOUND", `no open order ${cmd.orderId}`, { orderId: cmd.orderId });
+    return notFound(cmd.orderId);
   }
   const leg = order.leg;
-  if (leg.account.id !== cmd.account)
-    return rejection("ORDER_NOT_OWNED", "order belongs to another account", { orderId: cmd.orderId });
   const market = leg.market;
   const p = market.params;
   let tick = order.tick;

@@ -9,7 +9,7 @@ import type { Command, PlaceCommand } from "./events";
 import { moveBalance } from "./ledger";
 import { fillableLots, matchTaker } from "./matching";
 import { endOrder, rest } from "./resting";
-import { addStopTrigger } from "./trigger-book";
+import { addStopTrigger, MAX_STOPS_PER_ACCOUNT } from "./trigger-book";
 import { isReservedAccount, Order, type EngineState, type Leg, type MarketState, type OrderOrigin } from "./state";
 
 const MAX_TICK = BigInt(Number.MAX_SAFE_INTEGER);
@@ -57,7 +57,60 @@ export function lotsOf(market: MarketState, sizeBase: bigint | undefined): bigin
       size: sizeBase,
       lot,
     });
-  return sizeBase / lot;
+  const lots = sizeBase / lot;
+  if (lots > MAX_TICK)
+    return rejection("SIZE_OUT_OF_RANGE", "size is too large", { field: "sizeBase", max: MAX_TICK * lot });
+  return lots;
+}
+
+/**
+ * A stop order is checked as the order it becomes, now, with the account's other pending stops
+ * on that side counted as if they were open orders too: the minimum notional, the perpetual
+ * margin (checkMargin), or the spot funds it would lock; and at most MAX_STOPS_PER_ACCOUNT
+ * pending. Nothing is locked: the order it places is checked again when it fires.
+ */
+function checkStop(
+  st: EngineState,
+  leg: Leg,
+  side: SideIndex,
+  lots: bigint,
+  pricePerLot: bigint,
+  reduceOnly: boolean,
+): Rejection | null {
+  const account = leg.account;
+  const m = leg.market;
+  const p = m.params;
+  const pending = st.pendingStops.get(account.id) ?? 0;
+  if (pending >= MAX_STOPS_PER_ACCOUNT)
+    return rejection("TOO_MANY_TRIGGERS", `at most ${MAX_STOPS_PER_ACCOUNT} stop orders may be pending`, {
+      pending,
+      max: MAX_STOPS_PER_ACCOUNT,
+    });
+  if (!reduceOnly && p.minNotionalQuote > 0n && lots * pricePerLot < p.minNotionalQuote)
+    return rejection(
+      "NOTIONAL_BELOW_MINIMUM",
+      `notional ${lots * pricePerLot} is below the minimum ${p.minNotionalQuote}`,
+      {
+        notional: lots * pricePerLot,
+        minimum: p.minNotionalQuote,
+      },
+    );
+  let others = 0n;
+  for (const t of m.triggers.ofAccount(account.id))
+    if (t.kind === "stop" && !t.reduceOnly && (t.side === "buy") === (side === BUY))
+      others += t.sizeBase! / p.lotSizeBase;
+  const total = lots + (reduceOnly ? 0n : others);
+  if (m.isPerp) return checkMargin(leg, side, total, 0n, pricePerLot, reduceOnly);
+  const asset = side === BUY ? p.quote : p.base;
+  const need = side === BUY ? buyLockQuote(total, pricePerLot, m.maxFeePips) : total * p.lotSizeBase;
+  const available = spendable(account, asset.symbol, account.balance(asset.symbol).available);
+  if (need > available)
+    return rejection("INSUFFICIENT_BALANCE", `needs ${need} ${asset.symbol} available (with the pending stops)`, {
+      asset: asset.symbol,
+      available,
+      required: need,
+    });
+  return null;
 }
 
 /** Spot: lock what the order may spend (buy: quote with fees; sell: base), or say why not. */
@@ -201,10 +254,18 @@ function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, orig
       return rejection("TRIGGER_PRICE_INVALID", "a stop order needs a positive triggerPerLot", {
         trigger: typeof trig === "bigint" ? trig : null,
       });
+    if (trig / p.tickSizeQuote > MAX_TICK)
+      return rejection("PRICE_OUT_OF_RANGE", "triggerPerLot is too large", {
+        field: "triggerPerLot",
+        tick: p.tickSizeQuote,
+      });
     if (tp !== null || sl !== null)
       return rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind });
-    if (st.accounts.get(cmd.account) === undefined)
+    const account = st.accounts.get(cmd.account);
+    if (account === undefined)
       return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });
+    const r = checkStop(st, st.leg(account, market), side, lots, pricePerLot, reduceOnly);
+    if (r !== null) return r;
     addStopTrigger(st, market, orderId, cmd, isLimit, tif, reduceOnly);
     return null;
   }

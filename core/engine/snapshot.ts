@@ -8,6 +8,7 @@ import type { MarketParams } from "../market/config";
 import { BUY, SELL } from "../market/book";
 import type { OrderKind, TimeInForce } from "./events";
 import { rest } from "./resting";
+import { fileTrigger } from "./trigger-book";
 import { EngineState, MarketState, Order, type OrderOrigin, type Trigger } from "./state";
 
 export interface MarketSnapshot {
@@ -79,7 +80,7 @@ export function takeSnapshot(st: EngineState): EngineSnapshot {
       indexPerLot: m.indexPerLot,
       lastPerLot: m.lastPerLot,
       lastFundingMs: m.lastFundingMs,
-      triggers: m.triggers.map((t) => ({ ...t })),
+      triggers: m.triggers.all().map((t) => ({ ...t })),
     })),
     accounts: [...st.accounts.values()].map((a) => ({
       id: a.id,
@@ -133,11 +134,6 @@ export function restoreState(s: EngineSnapshot): EngineState {
     market.indexPerLot = m.indexPerLot;
     market.lastPerLot = m.lastPerLot;
     market.lastFundingMs = m.lastFundingMs;
-    for (const t of m.triggers) {
-      const copy = { ...t };
-      market.triggers.push(copy);
-      st.triggers.set(copy.id, copy);
-    }
     st.markets.set(market.params.symbol, market);
   }
   for (const a of s.accounts) {
@@ -153,6 +149,11 @@ export function restoreState(s: EngineSnapshot): EngineState {
       leg.position.entryQuote = l.entryQuote;
       leg.position.realizedPnlQuote = l.realizedPnlQuote;
     }
+  }
+  // triggers after the positions: a TP/SL is filed by its position's direction
+  for (const m of s.markets) {
+    const market = st.markets.get(m.params.symbol)!;
+    for (const t of m.triggers) fileTrigger(st, market, { ...t });
   }
   for (const o of s.orders) {
     const market = st.markets.get(o.market)!;

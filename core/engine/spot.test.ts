@@ -184,7 +184,7 @@ describe("spot matching", () => {
     ).toBe("AMEND_NO_CHANGE");
     expect(
       ofType(ex.apply({ type: "amend", account: "carol", orderId: second, sizeBase: lots(1n) }), "rejected")[0]!.code,
-    ).toBe("ORDER_NOT_OWNED");
+    ).toBe("ORDER_NOT_FOUND");
     expect(checkInvariants(ex.snapshot())).toEqual([]);
   });
 
@@ -192,7 +192,7 @@ describe("spot matching", () => {
     const ex = setup();
     const id = orderIdOf(ex.apply(limit("alice", "buy", 1n, px(3000))));
     expect(ofType(ex.apply({ type: "cancel", account: "bob", orderId: id }), "rejected")[0]!.code).toBe(
-      "ORDER_NOT_OWNED",
+      "ORDER_NOT_FOUND",
     );
     expect(ofType(ex.apply({ type: "cancel", account: "alice", orderId: 999 }), "rejected")[0]).toMatchObject({
       code: "ORDER_NOT_FOUND",

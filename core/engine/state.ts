@@ -6,6 +6,9 @@
 import { Book, BookOrder, type SideIndex } from "../market/book";
 import type { MarketParams } from "../market/config";
 import type { EngineEvent, OrderKind, TimeInForce } from "./events";
+import { TriggerBook, type Trigger } from "./trigger-index";
+
+export type { Trigger };
 
 /** Reserved account that collects trading fees (and pays maker rebates). */
 export const FEE_ACCOUNT = "@fees";
@@ -99,30 +102,6 @@ export class Order extends BookOrder {
   }
 }
 
-/** A pending conditional order: a stop, or a position's take-profit / stop-loss. */
-export interface Trigger {
-  id: number;
-  account: string;
-  market: string;
-  kind: "stop" | "takeProfit" | "stopLoss";
-  triggerPerLot: bigint;
-  /** stops: side and direction are fixed; TP/SL close whatever the position is when they fire */
-  side: "buy" | "sell" | null;
-  /** the order placed when it fires */
-  orderKind: "limit" | "market";
-  pricePerLot: bigint | null;
-  worstPricePerLot: bigint | null;
-  /** null = the whole position (TP/SL) */
-  sizeBase: bigint | null;
-  tif: TimeInForce;
-  reduceOnly: boolean;
-  /** TP/SL: slippage bound around the trigger price, in bps */
-  slippageBps: bigint;
-  /** the other half of a TP/SL pair, cancelled when this one fires */
-  ocoId: number | null;
-  clientOrderId: string | null;
-}
-
 /** A market's configuration, book and prices. */
 export class MarketState {
   readonly book = new Book<Order>();
@@ -130,8 +109,8 @@ export class MarketState {
   indexPerLot: bigint | null = null;
   lastPerLot: bigint | null = null;
   lastFundingMs: number | null = null;
-  /** Pending triggers, in the order they were set (which is their firing order). */
-  readonly triggers: Trigger[] = [];
+  /** Pending triggers, sorted by price per direction (the oldest crossed fires first: triggers.ts). */
+  readonly triggers = new TriggerBook();
   /** the highest fee rate a resting buy may pay, for its lock (recomputed by updateMarket) */
   maxFeePips: bigint;
   readonly isPerp: boolean;
@@ -157,6 +136,8 @@ export class EngineState {
   /** orders on any book, and pending triggers, by id */
   readonly orders = new Map<number, Order>();
   readonly triggers = new Map<number, Trigger>();
+  /** pending stop orders per account, over all markets (capped: trigger-book.ts) */
+  readonly pendingStops = new Map<string, number>();
   nextOrderId = 1;
   commandsApplied = 0;
   /** events of the command being applied */

@@ -1,9 +1,18 @@
 /**
- * The pending-trigger book: add, remove and clear a market's stop and TP/SL triggers (with their
- * events). Firing them is triggers.ts; placing orders is orders.ts, which registers stops here.
+ * Adding, removing and clearing pending triggers, with their events; the sorted book itself is
+ * trigger-index.ts, firing is triggers.ts, and orders.ts registers stops here.
  */
 import type { PlaceCommand, TimeInForce } from "./events";
-import type { EngineState, MarketState, Trigger } from "./state";
+import type { EngineState, Leg, MarketState, Trigger } from "./state";
+import type { LongOf } from "./trigger-index";
+
+/** A TP/SL's position direction now (flat counts as long: it is removed before it could fire). */
+export function longOf(st: EngineState): LongOf {
+  return (t) => (st.accounts.get(t.account)?.legs.get(t.market)?.position.lots ?? 0n) >= 0n;
+}
+
+/** Stop orders an account may have pending, over all markets (TP/SL are at most a pair per position). */
+export const MAX_STOPS_PER_ACCOUNT = 50;
 
 /** Register a stop order; it becomes a market or limit order when the trigger price is crossed. */
 export function addStopTrigger(
@@ -35,10 +44,16 @@ export function addStopTrigger(
   addTrigger(st, market, t);
 }
 
+/** File a trigger in its market and the engine's index (and count an account's stops). */
+export function fileTrigger(st: EngineState, market: MarketState, t: Trigger): void {
+  market.triggers.add(longOf(st), t);
+  st.triggers.set(t.id, t);
+  if (t.kind === "stop") st.pendingStops.set(t.account, (st.pendingStops.get(t.account) ?? 0) + 1);
+}
+
 /** Add a trigger to its market and the engine's index, and say so. */
 export function addTrigger(st: EngineState, market: MarketState, t: Trigger): void {
-  market.triggers.push(t);
-  st.triggers.set(t.id, t);
+  fileTrigger(st, market, t);
   st.out.push({
     type: "triggerAccepted",
     orderId: t.id,
@@ -67,14 +82,22 @@ export function clearAccountTriggers(
   reason: "positionClosed" | "replaced" | "liquidation",
   all = false,
 ): void {
-  if (market.triggers.length === 0) return;
-  for (const t of market.triggers.filter((x) => x.account === account && (all || x.kind !== "stop")))
-    removeTrigger(st, t, reason);
+  const mine = market.triggers.ofAccount(account);
+  if (mine.length === 0) return;
+  for (const t of mine.filter((x) => all || x.kind !== "stop")) removeTrigger(st, t, reason);
 }
 
 /** Take a trigger out of its market and the engine's index (no event: the caller says why). */
 export function detachTrigger(st: EngineState, market: MarketState, t: Trigger): void {
-  const i = market.triggers.indexOf(t);
-  if (i >= 0) market.triggers.splice(i, 1);
-  st.triggers.delete(t.id);
+  market.triggers.delete(t);
+  if (st.triggers.delete(t.id) && t.kind === "stop") {
+    const n = (st.pendingStops.get(t.account) ?? 1) - 1;
+    if (n === 0) st.pendingStops.delete(t.account);
+    else st.pendingStops.set(t.account, n);
+  }
+}
+
+/** A leg's position changed: its TP/SL follow the position's direction. */
+export function positionMoved(st: EngineState, leg: Leg): void {
+  if (leg.market.triggers.size > 0) leg.market.triggers.positionMoved(longOf(st), leg.account.id);
 }

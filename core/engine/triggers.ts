@@ -8,7 +8,8 @@ import { rejection } from "../market/rejection";
 import type { PlaceCommand, SetTpSlCommand } from "./events";
 import { placeOrder, reject } from "./orders";
 import type { EngineState, MarketState, Trigger } from "./state";
-import { addTrigger, clearAccountTriggers, detachTrigger, removeTrigger } from "./trigger-book";
+import { addTrigger, clearAccountTriggers, detachTrigger, longOf, removeTrigger } from "./trigger-book";
+import { TriggerHeap } from "./trigger-index";
 
 const DEFAULT_TPSL_SLIPPAGE_BPS = 500n;
 
@@ -73,25 +74,28 @@ function crosses(st: EngineState, t: Trigger, price: bigint): boolean | null {
   return lots > 0n ? below : above;
 }
 
-/** Fire every trigger of the market crossed by its trigger price, oldest first, until none is. */
+/**
+ * Fire the triggers of the market crossed by its trigger price, the oldest crossed first, until
+ * none is: the crossed ones come off the sorted book (trigger-index.ts) into a heap by id; each
+ * is checked again at the price of the moment (a fill may have moved it) — fired, put back, or
+ * dropped if its position is gone. N fires cost O(N log N).
+ */
 export function runTriggers(st: EngineState, market: MarketState): void {
+  const book = market.triggers;
+  const heap = new TriggerHeap();
   for (;;) {
     const price = market.params.triggerSource === "last" ? market.lastPerLot : market.markPerLot;
-    if (price === null) return;
-    let fired: Trigger | null = null;
-    const stale: Trigger[] = [];
-    for (const t of market.triggers) {
-      const c = crosses(st, t, price);
-      if (c === null) stale.push(t);
-      else if (c) {
-        fired = t;
-        break;
-      }
-    }
-    for (const t of stale) removeTrigger(st, t, "positionClosed");
-    if (fired === null) return;
-    fire(st, market, fired, price);
+    if (price === null) break;
+    book.takeCrossed(price, heap);
+    const t = heap.pop();
+    if (t === undefined) return;
+    if (!book.isCandidate(t)) continue; // removed since (its OCO partner fired, …)
+    const c = crosses(st, t, price);
+    if (c === null) removeTrigger(st, t, "positionClosed");
+    else if (c) fire(st, market, t, price);
+    else book.refile(longOf(st), t);
   }
+  for (let t = heap.pop(); t !== undefined; t = heap.pop()) if (book.isCandidate(t)) book.refile(longOf(st), t);
 }
 
 function fire(st: EngineState, market: MarketState, t: Trigger, price: bigint): void {

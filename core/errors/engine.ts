@@ -22,6 +22,8 @@ export const ENGINE_ERROR_CODES = [
   "PRICE_OUT_OF_RANGE",
   "SIZE_NOT_POSITIVE",
   "SIZE_NOT_ON_LOT",
+  /** a size beyond what the market can count (its lot × 2^53 − 1) */
+  "SIZE_OUT_OF_RANGE",
   "NOTIONAL_BELOW_MINIMUM",
   "PERP_ONLY",
   // order lifecycle
@@ -35,5 +37,7 @@ export const ENGINE_ERROR_CODES = [
   "MARK_PRICE_UNAVAILABLE",
   "FUNDING_NOT_DUE",
   "TRIGGER_PRICE_INVALID",
+  /** an account already has as many pending stop orders as it may */
+  "TOO_MANY_TRIGGERS",
   "NO_POSITION",
 ] as const;
