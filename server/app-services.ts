@@ -95,6 +95,7 @@ export async function buildAppServices(e: Env, database: DatabaseHandle): Promis
       markets: channelMarketsOf(await listMarkets(db)),
       coverageBps: e.channelCoverageBps,
       issuanceIntervalMs: e.channelIssuanceIntervalMs,
+      openingPolicy: e.channelOpeningPolicy,
     }),
   );
   channels.start();

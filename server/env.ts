@@ -45,6 +45,12 @@ const schema = z
     /** Exchange coverage locked into a new channel, in basis points of the trader's deposit per token (20000 = 2x). */
     CHANNEL_COVERAGE_BPS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
     CHANNEL_ISSUANCE_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+    /** An unfunded opening stops reserving the exchange's coverage this many seconds after prepareOpen (1 min to 7 days). */
+    CHANNEL_OPENING_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3_600),
+    /** One opening's coverage per asset: at most this share of the exchange's free custody balance, in basis points. */
+    CHANNEL_OPENING_MAX_SHARE_BPS: z.coerce.number().int().min(0).max(10_000).default(1_000),
+    /** All unexpired openings' coverage per asset together: at most this share of the free custody balance, in basis points. */
+    CHANNEL_OPENING_RESERVE_MAX_BPS: z.coerce.number().int().min(0).max(10_000).default(5_000),
     /** The exchange's signing key. Default: the local chain's WELL-KNOWN TEST key #1 (local chain only). */
     EXCHANGE_PRIVATE_KEY: hex32.optional(),
     /** The first admin's wallet address. Default: local test account #0. */
@@ -66,6 +72,8 @@ const schema = z
     /** Rate limits (token buckets, in-process): sign-in attempts per IP per minute; order entry per session per second (also the burst). */
     RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_ORDERS_PER_SECOND: z.coerce.number().int().min(1).default(50),
+    /** Comma-separated addresses of the reverse proxies in front of the app server: their X-Forwarded-For hops are skipped to find the client. */
+    TRUSTED_PROXIES: z.string().default(""),
     /** Engine runtime: index prices for perpetuals ("simulated" random walk; default simulated on a local chain, else off). */
     MARK_FEED: z.enum(["simulated", "off"]).optional(),
     MARK_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
@@ -134,6 +142,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     },
     channelCoverageBps: BigInt(e.CHANNEL_COVERAGE_BPS),
     channelIssuanceIntervalMs: e.CHANNEL_ISSUANCE_INTERVAL_MS,
+    channelOpeningPolicy: {
+      ttlSeconds: e.CHANNEL_OPENING_TTL_SECONDS,
+      maxShareBps: BigInt(e.CHANNEL_OPENING_MAX_SHARE_BPS),
+      reserveMaxBps: BigInt(e.CHANNEL_OPENING_RESERVE_MAX_BPS),
+    },
     exchangePrivateKey: (e.EXCHANGE_PRIVATE_KEY ??
       hardhatTestAccount(LOCAL_ROLES.exchange).privateKey) as `0x${string}`,
     adminAddress: (e.ADMIN_ADDRESS ?? hardhatTestAccount(LOCAL_ROLES.deployer).address) as `0x${string}`,
@@ -146,6 +159,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     siweMaxAgeSeconds: e.SIWE_MAX_AGE_SECONDS,
     apiMaxBodyBytes: e.API_MAX_BODY_BYTES,
     rateLimits: { signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE, ordersPerSecond: e.RATE_LIMIT_ORDERS_PER_SECOND },
+    trustedProxies: e.TRUSTED_PROXIES.split(",")
+      .map((a) => a.trim())
+      .filter(Boolean),
     engine: {
       markFeed: {
         kind: e.MARK_FEED ?? (localChain ? "simulated" : "off"),

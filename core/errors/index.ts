@@ -1,4 +1,5 @@
 import { CHANNEL_ERROR_CODES } from "./channel";
+import { CHANNEL_SERVICE_ERROR_CODES } from "./channel-service";
 import { COMMON_ERROR_CODES } from "./common";
 import { ENGINE_ERROR_CODES } from "./engine";
 
@@ -6,7 +7,12 @@ import { ENGINE_ERROR_CODES } from "./engine";
  * Every error code Clearline can answer with. Each area lists its own codes in its own file;
  * server/api/errors.ts maps each one to a tRPC code in a table the compiler checks is complete.
  */
-export const ERROR_CODES = [...COMMON_ERROR_CODES, ...ENGINE_ERROR_CODES, ...CHANNEL_ERROR_CODES] as const;
+export const ERROR_CODES = [
+  ...COMMON_ERROR_CODES,
+  ...ENGINE_ERROR_CODES,
+  ...CHANNEL_ERROR_CODES,
+  ...CHANNEL_SERVICE_ERROR_CODES,
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Values that explain a failure (the price and the tick, the versions, …); bigint allowed. */

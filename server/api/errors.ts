@@ -5,6 +5,7 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { CHANNEL_ERROR_CODES } from "../../core/errors/channel";
+import { CHANNEL_SERVICE_ERROR_CODES } from "../../core/errors/channel-service";
 import { ENGINE_ERROR_CODES } from "../../core/errors/engine";
 import { ClearlineError, type ErrorCode, type ErrorDetails } from "../../core/errors";
 
@@ -37,12 +38,22 @@ const COMMON: Record<CommonCode, TRPC_ERROR_CODE_KEY> = {
 const AREA_OVERRIDES: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
   MARKET_NOT_FOUND: "NOT_FOUND",
   CHANNEL_NOT_FOUND: "NOT_FOUND",
+  CHANNEL_NOT_OPENING: "PRECONDITION_FAILED",
+  OPENING_FUNDED_ON_CHAIN: "PRECONDITION_FAILED",
 };
 
 export const TRPC_CODE_BY_ERROR: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   ...(Object.fromEntries(
-    [...ENGINE_ERROR_CODES, ...CHANNEL_ERROR_CODES].map((c) => [c, AREA_OVERRIDES[c] ?? "BAD_REQUEST"]),
-  ) as Record<(typeof ENGINE_ERROR_CODES)[number] | (typeof CHANNEL_ERROR_CODES)[number], TRPC_ERROR_CODE_KEY>),
+    [...ENGINE_ERROR_CODES, ...CHANNEL_ERROR_CODES, ...CHANNEL_SERVICE_ERROR_CODES].map((c) => [
+      c,
+      AREA_OVERRIDES[c] ?? "BAD_REQUEST",
+    ]),
+  ) as Record<
+    | (typeof ENGINE_ERROR_CODES)[number]
+    | (typeof CHANNEL_ERROR_CODES)[number]
+    | (typeof CHANNEL_SERVICE_ERROR_CODES)[number],
+    TRPC_ERROR_CODE_KEY
+  >),
   ...COMMON,
 };
 

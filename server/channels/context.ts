@@ -9,6 +9,7 @@
 import { CoverageLock } from "./coverage-lock";
 import { ClearlineError } from "../../core/errors";
 import type { Db } from "../db";
+import { DEFAULT_OPENING_POLICY, type OpeningPolicy } from "./opening-policy";
 import { ActiveChannelRegistry } from "./registry";
 import { StateFeed } from "./state-feed";
 import { PendingSubmissions } from "./submissions";
@@ -31,6 +32,8 @@ export class ChannelContext {
   readonly feed = new StateFeed();
   /** over the exchange's free custody balance: opens, top-ups and the admin fee withdrawal take it */
   readonly coverageLock: CoverageLock;
+  /** how much coverage an opening may promise, and for how long (opening-policy.ts) */
+  readonly openingPolicy: OpeningPolicy;
   /** ACTIVE channels as issuance needs them, kept in memory (registry.ts says why that is safe) */
   readonly registry: ActiveChannelRegistry;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
@@ -42,6 +45,7 @@ export class ChannelContext {
 
   constructor(readonly deps: ChannelServiceDeps) {
     this.coverageLock = deps.coverageLock ?? new CoverageLock();
+    this.openingPolicy = deps.openingPolicy ?? DEFAULT_OPENING_POLICY;
     for (const a of deps.assets) {
       this.byToken.set(a.token.toLowerCase(), a);
       this.bySymbol.set(a.symbol, a);

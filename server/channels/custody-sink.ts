@@ -14,15 +14,24 @@
  * runtime answers the first result; after step 3, step 1 skips it. The block hash in the id
  * keeps a transaction re-mined in another block (revert, then apply again) a new credit.
  *
- * Reorg policy: a reverted ChannelOpened (or a trader top-up) takes the credit back with an
- * engine withdraw. If the engine refuses (the trader already traded the money away), the
- * channel is marked with an `alert` for an operator and stays out of issuance (status OPENING):
- * the state issuer never signs over funding the chain does not show.
+ * Reorg policy: a reverted ChannelOpened (or a trader top-up) takes the credit back from the
+ * engine: all of it, or, if the trader already traded it away, what is available after their
+ * resting orders are cancelled (reorg-takeback.ts). What could not be taken back is a shortfall:
+ * recorded (ChannelShortfall) with the account suspended and the channel's `alert` set, in the
+ * revert's transaction, then the engine's guard is told. A reverted open leaves the channel out
+ * of issuance (status OPENING): the state issuer never signs over funding the chain does not show.
+ *
+ * A released opening (opening-release.ts: CLOSED, `openingReleasedAt`) funded after all is
+ * honoured like any open when its trader has no other channel that is not CLOSED; otherwise its
+ * events are only recorded, with an alert: crediting it would give one engine account to two
+ * channels (the trader can still leave on-chain by challenging with the INITIALIZE state).
  */
 import type { Address, Hex } from "viem";
 import type { Prisma } from "../../generated/prisma/client";
 import type { CustodyEvent, CustodyEventSink } from "../ports";
+import { recordShortfall, type TakeBack } from "./reorg-takeback";
 import { fundingColumns } from "./repository";
+import type { ChannelRow } from "./context";
 import type { ChannelService } from "./service";
 
 interface AllocationArg {
@@ -80,12 +89,60 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     event: CustodyEvent,
     channelId: string,
     data: Prisma.ChannelUpdateInput | null,
+    inTx?: (tx: Prisma.TransactionClient) => Promise<unknown>,
   ): Promise<void> {
     await db.$transaction(async (tx) => {
       await tx.channelChainEvent.update({ where: { txHash_logIndex: eventKey(event) }, data: { reverted: true } });
       if (data) await tx.channel.update({ where: { id: channelId }, data });
+      await inTx?.(tx);
     });
     await service.channelChanged(channelId);
+  }
+
+  /** A reverted credit: the revert committed with what could not be taken back (shortfall rows, suspension, alert), then the engine's guard. */
+  async function commitTakeBack(
+    event: CustodyEvent,
+    channel: { id: string; trader: string },
+    what: string,
+    taken: readonly TakeBack[],
+    data: Prisma.ChannelUpdateInput,
+  ): Promise<void> {
+    const short = taken.filter((s) => s.shortfall > 0n);
+    if (short.length === 0) return commitRevert(event, channel.id, data);
+    const figures = short.map((s) => `${s.shortfall} of ${s.owed} ${s.asset}`).join(", ");
+    const message = `${what} reorged out after it was traded: shortfall ${figures} (base units) could not be taken back; ${channel.trader} suspended`;
+    console.error(`channel ${channel.id}: ${message}`);
+    await commitRevert(event, channel.id, { ...data, alert: message }, (tx) =>
+      recordShortfall(tx, {
+        channelId: channel.id,
+        trader: channel.trader,
+        log: event,
+        shortfalls: short,
+        at: new Date(service.now()),
+      }),
+    );
+    service.deps.suspendTrading?.(channel.trader);
+  }
+
+  /** A released opening (CLOSED, openingReleasedAt): true when this event must only be recorded, without effects. */
+  async function detached(event: CustodyEvent, channel: ChannelRow): Promise<boolean> {
+    if (channel.openingReleasedAt === null || channel.status !== "CLOSED") return false;
+    if (event.name === "ChannelOpened" && channel.onChainVersion === null) {
+      const other = await db.channel.findFirst({
+        where: { trader: channel.trader, status: { not: "CLOSED" }, id: { not: channel.id } },
+        select: { id: true },
+      });
+      if (other === null) return false; // funded after its release, and nothing in the way: an open like any other
+      await commit(event, channel.id, { onChainVersion: 0n });
+      await alert(
+        channel.id,
+        `released opening funded on-chain while ${channel.trader} has channel ${other.id}: not credited; the trader can leave by challenging with version 0`,
+      );
+      return true;
+    }
+    if (channel.onChainVersion === null) return false;
+    await commit(event, channel.id, null); // a detached channel: its events are recorded, nothing else
+    return true;
   }
 
   async function alert(channelId: string, message: string): Promise<void> {
@@ -100,6 +157,7 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     if (!channel) return; // not a channel this service prepared
     const recorded = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: eventKey(event) } });
     if (recorded && !recorded.reverted) return; // applied before, effects included
+    if (await detached(event, channel)) return;
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
     const credit = (i: number, token: string, amount: bigint) =>
       service.credit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i));
@@ -220,20 +278,21 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
     if (!channel) return;
     const recorded = await db.channelChainEvent.findUnique({ where: { txHash_logIndex: eventKey(event) } });
     if (!recorded || recorded.reverted) return; // never applied, or reverted before
+    if (channel.openingReleasedAt !== null && channel.status === "CLOSED") {
+      await commitRevert(event, channelId, null); // a detached released opening: nothing was credited
+      return;
+    }
     const version = event.args.version === undefined ? 0n : BigInt(event.args.version as number | bigint);
-    const takeBack = (i: number, token: string, amount: bigint, what: string) =>
-      service
-        .debit(channel.trader, service.symbolOf(token), amount, chainRequestId(event, i, true))
-        .catch((e: unknown) =>
-          alert(channelId, `${what} reorged out: could not take back ${amount} of ${token}: ${(e as Error).message}`),
-        );
+    const takeBack = (i: number, token: string, amount: bigint) =>
+      service.takeBack(channel.trader, token, amount, chainRequestId(event, i, true));
     switch (event.name) {
       case "ChannelOpened": {
         const allocations = event.args.allocations as readonly AllocationArg[];
+        const taken: TakeBack[] = [];
         for (let i = 0; i < allocations.length; i++)
           if (allocations[i]!.traderAmount > 0n)
-            await takeBack(i, allocations[i]!.token, allocations[i]!.traderAmount, "open");
-        await commitRevert(event, channelId, { status: "OPENING", onChainVersion: null });
+            taken.push(await takeBack(i, allocations[i]!.token, allocations[i]!.traderAmount));
+        await commitTakeBack(event, channel, "open", taken, { status: "OPENING", onChainVersion: null });
         return;
       }
       case "ChannelChallenged":
@@ -249,9 +308,10 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
           allocations.map((a) => a.token.toLowerCase()),
         );
         const exchangeTopUp = wasOurs && (event.args.exchangeDeltas as readonly bigint[]).some((d) => d > 0n);
+        const taken: TakeBack[] = [];
         for (let i = 0; i < deltas.length; i++)
-          if (deltas[i]! > 0n) await takeBack(i, tokens[i]!, deltas[i]!, "top-up");
-        await commitRevert(event, channelId, {
+          if (deltas[i]! > 0n) taken.push(await takeBack(i, tokens[i]!, deltas[i]!));
+        await commitTakeBack(event, channel, "trader top-up", taken, {
           onChainVersion: version - 1n,
           ...(wasOurs ? { pendingOp: "RESIZE", pendingVersion: version } : {}),
           ...(exchangeTopUp ? { needsTopUp: true } : {}),

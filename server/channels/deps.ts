@@ -6,6 +6,7 @@ import type { Db } from "../db";
 import type { EnginePort } from "../ports";
 import { custodyChannelChain } from "./chain";
 import { fastStateSigner, fastStateVerifier } from "./crypto";
+import type { OpeningPolicy } from "./opening-policy";
 import { createSubmitter } from "./submitter";
 import type { ChannelAsset, ChannelMarket, ChannelServiceDeps } from "./types";
 
@@ -32,7 +33,8 @@ export function channelMarketsOf(markets: readonly MarketView[]): ChannelMarket[
 
 export function channelServiceDeps(o: {
   db: Db;
-  engine: EnginePort;
+  /** the engine runtime in the server: its trading guard suspends an account a reorg left short (custody-sink.ts) */
+  engine: EnginePort & { setAccountSuspended?(account: string, suspended: boolean): void };
   client: PublicClient;
   deployment: Deployment;
   /** where co-signed resizes, closes and checkpoints are sent */
@@ -40,8 +42,11 @@ export function channelServiceDeps(o: {
   exchangeKey: Hex;
   markets: ChannelMarket[];
   coverageBps: bigint;
+  /** CHANNEL_OPENING_* settings (default DEFAULT_OPENING_POLICY) */
+  openingPolicy?: OpeningPolicy;
   issuanceIntervalMs?: number;
 }): ChannelServiceDeps {
+  const { engine } = o;
   const { deployment } = o;
   return {
     db: o.db,
@@ -52,6 +57,10 @@ export function channelServiceDeps(o: {
     assets: channelAssetsOf(deployment),
     markets: o.markets,
     coverageBps: o.coverageBps,
+    ...(o.openingPolicy === undefined ? {} : { openingPolicy: o.openingPolicy }),
+    ...(engine.setAccountSuspended
+      ? { suspendTrading: (account: string) => engine.setAccountSuspended!(account, true) }
+      : {}),
     ...(o.issuanceIntervalMs === undefined ? {} : { issuanceIntervalMs: o.issuanceIntervalMs }),
     chain: custodyChannelChain(o.client, deployment.custody),
     submitter: createSubmitter({

@@ -11,7 +11,9 @@ import {
 } from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import { BPS, type ChannelContext } from "./context";
-import { fundingColumns, reservedForOpening, stateRowData } from "./repository";
+import { boundedCoverage } from "./opening-policy";
+import { releaseIfExpired } from "./opening-release";
+import { fundingColumns, reservedByOpenings, reservedForOpening, stateRowData } from "./repository";
 import type { OpenInstructions } from "./types";
 
 /** Builds, signs and stores the INITIALIZE state of a new channel for `trader`. */
@@ -59,21 +61,30 @@ async function prepareOpenLocked(
   const existing = await db.channel.findFirst({
     where: { trader: traderAddress, status: { not: "CLOSED" } },
   });
-  if (existing) {
+  // an opening of theirs nobody funded before it expired is released (CLOSED); any other channel is in the way
+  if (existing && !(await releaseIfExpired(ctx, existing))) {
     throw new ClearlineError("CONFLICT", `channel ${existing.id} is ${existing.status}: one open channel per trader`, {
       channelId: existing.id,
       status: existing.status,
     });
   }
+  const now = new Date(ctx.clock());
   const allocations = [];
   for (const token of [...amounts.keys()].sort()) {
     const traderAmount = amounts.get(token)!;
-    // coverage policy: coverageBps of the deposit, rounded down, never more than the exchange's free custody balance
-    const wanted = (traderAmount * deps.coverageBps) / BPS;
-    const available = await deps.chain.exchangeAvailable(token as Address);
-    const reserved = await reservedForOpening(db, token);
-    const free = available > reserved ? available - reserved : 0n;
-    allocations.push({ token: token as Address, traderAmount, exchangeAmount: wanted < free ? wanted : free });
+    // coverage policy: coverageBps of the deposit, rounded down, bounded per opening and for all openings (opening-policy.ts)
+    const [available, reserved, reservedOpenings] = await Promise.all([
+      deps.chain.exchangeAvailable(token as Address),
+      reservedForOpening(db, token, now),
+      reservedByOpenings(db, token, now),
+    ]);
+    const exchangeAmount = boundedCoverage(ctx.openingPolicy, {
+      wanted: (traderAmount * deps.coverageBps) / BPS,
+      available,
+      reserved,
+      reservedByOpenings: reservedOpenings,
+    });
+    allocations.push({ token: token as Address, traderAmount, exchangeAmount });
   }
   const nonce = (deps.randomNonce ?? randomNonce)();
   const id = computeChannelId({
@@ -100,7 +111,15 @@ async function prepareOpenLocked(
   const funding = allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }));
   await db.$transaction([
     db.channel.create({
-      data: { id, trader: traderAddress, nonce, status: "OPENING", latestVersion: 0n, ...fundingColumns(funding) },
+      data: {
+        id,
+        trader: traderAddress,
+        nonce,
+        status: "OPENING",
+        latestVersion: 0n,
+        openingExpiresAt: new Date(now.getTime() + ctx.openingPolicy.ttlSeconds * 1_000),
+        ...fundingColumns(funding),
+      },
     }),
     db.channelState.create({
       data: stateRowData({

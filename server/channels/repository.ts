@@ -204,23 +204,33 @@ export async function commitRound(
 
 /**
  * What the exchange has promised from its free custody balance of `token` but the chain has not
- * debited yet: OPENING channels' INITIALIZE states (debited when each trader's depositAndOpen is
- * mined) and pending top-ups (RESIZE states that raise the exchange's amount, debited when the
- * resize is mined; counted until the watcher's ChannelResized releases the lock, so between
- * mining and that event it is counted twice — in the exchange's favour). prepareOpen and a
- * top-up subtract it before promising coverage, the fee withdrawal before taking tokens; all run
- * under withCoverageLock (coverage-lock.ts). (The name predates top-ups; the admin fee
- * withdrawal imports it.)
+ * debited yet: unexpired OPENING channels' INITIALIZE states (debited when each trader's
+ * depositAndOpen is mined; an opening stops reserving at its `openingExpiresAt`, opening-policy.ts)
+ * and pending top-ups (RESIZE states that raise the exchange's amount, debited when the resize is
+ * mined; counted until the watcher's ChannelResized releases the lock, so between mining and that
+ * event it is counted twice — in the exchange's favour). prepareOpen and a top-up subtract it
+ * before promising coverage, the fee withdrawal before taking tokens; all run under the coverage
+ * lock (coverage-lock.ts). (The name predates top-ups; the admin fee withdrawal imports it.)
  */
-export async function reservedForOpening(db: Db, token: string): Promise<bigint> {
+export async function reservedForOpening(db: Db, token: string, now: Date = new Date()): Promise<bigint> {
+  const key = token.toLowerCase();
+  return (await reservedByOpenings(db, key, now)) + (await reservedForTopUps(db, key));
+}
+
+/** The unexpired OPENING channels' part of reservedForOpening: what their INITIALIZE states promise in `token`. */
+export async function reservedByOpenings(db: Db, token: string, now: Date = new Date()): Promise<bigint> {
   const key = token.toLowerCase();
   const rows = await db.channelState.findMany({
-    where: { version: 0n, channel: { status: "OPENING" }, allocationTokens: { has: key } },
+    where: {
+      version: 0n,
+      channel: { status: "OPENING", OR: [{ openingExpiresAt: null }, { openingExpiresAt: { gt: now } }] },
+      allocationTokens: { has: key },
+    },
     select: { allocationTokens: true, exchangeAmounts: true },
   });
   let sum = 0n;
   for (const row of rows) sum += decimalToBigint(row.exchangeAmounts[row.allocationTokens.indexOf(key)]!);
-  return sum + (await reservedForTopUps(db, key));
+  return sum;
 }
 
 /** The exchange's share of pending RESIZE states above their predecessors' in `token` (lower case): what pending top-ups will lock. */

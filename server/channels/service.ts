@@ -10,6 +10,7 @@
  */
 import type { CoverageLock } from "./coverage-lock";
 import { getAddress, type Address, type Hex } from "viem";
+import type { Prisma } from "../../generated/prisma/client";
 import type { CommittedBatch } from "../ports";
 import { requestClose } from "./close";
 import { ChannelContext } from "./context";
@@ -17,6 +18,8 @@ import { submitCoSignature } from "./cosign";
 import { engineCredit, engineDebit } from "./engine-ledger";
 import { StateIssuer } from "./issuance";
 import { prepareOpen } from "./opening";
+import { releaseOpening, type ReleasedOpening } from "./opening-release";
+import { takeBack, type TakeBack } from "./reorg-takeback";
 import { channelStatus, depositInstructions, history, latestState, statesAfter } from "./reads";
 import type { StoredState } from "./repository";
 import type { StateFeed } from "./state-feed";
@@ -34,6 +37,8 @@ export type {
   TopUpOutcome,
 } from "./types";
 export { TOP_UP_ALERT } from "./types";
+export type { ReleasedOpening } from "./opening-release";
+export type { TakeBack } from "./reorg-takeback";
 
 /** Engine account id of a trader: the EIP-55 address (the same string sessions carry). */
 export function engineAccountOf(trader: string): string {
@@ -93,6 +98,18 @@ export class ChannelService {
   /** Builds, signs and stores the INITIALIZE state of a new channel for `trader` (opening.ts). */
   prepareOpen(trader: Address, deposits: readonly { token: Address; amount: bigint }[]): Promise<OpenInstructions> {
     return prepareOpen(this.ctx, trader, deposits);
+  }
+
+  /**
+   * Ops: releases an OPENING channel nobody funded, so its coverage is no longer reserved
+   * (opening-release.ts); `record` runs in the release's transaction (the audit row).
+   */
+  releaseOpening(
+    channelId: string,
+    reason: string,
+    record?: (tx: Prisma.TransactionClient, released: ReleasedOpening) => Promise<void>,
+  ): Promise<ReleasedOpening> {
+    return releaseOpening(this.ctx, channelId, reason, record);
   }
 
   /** The engine listener: new OPERATE states for every active channel the batch touched, in merged rounds (issuance.ts); `idle()` waits for them. */
@@ -170,5 +187,16 @@ export class ChannelService {
 
   credit(account: string, asset: string, amount: bigint, requestId?: string): Promise<void> {
     return engineCredit(this.deps.engine, account, asset, amount, requestId);
+  }
+
+  /** For the custody sink: takes back up to `amount` of a reorged deposit of `token` (reorg-takeback.ts). */
+  takeBack(account: string, token: string, amount: bigint, requestId: string): Promise<TakeBack> {
+    const asset = this.ctx.asset(token);
+    return takeBack(this.deps.engine, account, asset, amount, requestId);
+  }
+
+  /** unix milliseconds, the service's clock */
+  now(): number {
+    return this.ctx.clock();
   }
 }

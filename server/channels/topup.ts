@@ -79,7 +79,7 @@ export class TopUps {
           const token = f.token.toLowerCase();
           const [available, reserved] = await Promise.all([
             ctx.deps.chain.exchangeAvailable(token as Address),
-            reservedForOpening(db, token),
+            reservedForOpening(db, token, new Date(ctx.clock())),
           ]);
           free.set(token, { available, reserved });
         }

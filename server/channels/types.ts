@@ -5,6 +5,7 @@ import type { ChannelDomain, ChannelState, StateSigner, StateVerifier, stateType
 import type { Db } from "../db";
 import type { EnginePort } from "../ports";
 import type { ChannelChain } from "./chain";
+import type { OpeningPolicy } from "./opening-policy";
 import type { SubmissionRetryOptions } from "./submissions";
 import type { ChannelSubmitter } from "./submitter";
 
@@ -37,6 +38,13 @@ export interface ChannelServiceDeps {
   markets: readonly ChannelMarket[];
   /** exchange coverage locked at open, in basis points of the trader's deposit per token (10_000 = 1×) */
   coverageBps: bigint;
+  /** coverage per opening and for all openings, and how long an unfunded opening reserves it (default DEFAULT_OPENING_POLICY) */
+  openingPolicy?: OpeningPolicy;
+  /**
+   * the engine's trading guard (EngineRuntime.setAccountSuspended(account, true)): called after a
+   * reorged deposit could not be taken back whole and the account was suspended in the database
+   */
+  suspendTrading?: (account: string) => void;
   /** the lock over the exchange's free custody balance (coverage-lock.ts); default: the service's own */
   coverageLock?: CoverageLock;
   chain: ChannelChain;
