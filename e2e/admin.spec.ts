@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { hardhatTestAccount } from "../core/chain/hardhat-test-accounts";
+import { toBaseUnits } from "../core/money";
 import { api, ApiError, ensureActiveChannel, market, placeOrder, traderSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -110,9 +111,10 @@ test("admin overrides a mark price → the leveraged long is liquidated → in t
     timeInForce: "IOC",
   });
   expect(bought.filledSize).toBe(size);
-  const [pos] = await api(long.page).query<{ liquidationPrice: bigint | null }[]>("account.positions");
+  const [pos] = await api(long.page).query<{ liquidationPrice: { value: string } | null }[]>("account.positions");
   expect(pos!.liquidationPrice).not.toBeNull();
-  const crash = ((pos!.liquidationPrice! * 9_500n) / 10_000n / q).toString();
+  const liquidationPrice = toBaseUnits(pos!.liquidationPrice!.value, m.quote.decimals);
+  const crash = ((liquidationPrice * 9_500n) / 10_000n / q).toString();
 
   // the overview before
   await expect(admin.page.getByTestId("verdict-healthy")).toBeVisible();

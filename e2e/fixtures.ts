@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import superjson from "superjson";
 import { createPublicClient, createWalletClient, http, parseUnits, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { toBaseUnits } from "../core/money";
 import { signState, type ChannelState } from "../core/channel";
 import { hardhatTestAccount } from "../core/chain/hardhat-test-accounts";
 import { custodyAbi, demoTokenAbi } from "../contracts/generated";
@@ -207,10 +208,15 @@ export async function ensureActiveChannel(
   return status!;
 }
 
-/** Balances in the exchange (what the channel holds for the trader), by asset symbol. */
+/** Balances in the exchange (what the channel holds for the trader), by asset symbol, in base units for arithmetic. */
 export async function exchangeBalances(page: Page): Promise<Record<string, { available: bigint; locked: bigint }>> {
-  const rows = await api(page).query<{ asset: string; available: bigint; locked: bigint }[]>("account.balances");
-  return Object.fromEntries(rows.map((r) => [r.asset, { available: r.available, locked: r.locked }]));
+  type Amount = { value: string; symbol: string };
+  const rows = await api(page).query<{ asset: string; available: Amount; locked: Amount }[]>("account.balances");
+  const decimals = new Map<string, number>();
+  for (const m of await api(page).query<MarketRow[]>("markets.list"))
+    for (const a of [m.base, m.quote]) decimals.set(a.symbol, a.decimals);
+  const units = (t: Amount) => toBaseUnits(t.value, decimals.get(t.symbol)!);
+  return Object.fromEntries(rows.map((r) => [r.asset, { available: units(r.available), locked: units(r.locked) }]));
 }
 
 export interface MarketRow {

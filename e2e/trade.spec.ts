@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { formatAmount } from "../app/_components/format";
+import { toBaseUnits } from "../core/money";
 import {
   adminOverridePrice,
   api,
@@ -242,17 +243,18 @@ test("flow 5 — liquidation when the mark moves against a leveraged long", asyn
   await b.page.getByTestId("place-order").click();
   const row = b.page.getByTestId("position-ETH-PERP");
   await expect(row.getByTestId("position-size")).toHaveText("40 WETH");
-  const [pos] = await api(b.page).query<{ liquidationPrice: bigint | null; marginRatioBps: bigint | null }[]>(
-    "account.positions",
-  );
+  const [pos] = await api(b.page).query<
+    { liquidationPrice: { value: string } | null; marginRatioBps: bigint | null }[]
+  >("account.positions");
   expect(pos!.liquidationPrice).not.toBeNull();
+  const liquidationPrice = toBaseUnits(pos!.liquidationPrice!.value, m.quote.decimals);
   await expect(row.getByTestId("position-liq")).toHaveText(
-    formatAmount(pos!.liquidationPrice!, m.quote.decimals, { maxFraction: 2, minFraction: 2 }),
+    formatAmount(liquidationPrice, m.quote.decimals, { maxFraction: 2, minFraction: 2 }),
   );
   await b.page.screenshot({ path: testInfo.outputPath("trade-perp-leveraged.png") });
 
   // the admin moves the index 5 % below the estimated liquidation price
-  const crash = ((pos!.liquidationPrice! * 9_500n) / 10_000n / q).toString();
+  const crash = ((liquidationPrice * 9_500n) / 10_000n / q).toString();
   const moved = await adminOverridePrice(
     admin.page,
     "ETH-PERP",

@@ -11,6 +11,7 @@
  * session cookie. Signatures come from the well-known test
  * keys (#2 and #3 trade, #4 for the crash test, #1 is the exchange).
  */
+import { toBaseUnits } from "../core/money";
 import nodeHttp from "node:http";
 import superjson from "superjson";
 import type { AddressInfo } from "node:net";
@@ -189,7 +190,7 @@ async function depositAndOpen(t: Trader, amount: bigint): Promise<{ channelId: H
 }
 
 async function usdcAvailable(t: Trader): Promise<bigint> {
-  return (await t.api.account.balances.query()).find((b) => b.asset === "USDC")!.available;
+  return toBaseUnits((await t.api.account.balances.query()).find((b) => b.asset === "USDC")!.available.value, 6);
 }
 
 /** The newest exchange-signed state once its version is above `above`; checked: signature, conservation against the funding. */
@@ -370,9 +371,9 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
         market: "ETH-PERP",
         side: "sell",
         role: "maker",
-        price: usd(3000n),
-        size: ETH,
-        feeQuote: 300_000n,
+        price: { value: "3000", symbol: "USDC" },
+        size: { value: "1", symbol: "WETH" },
+        fee: { value: "0.3", symbol: "USDC" },
       }),
     ]);
     expect((await B.api.account.fills.query({ limit: 10 })).fills).toEqual([
@@ -380,19 +381,31 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
         market: "ETH-PERP",
         side: "buy",
         role: "taker",
-        price: usd(3000n),
-        size: ETH,
-        feeQuote: 1_500_000n,
+        price: { value: "3000", symbol: "USDC" },
+        size: { value: "1", symbol: "WETH" },
+        fee: { value: "1.5", symbol: "USDC" },
       }),
     ]);
-    expect((await A.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 300_000n }]);
-    expect((await B.api.account.fees.query({ limit: 10 })).totals).toEqual([{ asset: "USDC", feeQuote: 1_500_000n }]);
+    expect((await A.api.account.fees.query({ limit: 10 })).totals).toEqual([{ fee: { value: "0.3", symbol: "USDC" } }]);
+    expect((await B.api.account.fees.query({ limit: 10 })).totals).toEqual([{ fee: { value: "1.5", symbol: "USDC" } }]);
+    const usdc3000 = { value: "3000", symbol: "USDC" };
     expect(await A.api.account.positions.query()).toEqual([
-      expect.objectContaining({ market: "ETH-PERP", size: -ETH, entryPrice: usd(3000n), markPrice: usd(3000n) }),
+      expect.objectContaining({
+        market: "ETH-PERP",
+        size: { value: "-1", symbol: "WETH" },
+        entryPrice: usdc3000,
+        markPrice: usdc3000,
+      }),
     ]);
     const [bPosition] = await B.api.account.positions.query();
-    expect(bPosition).toMatchObject({ market: "ETH-PERP", size: ETH, entryPrice: usd(3000n), unrealizedPnlQuote: 0n });
-    expect(bPosition!.liquidationPrice).toBeGreaterThan(usd(2860n)); // ~14x leveraged: liquidated on a ~4.3 % drop
+    expect(bPosition).toMatchObject({
+      market: "ETH-PERP",
+      size: { value: "1", symbol: "WETH" },
+      entryPrice: usdc3000,
+      unrealizedPnl: { value: "0", symbol: "USDC" },
+    });
+    // ~14x leveraged: liquidated on a ~4.3 % drop
+    expect(toBaseUnits(bPosition!.liquidationPrice!.value, 6)).toBeGreaterThan(usd(2860n));
 
     // ── both get new exchange-signed states (equity at the mark) and co-sign them ──
     const aState = await newStateAbove(A, aV);
@@ -434,7 +447,12 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
     expect(await B.api.account.positions.query()).toEqual([]);
     expect(await A.api.account.positions.query()).toEqual([]); // A's bid took the liquidation order: A is flat
     const liquidationFill = (await B.api.account.fills.query({ limit: 1 })).fills[0]!;
-    expect(liquidationFill).toMatchObject({ side: "sell", role: "taker", price: usd(2850n), liquidation: true });
+    expect(liquidationFill).toMatchObject({
+      side: "sell",
+      role: "taker",
+      price: { value: "2850", symbol: "USDC" },
+      liquidation: true,
+    });
     // the liquidation fee (0.5 % of 2850) went to the insurance fund
     expect(insurance() - insuranceBefore).toBe(14_250_000n);
     expect(await usdcAvailable(B)).toBe(usd(200n) - 1_500_000n - usd(150n) - 14_250_000n);

@@ -21,10 +21,14 @@ function groupThousands(intPart: string): string {
 }
 
 /** A wire amount (whole-token decimal string with its symbol) for display: `{ value: "1234.5", symbol: "USDC" }` → "1,234.5 USDC". */
-export function formatToken(t: { value: string; symbol: string }, fmt: AmountFormat = {}): string {
-  const fraction = t.value.split(".")[1]?.length ?? 0;
-  const units = parseUnits(t.value, fraction);
-  return `${formatAmount(units, fraction, { maxFraction: fraction, ...fmt })} ${t.symbol}`;
+export function formatToken(
+  t: { value: string; symbol: string },
+  fmt: AmountFormat & { symbol?: boolean } = {},
+): string {
+  // the wire drops trailing zeros: scale to the digits asked for, then format exactly
+  const digits = Math.max(t.value.split(".")[1]?.length ?? 0, fmt.minFraction ?? 0);
+  const text = formatAmount(parseUnits(t.value, digits), digits, { maxFraction: digits, ...fmt });
+  return fmt.symbol === false ? text : `${text} ${t.symbol}`;
 }
 
 /** A bigint in base units with `decimals` as a human string: `formatAmount(1_234_500_000n, 6, { maxFraction: 2 })` → "1,234.5". */

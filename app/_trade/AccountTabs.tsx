@@ -62,7 +62,7 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
         ) : tab === "fills" ? (
           <Fills byMarket={byMarket} />
         ) : tab === "funding" ? (
-          <Funding byMarket={byMarket} current={current} />
+          <Funding current={current} />
         ) : (
           <Balances />
         )}

@@ -1,9 +1,9 @@
 "use client";
 /** The read-only account tabs: order history, fills, funding payments and balances. */
 import { useQuery } from "@tanstack/react-query";
-import { formatAmount, formatDateTime, formatToken } from "../_components/format";
+import { formatDateTime, formatToken } from "../_components/format";
 import { useTRPC } from "../_trpc/client";
-import { pxT, px, quoteAmt, sz, szT, type Activity, type MarketSummary, type TokenAmount } from "./market";
+import { pxT, szT, type Activity, type MarketSummary, type TokenAmount } from "./market";
 import { Loadable } from "./account-parts";
 
 const HISTORY_TYPES = [
@@ -122,13 +122,15 @@ export function Fills({ byMarket }: { byMarket: Map<string, MarketSummary> }) {
                     {f.side === "buy" ? "Buy" : "Sell"}
                     {f.liquidation ? " (liquidation)" : ""}
                   </td>
-                  <td className="r num">{px(m, f.price)}</td>
+                  <td className="r num">{pxT(m, f.price)}</td>
                   <td className="r num">
-                    {sz(m, f.size)} {m.base.symbol}
+                    {szT(m, f.size)} {f.size.symbol}
                   </td>
-                  <td className="r num">{quoteAmt(m, f.notionalQuote)}</td>
+                  <td className="r num">
+                    {formatToken(f.notional, { maxFraction: 2, minFraction: 2, symbol: false })}
+                  </td>
                   <td className="r num" data-testid="fill-fee">
-                    {formatAmount(f.feeQuote, m.quote.decimals)} {f.feeAsset}
+                    {formatToken(f.fee)}
                   </td>
                   <td className="muted">{f.role}</td>
                 </tr>
@@ -141,7 +143,7 @@ export function Fills({ byMarket }: { byMarket: Map<string, MarketSummary> }) {
   );
 }
 
-export function Funding({ byMarket, current }: { byMarket: Map<string, MarketSummary>; current: MarketSummary }) {
+export function Funding({ current }: { current: MarketSummary }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.account.funding.queryOptions({ limit: 100 }));
   return (
@@ -167,13 +169,12 @@ export function Funding({ byMarket, current }: { byMarket: Map<string, MarketSum
             </thead>
             <tbody>
               {rows.map((f) => {
-                const m = byMarket.get(f.market);
                 return (
                   <tr key={`${f.seq}:${f.market}`}>
                     <td className="num muted">{formatDateTime(Number(f.timeMs))}</td>
                     <td>{f.market}</td>
-                    <td className={`r num ${f.amountQuote >= 0n ? "up" : "down"}`}>
-                      {m ? `${quoteAmt(m, f.amountQuote, true)} ${m.quote.symbol}` : f.amountQuote.toString()}
+                    <td className={`r num ${f.amount.value.startsWith("-") ? "down" : "up"}`}>
+                      {formatToken(f.amount, { maxFraction: 2, minFraction: 2, signed: true })}
                     </td>
                   </tr>
                 );
@@ -207,10 +208,10 @@ export function Balances() {
               <tr key={b.asset} data-testid={`exchange-balance-${b.asset}`}>
                 <td>{b.asset}</td>
                 <td className="r num" data-testid="available">
-                  {formatAmount(b.available, b.decimals)}
+                  {formatToken(b.available, { symbol: false })}
                 </td>
-                <td className="r num">{formatAmount(b.locked, b.decimals)}</td>
-                <td className="r num">{formatAmount(b.available + b.locked, b.decimals)}</td>
+                <td className="r num">{formatToken(b.locked, { symbol: false })}</td>
+                <td className="r num">{formatToken(b.total, { symbol: false })}</td>
               </tr>
             ))}
           </tbody>

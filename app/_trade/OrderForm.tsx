@@ -27,7 +27,10 @@ import {
   toTick,
   type MarketSummary,
   type Position,
+  baseUnits,
+  quoteUnits,
 } from "./market";
+import { toBaseUnits } from "@/core/money";
 import type { BookState } from "./useMarketData";
 
 type OrderType = "limit" | "market" | "stop";
@@ -112,19 +115,23 @@ export function OrderForm({
         ? toTick((trigger * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up")
         : toTick((trigger * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
 
-  const avail = (asset: string) => balances.data?.find((b) => b.asset === asset)?.available ?? 0n;
+  const avail = (asset: MarketSummary["base"]) => {
+    const b = balances.data?.find((x) => x.asset === asset.symbol);
+    return b ? toBaseUnits(b.available.value, asset.decimals) : 0n;
+  };
   const position = positions.find((p) => p.market === market.symbol);
+  const positionSize = position ? baseUnits(market, position.size) : null;
   // perpetuals settle in cash: the balance goes negative when buying; equity adds the positions at the mark
   const perpEquity =
-    avail(market.quote.symbol) +
+    avail(market.quote) +
     positions.reduce((sum, p) => {
       const pm = markets.find((x) => x.symbol === p.market);
       return pm && pm.quote.symbol === market.quote.symbol
-        ? sum + notional(pm, p.size, p.markPrice ?? p.entryPrice)
+        ? sum + notional(pm, baseUnits(pm, p.size), quoteUnits(pm, p.markPrice ?? p.entryPrice))
         : sum;
     }, 0n);
-  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : avail(market.quote.symbol);
-  const baseAvail = avail(market.base.symbol);
+  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : avail(market.quote);
+  const baseAvail = avail(market.base);
   // the most the buttons size to: spot buys spend quote, spot sells spend base, perps use collateral × leverage
   const maxSize = useMemo(() => {
     if (!execPrice || execPrice <= 0n) return isPerp ? null : side === "sell" ? baseAvail : null;
@@ -461,10 +468,10 @@ export function OrderForm({
           <dd className="num">
             {fee !== null ? `${formatAmount(fee, qd, { maxFraction: qd })} ${market.quote.symbol}` : "—"}
           </dd>
-          {isPerp && position && (
+          {isPerp && positionSize !== null && (
             <>
               <dt>Position</dt>
-              <dd className={`num ${position.size > 0n ? "up" : "down"}`}>{sz(market, position.size)}</dd>
+              <dd className={`num ${positionSize > 0n ? "up" : "down"}`}>{sz(market, positionSize)}</dd>
             </>
           )}
         </dl>

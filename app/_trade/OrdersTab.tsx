@@ -5,7 +5,17 @@ import { useState } from "react";
 import { formatAmount, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import { newIdempotencyKey, px, sz, type MarketSummary, type OpenOrder } from "./market";
+import {
+  baseUnits,
+  newIdempotencyKey,
+  px,
+  pxT,
+  quoteUnits,
+  sz,
+  szT,
+  type MarketSummary,
+  type OpenOrder,
+} from "./market";
 import { Loadable, useSignedAction } from "./account-parts";
 
 export function OpenOrders({
@@ -45,15 +55,17 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
   const cancel = useMutation(trpc.orders.cancel.mutationOptions());
   const amend = useMutation(trpc.orders.amend.mutationOptions());
   const [editing, setEditing] = useState(false);
-  const [priceText, setPriceText] = useState(formatAmount(o.price, m.quote.decimals, { group: false }));
-  const [sizeText, setSizeText] = useState(formatAmount(o.size, m.base.decimals, { group: false }));
+  const orderPrice = quoteUnits(m, o.price);
+  const orderSize = baseUnits(m, o.size);
+  const [priceText, setPriceText] = useState(formatAmount(orderPrice, m.quote.decimals, { group: false }));
+  const [sizeText, setSizeText] = useState(formatAmount(orderSize, m.base.decimals, { group: false }));
 
   async function doCancel() {
     try {
       await signed(() => cancel.mutateAsync({ idempotencyKey: newIdempotencyKey("cxl"), orderId: o.orderId }));
       toast.success(
         "Order cancelled",
-        `#${o.orderId} ${o.side} ${sz(m, o.size)} ${m.base.symbol} at ${px(m, o.price)}.`,
+        `#${o.orderId} ${o.side} ${szT(m, o.size)} ${o.size.symbol} at ${pxT(m, o.price)}.`,
       );
     } catch (e) {
       toast.fromError("Order not cancelled", e);
@@ -72,8 +84,8 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
         amend.mutateAsync({
           idempotencyKey: newIdempotencyKey("amd"),
           orderId: o.orderId,
-          price: price !== o.price ? price : undefined,
-          size: size !== o.size ? size : undefined,
+          price: price !== orderPrice ? price : undefined,
+          size: size !== orderSize ? size : undefined,
         }),
       );
       toast.success("Order amended", `#${o.orderId}: ${sz(m, size)} ${m.base.symbol} at ${px(m, price)}.`);
@@ -87,9 +99,9 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
       <tr data-testid="open-order">
         <td>{m.symbol}</td>
         <td className={o.side === "buy" ? "up" : "down"}>{o.side === "buy" ? "Buy" : "Sell"}</td>
-        <td className="r num">{px(m, o.price)}</td>
+        <td className="r num">{pxT(m, o.price)}</td>
         <td className="r num">
-          {sz(m, o.size)} {m.base.symbol}
+          {szT(m, o.size)} {o.size.symbol}
         </td>
         <td className="r actions">
           <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>

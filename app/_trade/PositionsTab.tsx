@@ -2,10 +2,21 @@
 /** The positions tab: each position with its margin, PnL and liquidation price; edit TP/SL and close (co-signing the latest state first). */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatAmount, formatBps, parseAmount } from "../_components/format";
+import { formatAmount, formatBps, formatToken, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
-import { newIdempotencyKey, priceUnits, px, quoteAmt, sz, toTick, type MarketSummary, type Position } from "./market";
+import {
+  baseUnits,
+  newIdempotencyKey,
+  px,
+  pxT,
+  quoteAmt,
+  quoteUnits,
+  sz,
+  toTick,
+  type MarketSummary,
+  type Position,
+} from "./market";
 import { activeTriggers, Loadable, useSignedAction } from "./account-parts";
 
 const CLOSE_SLIPPAGE_BPS = 500n;
@@ -50,8 +61,8 @@ export function Positions({
                   key={p.market}
                   p={p}
                   m={m}
-                  tp={t?.takeProfit ? priceUnits(m, t.takeProfit.trigger) : null}
-                  sl={t?.stopLoss ? priceUnits(m, t.stopLoss.trigger) : null}
+                  tp={t?.takeProfit ? quoteUnits(m, t.takeProfit.trigger) : null}
+                  sl={t?.stopLoss ? quoteUnits(m, t.stopLoss.trigger) : null}
                   editing={editing === p.market}
                   setEditing={(on) => setEditing(on ? p.market : null)}
                 />
@@ -86,11 +97,14 @@ function PositionRow({
   const [tpText, setTpText] = useState(tp !== null ? formatAmount(tp, m.quote.decimals, { group: false }) : "");
   const [slText, setSlText] = useState(sl !== null ? formatAmount(sl, m.quote.decimals, { group: false }) : "");
   const [closing, setClosing] = useState(false);
-  const long = p.size > 0n;
-  const abs = long ? p.size : -p.size;
+  const size = baseUnits(m, p.size);
+  const entryPrice = quoteUnits(m, p.entryPrice);
+  const markPrice = p.markPrice && quoteUnits(m, p.markPrice);
+  const long = size > 0n;
+  const abs = long ? size : -size;
 
   async function close() {
-    const mark = p.markPrice ?? p.entryPrice;
+    const mark = markPrice ?? entryPrice;
     const worst = long
       ? toTick((mark * (10_000n - CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "down")
       : toTick((mark * (10_000n + CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "up");
@@ -148,7 +162,7 @@ function PositionRow({
   }
 
   const pnlAt = (price: bigint | null) =>
-    price === null ? null : ((price - p.entryPrice) * p.size) / 10n ** BigInt(m.base.decimals);
+    price === null ? null : ((price - entryPrice) * size) / 10n ** BigInt(m.base.decimals);
   /** Estimated PnL if the position closed at the typed price, or nothing while the text is not a price. */
   const pnlHint = (text: string): string => {
     const pnl = pnlAt(parseAmount(text, m.quote.decimals));
@@ -161,17 +175,17 @@ function PositionRow({
           <strong>{m.symbol}</strong> <span className={`badge ${long ? "ok" : "bad"}`}>{long ? "Long" : "Short"}</span>
         </td>
         <td className={`r num ${long ? "up" : "down"}`} data-testid="position-size">
-          {sz(m, p.size)} {m.base.symbol}
+          {sz(m, abs)} {p.size.symbol}
         </td>
-        <td className="r num">{px(m, p.entryPrice)}</td>
+        <td className="r num">{pxT(m, p.entryPrice)}</td>
         <td className="r num" data-testid="position-mark">
-          {px(m, p.markPrice)}
+          {pxT(m, p.markPrice)}
         </td>
         <td className="r num warn-text" data-testid="position-liq">
-          {px(m, p.liquidationPrice)}
+          {pxT(m, p.liquidationPrice)}
         </td>
-        <td className={`r num ${p.unrealizedPnlQuote >= 0n ? "up" : "down"}`} data-testid="position-upnl">
-          {quoteAmt(m, p.unrealizedPnlQuote, true)} {m.quote.symbol}
+        <td className={`r num ${p.unrealizedPnl.value.startsWith("-") ? "down" : "up"}`} data-testid="position-upnl">
+          {formatToken(p.unrealizedPnl, { maxFraction: 2, minFraction: 2, signed: true })}
         </td>
         <td className="r num" data-testid="position-margin-ratio">
           {p.marginRatioBps !== null ? formatBps(p.marginRatioBps) : "—"}

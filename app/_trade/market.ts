@@ -16,9 +16,12 @@ export type Activity = HistoryRow["activity"];
 export type TokenAmount = { value: string; symbol: string };
 export type Candle = Outputs["markets"]["candles"][number];
 
-/** A wire price (quote per whole base token) back in quote base units, for forms and arithmetic. */
-export const priceUnits = (m: Pick<MarketSummary, "quote">, price: TokenAmount): bigint =>
-  toBaseUnits(price.value, m.quote.decimals);
+/** A wire amount of the quote asset (or a price per whole base token) back in quote base units, for forms and arithmetic. */
+export const quoteUnits = (m: Pick<MarketSummary, "quote">, t: TokenAmount): bigint =>
+  toBaseUnits(t.value, m.quote.decimals);
+/** A wire size back in base-asset base units. */
+export const baseUnits = (m: Pick<MarketSummary, "base">, t: TokenAmount): bigint =>
+  toBaseUnits(t.value, m.base.decimals);
 
 export const px = (m: MarketSummary, price: bigint | null | undefined) =>
   price == null ? "—" : formatPrice(price, m.quote.decimals, m.tickSize);
@@ -26,7 +29,7 @@ export const sz = (m: MarketSummary, sizeBase: bigint) =>
   formatAmount(sizeBase, m.base.decimals, { maxFraction: sizeDecimals(m) });
 /** A wire price at the market's tick precision, and a wire size at its lot precision (without symbols). */
 export const pxT = (m: MarketSummary, price: TokenAmount | null) =>
-  price === null ? "—" : px(m, priceUnits(m, price));
+  price === null ? "—" : px(m, quoteUnits(m, price));
 export const szT = (m: MarketSummary, size: TokenAmount) => sz(m, toBaseUnits(size.value, m.base.decimals));
 export const quoteAmt = (m: MarketSummary, amount: bigint, signed = false) =>
   formatAmount(amount, m.quote.decimals, { maxFraction: 2, minFraction: 2, signed });

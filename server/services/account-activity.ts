@@ -11,13 +11,11 @@ import { z } from "zod";
 import type { EngineEvent } from "../../core/engine";
 import { ClearlineError } from "../../core/errors";
 import type { MarketView } from "../../core/market/view";
-import { fromBaseUnits } from "../../core/money";
 import { priceFromPerLotDown } from "../engine/market-config";
+import { amountOf, baseAmount, quoteAmount, tokenAmount, type TokenAmount } from "./wire-units";
 
 export const ACTIVITY_VERSION = 1 as const;
 
-export const tokenAmount = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), symbol: z.string() });
-export type TokenAmount = z.infer<typeof tokenAmount>;
 
 const side = z.enum(["buy", "sell"]);
 const triggerKind = z.enum(["stop", "takeProfit", "stopLoss"]);
@@ -196,16 +194,10 @@ export function toActivity(
   const asset = (symbol: string, amount: bigint): TokenAmount => {
     const d = decimals.get(symbol);
     if (d === undefined) throw new ClearlineError("INTERNAL", `asset ${symbol} is in the journal but in no market`);
-    return { value: fromBaseUnits(amount, d), symbol };
+    return amountOf(amount, { symbol, decimals: d });
   };
-  const base = (m: MarketView, amount: bigint): TokenAmount => ({
-    value: fromBaseUnits(amount, m.base.decimals),
-    symbol: m.base.symbol,
-  });
-  const quote = (m: MarketView, amount: bigint): TokenAmount => ({
-    value: fromBaseUnits(amount, m.quote.decimals),
-    symbol: m.quote.symbol,
-  });
+  const base = baseAmount;
+  const quote = quoteAmount;
   const price = (m: MarketView, perLot: bigint) => quote(m, priceFromPerLotDown(m, perLot));
 
   switch (e.type) {

@@ -1,8 +1,8 @@
 /**
  * A trader's account: current state from the engine's memory (balances, positions, open
  * orders), history from the journal's read model (JournalIndex: fills, fees, funding, every event),
- * paginated by journal seq. Prices are per WHOLE base token (quote base units), sizes in base
- * units, as traders see them.
+ * paginated by journal seq. Computed in base units; returned as wire amounts (wire-units.ts: whole
+ * tokens with their symbol, prices per WHOLE base token).
  */
 import type { EngineEvent } from "../../core/engine";
 import { abs, BPS, divDown, divUp } from "../../core/money/math";
@@ -12,13 +12,24 @@ import type { EventType } from "../engine/journal-index";
 import { eachEntryOf, entriesOf, eventsOf, type StoredEntry } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
+import { ClearlineError } from "../../core/errors";
+import type { AssetRef } from "../../core/market/config";
+import type { MarketView } from "../../core/market/view";
 import { assetDecimals, toActivityRow, type ActivityKind, type ActivityRow } from "./account-activity";
+import { amountOf, baseAmount, quoteAmount, type TokenAmount } from "./wire-units";
+
+/** A market the journal names is in the catalogue (markets are never removed). */
+function marketOf(rt: EngineRuntime, symbol: string): MarketView {
+  const m = rt.market(symbol);
+  if (!m) throw new ClearlineError("INTERNAL", `market ${symbol} is in the engine but not in the catalogue`);
+  return m;
+}
 
 export interface BalanceView {
   asset: string;
-  decimals: number;
-  available: bigint;
-  locked: bigint;
+  available: TokenAmount;
+  locked: TokenAmount;
+  total: TokenAmount;
 }
 
 /** Balances of every asset the markets use (zero rows included). */
@@ -31,21 +42,30 @@ export function balances(rt: EngineRuntime, account: string): BalanceView[] {
   return rt.read((ex) =>
     [...assets]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([asset, decimals]) => ({ asset, decimals, ...ex.balance(account, asset) })),
+      .map(([asset, decimals]) => {
+        const b = ex.balance(account, asset);
+        const ref = { symbol: asset, decimals };
+        return {
+          asset,
+          available: amountOf(b.available, ref),
+          locked: amountOf(b.locked, ref),
+          total: amountOf(b.available + b.locked, ref),
+        };
+      }),
   );
 }
 
 export interface PositionView {
   market: string;
-  /** signed: positive long, negative short (base units) */
-  size: bigint;
+  /** signed: positive long, negative short */
+  size: TokenAmount;
   /** average entry per whole token, rounded down */
-  entryPrice: bigint;
-  markPrice: bigint | null;
+  entryPrice: TokenAmount;
+  markPrice: TokenAmount | null;
   /** estimated: the mark at which the account's equity meets maintenance margin, other positions unchanged (long: rounded up, short: down) */
-  liquidationPrice: bigint | null;
-  unrealizedPnlQuote: bigint;
-  realizedPnlQuote: bigint;
+  liquidationPrice: TokenAmount | null;
+  unrealizedPnl: TokenAmount;
+  realizedPnl: TokenAmount;
   /** maintenance margin / equity of the settlement asset, in bps (>= 10000 means liquidatable); null without equity */
   marginRatioBps: bigint | null;
 }
@@ -77,14 +97,15 @@ export function positions(rt: EngineRuntime, account: string): PositionView[] {
       const perLot = lots > 0n ? divUp(num, den) : divDown(num, den);
       liq = perLot > 0n ? priceFromPerLotDown(m, perLot) : null;
     }
+    const quote = (units: bigint | null) => (units === null ? null : quoteAmount(m, units));
     out.push({
       market: m.symbol,
-      size: pos.sizeBase,
-      entryPrice: divDown(pos.entryQuote * oneBase, pos.sizeBase),
-      markPrice: mark === null ? null : priceFromPerLotDown(m, mark),
-      liquidationPrice: liq,
-      unrealizedPnlQuote: upnl,
-      realizedPnlQuote: pos.realizedPnlQuote,
+      size: baseAmount(m, pos.sizeBase),
+      entryPrice: quoteAmount(m, divDown(pos.entryQuote * oneBase, pos.sizeBase)),
+      markPrice: quote(mark === null ? null : priceFromPerLotDown(m, mark)),
+      liquidationPrice: quote(liq),
+      unrealizedPnl: quoteAmount(m, upnl),
+      realizedPnl: quoteAmount(m, pos.realizedPnlQuote),
       marginRatioBps: risk.equityQuote > 0n ? divUp(risk.maintenanceMarginQuote * BPS, risk.equityQuote) : null,
     });
   }
@@ -95,22 +116,22 @@ export interface OpenOrderView {
   orderId: number;
   market: string;
   side: "buy" | "sell";
-  price: bigint;
-  /** remaining size, base units */
-  size: bigint;
+  price: TokenAmount;
+  /** remaining size */
+  size: TokenAmount;
 }
 
 /** Resting orders on the books (pending stops and TP/SL are in history as triggerAccepted). */
 export function openOrders(rt: EngineRuntime, account: string): OpenOrderView[] {
   const rows = rt.read((ex) => ex.openOrders(account));
   return rows.map((o) => {
-    const m = rt.market(o.market);
+    const m = marketOf(rt, o.market);
     return {
       orderId: o.orderId,
       market: o.market,
       side: o.side,
-      price: m === null ? o.pricePerLot : priceFromPerLotDown(m, o.pricePerLot),
-      size: o.sizeBase,
+      price: quoteAmount(m, priceFromPerLotDown(m, o.pricePerLot)),
+      size: baseAmount(m, o.sizeBase),
     };
   });
 }
@@ -178,12 +199,11 @@ export interface FillView {
   side: "buy" | "sell";
   role: "maker" | "taker";
   orderId: number;
-  price: bigint;
-  size: bigint;
-  notionalQuote: bigint;
+  price: TokenAmount;
+  size: TokenAmount;
+  notional: TokenAmount;
   /** positive paid, negative rebate */
-  feeQuote: bigint;
-  feeAsset: string;
+  fee: TokenAmount;
   liquidation: boolean;
   timeMs: bigint;
 }
@@ -200,7 +220,7 @@ export async function fills(
   for (const r of h.rows) {
     const e = r.event;
     if (e.type !== "fill") continue;
-    const m = rt.market(e.market);
+    const m = marketOf(rt, e.market);
     const taker = e.taker === account;
     out.push({
       seq: r.seq,
@@ -208,11 +228,10 @@ export async function fills(
       side: taker ? e.takerSide : e.takerSide === "buy" ? "sell" : "buy",
       role: taker ? "taker" : "maker",
       orderId: taker ? e.takerOrderId : e.makerOrderId,
-      price: m === null ? e.pricePerLot : priceFromPerLotDown(m, e.pricePerLot),
-      size: e.sizeBase,
-      notionalQuote: e.notionalQuote,
-      feeQuote: taker ? e.takerFeeQuote : e.makerFeeQuote,
-      feeAsset: m?.quote.symbol ?? "",
+      price: quoteAmount(m, priceFromPerLotDown(m, e.pricePerLot)),
+      size: baseAmount(m, e.sizeBase),
+      notional: quoteAmount(m, e.notionalQuote),
+      fee: quoteAmount(m, taker ? e.takerFeeQuote : e.makerFeeQuote),
       liquidation: e.liquidation,
       timeMs: r.timeMs,
     });
@@ -222,37 +241,37 @@ export async function fills(
 
 /** Fees paid (and rebates received) per asset over the account's fills, with the newest fills' fees. */
 export async function fees(rt: EngineRuntime, db: Db, account: string, page: Page) {
-  const totals = new Map<string, bigint>();
+  const totals = new Map<string, { units: bigint; asset: AssetRef }>();
   for await (const entry of eachEntryOf(db, account, { types: ["fill"] })) {
     for (const e of entry.events) {
       if (e.type !== "fill" || (e.taker !== account && e.maker !== account)) continue;
-      const asset = rt.market(e.market)?.quote.symbol ?? "";
+      const asset = marketOf(rt, e.market).quote;
       const fee = e.taker === account ? e.takerFeeQuote : e.makerFeeQuote;
-      totals.set(asset, (totals.get(asset) ?? 0n) + fee);
+      totals.set(asset.symbol, { units: (totals.get(asset.symbol)?.units ?? 0n) + fee, asset });
     }
   }
   const recent = await fills(rt, db, account, page);
   return {
-    totals: [...totals].map(([asset, feeQuote]) => ({ asset, feeQuote })),
-    fees: recent.fills.map((f) => ({
-      seq: f.seq,
-      market: f.market,
-      role: f.role,
-      feeQuote: f.feeQuote,
-      feeAsset: f.feeAsset,
-      timeMs: f.timeMs,
-    })),
+    totals: [...totals.values()].map((t) => ({ fee: amountOf(t.units, t.asset) })),
+    fees: recent.fills.map((f) => ({ seq: f.seq, market: f.market, role: f.role, fee: f.fee, timeMs: f.timeMs })),
     nextBefore: recent.nextBefore,
   };
 }
 
 /** Funding payments (positive received, negative paid), newest first. */
-export async function funding(db: Db, account: string, page: Page) {
-  const h = await history(db, account, page, ["fundingPayment"]);
+export async function funding(rt: EngineRuntime, account: string, page: Page) {
+  const h = await history(rt.db, account, page, ["fundingPayment"]);
   return {
     payments: h.rows.flatMap((r) =>
       r.event.type === "fundingPayment"
-        ? [{ seq: r.seq, market: r.event.market, amountQuote: r.event.amountQuote, timeMs: r.timeMs }]
+        ? [
+            {
+              seq: r.seq,
+              market: r.event.market,
+              amount: quoteAmount(marketOf(rt, r.event.market), r.event.amountQuote),
+              timeMs: r.timeMs,
+            },
+          ]
         : [],
     ),
     nextBefore: h.nextBefore,

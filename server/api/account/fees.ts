@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fees as feesService } from "../../services/account";
+import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
 
@@ -8,14 +9,13 @@ export const fees = authedProcedure
   .input(pageInput)
   .output(
     z.object({
-      totals: z.array(z.object({ asset: z.string(), feeQuote: z.bigint() })),
+      totals: z.array(z.object({ fee: tokenAmount })),
       fees: z.array(
         z.object({
           seq: z.bigint(),
           market: z.string(),
           role: z.enum(["maker", "taker"]),
-          feeQuote: z.bigint(),
-          feeAsset: z.string(),
+          fee: tokenAmount,
           timeMs: z.bigint(),
         }),
       ),

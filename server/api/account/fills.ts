@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fills as fillsService } from "../../services/account";
+import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
 
@@ -9,11 +10,11 @@ export const fillSchema = z.object({
   side: z.enum(["buy", "sell"]),
   role: z.enum(["maker", "taker"]),
   orderId: z.number().int(),
-  price: z.bigint(),
-  size: z.bigint(),
-  notionalQuote: z.bigint(),
-  feeQuote: z.bigint(),
-  feeAsset: z.string(),
+  price: tokenAmount,
+  size: tokenAmount,
+  notional: tokenAmount,
+  /** positive paid, negative rebate */
+  fee: tokenAmount,
   liquidation: z.boolean(),
   timeMs: z.bigint(),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { funding as fundingService } from "../../services/account";
+import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
 import { pageInput } from "./schemas";
 
@@ -8,8 +9,8 @@ export const funding = authedProcedure
   .input(pageInput)
   .output(
     z.object({
-      payments: z.array(z.object({ seq: z.bigint(), market: z.string(), amountQuote: z.bigint(), timeMs: z.bigint() })),
+      payments: z.array(z.object({ seq: z.bigint(), market: z.string(), amount: tokenAmount, timeMs: z.bigint() })),
       nextBefore: z.bigint().nullable(),
     }),
   )
-  .query(({ ctx, input }) => fundingService(ctx.services.engine.db, ctx.session.address, input));
+  .query(({ ctx, input }) => fundingService(ctx.services.engine, ctx.session.address, input));

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { openOrders as openOrdersService } from "../../services/account";
+import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
 
-/** Resting orders (price per whole token, remaining size in base units). */
+/** Resting orders (price per whole token, remaining size). */
 export const openOrders = authedProcedure
   .output(
     z.array(
@@ -10,8 +11,8 @@ export const openOrders = authedProcedure
         orderId: z.number().int(),
         market: z.string(),
         side: z.enum(["buy", "sell"]),
-        price: z.bigint(),
-        size: z.bigint(),
+        price: tokenAmount,
+        size: tokenAmount,
       }),
     ),
   )

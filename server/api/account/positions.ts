@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { positions as positionsService } from "../../services/account";
+import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
 
 /** Open perpetual positions: size, entry, mark, estimated liquidation price, PnL, margin ratio. */
@@ -8,12 +9,12 @@ export const positions = authedProcedure
     z.array(
       z.object({
         market: z.string(),
-        size: z.bigint(),
-        entryPrice: z.bigint(),
-        markPrice: z.bigint().nullable(),
-        liquidationPrice: z.bigint().nullable(),
-        unrealizedPnlQuote: z.bigint(),
-        realizedPnlQuote: z.bigint(),
+        size: tokenAmount,
+        entryPrice: tokenAmount,
+        markPrice: tokenAmount.nullable(),
+        liquidationPrice: tokenAmount.nullable(),
+        unrealizedPnl: tokenAmount,
+        realizedPnl: tokenAmount,
         marginRatioBps: z.bigint().nullable(),
       }),
     ),

@@ -151,7 +151,7 @@ describe(`market parameter changes (${serverUrl ? "PostgreSQL server" : "PGlite"
         .map((p) => p.account)
         .sort(),
     ).toEqual([TRADERS[1], TRADERS[2]].sort());
-    expect((await trader(0).account.positions())[0]).toMatchObject({ size: 5n * WETH });
+    expect((await trader(0).account.positions())[0]).toMatchObject({ size: { value: "5", symbol: "WETH" } });
 
     const applied = await admin().admin.markets.updateParams({ ...change, reason: "volatility: raise margins" });
     expect(applied.liquidations.map((l) => l.account)).toEqual(named);

@@ -82,7 +82,7 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
     // nothing was cancelled: the resting order is still on the book and still the trader's
     expect(rt.read((ex) => ex.restingCount("WETH-USDC"))).toBe(booksBefore);
     expect(await bob.account.openOrders()).toContainEqual(
-      expect.objectContaining({ orderId: resting.orderId, market: "WETH-USDC", size: WETH }),
+      expect.objectContaining({ orderId: resting.orderId, market: "WETH-USDC", size: { value: "1", symbol: "WETH" } }),
     );
     // other markets trade on
     expect(
@@ -153,7 +153,10 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
       price: usd(3000n),
       timeInForce: "IOC",
     });
-    expect((await alice.account.positions())[0]).toMatchObject({ market: "ETH-PERP", size: 5n * WETH });
+    expect((await alice.account.positions())[0]).toMatchObject({
+      market: "ETH-PERP",
+      size: { value: "5", symbol: "WETH" },
+    });
     // 15 000 notional on ~1000 equity: near maintenance (750 IM, 375 MM) is not yet "below"
     const before = await operator().admin.risk.accounts({});
     expect(before.rows.find((r) => r.account === TRADERS[0])).toMatchObject({ status: "ok" });

@@ -3,6 +3,7 @@
  * account and market reads in trader units, and the live feeds resuming after lastEventId
  * without gaps or duplicates.
  */
+import { toBaseUnits } from "../../../core/money";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import { parsePosition, positionAfter } from "../../engine/feed-hub";
@@ -111,8 +112,8 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       orderId: bid.orderId,
       market: "WETH-USDC",
       side: "buy",
-      price: usd(2000n),
-      size: WETH,
+      price: { value: "2000", symbol: "USDC" },
+      size: { value: "1", symbol: "WETH" },
     });
     const book = await alice.markets.book({ market: "WETH-USDC", depth: 5 });
     expect(book.bids[0]).toEqual([usd(2000n), WETH]);
@@ -145,8 +146,8 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       market: "WETH-USDC",
       side: "sell",
       role: "taker",
-      price: usd(2000n),
-      size: WETH / 2n,
+      price: { value: "2000", symbol: "USDC" },
+      size: { value: "0.5", symbol: "WETH" },
     });
     const trades = await bob.markets.trades({ market: "WETH-USDC", limit: 5 });
     expect(trades[0]).toMatchObject({ price: usd(2000n), size: WETH / 2n, takerSide: "sell" });
@@ -166,9 +167,10 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       trades: 1,
     });
     const balances = await alice.account.balances();
-    expect(balances.find((b) => b.asset === "WETH")!.available).toBe(100n * WETH + WETH / 2n);
+    expect(balances.find((b) => b.asset === "WETH")!.available).toEqual({ value: "100.5", symbol: "WETH" });
     const fees = await bob.account.fees({ limit: 10 });
-    expect(fees.totals[0]!.feeQuote).toBeGreaterThan(0n);
+    expect(fees.totals[0]!.fee.symbol).toBe("USDC");
+    expect(toBaseUnits(fees.totals[0]!.fee.value, 6)).toBeGreaterThan(0n);
 
     // a perpetual position with its risk figures
     await bob.orders.place({
@@ -191,10 +193,10 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     const [pos] = await alice.account.positions();
     expect(pos).toMatchObject({
       market: "ETH-PERP",
-      size: WETH,
-      entryPrice: usd(3000n),
-      markPrice: usd(3000n),
-      unrealizedPnlQuote: 0n,
+      size: { value: "1", symbol: "WETH" },
+      entryPrice: { value: "3000", symbol: "USDC" },
+      markPrice: { value: "3000", symbol: "USDC" },
+      unrealizedPnl: { value: "0", symbol: "USDC" },
     });
     expect(pos!.liquidationPrice).toBeNull(); // 1 ETH against ~1M USDC collateral: no positive liquidation price
     const tpsl = await alice.orders.setTpSl({
