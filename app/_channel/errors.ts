@@ -3,15 +3,19 @@
  * went wrong and what to do, as one line for inline errors.
  */
 import { TRPCClientError } from "@trpc/client";
-import { describeError as describeShared } from "../_components/errors";
+import type { ErrorCode } from "@/core/errors";
+import { describeError as describeShared, errorCodeOf } from "../_components/errors";
 
-export function clearlineCodeOf(e: unknown): string | null {
+export function clearlineCodeOf(e: unknown): ErrorCode | null {
   if (e instanceof TRPCClientError)
-    return (e.data as { clearline?: { clearlineCode: string } | null } | undefined)?.clearline?.clearlineCode ?? null;
+    return errorCodeOf(
+      (e.data as { clearline?: { clearlineCode: string } | null } | undefined)?.clearline?.clearlineCode,
+    );
   return null;
 }
 
-const CHANNEL_HINTS: Record<string, string> = {
+/** Where the channel screen says more than the shared hint. */
+const CHANNEL_HINTS: Partial<Record<ErrorCode, string>> = {
   CONFLICT: "Wait until the pending withdrawal or close is confirmed on-chain (see Channel status), then retry.",
   CHANNEL_NOT_FOUND: "You have no channel yet: deposit to open one.",
   PRECONDITION_FAILED: "Do what the message asks first, then retry.",

@@ -3,6 +3,7 @@
  * rejections, network failures) into what went wrong and what to do about it.
  */
 import { TRPCClientError } from "@trpc/client";
+import { ERROR_CODES, type ErrorCode } from "@/core/errors";
 
 export interface DescribedError {
   /** what went wrong, one sentence */
@@ -10,11 +11,35 @@ export interface DescribedError {
   /** what the user can do about it */
   hint: string | null;
   /** the Clearline error code when the server sent one (for tests and support) */
-  code: string | null;
+  code: ErrorCode | null;
 }
 
-/** What to do, per Clearline code; the server's message already says what went wrong. */
-const HINTS: Record<string, string> = {
+/**
+ * What to do, per Clearline code; the server's message already says what went wrong. Complete by
+ * type: a new code does not compile until someone decides what a person should do about it (null:
+ * the message is all there is, e.g. ops-console refusals whose message names the fix).
+ */
+export const HINTS: Record<ErrorCode, string | null> = {
+  INVALID_INPUT: "Correct the field named in the message and try again.",
+  NOT_FOUND: "It no longer exists; refresh the page.",
+  MARKET_EXISTS: null,
+  MARKET_CONFIG_INVALID: null,
+  ASSET_DECIMALS_MISMATCH: null,
+  ASSET_NOT_FOUND: "Pick an asset that one of the markets lists.",
+  MARKET_PARAM_IMMUTABLE: null,
+  MARKET_UPDATE_NO_CHANGE: null,
+  ACCOUNT_RESERVED: "Use your own wallet address.",
+  AMOUNT_NOT_POSITIVE: "Enter an amount above zero.",
+  ORDER_INVALID: "Check the order's type, price and size, then try again.",
+  SIZE_OUT_OF_RANGE: "Enter a size within the market's limits.",
+  FUNDING_NOT_DUE: null,
+  TOO_MANY_TRIGGERS: "Cancel some of your stop or TP/SL orders before adding more.",
+  CHANNEL_STATE_INVALID: "Refresh the channel screen and sign the latest state.",
+  CHANNEL_ALLOCATIONS_NOT_CONSERVED: "Refresh the channel screen and sign the latest state.",
+  CHANNEL_INTENT_INVALID: "Refresh the channel screen and sign the latest state.",
+  CHANNEL_ID_MISMATCH: "Refresh the channel screen: the state belongs to another channel.",
+  CHANNEL_NOT_OPENING: "The channel is no longer waiting for its deposit; refresh the channel screen.",
+  OPENING_FUNDED_ON_CHAIN: null,
   UNAUTHORIZED: "Sign in with your wallet (button at the top right) and try again.",
   FORBIDDEN: "This account is not allowed to do that. Sign in with another account.",
   RATE_LIMITED: "Too many requests: wait a few seconds and try again.",
@@ -49,6 +74,13 @@ const HINTS: Record<string, string> = {
   CHANNEL_VERSION_NOT_NEWER: "A newer state exists already; refresh and sign the latest.",
 };
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** The Clearline code a server answer carries, or null for anything else (a tRPC code, a missing field). */
+export function errorCodeOf(value: unknown): ErrorCode | null {
+  return typeof value === "string" && KNOWN_CODES.has(value) ? (value as ErrorCode) : null;
+}
+
 /** Describe any thrown value for a person. */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof TRPCClientError) {
@@ -57,7 +89,7 @@ export function describeError(error: unknown): DescribedError {
       zodIssues?: { path: string; message: string }[] | null;
       code?: string;
     };
-    const code = data.clearline?.clearlineCode ?? null;
+    const code = errorCodeOf(data.clearline?.clearlineCode);
     if (data.zodIssues?.length) {
       const first = data.zodIssues[0]!;
       return {
@@ -66,9 +98,9 @@ export function describeError(error: unknown): DescribedError {
         code: code ?? "INVALID_INPUT",
       };
     }
-    if (code) return { message: error.message, hint: HINTS[code] ?? null, code };
+    if (code) return { message: error.message, hint: HINTS[code], code };
     if (data.code === "UNAUTHORIZED")
-      return { message: "You are not signed in.", hint: HINTS.UNAUTHORIZED!, code: "UNAUTHORIZED" };
+      return { message: "You are not signed in.", hint: HINTS.UNAUTHORIZED, code: "UNAUTHORIZED" };
     if (/fetch|network|Failed to/i.test(error.message)) {
       return {
         message: "The exchange could not be reached.",
@@ -76,7 +108,7 @@ export function describeError(error: unknown): DescribedError {
         code: null,
       };
     }
-    return { message: error.message, hint: null, code: data.code ?? null };
+    return { message: error.message, hint: null, code: errorCodeOf(data.code) };
   }
   const e = error as { code?: number; shortMessage?: string; message?: string; name?: string } | null;
   // EIP-1193 4001 / viem UserRejectedRequestError: the user said no in the wallet.
