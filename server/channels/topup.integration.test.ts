@@ -154,6 +154,8 @@ beforeAll(async () => {
   service = new ChannelService({
     ...chainChannelServiceDeps({ db: t.handle.db, engine, chain, exchangeKey: EXCHANGE.privateKey }),
     coverageBps: COVERAGE_BPS,
+    // top-ups here, not the opening caps (coverage-griefing.integration.test.ts): an opening may take the whole small float
+    openingPolicy: { ttlSeconds: 3_600, maxShareBps: 10_000n, reserveMaxBps: 10_000n },
     submissionRetry: { pollMs: 100, initialBackoffMs: 200, maxBackoffMs: 1_000 },
   });
   service.start();

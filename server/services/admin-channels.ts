@@ -22,6 +22,7 @@ import type { Db } from "../db";
 import { decimalToBigint } from "../db/decimal";
 import type { EngineRuntime } from "../engine/runtime";
 import { audited } from "./audit";
+import { reorgShortfalls, reservation } from "./admin-openings";
 import { engineSnapshot } from "./admin-risk";
 
 export interface ChannelRow {
@@ -35,6 +36,11 @@ export interface ChannelRow {
   needsTopUp: boolean;
   pendingOp: string | null;
   alert: string | null;
+  /** an opening's reservation ends then (null: not an opening, or from before openings expired) */
+  openingExpiresAt: Date | null;
+  /** an opening nobody funded that was released (CLOSED): when and why */
+  openingReleasedAt: Date | null;
+  openingReleaseReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,6 +72,9 @@ export async function listChannels(
       needsTopUp: c.needsTopUp,
       pendingOp: c.pendingOp,
       alert: c.alert,
+      openingExpiresAt: c.openingExpiresAt,
+      openingReleasedAt: c.openingReleasedAt,
+      openingReleaseReason: c.openingReleaseReason,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     })),
@@ -146,6 +155,15 @@ export interface CoverageRow {
   insuranceFund: bigint;
   exchangeAccount: bigint;
   channelsNeedingTopUp: number;
+  /** what unexpired OPENING channels and pending top-ups have promised from exchangeAvailable (reservedForOpening) */
+  reservedForOpenings: bigint;
+  reservedForTopUps: bigint;
+  openingChannels: number;
+  /** exchangeAvailable − both reservations: what a new open, a top-up or a fee withdrawal can still have */
+  unreserved: bigint | null;
+  /** deposits reorged out after they were traded: base units the engine could not take back, and how many */
+  reorgShortfall: bigint;
+  reorgShortfallCount: number;
 }
 
 /** What the exchange owes vs holds, per custody token. `error` says why the chain side is missing. */
@@ -178,6 +196,8 @@ export async function coverage(
     );
 
   let error: string | null = chain ? null : "the chain is not configured";
+  const now = new Date();
+  const shortfalls = (await reorgShortfalls(db, 0)).totals;
   const rows: CoverageRow[] = [];
   for (const [asset, { token, decimals }] of assets) {
     let owed = 0n;
@@ -202,6 +222,9 @@ export async function coverage(
       }
     }
     const own = (id: string) => rt.read((ex) => ex.balance(id, asset).available);
+    const reserved =
+      token === "" ? { openings: 0n, topUps: 0n, openingChannels: 0 } : await reservation(db, token, now);
+    const short = shortfalls.get(asset) ?? { shortfall: 0n, count: 0 };
     rows.push({
       asset,
       token,
@@ -216,6 +239,12 @@ export async function coverage(
       insuranceFund: own("@insurance"),
       exchangeAccount: own("@exchange"),
       channelsNeedingTopUp: open.filter((c) => c.needsTopUp && c.fundingTokens.includes(token)).length,
+      reservedForOpenings: reserved.openings,
+      reservedForTopUps: reserved.topUps,
+      openingChannels: reserved.openingChannels,
+      unreserved: exchangeAvailable === null ? null : exchangeAvailable - reserved.openings - reserved.topUps,
+      reorgShortfall: short.shortfall,
+      reorgShortfallCount: short.count,
     });
   }
   return { rows, error };

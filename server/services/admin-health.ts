@@ -13,6 +13,7 @@ import { EXCHANGE_SUBJECT } from "../engine/journal-index";
 import { eachEntryOf } from "../engine/journal-read";
 import type { EngineRuntime, EngineRuntimeStatus } from "../engine/runtime";
 import { challenges, coverage, type CoverageRow } from "./admin-channels";
+import { reorgShortfalls, type ShortfallRow } from "./admin-openings";
 import { riskAccounts } from "./admin-risk";
 
 export interface HealthView {
@@ -103,6 +104,8 @@ export interface OverviewView {
   haltedMarkets: string[];
   openChallenges: { channelId: string; deadline: bigint; secondsLeft: bigint | null; watchtower: string | null }[];
   channelAlerts: { id: string; trader: string; alert: string }[];
+  /** deposits reorged out after they were traded, newest first (admin-openings.ts) */
+  reorgShortfalls: ShortfallRow[];
   recentLiquidations24h: number;
 }
 
@@ -157,6 +160,14 @@ export async function overview(deps: HealthDeps): Promise<OverviewView> {
         `${r.asset}: the exchange's backstop account has paid ${-r.exchangeAccount} base units of bankrupt accounts' deficits`,
       );
     if (r.insuranceFund < 0n) solvent.push(`${r.asset}: the insurance fund is negative`);
+    if (r.reorgShortfall > 0n)
+      solvent.push(
+        `${r.asset}: ${r.reorgShortfallCount} deposit(s) reorged out after they were traded; ${r.reorgShortfall} base units could not be taken back (accounts suspended)`,
+      );
+    if (r.unreserved !== null && r.exchangeAvailable !== null && r.exchangeAvailable > 0n && r.unreserved <= 0n)
+      solvent.push(
+        `${r.asset}: ${r.openingChannels} opening channel(s) and pending top-ups reserve all of the exchange's free custody balance (${r.reservedForOpenings + r.reservedForTopUps} of ${r.exchangeAvailable} base units): new opens get no coverage`,
+      );
     if (r.channelsNeedingTopUp > 0)
       solvent.push(
         `${r.asset}: ${r.channelsNeedingTopUp} channel(s) need an exchange top-up (trader equity above the channel's funding)`,
@@ -189,7 +200,9 @@ export async function overview(deps: HealthDeps): Promise<OverviewView> {
       ok: solvent.length === 0,
       reasons: solvent.length
         ? solvent
-        : ["custody covers what the books owe traders in every asset; no channel needs a top-up"],
+        : [
+            "custody covers what the books owe traders in every asset; no channel needs a top-up; no reorg shortfall; openings leave coverage free",
+          ],
     },
     safe: {
       ok: safe.length === 0,
@@ -207,6 +220,7 @@ export async function overview(deps: HealthDeps): Promise<OverviewView> {
       watchtower: c.action?.outcome ?? null,
     })),
     channelAlerts: alerts.map((a) => ({ id: a.id, trader: a.trader, alert: a.alert! })),
+    reorgShortfalls: (await reorgShortfalls(deps.db, 20)).rows,
     recentLiquidations24h: liq,
   };
 }

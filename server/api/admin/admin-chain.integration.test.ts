@@ -5,7 +5,9 @@
  *   and is audited; above what is available (free balance minus what channels being opened
  *   reserve) it is refused naming both numbers and nothing changes;
  * - admin.channels.checkpoint puts a channel's newer co-signed state on-chain (the custody
- *   contract's channel view shows its version) and is audited.
+ *   contract's channel view shows its version) and is audited;
+ * - admin.overview counts what openings reserve and names reorg shortfalls (attacks 16, 20), and
+ *   admin.channels.releaseOpening frees an unfunded opening's reservation, audited.
  */
 import { createWalletClient, erc20Abi, http, type Address, type Hex, type TypedDataDefinition } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -311,6 +313,84 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     await expect(admin().admin.channels.checkpoint({ channelId })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: expect.stringContaining("nothing newer to register"),
+    });
+  });
+  it("the solvency view counts what openings reserve and names reorg shortfalls; channels.releaseOpening frees a reservation, audited (attacks 16, 20)", async () => {
+    // test 1's opening (signed, never funded) still reserves 2 × 1000 USDC
+    const opener = HARDHAT_TEST_ACCOUNTS[6]!.address;
+    const pending = await t.handle.db.channel.findFirstOrThrow({ where: { trader: opener, status: "OPENING" } });
+    const usdcRow = async () => (await operator().admin.overview()).coverage.find((r) => r.asset === "USDC")!;
+    const before = await usdcRow();
+    expect(before).toMatchObject({ reservedForOpenings: usd(2_000n), openingChannels: 1 });
+    expect(before.unreserved).toBe(before.exchangeAvailable! - usd(2_000n) - before.reservedForTopUps);
+    const listed = (await operator().admin.channels.list({ status: "OPENING" })).channels.find(
+      (c) => c.id === pending.id,
+    );
+    expect(listed?.openingExpiresAt).toBeInstanceOf(Date);
+
+    await expect(
+      operator().admin.channels.releaseOpening({ channelId: pending.id, reason: "operator tries" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const done = await admin().admin.channels.releaseOpening({
+      channelId: pending.id,
+      reason: "unfunded for too long",
+    });
+    expect(done).toMatchObject({
+      channelId: pending.id,
+      trader: opener,
+      released: [{ token: usdc.toLowerCase(), amount: usd(2_000n) }],
+    });
+    expect(await usdcRow()).toMatchObject({ reservedForOpenings: 0n, openingChannels: 0 });
+    expect((await operator().admin.fees.withdrawable()).rows.find((r) => r.asset === "USDC")?.reservedForOpening).toBe(
+      0n,
+    );
+    const audit = await operator().admin.audit.list({ action: "channel.release_opening" });
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({
+      id: done.auditId,
+      actor: ADMIN.address,
+      target: pending.id,
+      after: { status: "CLOSED", reason: "released by ops: unfunded for too long" },
+    });
+    // only an opening nobody funded: test 2's ACTIVE channel, or the released one again, is refused naming why
+    const active = await t.handle.db.channel.findFirstOrThrow({ where: { status: "ACTIVE" } });
+    await expect(
+      admin().admin.channels.releaseOpening({ channelId: active.id, reason: "not an opening" }),
+    ).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("only an opening nobody funded"),
+    });
+    await expect(
+      admin().admin.channels.releaseOpening({ channelId: pending.id, reason: "twice" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+
+    // a deposit reorged out after it was traded (the custody sink writes this row, reorg-shortfall.integration.test.ts)
+    await t.handle.db.channelShortfall.create({
+      data: {
+        channelId: active.id,
+        trader: active.trader,
+        asset: "USDC",
+        token: usdc.toLowerCase(),
+        owed: usd(1_000n).toString(),
+        takenBack: usd(400n).toString(),
+        shortfall: usd(600n).toString(),
+        event: "ChannelOpened",
+        txHash: `0x${"11".repeat(32)}`,
+        logIndex: 3,
+        blockHash: `0x${"22".repeat(32)}`,
+      },
+    });
+    const overview = await operator().admin.overview();
+    expect(overview.solvent.ok).toBe(false);
+    expect(overview.solvent.reasons).toContain(
+      `USDC: 1 deposit(s) reorged out after they were traded; ${usd(600n)} base units could not be taken back (accounts suspended)`,
+    );
+    expect(overview.reorgShortfalls).toMatchObject([
+      { trader: active.trader, shortfall: usd(600n), takenBack: usd(400n) },
+    ]);
+    expect(overview.coverage.find((r) => r.asset === "USDC")).toMatchObject({
+      reorgShortfall: usd(600n),
+      reorgShortfallCount: 1,
     });
   });
 });

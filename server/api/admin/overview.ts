@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { overview as overviewService } from "../../services/admin-health";
 import { operatorProcedure } from "../trpc";
-import { coverageRow, healthView } from "./schemas";
+import { coverageRow, healthView, shortfallRow } from "./schemas";
 
 const verdict = z.object({ ok: z.boolean(), reasons: z.array(z.string()) });
 
@@ -27,6 +27,7 @@ export const overview = operatorProcedure
         }),
       ),
       channelAlerts: z.array(z.object({ id: z.string(), trader: z.string(), alert: z.string() })),
+      reorgShortfalls: z.array(shortfallRow),
       recentLiquidations24h: z.number(),
     }),
   )

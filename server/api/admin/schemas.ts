@@ -72,6 +72,9 @@ export const channelRow = z.object({
   needsTopUp: z.boolean(),
   pendingOp: z.string().nullable(),
   alert: z.string().nullable(),
+  openingExpiresAt: z.date().nullable(),
+  openingReleasedAt: z.date().nullable(),
+  openingReleaseReason: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -89,6 +92,28 @@ export const coverageRow = z.object({
   insuranceFund: z.bigint(),
   exchangeAccount: z.bigint(),
   channelsNeedingTopUp: z.number(),
+  reservedForOpenings: z.bigint(),
+  reservedForTopUps: z.bigint(),
+  openingChannels: z.number(),
+  unreserved: z.bigint().nullable(),
+  reorgShortfall: z.bigint(),
+  reorgShortfallCount: z.number(),
+});
+
+/** A deposit reorged out after it was traded: what could not be taken back (base units). */
+export const shortfallRow = z.object({
+  id: z.bigint(),
+  channelId: z.string(),
+  trader: z.string(),
+  asset: z.string(),
+  token: z.string(),
+  owed: z.bigint(),
+  takenBack: z.bigint(),
+  shortfall: z.bigint(),
+  event: z.string(),
+  txHash: z.string(),
+  logIndex: z.number(),
+  createdAt: z.date(),
 });
 
 export const openChallenge = z.object({

@@ -3,5 +3,6 @@ import { challenges } from "./challenges";
 import { checkpoint } from "./checkpoint";
 import { coverage } from "./coverage";
 import { list } from "./list";
+import { releaseOpening } from "./releaseOpening";
 
-export const adminChannelsRouter = createTRPCRouter({ list, challenges, coverage, checkpoint });
+export const adminChannelsRouter = createTRPCRouter({ list, challenges, coverage, checkpoint, releaseOpening });
