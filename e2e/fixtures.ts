@@ -11,7 +11,7 @@ import superjson from "superjson";
 import { createPublicClient, createWalletClient, http, parseUnits, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { toBaseUnits } from "../core/money";
-import { signState, type ChannelState } from "../core/channel";
+import { signState, toAbiState, type ChannelState } from "../core/channel";
 import { hardhatTestAccount } from "../core/chain/hardhat-test-accounts";
 import { custodyAbi, demoTokenAbi } from "../contracts/generated";
 import { E2E_APP_URL, E2E_DEPLOYMENT_FILE, E2E_RPC_URL } from "./stack";
@@ -176,17 +176,7 @@ export async function ensureActiveChannel(
     args: [
       account.address,
       open.nonce,
-      {
-        channelId: s.channelId,
-        version: Number(s.version),
-        intent: s.intent,
-        allocations: s.allocations.map((a) => ({
-          token: a.token,
-          traderAmount: a.traderAmount,
-          exchangeAmount: a.exchangeAmount,
-        })),
-        appDataHash: s.appDataHash,
-      },
+      toAbiState(s),
       { trader: traderSig, exchange: open.exchangeSignature },
     ],
   });
