@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../../_trpc/client";
-import { Amount, Loading, Panel, Verdict } from "../_ui/ui";
+import { Addr, Amount, Loading, Panel, Verdict, When } from "../_ui/ui";
 
 /** "Is the exchange healthy, solvent and safe right now?" — one screen, refreshed every 5 s. */
 export default function OverviewPage() {
@@ -33,7 +33,14 @@ export default function OverviewPage() {
                       <th className="r">Owed to traders</th>
                       <th className="r">Locked in channels</th>
                       <th className="r">Exchange free</th>
+                      <th className="r" title="promised to channels being opened and to pending top-ups">
+                        Reserved
+                      </th>
+                      <th className="r">Unreserved</th>
                       <th className="r">Surplus</th>
+                      <th className="r" title="deposits reorged out after they were traded: not taken back">
+                        Reorg shortfall
+                      </th>
                       <th className="r">Insurance</th>
                       <th className="r">Fees</th>
                     </tr>
@@ -51,8 +58,17 @@ export default function OverviewPage() {
                         <td className="r">
                           <Amount value={c.exchangeAvailable} decimals={c.decimals} />
                         </td>
+                        <td className="r" title={`${c.openingChannels} opening channel(s)`}>
+                          <Amount value={c.reservedForOpenings + c.reservedForTopUps} decimals={c.decimals} />
+                        </td>
+                        <td className="r">
+                          <Amount value={c.unreserved} decimals={c.decimals} />
+                        </td>
                         <td className="r">
                           <Amount value={c.surplus} decimals={c.decimals} />
+                        </td>
+                        <td className={`r${c.reorgShortfall > 0n ? " warn-text" : ""}`}>
+                          <Amount value={c.reorgShortfall} decimals={c.decimals} />
                         </td>
                         <td className="r">
                           <Amount value={c.insuranceFund} decimals={c.decimals} />
@@ -66,6 +82,53 @@ export default function OverviewPage() {
                 </table>
               </div>
             </Panel>
+            {o.reorgShortfalls.length > 0 && (
+              <Panel title="Deposits reorged out after they were traded (accounts suspended)">
+                <div className="table-scroll">
+                  <table className="data dense" data-testid="reorg-shortfalls">
+                    <thead>
+                      <tr>
+                        <th>When</th>
+                        <th>Account</th>
+                        <th>Asset</th>
+                        <th className="r">Reorged out</th>
+                        <th className="r">Taken back</th>
+                        <th className="r">Shortfall</th>
+                        <th>Log</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {o.reorgShortfalls.map((r) => {
+                        const decimals = o.coverage.find((c) => c.asset === r.asset)?.decimals ?? 0;
+                        return (
+                          <tr key={r.id.toString()}>
+                            <td>
+                              <When at={r.createdAt} />
+                            </td>
+                            <td>
+                              <Addr value={r.trader} />
+                            </td>
+                            <td>{r.asset}</td>
+                            <td className="r">
+                              <Amount value={r.owed} decimals={decimals} />
+                            </td>
+                            <td className="r">
+                              <Amount value={r.takenBack} decimals={decimals} />
+                            </td>
+                            <td className="r warn-text">
+                              <Amount value={r.shortfall} decimals={decimals} />
+                            </td>
+                            <td className="small">
+                              {r.event} <Addr value={r.txHash} />:{r.logIndex}
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              </Panel>
+            )}
             <div className="stat-row">
               <Stat
                 label="Engine sequence"

@@ -5,7 +5,7 @@ import { toast } from "../../../_components/toast";
 import { ErrorMessage } from "../../../_components/ErrorMessage";
 import { useTRPC } from "../../../_trpc/client";
 import { useConsoleRole } from "../../_ui/AdminShell";
-import { Addr, Amount, Loading, Panel, When } from "../../_ui/ui";
+import { Addr, Amount, Loading, Panel, ReasonAction, When } from "../../_ui/ui";
 
 const STATUSES = ["ACTIVE", "OPENING", "CHALLENGED", "CLOSING", "CLOSED"] as const;
 
@@ -18,6 +18,7 @@ export default function ChannelsPage() {
   const challenges = useQuery({ ...trpc.admin.channels.challenges.queryOptions(), refetchInterval: 3_000 });
   const coverage = useQuery({ ...trpc.admin.channels.coverage.queryOptions(), refetchInterval: 10_000 });
   const checkpoint = useMutation(trpc.admin.channels.checkpoint.mutationOptions());
+  const releaseOpening = useMutation(trpc.admin.channels.releaseOpening.mutationOptions());
   const [busy, setBusy] = useState<string | null>(null);
   const [err, setErr] = useState<unknown>(null);
   const decimalsOf = (token: string) => coverage.data?.rows.find((r) => r.token === token.toLowerCase());
@@ -37,6 +38,8 @@ export default function ChannelsPage() {
                       <th className="r">Trader side of latest states</th>
                       <th className="r">Locked in channels</th>
                       <th className="r">Exchange free in custody</th>
+                      <th className="r">Reserved: openings / top-ups</th>
+                      <th className="r">Unreserved</th>
                       <th className="r">Surplus</th>
                       <th className="r">Need top-up</th>
                     </tr>
@@ -57,6 +60,13 @@ export default function ChannelsPage() {
                         <td className="r">
                           <Amount value={c.exchangeAvailable} decimals={c.decimals} />
                         </td>
+                        <td className="r" title={`${c.openingChannels} opening channel(s) reserve coverage`}>
+                          <Amount value={c.reservedForOpenings} decimals={c.decimals} /> /{" "}
+                          <Amount value={c.reservedForTopUps} decimals={c.decimals} />
+                        </td>
+                        <td className={`r ${c.unreserved !== null && c.unreserved <= 0n ? "warn-text" : ""}`}>
+                          <Amount value={c.unreserved} decimals={c.decimals} />
+                        </td>
                         <td className={`r ${c.surplus !== null && c.surplus < 0n ? "error-text" : ""}`}>
                           <Amount value={c.surplus} decimals={c.decimals} />
                         </td>
@@ -68,7 +78,9 @@ export default function ChannelsPage() {
               </div>
               <p className="muted small">
                 Surplus = exchange free + locked in channels − owed to traders (each trader&apos;s equity, at least
-                zero, plus what their orders lock). From custody&apos;s coverage(token).
+                zero, plus what their orders lock). From custody&apos;s coverage(token). Reserved = coverage promised to
+                channels being opened (until they expire, or an admin releases them) and to pending top-ups; unreserved
+                is what new opens, top-ups and fee withdrawals can still have.
               </p>
             </>
           )}
@@ -239,6 +251,17 @@ export default function ChannelsPage() {
                             <span className="badge bad" title={ch.alert}>
                               alert
                             </span>
+                          )}{" "}
+                          {ch.status === "OPENING" && ch.openingExpiresAt && (
+                            <span className="badge" title="an unfunded opening reserves its coverage until then">
+                              {ch.openingExpiresAt.getTime() > Date.now() ? "reserves until " : "expired "}
+                              <When at={ch.openingExpiresAt} />
+                            </span>
+                          )}
+                          {ch.openingReleasedAt && (
+                            <span className="badge" title={ch.openingReleaseReason ?? ""}>
+                              opening released
+                            </span>
                           )}
                         </td>
                         <td>
@@ -266,6 +289,19 @@ export default function ChannelsPage() {
                             >
                               {busy === ch.id ? "Sending…" : "Checkpoint"}
                             </button>
+                          )}
+                          {role === "admin" && ch.status === "OPENING" && ch.onChainVersion === null && (
+                            <ReasonAction
+                              label="Release"
+                              danger
+                              testId={`release-${ch.id}`}
+                              run={async (reason) => {
+                                const r = await releaseOpening.mutateAsync({ channelId: ch.id, reason });
+                                await qc.invalidateQueries({ queryKey: trpc.admin.channels.pathKey() });
+                                return r;
+                              }}
+                              success="Opening released: its coverage is no longer reserved"
+                            />
                           )}
                         </td>
                       </tr>
