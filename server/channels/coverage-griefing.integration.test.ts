@@ -5,14 +5,17 @@
  * openings expire, ops can release one, and a released or expired opening reserves nothing.
  * Real Hardhat node (port 8800), real database, real signatures; the service's clock is the test's.
  */
-import { keccak256, stringToHex, type Address } from "viem";
+import { createWalletClient, http, keccak256, parseEventLogs, stringToHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { custodyAbi, demoTokenAbi } from "../../contracts/generated";
 import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
+import { stateTypedData, toAbiState } from "../../core/channel";
 import { ClearlineError } from "../../core/errors";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
+import { createChannelCustodySink } from "./custody-sink";
 import { reservedForOpening } from "./repository";
-import { ChannelService } from "./service";
+import { ChannelService, type OpenInstructions } from "./service";
 import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
 const EXCHANGE = HARDHAT_TEST_ACCOUNTS[1]!;
@@ -26,6 +29,7 @@ const fresh = (i: number): Address => privateKeyToAccount(keccak256(stringToHex(
 
 let chain: TestChain;
 let t: TestDatabase;
+let engine: SyncEngine;
 let service: ChannelService;
 let wbtc: Address;
 let now = T0;
@@ -48,9 +52,10 @@ beforeAll(async () => {
   t = await createMigratedTestDatabase(inject("testDatabaseUrl"));
   chain = await startTestChain(8800);
   wbtc = chain.deployment.tokens.WBTC.address;
+  engine = new SyncEngine();
   // no submitter: nothing here is funded on-chain
   service = new ChannelService({
-    ...chainChannelServiceDeps({ db: t.handle.db, engine: new SyncEngine(), chain, exchangeKey: EXCHANGE.privateKey }),
+    ...chainChannelServiceDeps({ db: t.handle.db, engine, chain, exchangeKey: EXCHANGE.privateKey }),
     submitter: undefined,
     clock: () => now,
     openingPolicy: { ttlSeconds: TTL_SECONDS, maxShareBps: 1_000n, reserveMaxBps: 5_000n },
@@ -61,6 +66,50 @@ afterAll(async () => {
   await t?.drop();
   await chain?.stop();
 });
+
+/** The trader co-signs `open`'s INITIALIZE state, approves and sends depositAndOpen; the custody sink gets its events. */
+async function fundAndDeliver(trader: (typeof HARDHAT_TEST_ACCOUNTS)[number], open: OpenInstructions): Promise<void> {
+  const domain = { chainId: chain.deployment.chainId, verifyingContract: chain.deployment.custody };
+  const account = privateKeyToAccount(trader.privateKey);
+  const wallet = createWalletClient({
+    account,
+    chain: {
+      id: domain.chainId,
+      name: "local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    },
+    transport: http(chain.rpcUrl),
+  });
+  const traderSig = await account.signTypedData(stateTypedData(domain, open.state));
+  for (const a of open.depositAndOpen.approvals)
+    await chain.client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: a.token,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [domain.verifyingContract, a.amount],
+      }),
+    });
+  const hash: Hex = await wallet.writeContract({
+    address: domain.verifyingContract,
+    abi: custodyAbi,
+    functionName: "depositAndOpen",
+    args: [trader.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
+  });
+  const receipt = await chain.client.waitForTransactionReceipt({ hash });
+  expect(receipt.status).toBe("success");
+  const sink = createChannelCustodySink(service);
+  for (const log of parseEventLogs({ abi: custodyAbi, logs: receipt.logs }))
+    await sink.apply({
+      name: log.eventName,
+      args: log.args as unknown as Record<string, unknown>,
+      txHash: log.transactionHash,
+      logIndex: log.logIndex,
+      blockNumber: log.blockNumber,
+      blockHash: log.blockHash,
+    });
+}
 
 describe("coverage griefing (SECURITY.md attack 16)", () => {
   it("a fresh address asking for 10^30 WBTC gets at most its share of the free WBTC; the next trader's open is still fully covered", async () => {
@@ -117,5 +166,30 @@ describe("coverage griefing (SECURITY.md attack 16)", () => {
     });
     expect((await refusal(service.releaseOpening(open.channelId, "again"))).code).toBe("CHANNEL_NOT_OPENING");
     expect((await refusal(service.releaseOpening(`0x${"ab".repeat(32)}`, "x"))).code).toBe("CHANNEL_NOT_FOUND");
+  });
+  it("a released opening funded later anyway: honoured when its trader has no other channel, only recorded (with an alert, no credit) when they have", async () => {
+    const alone = HARDHAT_TEST_ACCOUNTS[5]!;
+    const first = await service.prepareOpen(alone.address, [{ token: wbtc, amount: 1n * WBTC }]);
+    await service.releaseOpening(first.channelId, "test: released, then funded");
+    await fundAndDeliver(alone, first);
+    expect(await t.handle.db.channel.findUniqueOrThrow({ where: { id: first.channelId } })).toMatchObject({
+      status: "ACTIVE",
+      openingReleasedAt: null,
+      alert: null,
+    });
+    expect(engine.read((ex) => ex.balance(alone.address, "WBTC").available)).toBe(1n * WBTC);
+
+    const busy = HARDHAT_TEST_ACCOUNTS[6]!;
+    const old = await service.prepareOpen(busy.address, [{ token: wbtc, amount: 1n * WBTC }]);
+    await service.releaseOpening(old.channelId, "test: released, then replaced");
+    const replacement = await service.prepareOpen(busy.address, [{ token: wbtc, amount: 2n * WBTC }]);
+    await fundAndDeliver(busy, old);
+    const row = await t.handle.db.channel.findUniqueOrThrow({ where: { id: old.channelId } });
+    expect(row).toMatchObject({ status: "CLOSED", onChainVersion: 0n });
+    expect(row.alert).toContain(`while ${busy.address} has channel ${replacement.channelId}: not credited`);
+    expect(engine.read((ex) => ex.balance(busy.address, "WBTC").available)).toBe(0n);
+    expect((await t.handle.db.channel.findUniqueOrThrow({ where: { id: replacement.channelId } })).status).toBe(
+      "OPENING",
+    );
   });
 });

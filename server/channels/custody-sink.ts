@@ -170,6 +170,13 @@ export function createChannelCustodySink(service: ChannelService): CustodyEventS
           status: "ACTIVE",
           onChainVersion: 0n,
           ...fundingColumns(allocations.map((a) => ({ token: a.token, total: a.traderAmount + a.exchangeAmount }))),
+          // a released opening funded afterwards and honoured (detached() said so): a channel like any other from now on
+          ...(channel.openingReleasedAt === null
+            ? {}
+            : {
+                openingReleasedAt: null,
+                openingReleaseReason: `${channel.openingReleaseReason ?? "released"}; funded later, honoured`,
+              }),
         });
         return;
       }
