@@ -19,14 +19,23 @@ export interface Context {
   services: AppServices;
 }
 
-export function clientIp(headers: Headers): string {
+/**
+ * The client's IP: the last X-Forwarded-For hop (the app server appends the TCP peer), skipping
+ * from the end the hops that are `trustedProxies` (TRUSTED_PROXIES: the reverse proxies in
+ * front of the server), each of which appended the address that connected to it. Without the
+ * setting, behind a proxy every client would be the proxy and share its per-IP buckets.
+ * Hops before the first untrusted one are the client's own claims and never read.
+ */
+export function clientIp(headers: Headers, trustedProxies: readonly string[] = []): string {
   const hops =
     headers
       .get("x-forwarded-for")
       ?.split(",")
       .map((h) => h.trim())
       .filter(Boolean) ?? [];
-  return hops.at(-1) || headers.get("x-real-ip") || "local";
+  let i = hops.length - 1;
+  while (i > 0 && trustedProxies.includes(hops[i]!)) i--;
+  return hops[i] || headers.get("x-real-ip") || "local";
 }
 
 /** The context of a request: its session cookie read against the services' database. */
@@ -34,5 +43,5 @@ export async function createContext(headers: Headers, resHeaders: Headers, servi
   const deps = services.auth;
   const token = readSessionToken(headers.get("cookie"), secureCookies(deps));
   const session = token ? await loadSession(deps, token) : null;
-  return { session, headers, ip: clientIp(headers), resHeaders, services };
+  return { session, headers, ip: clientIp(headers, deps.trustedProxies), resHeaders, services };
 }

@@ -6,20 +6,21 @@
  *   adminProcedure    an admin: acts
  *   brokerProcedure   a broker venue
  *   tradingProcedure  a signed-in user who is not suspended
- *   orderProcedure(n) a trading procedure under the order-entry rate limit
- * and rateLimited(name, limit), the rate-limit middleware for any of them.
+ *   orderProcedure(n) a trading procedure under the user's order-entry rate limit
+ * and rateLimited(name, limit), the rate-limit middleware for any of them. Every kind also
+ * takes from the caller's "mutations" bucket on a mutation and "reads" on a signed-in query.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError } from "zod";
 import { ClearlineError } from "../../core/errors";
 import type { Session } from "../auth/session";
 import type { Context, Role } from "./context";
 import type { ConfiguredRateLimits, RateLimit } from "../auth/rate-limit";
 import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
+import { apiTransformer } from "./input-transformer";
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: apiTransformer,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const clearline: ClearlineErrorData | null =
@@ -30,13 +31,30 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Every procedure maps ClearlineError to its tRPC code in one place (server/api/errors.ts). */
-function mapErrors<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
+/**
+ * Every procedure maps ClearlineError to its tRPC code in one place (server/api/errors.ts) —
+ * a subscription's too, when its stream throws one later (else tRPC reports it as a 500).
+ */
+function mapErrors<R extends { ok: true; data?: unknown } | { ok: false; error: TRPCError }>(result: R): R {
   if (!result.ok) {
     const mapped = toTRPCError(result.error.cause);
     if (mapped instanceof TRPCError) throw mapped;
+  } else if (isAsyncIterable(result.data)) {
+    result.data = mappedStream(result.data);
   }
   return result;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+async function* mappedStream<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toTRPCError(error);
+  }
 }
 
 /** A refusal raised by a middleware: a ClearlineError, mapped to its tRPC code by the one map. */
@@ -67,14 +85,19 @@ export const createCallerFactory = t.createCallerFactory;
 // Each kind of procedure below is one middleware, not a chain of them: tRPC copies the call's
 // options (twice) at every level, and order entry went through seven (docs/perf/README.md).
 
-export const publicProcedure = t.procedure.use(async ({ next }) => mapErrors(await next()));
+export const publicProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+  limitByKind(ctx, type, null);
+  return mapErrors(await next());
+});
 
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) =>
-  mapErrors(await next({ ctx: { session: signedIn(ctx) } })),
-);
+export const authedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+  const session = signedIn(ctx);
+  limitByKind(ctx, type, session);
+  return mapErrors(await next({ ctx: { session } }));
+});
 
 function requireRole(...roles: Role[]) {
-  return t.procedure.use(async ({ ctx, next }) => {
+  return t.procedure.use(async ({ ctx, type, next }) => {
     const session = signedIn(ctx);
     if (!session.roles.some((r) => roles.includes(r))) {
       throw refuse(
@@ -84,6 +107,7 @@ function requireRole(...roles: Role[]) {
         }),
       );
     }
+    limitByKind(ctx, type, session);
     return mapErrors(await next({ ctx: { session } }));
   });
 }
@@ -93,15 +117,17 @@ export const adminProcedure = requireRole("ADMIN");
 export const brokerProcedure = requireRole("BROKER");
 
 /** Suspended users (User.suspendedAt) can sign in and read, but not place or change orders. */
-export const tradingProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const tradingProcedure = t.procedure.use(async ({ ctx, type, next }) => {
   const session = signedIn(ctx);
   mayTrade(session);
+  limitByKind(ctx, type, session);
   return mapErrors(await next({ ctx: { session } }));
 });
 
 /**
- * Order entry: a trading procedure whose calls count against the "orders" limit under `name`
- * (checked before the input is parsed, so a flood is refused unparsed).
+ * Order entry: a trading procedure whose calls count against the user's one "orders" bucket
+ * (place, cancel, amend and setTpSl alike; across all of the user's sessions), reported as
+ * `name`, checked before the input is parsed, so a flood is refused unparsed.
  */
 export function orderProcedure(name: string) {
   return t.procedure.use(async ({ ctx, next }) => {
@@ -112,11 +138,27 @@ export function orderProcedure(name: string) {
   });
 }
 
+/**
+ * Every mutation takes a token from the caller's "mutations" bucket (per user, per IP when
+ * signed out), and every signed-in query from the user's "reads" bucket; subscriptions are
+ * long-lived and not counted. A procedure may add a limit of its own (rateLimited).
+ */
+function limitByKind(ctx: Context, type: "query" | "mutation" | "subscription", session: Session | null): void {
+  if (type === "mutation") takeLimit(ctx, "mutations", "mutations");
+  else if (type === "query" && session !== null) takeLimit(ctx, "reads", "reads");
+}
+
+/** The bucket's owner: the user (every session of theirs shares it), or the IP when signed out or per IP. */
+function bucketOwner(ctx: Context, spec: RateLimit): string {
+  return spec.per === "user" && ctx.session ? `user:${ctx.session.userId}` : `ip:${ctx.ip}`;
+}
+
 function takeLimit(ctx: Context, name: string, limit: RateLimit | keyof ConfiguredRateLimits): void {
   const auth = ctx.services.auth;
   const spec = typeof limit === "string" ? auth.limits[limit] : limit;
-  const who = spec.per === "session" && ctx.session ? `session:${ctx.session.sessionId}` : `ip:${ctx.ip}`;
-  const taken = auth.limiter.take(`${name}|${who}`, spec, auth.now().getTime());
+  // a named configured limit is one bucket for every procedure using it ("orders": place, cancel…)
+  const bucket = typeof limit === "string" ? limit : name;
+  const taken = auth.limiter.take(`${bucket}|${bucketOwner(ctx, spec)}`, spec, auth.now().getTime());
   if (!taken.ok) {
     const retryAfterSeconds = Math.ceil(taken.retryAfterMs / 1000);
     ctx.resHeaders.set("retry-after", String(retryAfterSeconds));
@@ -130,9 +172,10 @@ function takeLimit(ctx: Context, name: string, limit: RateLimit | keyof Configur
 }
 
 /**
- * A token-bucket limit named `name` (buckets are per name): per IP, or per session (per IP when
- * signed out). `limit` is a configured limit's name ("signIn", "nonce", "orders": RATE_LIMIT_*
- * in server/env.ts) or an explicit one. Put it before .input() so a flood is refused unparsed:
+ * A token-bucket limit named `name`: per IP, or per user (per IP when signed out). `limit` is a
+ * configured limit's name ("signIn", "nonce", … : RATE_LIMIT_* in server/env.ts; one bucket per
+ * configured limit, whichever procedure takes from it) or an explicit one (one bucket per
+ * `name`). Put it before .input() so a flood is refused unparsed:
  *   publicProcedure.use(rateLimited("auth.nonce", "nonce")).input(...)
  * (order entry has it built in: orderProcedure)
  */

@@ -25,6 +25,8 @@ export interface AuthDeps {
   adminAddress: Address;
   limiter: RateLimiter;
   limits: ConfiguredRateLimits;
+  /** TRUSTED_PROXIES: addresses of the reverse proxies in front of the server (server/api/context.ts clientIp) */
+  trustedProxies?: readonly string[];
 }
 
 /** The server's dependencies from its configuration, database and chain (built once by the composition root). */
@@ -42,6 +44,7 @@ export function authDepsFrom(e: Env, parts: { db: Db; chainId: number; publicCli
     adminAddress: getAddress(e.adminAddress),
     limiter: new RateLimiter(),
     limits: rateLimitsFrom(e.rateLimits),
+    trustedProxies: e.trustedProxies,
   };
 }
 

@@ -29,9 +29,9 @@ describe("RateLimiter (token bucket)", () => {
     expect((l as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(100);
   });
 
-  it("order entry: 50 per second per session by default settings", () => {
+  it("order entry: 50 per second per user (across sessions) by default settings", () => {
     const { orders, signIn } = rateLimitsFrom({ signInPerMinute: 10, ordersPerSecond: 50 });
-    expect(orders).toEqual({ per: "session", burst: 50, perSecond: 50 });
+    expect(orders).toEqual({ per: "user", burst: 50, perSecond: 50 });
     expect(signIn).toEqual({ per: "ip", burst: 10, perSecond: 10 / 60 });
     const l = new RateLimiter();
     for (let i = 0; i < 50; i++) expect(l.take("s", orders, 1000).ok).toBe(true);

@@ -5,8 +5,11 @@
  */
 
 export interface RateLimit {
-  /** whose bucket: the client's IP, or the signed-in session (IP when signed out) */
-  per: "ip" | "session";
+  /**
+   * whose bucket: the client's IP, or the signed-in user — one bucket across all of the user's
+   * sessions, so signing in three times does not triple the limit (IP when signed out)
+   */
+  per: "ip" | "user";
   burst: number;
   perSecond: number;
 }
@@ -60,14 +63,26 @@ export interface ConfiguredRateLimits {
   signIn: RateLimit;
   /** auth.nonce per IP (each writes a row) */
   nonce: RateLimit;
-  /** order entry per session: the order procedures use orderProcedure (server/api/trpc.ts) */
+  /** order entry per user: place, cancel, amend and setTpSl share it (orderProcedure, server/api/trpc.ts) */
   orders: RateLimit;
+  /** every other mutation, per user (per IP signed out): taken by every procedure kind */
+  mutations: RateLimit;
+  /** a signed-in user's queries (account history, fills, fees… read the journal) */
+  reads: RateLimit;
 }
 
+/**
+ * The limits from the settings (RATE_LIMIT_*). Mutations other than orders (channel requests,
+ * co-signatures, sign-out…) get a fifth of the order rate with the same burst; a user's reads
+ * twice the order burst at the order rate.
+ */
 export function rateLimitsFrom(settings: { signInPerMinute: number; ordersPerSecond: number }): ConfiguredRateLimits {
+  const orders = settings.ordersPerSecond;
   return {
     signIn: { per: "ip", burst: settings.signInPerMinute, perSecond: settings.signInPerMinute / 60 },
     nonce: { per: "ip", burst: settings.signInPerMinute * 3, perSecond: (settings.signInPerMinute * 3) / 60 },
-    orders: { per: "session", burst: settings.ordersPerSecond, perSecond: settings.ordersPerSecond },
+    orders: { per: "user", burst: orders, perSecond: orders },
+    mutations: { per: "user", burst: orders, perSecond: orders / 5 },
+    reads: { per: "user", burst: orders * 2, perSecond: orders },
   };
 }

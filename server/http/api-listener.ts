@@ -8,7 +8,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { AppServices } from "../api/services";
 import { createTrpcHandler, TRPC_ENDPOINT } from "../api/handler";
 import { createBookStream } from "./book-stream";
-import { readBody, serveWithFetchHandler, type BridgeOptions, type FetchHandler } from "./fetch-bridge";
+import {
+  declaredTooLarge,
+  readBody,
+  serveWithFetchHandler,
+  type BridgeOptions,
+  type FetchHandler,
+} from "./fetch-bridge";
 import { ORDER_ENTRY_PATH, serveOrderEntry } from "./order-entry";
 
 export interface ApiListenerOptions {
@@ -50,7 +56,11 @@ export function apiListener(o: ApiListenerOptions): RequestListener & { bookStre
   const books = createBookStream(o.services);
   const listener: RequestListener = (req, res) => {
     if (!req.url?.startsWith(API_PREFIX)) return o.fallback(req, res);
-    if (req.method === "POST" && req.url === ORDER_ENTRY_PATH) return void orderEntryOrTrpc(o, api, bridge, req, res);
+    // the pages get theirs from next.config.ts; every API answer is JSON or an event stream
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "strict-origin-when-cross-origin");
+    if (req.method === "POST" && req.url === ORDER_ENTRY_PATH && !declaredTooLarge(req, bridge.maxBodyBytes))
+      return void orderEntryOrTrpc(o, api, bridge, req, res);
     if (books.serve(req, res)) return;
     void serveWithFetchHandler(api, req, res, bridge);
   };

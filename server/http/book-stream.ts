@@ -17,6 +17,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import superjson from "superjson";
 import type { AppServices } from "../api/services";
+import { deserializeInput } from "../api/input-transformer";
 import type { BookUpdate, FeedHub } from "../engine/feed-hub";
 import { bookEventId, bookInput, bookWire } from "../api/feeds/book";
 
@@ -94,9 +95,7 @@ function plainBookRequest(req: IncomingMessage): { market: string } | null {
   const raw = url.searchParams.get("input");
   if (raw === null) return null;
   try {
-    const parsed = bookInput.safeParse(
-      superjson.deserialize(JSON.parse(raw) as Parameters<typeof superjson.deserialize>[0]),
-    );
+    const parsed = bookInput.safeParse(deserializeInput(JSON.parse(raw)));
     return parsed.success ? { market: parsed.data.market } : null;
   } catch {
     return null;

@@ -3,7 +3,9 @@
  * own http server, without Next.js's route pipeline in between (see server/main.ts for why).
  *
  * - The body is read here, at most `maxBodyBytes + 1` bytes: the request guard then refuses an
- *   oversized one with its usual error instead of this reading an unbounded stream.
+ *   oversized one with its usual error instead of this reading an unbounded stream. A body whose
+ *   declared Content-Length is over the limit is not read at all (the guard refuses it by that
+ *   header), and an oversized answer closes the connection, so the rest is never read either.
  * - The socket's address is appended to X-Forwarded-For, as Next.js does, so the last hop is
  *   always one this server wrote (server/api/context.ts reads it for per-IP rate limits).
  * - A streamed response (SSE) is written chunk by chunk; when the client goes away the
@@ -13,6 +15,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { markBodyBuffered } from "../auth/request-guard";
 
 export type FetchHandler = (req: Request) => Promise<Response>;
+
+const EMPTY_AS_NULL = new TextEncoder().encode("null");
 
 export interface BridgeOptions {
   /** e.g. http://localhost:3000: the URL the Request is given (the app's own origin). */
@@ -39,6 +43,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("end", done);
     req.on("error", reject);
   });
+}
+
+/** True when the request declares a body longer than `maxBodyBytes`: refuse it without reading it. */
+export function declaredTooLarge(req: IncomingMessage, maxBodyBytes: number): boolean {
+  const declared = Number(req.headers["content-length"] ?? "NaN");
+  return Number.isFinite(declared) && declared > maxBodyBytes;
 }
 
 /** The request's headers, with the socket address appended to X-Forwarded-For. */
@@ -96,19 +106,26 @@ export async function serveWithFetchHandler(
   const controller = hasBody ? null : new AbortController();
   if (controller) res.once("close", () => controller.abort());
   try {
+    const unread = hasBody && readAlready === undefined && declaredTooLarge(req, options.maxBodyBytes);
     // A Buffer is a Uint8Array over a plain ArrayBuffer here (never shared memory).
     const body = hasBody
-      ? ((readAlready ?? (await readBody(req, options.maxBodyBytes + 1))) as Uint8Array<ArrayBuffer>)
+      ? ((unread
+          ? Buffer.alloc(0)
+          : (readAlready ?? (await readBody(req, options.maxBodyBytes + 1)))) as Uint8Array<ArrayBuffer>)
       : undefined;
+    // the rest of an oversized body is left unread: the connection ends with this answer
+    const close = unread || (body !== undefined && body.byteLength > options.maxBodyBytes);
     const request = new Request(options.origin + (req.url ?? "/"), {
       method,
       headers: requestHeaders(req),
-      body,
+      // an empty body is read as JSON null, which the input transformer refuses naming the input
+      // (tRPC would answer a bare JSON parse error), as the direct order entry does
+      body: body?.byteLength === 0 ? EMPTY_AS_NULL : body,
       signal: controller?.signal,
     });
     if (body) markBodyBuffered(request, body.byteLength);
     const response = await handler(request);
-    res.writeHead(response.status, nodeHeaders(response.headers));
+    res.writeHead(response.status, nodeHeaders(response.headers, close ? { connection: "close" } : {}));
     if (response.body) {
       // A stream's headers go out at once (the client waits for them); an answer's go with its body.
       if (response.headers.get("content-type")?.startsWith("text/event-stream")) res.flushHeaders();

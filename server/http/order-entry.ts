@@ -17,10 +17,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import superjson from "superjson";
 import type { AppServices } from "../api/services";
 import { headerRefusal } from "../auth/request-guard";
 import { createContext, type Context } from "../api/context";
+import { deserializeInput } from "../api/input-transformer";
 import { appRouter } from "../api/root";
 import { nodeHeaders, requestHeaders } from "./fetch-bridge";
 
@@ -68,7 +68,8 @@ export async function serveOrderEntry(
     return false;
   let raw: unknown;
   try {
-    raw = body.byteLength === 0 ? undefined : JSON.parse(body.toString("utf8"));
+    // no body at all: JSON null, refused by the input transformer naming the input (as through tRPC)
+    raw = body.byteLength === 0 ? null : JSON.parse(body.toString("utf8"));
   } catch {
     return false;
   }
@@ -82,9 +83,9 @@ export async function serveOrderEntry(
     const data = await callTRPCProcedure({
       router: appRouter,
       path: PROCEDURE,
-      // `raw` was parsed here for this call alone: decoded in place (once), not copied first
-      getRawInput: async () =>
-        (input ??= superjson.deserialize(raw as Parameters<typeof superjson.deserialize>[0], { inPlace: true })),
+      // checked and decoded once (in place: `raw` was parsed for this call alone), or refused as
+      // INVALID_INPUT naming the field (400)
+      getRawInput: async () => (input ??= deserializeInput(raw)),
       ctx,
       type: "mutation",
       signal: undefined,

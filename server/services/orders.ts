@@ -62,9 +62,45 @@ function marketOf(rt: EngineRuntime, symbol: string): MarketView {
 
 const optPrice = (m: MarketView, p: bigint | undefined) => (p === undefined ? undefined : priceToPerLot(m, p));
 
+/** The engine counts ticks and lots in safe integers (core/engine/orders.ts): beyond that a market has no room. */
+const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The largest price (per whole token) and size (base units) `m` accepts: 2^53 − 1 ticks, 2^53 − 1 lots. */
+export function marketBounds(m: Pick<MarketView, "tickSize" | "lotSize">): { maxPrice: bigint; maxSize: bigint } {
+  return { maxPrice: m.tickSize * MAX_UNITS, maxSize: m.lotSize * MAX_UNITS };
+}
+
+/**
+ * Refuses a price or size (the field named "size") beyond the market's bounds before it reaches
+ * the engine or the journal (a refusal here is not stored): a 64,000-digit size would otherwise
+ * cost the one sequencer and stay in the journal for good.
+ */
+export function checkBounds(m: MarketView, values: Partial<Record<string, bigint | null>>): void {
+  const { maxPrice, maxSize } = marketBounds(m);
+  for (const [field, value] of Object.entries(values)) {
+    if (value === undefined || value === null) continue;
+    const isSize = field === "size";
+    const max = isSize ? maxSize : maxPrice;
+    if (value > max)
+      throw new ClearlineError(
+        isSize ? "SIZE_OUT_OF_RANGE" : "PRICE_OUT_OF_RANGE",
+        `${field} is beyond what ${m.symbol} accepts (at most ${max})`,
+        { field, market: m.symbol, max },
+      );
+  }
+}
+
 /** The engine command for a place request (throws on an off-tick price or an unknown market). */
 export function placeCommand(rt: EngineRuntime, account: string, p: PlaceOrderParams): Command {
   const m = marketOf(rt, p.market);
+  checkBounds(m, {
+    size: p.size,
+    price: p.price,
+    worstPrice: p.worstPrice,
+    triggerPrice: p.triggerPrice,
+    takeProfit: p.takeProfit,
+    stopLoss: p.stopLoss,
+  });
   return {
     type: "place",
     account,
@@ -219,19 +255,24 @@ export interface AmendOrderParams {
 
 /** Amend a resting order: a size decrease keeps priority; a price change or size increase re-queues (and may trade). */
 export async function amendOrder(rt: EngineRuntime, account: string, p: AmendOrderParams): Promise<OrderResult> {
-  const resting = rt.read((ex) => ex.restingOrder(p.orderId));
+  // Only the caller's own order is looked at: another account's is treated as missing (its market
+  // halted or its tick would otherwise show through), and the engine answers ORDER_NOT_FOUND.
+  const found = rt.read((ex) => ex.restingOrder(p.orderId));
+  const resting = found !== null && found.account === account ? found : null;
   const hash = requestHash("orders.amend", { ...p });
   let command: Command;
   let m: MarketView | null = null;
   try {
     rt.checkTradingAllowed(account, resting?.market ?? null);
     m = resting === null ? null : marketOf(rt, resting.market);
+    if (m !== null) checkBounds(m, { price: p.price, size: p.size });
     command = {
       type: "amend",
       account,
       orderId: p.orderId,
       pricePerLot: m === null || p.price === undefined ? undefined : priceToPerLot(m, p.price),
-      sizeBase: p.size,
+      // nothing of a request for an order that is not the caller's goes to the journal but its id
+      sizeBase: m === null ? undefined : p.size,
     };
   } catch (error) {
     return unwrap(refusal<OrderResult>(error));
@@ -273,6 +314,7 @@ export async function setTpSl(
   try {
     rt.checkTradingAllowed(account, p.market);
     const m = marketOf(rt, p.market);
+    checkBounds(m, { takeProfit: p.takeProfit, stopLoss: p.stopLoss });
     command = {
       type: "setTpSl",
       account,

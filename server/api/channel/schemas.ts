@@ -16,7 +16,12 @@ export const signatureSchema = z
   .regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex")
   .max(2 + 2 * 1024)
   .transform((v) => v as Hex);
-export const amountSchema = z.bigint().positive("must be positive (base units)");
+/** A token amount on chain: base units, at most uint256 (the custody contract's type). */
+export const UINT256_MAX = (1n << 256n) - 1n;
+export const amountSchema = z
+  .bigint()
+  .positive("must be positive (base units)")
+  .max(UINT256_MAX, "at most 2^256 - 1 (uint256)");
 export const versionSchema = z
   .bigint()
   .min(0n)

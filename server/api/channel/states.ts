@@ -10,7 +10,15 @@ import { hash32Schema } from "./schemas";
  * first, back-fills from the database after `lastEventId`, then skips versions already sent.
  */
 export const states = authedProcedure
-  .input(z.object({ channelId: hash32Schema, lastEventId: z.string().regex(/^\d+$/).nullish() }))
+  .input(
+    z.object({
+      channelId: hash32Schema,
+      lastEventId: z
+        .string()
+        .regex(/^\d{1,15}$/, "a state version: at most 15 digits")
+        .nullish(),
+    }),
+  )
   .subscription(async function* ({ ctx, input, signal }) {
     const service = channelsOf(ctx);
     const queue: StoredState[] = [];

@@ -10,8 +10,13 @@ export const idempotencyKey = z
   .string()
   .regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -");
 export const marketSymbol = z.string().min(1).max(32);
-export const positiveAmount = z.bigint().positive();
-export const price = z.bigint().positive();
+/**
+ * The first bound on every amount and price: nothing on this API exceeds uint256. Each market
+ * then bounds its own (server/services/orders.ts, marketBounds), before the engine or the journal.
+ */
+export const UINT256_MAX = (1n << 256n) - 1n;
+export const positiveAmount = z.bigint().positive().max(UINT256_MAX, "at most 2^256 - 1");
+export const price = z.bigint().positive().max(UINT256_MAX, "at most 2^256 - 1");
 export const orderId = z.number().int().positive();
 
 export const orderResultSchema = z.object({
