@@ -1,10 +1,22 @@
 /**
  * Checks a Sign-In with Ethereum (EIP-4361) message against what this exchange expects, field
  * by field, so a refusal says which field is wrong. The signature and the nonce are checked by
- * the sign-in service (server/services/auth.ts); this module reads no clock, env or database.
+ * the sign-in service (server/services/auth.ts) with verifySiweSignature below; this module reads
+ * no clock, env or database.
  */
-import { getAddress, type Address } from "viem";
+import {
+  getAddress,
+  hashMessage,
+  hexToBytes,
+  isErc6492Signature,
+  parseErc6492Signature,
+  recoverMessageAddress,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { createSiweMessage, parseSiweMessage } from "viem/siwe";
+import { verifyDigestSignature } from "../../core/channel/signature";
 import { ClearlineError } from "../../core/errors";
 
 export interface SiweExpectations {
@@ -117,4 +129,31 @@ export function checkSiweMessage(message: string, expect: SiweExpectations): Che
     issuedAt,
     expirationTime,
   };
+}
+
+/**
+ * The signature of a sign-in, under the rules co-signatures follow (core/channel/signature.ts,
+ * the custody contract's): a key's signature is 65 bytes r ‖ s ‖ v with low s and v ∈ {27, 28};
+ * high-s, v ∈ {0, 1}, 64-byte compact and padded forms are refused, not normalised (SECURITY
+ * attack 2). A smart wallet — code at the address, or an ERC-6492 wrapper for one not yet
+ * deployed — is asked of the chain at every sign-in (ERC-1271, never cached), as a co-signature
+ * is; an ERC-6492 wrapper around the address's own key signature gets no second chance that way.
+ * Throws only when the chain cannot be asked.
+ */
+export async function verifySiweSignature(
+  client: Pick<PublicClient, "getCode" | "verifyMessage">,
+  address: Address,
+  message: string,
+  signature: Hex,
+): Promise<boolean> {
+  if (verifyDigestSignature(hexToBytes(hashMessage(message)), signature, address)) return true;
+  if (isErc6492Signature(signature)) {
+    const inner = parseErc6492Signature(signature).signature;
+    const signer = await recoverMessageAddress({ message, signature: inner }).catch(() => null);
+    if (signer !== null && signer.toLowerCase() === address.toLowerCase()) return false;
+  } else {
+    const code = await client.getCode({ address });
+    if (code === undefined || code === "0x") return false;
+  }
+  return client.verifyMessage({ address, message, signature });
 }

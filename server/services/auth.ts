@@ -9,7 +9,7 @@ import { ClearlineError } from "../../core/errors";
 import type { AuthDeps } from "../auth/deps";
 import { hashSessionToken, newSessionToken } from "../auth/session-token";
 import type { Role, Session } from "../auth/session";
-import { checkSiweMessage, refuseSignIn } from "../auth/siwe";
+import { checkSiweMessage, refuseSignIn, verifySiweSignature } from "../auth/siwe";
 import { sessionCacheOf, type SessionRow } from "../auth/session-cache";
 import { BatchLoader } from "../db/batch-loader";
 import { HOT_SQL } from "../db/hot-sql";
@@ -71,13 +71,8 @@ export async function signIn(
   // Only a valid signature may consume the nonce, so knowing someone's nonce does not let you burn it.
   let valid: boolean;
   try {
-    // "eoa" first: a plain key is recovered locally; anything else is asked of the chain (ERC-1271/6492).
-    valid = await deps.publicClient.verifyMessage({
-      address: checked.address,
-      message: input.message,
-      signature: input.signature,
-      mode: "eoa",
-    });
+    // a plain key under the co-signature rules locally; a smart wallet asked of the chain (ERC-1271/6492)
+    valid = await verifySiweSignature(deps.publicClient, checked.address, input.message, input.signature);
   } catch (e) {
     throw new ClearlineError(
       "UNAVAILABLE",

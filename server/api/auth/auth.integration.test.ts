@@ -12,6 +12,7 @@ import { createWalletClient, getAddress, http, type Address, type Hex } from "vi
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { parseStateSignature } from "../../../core/channel/signature";
 import { hardhatTestAccount, LOCAL_CHAIN_ID, LOCAL_ROLES } from "../../../core/chain/hardhat-test-accounts";
 import { compileContracts, REPO_ROOT } from "../../../scripts/contracts/codegen";
 import { startLocalChain, type ChainHandle } from "../../../scripts/stack/chain";
@@ -615,6 +616,35 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
       await createContext(new Headers({ cookie }), new Headers(), authOnlyServices(deps())),
     );
     expect(await next.place()).toBe("placed");
+  });
+
+  it("SECURITY.md attack 2: sign-in refuses high-s, v in {0, 1}, 64-byte compact and padded signatures exactly as co-signatures are; the canonical one then signs in with the same nonce", async () => {
+    const handler = createTrpcHandler(authOnlyServices(deps()));
+    const nonce = await newNonce(handler);
+    const { message, signature } = await signed(attacker.privateKey, nonce);
+    const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const r = signature.slice(2, 66);
+    const s = BigInt("0x" + signature.slice(66, 130));
+    const v = Number.parseInt(signature.slice(130, 132), 16);
+    const hex64 = (x: bigint) => x.toString(16).padStart(64, "0");
+    const byte = (x: number) => x.toString(16).padStart(2, "0");
+    // each recovers the same key with a lenient ecrecover; each is refused by the contract's rules
+    const forms: Record<string, Hex> = {
+      highS: `0x${r}${hex64(N - s)}${byte(v === 27 ? 28 : 27)}`,
+      vZeroOrOne: `0x${r}${hex64(s)}${byte(v - 27)}`,
+      compact64: `0x${r}${hex64(s | (BigInt(v - 27) << 255n))}`,
+      padded: `${signature}00`,
+    };
+    for (const [form, sig] of Object.entries(forms)) {
+      expect(() => parseStateSignature(sig), form).toThrow(/malformed signature/);
+      const refused = await mutate(handler, "auth.signIn", { message, signature: sig });
+      expect(refused.error?.data.code, form).toBe("UNAUTHORIZED");
+      expect(refused.error?.data.clearline?.details.reason, form).toBe("signature");
+    }
+    // none of them consumed the nonce: the canonical signature signs in with it
+    const ok = await mutate<{ address: string }>(handler, "auth.signIn", { message, signature });
+    expect(ok.error).toBeUndefined();
+    expect(ok.data!.address).toBe(attacker.address);
   });
 
   it("a smart wallet (ERC-1271) signs in through the chain, and not once its owner revoked its signatures (SECURITY.md attack 5)", async () => {
