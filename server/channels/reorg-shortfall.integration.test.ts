@@ -4,7 +4,8 @@
  * the confirmations takes the open off the chain. The custody sink must take back what is
  * available (the resting order cancelled first), suspend the account, and record the shortfall
  * for ops. Real Hardhat node (port 8801): the open is mined, the chain is reverted to a snapshot
- * taken before it (a real reorg), and the sink gets the revert the watcher would send.
+ * taken before it (a real reorg), and the sink gets the revert the watcher would send (and again,
+ * as after a crash).
  */
 import { createTestClient, createWalletClient, http, parseEventLogs, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -14,7 +15,7 @@ import { HARDHAT_TEST_ACCOUNTS } from "../../core/chain/hardhat-test-accounts";
 import { stateTypedData, toAbiState, type ChannelDomain } from "../../core/channel";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import type { CustodyEvent } from "../ports";
-import { createChannelCustodySink } from "./custody-sink";
+import { chainRequestId, createChannelCustodySink } from "./custody-sink";
 import { ChannelService, engineAccountOf } from "./service";
 import { chainChannelServiceDeps, startTestChain, SyncEngine, type TestChain } from "./testing";
 
@@ -168,6 +169,13 @@ describe("a deposit reorged out after it was traded (SECURITY.md attack 20)", ()
     const channel = await t.handle.db.channel.findFirstOrThrow({ where: { trader: account } });
     expect(channel.status).toBe("OPENING");
     expect(channel.alert).toMatch(/shortfall/);
+
+    // a crash after the engine commands but before the revert was recorded: the same commands go in again
+    // (same requestIds, same bodies) and the engine answers their first results, whatever arrived since
+    await engine.submit({ type: "deposit", account, asset: "USDC", amount: 5n * USDC });
+    const again = await service.takeBack(account, usdc, 1_000n * USDC, chainRequestId(opened, 0, true));
+    expect(again).toMatchObject({ owed: 1_000n * USDC, takenBack: left, shortfall: 1_000n * USDC - left });
+    expect(usdcOf().available).toBe(5n * USDC);
 
     // the revert delivered again (watcher restart): nothing taken twice, nothing recorded twice
     for (const e of [...events].reverse()) await sink.revert(e);
