@@ -100,32 +100,33 @@ library B2BAppData {
     bytes32 internal constant LIABILITY_TYPEHASH = keccak256(bytes(LIABILITY_TYPE));
     bytes32 internal constant MARK_TYPEHASH = keccak256(bytes(MARK_TYPE));
     bytes32 internal constant RPC_COUNTER_TYPEHASH = keccak256(bytes(RPC_COUNTER_TYPE));
-    /// EIP-712 encodeType: the primary type, then every referenced type sorted by name.
-    bytes32 internal constant APP_DATA_TYPEHASH = keccak256(
-        abi.encodePacked(
-            "B2BAppData(Thresholds thresholds,Holding[] bu,OrderSummary[] oos,Collateral[] cl,Liability[] liabilities,Mark[] marks,RpcCounter[] rpc)",
-            COLLATERAL_TYPE,
-            HOLDING_TYPE,
-            LIABILITY_TYPE,
-            MARK_TYPE,
-            ORDER_SUMMARY_TYPE,
-            RPC_COUNTER_TYPE,
-            THRESHOLDS_TYPE
-        )
-    );
+    /// EIP-712 encodeType: the primary type, then every referenced type sorted by name (the
+    /// same member lists as above, spelled out: a keccak of concatenated constants would be
+    /// evaluated at run time). The parity test checks it against viem's encodeType.
+    string internal constant APP_DATA_TYPE = "B2BAppData(Thresholds thresholds,Holding[] bu,OrderSummary[] oos,"
+        "Collateral[] cl,Liability[] liabilities,Mark[] marks,RpcCounter[] rpc)"
+        "Collateral(address broker,uint64 chainId,address token,uint256 available,uint256 locked)"
+        "Holding(address host,address holder,uint64 chainId,address token,uint256 available,uint256 locked)"
+        "Liability(uint64 chainId,address token,address debtor,uint256 amount)"
+        "Mark(uint64 chainId,address token,uint256 usdPriceE18,uint64 timestamp)"
+        "OrderSummary(address host,address holder,bytes32 market,uint8 side,uint256 avgBaseAmount,uint256 minPrice,"
+        "uint256 maxPrice,uint256 avgQuoteAmount)"
+        "RpcCounter(address payer,uint8 kind,uint64 calls,uint64 bytesTotal,uint64 dbReads,uint64 dbWrites,"
+        "uint256 feeAmount)" "Thresholds(uint16 orangeBps,uint16 redBps,uint16 stopBps)";
+    bytes32 internal constant APP_DATA_TYPEHASH = keccak256(bytes(APP_DATA_TYPE));
 
     /// The EIP-712 struct hash of `data`: a B2B state's `appDataHash`.
     function hash(AppData memory data) internal pure returns (bytes32) {
+        // encoded in two halves (every member is one word, so the concatenation is abi.encode
+        // of all eight): one abi.encode of eight computed values is too deep for the stack
         return keccak256(
-            abi.encode(
-                APP_DATA_TYPEHASH,
-                hashThresholds(data.thresholds),
-                _hashHoldings(data.bu),
-                _hashOrderSummaries(data.oos),
-                _hashCollaterals(data.cl),
-                _hashLiabilities(data.liabilities),
-                _hashMarks(data.marks),
-                _hashRpcCounters(data.rpc)
+            bytes.concat(
+                abi.encode(
+                    APP_DATA_TYPEHASH, hashThresholds(data.thresholds), _hashHoldings(data.bu), _hashOrderSummaries(data.oos)
+                ),
+                abi.encode(
+                    _hashCollaterals(data.cl), _hashLiabilities(data.liabilities), _hashMarks(data.marks), _hashRpcCounters(data.rpc)
+                )
             )
         );
     }
@@ -151,16 +152,9 @@ library B2BAppData {
         for (uint256 i = 0; i < items.length; ++i) {
             OrderSummary memory o = items[i];
             hashes[i] = keccak256(
-                abi.encode(
-                    ORDER_SUMMARY_TYPEHASH,
-                    o.host,
-                    o.holder,
-                    o.market,
-                    o.side,
-                    o.avgBaseAmount,
-                    o.minPrice,
-                    o.maxPrice,
-                    o.avgQuoteAmount
+                bytes.concat(
+                    abi.encode(ORDER_SUMMARY_TYPEHASH, o.host, o.holder, o.market, o.side),
+                    abi.encode(o.avgBaseAmount, o.minPrice, o.maxPrice, o.avgQuoteAmount)
                 )
             );
         }
@@ -199,8 +193,9 @@ library B2BAppData {
         for (uint256 i = 0; i < items.length; ++i) {
             RpcCounter memory r = items[i];
             hashes[i] = keccak256(
-                abi.encode(
-                    RPC_COUNTER_TYPEHASH, r.payer, r.kind, r.calls, r.bytesTotal, r.dbReads, r.dbWrites, r.feeAmount
+                bytes.concat(
+                    abi.encode(RPC_COUNTER_TYPEHASH, r.payer, r.kind, r.calls),
+                    abi.encode(r.bytesTotal, r.dbReads, r.dbWrites, r.feeAmount)
                 )
             );
         }
