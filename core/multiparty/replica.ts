@@ -55,6 +55,11 @@ export class Replica {
     this.cached = undefined;
   }
 
+  /** The on-chain deposits this replica credits. */
+  get knownDeposits(): KnownDeposits {
+    return this.deposits;
+  }
+
   /** Replaces the known on-chain deposits (a superset, as the chain is watched). */
   setDeposits(deposits: KnownDeposits): void {
     this.deposits = deposits;
