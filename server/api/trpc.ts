@@ -17,6 +17,7 @@ import type { Session } from "../auth/session";
 import type { Context, Role } from "./context";
 import type { ConfiguredRateLimits, RateLimit } from "../auth/rate-limit";
 import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
+import { callMemoryOf } from "./idempotent-calls";
 import { apiTransformer } from "./input-transformer";
 
 const t = initTRPC.context<Context>().create({
@@ -183,5 +184,26 @@ export function rateLimited(name: string, limit: RateLimit | keyof ConfiguredRat
   return t.middleware(({ ctx, next }) => {
     takeLimit(ctx, name, limit);
     return next();
+  });
+}
+
+/**
+ * A mutation that takes an optional `idempotencyKey` in its input and runs once per key and
+ * body for the caller (server/api/idempotent-calls.ts); for procedures outside the engine's
+ * journal, whose keys the runtime keeps. Put it before .input(); the input schema declares the key.
+ */
+export function idempotent(procedure: string) {
+  return t.middleware(async ({ ctx, next, getRawInput }) => {
+    const raw = (await getRawInput()) as { idempotencyKey?: unknown } | undefined;
+    const key = raw?.idempotencyKey;
+    if (typeof key !== "string") return next();
+    const { idempotencyKey: _key, ...body } = raw!;
+    const owner = ctx.session ? `user:${ctx.session.userId}` : `ip:${ctx.ip}`;
+    return callMemoryOf(ctx.services.auth).once(
+      { owner, procedure, key },
+      body,
+      ctx.services.auth.now().getTime(),
+      () => next(),
+    );
   });
 }

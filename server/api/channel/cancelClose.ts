@@ -1,6 +1,6 @@
 import { channelsOf } from "../chain";
-import { authedProcedure } from "../trpc";
-import { pendingRequestSchema } from "./schemas";
+import { authedProcedure, idempotent } from "../trpc";
+import { keyOnlyInput, pendingRequestSchema } from "./schemas";
 
 /**
  * Cancels a cooperative close the trader has not co-signed: returns the replacement state to
@@ -8,5 +8,7 @@ import { pendingRequestSchema } from "./schemas";
  * again) once the chain shows it.
  */
 export const cancelClose = authedProcedure
+  .use(idempotent("channel.cancelClose"))
+  .input(keyOnlyInput)
   .output(pendingRequestSchema)
   .mutation(({ ctx }) => channelsOf(ctx).cancelClose(ctx.session.address));

@@ -1,6 +1,7 @@
 /** zod schemas shared by the channel procedures (inputs and outputs). */
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../services/idempotency";
 
 export const addressSchema = z
   .string()
@@ -83,6 +84,14 @@ export const pendingRequestSchema = z.object({
   channelId: hex,
   toSign: z.array(z.object({ state: stateSchema, exchangeSignature: hex, typedData: typedDataSchema })),
 });
+
+/** Optional on channel mutations (server/api/idempotent-calls.ts): a retry with it runs once. */
+export const idempotencyKeyInput = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -")
+  .optional();
+/** The input of a channel mutation that takes nothing but its optional key. */
+export const keyOnlyInput = z.object({ idempotencyKey: idempotencyKeyInput }).optional();
 
 export const channelIdInput = z.object({ channelId: hash32Schema.optional() }).optional();
 

@@ -1,11 +1,19 @@
 import { channelsOf } from "../chain";
 import { z } from "zod";
-import { authedProcedure } from "../trpc";
-import { hash32Schema, signatureSchema, submissionSchema, versionSchema } from "./schemas";
+import { authedProcedure, idempotent } from "../trpc";
+import { hash32Schema, idempotencyKeyInput, signatureSchema, submissionSchema, versionSchema } from "./schemas";
 
 /** Stores the trader's co-signature of a state after verifying it; may submit a pending resize or close on-chain. */
 export const submitCoSignature = authedProcedure
-  .input(z.object({ channelId: hash32Schema, version: versionSchema, signature: signatureSchema }))
+  .use(idempotent("channel.submitCoSignature"))
+  .input(
+    z.object({
+      idempotencyKey: idempotencyKeyInput,
+      channelId: hash32Schema,
+      version: versionSchema,
+      signature: signatureSchema,
+    }),
+  )
   .output(
     z.object({
       coSignedVersion: z.bigint(),
