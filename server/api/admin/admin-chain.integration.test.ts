@@ -6,10 +6,20 @@
  *   reserve) it is refused naming both numbers and nothing changes;
  * - admin.channels.checkpoint puts a channel's newer co-signed state on-chain (the custody
  *   contract's channel view shows its version) and is audited;
- * - admin.overview counts what openings reserve and names reorg shortfalls (attacks 16, 20), and
- *   admin.channels.releaseOpening frees an unfunded opening's reservation, audited.
+ * - admin.overview counts what openings reserve, and admin.channels.releaseOpening frees an
+ *   unfunded opening's reservation, audited (attack 16);
+ * - a traded deposit reorged out (a real Hardhat reorg, the running watcher): taken back as far as
+ *   it can be, the account suspended, the shortfall in the overview (attack 20).
  */
-import { createWalletClient, erc20Abi, http, type Address, type Hex, type TypedDataDefinition } from "viem";
+import {
+  createTestClient,
+  createWalletClient,
+  erc20Abi,
+  http,
+  type Address,
+  type Hex,
+  type TypedDataDefinition,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { custodyAbi, demoTokenAbi } from "../../../contracts/generated";
@@ -69,12 +79,12 @@ const sign = (typedData: unknown) =>
   privateKeyToAccount(TRADER.privateKey).signTypedData(typedData as TypedDataDefinition);
 
 /** prepareOpen (the exchange reserves coverage), co-sign, approve + depositAndOpen from the trader's wallet. */
-async function openChannel(amount: bigint): Promise<Hex> {
-  const open = await services.channels.prepareOpen(TRADER.address, [{ token: usdc, amount }]);
-  const traderSig = await sign(open.typedData);
-  await services.channels.submitCoSignature(TRADER.address, open.channelId, 0n, traderSig);
+async function openChannel(amount: bigint, who: (typeof HARDHAT_TEST_ACCOUNTS)[number] = TRADER): Promise<Hex> {
+  const open = await services.channels.prepareOpen(who.address, [{ token: usdc, amount }]);
+  const traderSig = await privateKeyToAccount(who.privateKey).signTypedData(open.typedData as TypedDataDefinition);
+  await services.channels.submitCoSignature(who.address, open.channelId, 0n, traderSig);
   const w = createWalletClient({
-    account: privateKeyToAccount(TRADER.privateKey),
+    account: privateKeyToAccount(who.privateKey),
     chain: {
       id: domain.chainId,
       name: "local",
@@ -95,7 +105,7 @@ async function openChannel(amount: bigint): Promise<Hex> {
     address: domain.verifyingContract,
     abi: custodyAbi,
     functionName: "depositAndOpen",
-    args: [TRADER.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
+    args: [who.address, open.nonce, toAbiState(open.state), { trader: traderSig, exchange: open.exchangeSignature }],
   });
   await chain.client.waitForTransactionReceipt({ hash });
   return open.channelId;
@@ -315,7 +325,7 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
       message: expect.stringContaining("nothing newer to register"),
     });
   });
-  it("the solvency view counts what openings reserve and names reorg shortfalls; channels.releaseOpening frees a reservation, audited (attacks 16, 20)", async () => {
+  it("the solvency view counts what openings reserve; channels.releaseOpening frees a reservation, audited (attack 16)", async () => {
     // test 1's opening (signed, never funded) still reserves 2 × 1000 USDC
     const opener = HARDHAT_TEST_ACCOUNTS[6]!.address;
     const pending = await t.handle.db.channel.findFirstOrThrow({ where: { trader: opener, status: "OPENING" } });
@@ -363,34 +373,71 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     await expect(
       admin().admin.channels.releaseOpening({ channelId: pending.id, reason: "twice" }),
     ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+  });
 
-    // a deposit reorged out after it was traded (the custody sink writes this row, reorg-shortfall.integration.test.ts)
-    await t.handle.db.channelShortfall.create({
-      data: {
-        channelId: active.id,
-        trader: active.trader,
-        asset: "USDC",
-        token: usdc.toLowerCase(),
-        owed: usd(1_000n).toString(),
-        takenBack: usd(400n).toString(),
-        shortfall: usd(600n).toString(),
-        event: "ChannelOpened",
-        txHash: `0x${"11".repeat(32)}`,
-        logIndex: 3,
-        blockHash: `0x${"22".repeat(32)}`,
-      },
+  it("a deposit reorged out after it was traded (attack 20), end to end: the watcher reverts it, the engine takes back what is free, the account's orders are refused, the overview shows the shortfall", async () => {
+    const who = HARDHAT_TEST_ACCOUNTS[8]!;
+    const rt = services.engine;
+    const testClient = createTestClient({ mode: "hardhat", transport: http(chain.rpcUrl) });
+    const snapshot = await testClient.snapshot();
+    const channelId = (await openChannel(usd(1_000n), who)).toLowerCase();
+    await eventually("the channel ACTIVE and credited", async () => {
+      const c = await t.handle.db.channel.findUnique({ where: { id: channelId } });
+      return c?.status === "ACTIVE" && rt.read((ex) => ex.balance(who.address, "USDC").available) === usd(1_000n);
     });
+    // traded: 0.2 WETH bought for 600 USDC (taker fee 0.3 USDC), straight through the engine
+    const perLot = (wholePrice: bigint) => (usd(wholePrice) * rt.market("WETH-USDC")!.lotSize) / ETH;
+    await rt.submit({ type: "deposit", account: MAKER.address, asset: "WETH", amount: ETH });
+    await rt.submit({
+      type: "place",
+      account: MAKER.address,
+      market: "WETH-USDC",
+      side: "sell",
+      kind: "limit",
+      sizeBase: ETH / 5n,
+      pricePerLot: perLot(3000n),
+    });
+    const buy = await rt.submit({
+      type: "place",
+      account: who.address,
+      market: "WETH-USDC",
+      side: "buy",
+      kind: "market",
+      sizeBase: ETH / 5n,
+      worstPricePerLot: perLot(3010n),
+    });
+    expect(buy.events.filter((e) => e.type === "fill")).toHaveLength(1);
+    const left = usd(400n) - 300_000n;
+    expect(rt.read((ex) => ex.balance(who.address, "USDC").available)).toBe(left);
+
+    // a reorg deeper than the confirmations (0 here): the open's block is gone, the new chain is longer
+    await testClient.revert({ id: snapshot });
+    await testClient.mine({ blocks: 3 });
+    const shortfall = await eventually("the watcher's revert recorded a shortfall", async () =>
+      t.handle.db.channelShortfall.findFirst({ where: { trader: who.address } }),
+    );
+    expect(shortfall).toMatchObject({ channelId, asset: "USDC", event: "ChannelOpened" });
+    expect(rt.read((ex) => ex.balance(who.address, "USDC"))).toEqual({ available: 0n, locked: 0n });
+    expect((await t.handle.db.channel.findUniqueOrThrow({ where: { id: channelId } })).status).toBe("OPENING");
+    // suspended: the runtime's guard (which every order service checks) refuses the account, the User row says why
+    expect(() => rt.checkTradingAllowed(who.address, null)).toThrow("this account is suspended");
+    const detail = await operator().admin.users.search({ query: who.address });
+    expect(detail.find((u) => u.address === who.address)?.suspendedAt).toBeInstanceOf(Date);
+    const audit = await operator().admin.audit.list({ action: "user.suspend" });
+    expect(audit.rows.find((r) => r.target === who.address)).toMatchObject({ actor: "system" });
+
     const overview = await operator().admin.overview();
     expect(overview.solvent.ok).toBe(false);
     expect(overview.solvent.reasons).toContain(
-      `USDC: 1 deposit(s) reorged out after they were traded; ${usd(600n)} base units could not be taken back (accounts suspended)`,
+      `USDC: 1 deposit(s) reorged out after they were traded; ${usd(1_000n) - left} base units could not be taken back (accounts suspended)`,
     );
     expect(overview.reorgShortfalls).toMatchObject([
-      { trader: active.trader, shortfall: usd(600n), takenBack: usd(400n) },
+      { trader: who.address, channelId, owed: usd(1_000n), takenBack: left, shortfall: usd(1_000n) - left },
     ]);
     expect(overview.coverage.find((r) => r.asset === "USDC")).toMatchObject({
-      reorgShortfall: usd(600n),
+      reorgShortfall: usd(1_000n) - left,
       reorgShortfallCount: 1,
     });
+    expect(overview.channelAlerts.find((a) => a.id === channelId)?.alert).toContain("shortfall");
   });
 });
