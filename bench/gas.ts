@@ -1,13 +1,14 @@
 /**
  * Gas used by each custody operation, next to nitro-protocol's published figures
- * (shared PERFORMANCE.md row 8). Gas is deterministic, so one run suffices; `quick` changes
+ * (shared PERFORMANCE.md row 8), and by each broker network operation (no peer figure). Gas is deterministic, so one run suffices; `quick` changes
  * nothing. Runs on Hardhat's in-process chain (network.create()).
  *
  *   npm run bench -- gas [--json]      or alone:   npx tsx bench/gas.ts [--json]
  */
-import { getAddress, maxUint256, type Abi, type Hex, type PublicClient } from "viem";
-import { channelId, Intent, type Allocation, type ChannelState } from "../core/channel";
-import { custodyAbi, demoTokenAbi } from "../contracts/generated";
+import { getAddress, keccak256, maxUint256, sha256, toHex, type Abi, type Hex, type PublicClient } from "viem";
+import { channelId, hashStateStruct, Intent, type Allocation, type ChannelState } from "../core/channel";
+import { brokerLegsAbi, brokerNetworkAbi, custodyAbi, demoTokenAbi } from "../contracts/generated";
+import { deployBrokerFixture, registerAndStake } from "../contracts/testing/brokers";
 import { deployFixture, EXCHANGE, TRADER, toAbiState, type Wallet } from "../contracts/testing/fixture";
 import type { BenchGroup, BenchRow } from "./types";
 
@@ -23,6 +24,14 @@ export const NITRO_GAS = {
 const TARGET_RATIO = 0.9;
 const CHALLENGE_PERIOD = 3600n;
 const APP = `0x${"5a".repeat(32)}` as Hex;
+
+const state = (id: Hex, version: bigint, intent: ChannelState["intent"], allocations: Allocation[]): ChannelState => ({
+  channelId: id,
+  version,
+  intent,
+  allocations,
+  appDataHash: APP,
+});
 
 function row(metric: string, ours: bigint, peer: number | null, note: string): BenchRow {
   const gas = Number(ours);
@@ -75,18 +84,6 @@ export const gasBench: BenchGroup = async () => {
       exchange: EXCHANGE.address,
       nonce,
     });
-  const state = (
-    id: Hex,
-    version: bigint,
-    intent: ChannelState["intent"],
-    allocations: Allocation[],
-  ): ChannelState => ({
-    channelId: id,
-    version,
-    intent,
-    allocations,
-    appDataHash: APP,
-  });
   const usdcOnly = (traderAmount: bigint, exchangeAmount: bigint): Allocation[] => [
     { token: f.usdc, traderAmount, exchangeAmount },
   ];
@@ -250,8 +247,128 @@ export const gasBench: BenchGroup = async () => {
     ),
     row("gas.resize", resize, null, "partial withdrawal of one of two assets to the trader's wallet; four signatures"),
     row("gas.conclude", conclude, null, "after the challenge period: both sides credited in custody"),
+    ...(await brokerGasRows()),
   ];
 };
+
+/**
+ * The broker network's operations (BrokerNetwork, BrokerLegs), on a fresh in-process chain:
+ * two brokers funded in custody, registered and staked for four channels each.
+ */
+async function brokerGasRows(): Promise<BenchRow[]> {
+  const { network } = await import("hardhat");
+  const connection = await network.create();
+  const publicClient = (await connection.viem.getPublicClient()) as unknown as PublicClient;
+  const f = await deployBrokerFixture(publicClient, (await connection.viem.getWalletClients()) as unknown as Wallet[]);
+  const { register, stake } = await registerAndStake(f);
+  const { a, b, arbiter, anyone } = f.wallets;
+  const gasOf = async (hash: Promise<Hex>) => (await f.send(hash)).gasUsed;
+  const net = (wallet: Wallet, functionName: string, args: readonly unknown[]) =>
+    wallet.writeContract({ address: f.network, abi: brokerNetworkAbi, functionName, args } as never);
+  const legs = (wallet: Wallet, functionName: string, args: readonly unknown[]) =>
+    wallet.writeContract({ address: f.legs, abi: brokerLegsAbi, functionName, args } as never);
+  const now = async () => (await publicClient.getBlock()).timestamp;
+  const lock = async (tag: string, broker: Hex, counterparty: Hex, amount: bigint) => {
+    const body = {
+      lockId: keccak256(toHex(tag)),
+      broker,
+      counterparty,
+      token: f.usdc,
+      amount,
+      expiresAt: (await now()) + 3600n,
+    };
+    return { lock: body, signature: await f.signLock(body) };
+  };
+  const A = a.account.address;
+  const B = b.account.address;
+  const id = (await publicClient.readContract({
+    address: f.network,
+    abi: brokerNetworkAbi,
+    functionName: "channelIdOf",
+    args: [A, B, 1n],
+  })) as Hex;
+  const usdcSplit = (version: bigint, intent: ChannelState["intent"], amountA: bigint, amountB: bigint) =>
+    state(id, version, intent, [{ token: f.usdc, traderAmount: amountA, exchangeAmount: amountB }]);
+
+  const v0 = usdcSplit(0n, Intent.INITIALIZE, 10_000n, 10_000n);
+  const openChannel = await gasOf(
+    net(anyone, "openChannel", [
+      A,
+      B,
+      1n,
+      await lock("a", A, B, 10_000n),
+      await lock("b", B, A, 10_000n),
+      toAbiState(v0),
+      await f.cosign(v0),
+    ]),
+  );
+  const v1 = usdcSplit(1n, Intent.OPERATE, 7_000n, 13_000n);
+  const marginCall = await gasOf(net(b, "checkpoint", [toAbiState(v1), await f.cosign(v1)]));
+  const v2 = usdcSplit(2n, Intent.OPERATE, 7_000n, 13_000n);
+  const settleLegs = [
+    { token: f.usdc, from: A, to: B, amount: 20_000n },
+    { token: f.weth, from: B, to: A, amount: 10n ** 18n },
+  ];
+  const settle = await gasOf(
+    net(a, "settle", [
+      toAbiState(v2),
+      await f.cosign(v2),
+      settleLegs,
+      await f.cosignSettlement(v2, hashStateStruct(v2), settleLegs),
+    ]),
+  );
+  const v3 = usdcSplit(3n, Intent.CLOSE, 7_000n, 13_000n);
+  const closeB2b = await gasOf(net(a, "close", [toAbiState(v3), await f.cosign(v3)]));
+  const requestUnstake = await gasOf(net(a, "requestUnstake", []));
+  const slash = await gasOf(net(arbiter, "slash", [B, 10n ** 18n, A, keccak256(toHex("decision"))]));
+
+  const terms = async (preimage: Hex, amount: bigint) => ({
+    hashLock: sha256(preimage),
+    channelId: id,
+    receiver: A,
+    token: f.usdc,
+    amount,
+    expiresAt: (await now()) + 3600n,
+    initiatorExpiresAt: 0n,
+  });
+  const preimage = keccak256(toHex("preimage"));
+  const lockLeg = await gasOf(legs(b, "lockLeg", [await terms(preimage, 5_000n)]));
+  const claimLeg = await gasOf(legs(anyone, "claimLeg", [sha256(preimage), preimage]));
+  const refunded = await terms(keccak256(toHex("never revealed")), 5_000n);
+  await gasOf(legs(b, "lockLeg", [refunded]));
+  await connection.provider.request({ method: "evm_increaseTime", params: [3600] });
+  await connection.provider.request({ method: "evm_mine", params: [] });
+  const refundLeg = await gasOf(legs(anyone, "refundLeg", [refunded.hashLock]));
+
+  return [
+    row("gas.broker_register", register, null, "registerBroker: signer + a 26-byte url"),
+    row("gas.broker_stake", stake, null, "first stake: network token from the broker's custody account to held"),
+    row("gas.broker_request_unstake", requestUnstake, null, "no open channel; starts the 30-day clock"),
+    row(
+      "gas.broker_open_channel",
+      openChannel,
+      null,
+      "two clearing locks (2 signatures) + both brokers' signatures on version 0 + quota for both; one asset",
+    ),
+    row("gas.broker_margin_call", marginCall, null, "checkpoint of an OPERATE state moving collateral; one asset"),
+    row(
+      "gas.broker_settle_two_legs",
+      settle,
+      null,
+      "USDC a→b and WETH b→a between custody accounts + post-settlement state; four signatures",
+    ),
+    row("gas.broker_close", closeB2b, null, "cooperative close: both shares back to custody accounts"),
+    row("gas.broker_lock_leg", lockLeg, null, "hash-time-locked leg from the sender's custody account"),
+    row(
+      "gas.broker_claim_leg",
+      claimLeg,
+      null,
+      "sha256 preimage, strictly before expiry; receiver credited in custody",
+    ),
+    row("gas.broker_refund_leg", refundLeg, null, "at or after expiry; sender credited in custody"),
+    row("gas.broker_slash", slash, null, "arbiter; capped, global cooldown; victim credited in custody"),
+  ];
+}
 
 async function main() {
   const rows = await gasBench({ quick: false });
