@@ -17,7 +17,7 @@ export const marketSymbol = z.string().min(1).max(32);
 export const UINT256_MAX = (1n << 256n) - 1n;
 export const positiveAmount = z.bigint().positive().max(UINT256_MAX, "at most 2^256 - 1");
 export const price = z.bigint().positive().max(UINT256_MAX, "at most 2^256 - 1");
-export const orderId = z.number().int().positive();
+export const orderId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const orderResultSchema = z.object({
   seq: z.bigint(),
