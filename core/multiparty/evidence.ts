@@ -57,7 +57,7 @@ function witness(log: OpLog, author: Address, seq: number, hash: Hex): ForkWitne
     })),
   ].sort((x, y) => x.seq - y.seq || cmp(x.top, y.top));
   for (const candidate of candidates) {
-    const path = linkDown(log, candidate.top, candidate.seq, seq, hash);
+    const path = linkDown(log, author, candidate.top, candidate.seq, seq, hash);
     if (path) return { hash, ...(op ? { op } : {}), signed: candidate.signed, path };
   }
   // unreachable for a log built by OpLog: every hash in it is committed to by a signed item
@@ -65,12 +65,12 @@ function witness(log: OpLog, author: Address, seq: number, hash: Hex): ForkWitne
 }
 
 /** The ops from seq + 1 up to `top` (at `topSeq`) if their prev links lead down to `hash`. */
-function linkDown(log: OpLog, top: Hex, topSeq: number, seq: number, hash: Hex): Op[] | undefined {
+function linkDown(log: OpLog, author: Address, top: Hex, topSeq: number, seq: number, hash: Hex): Op[] | undefined {
   const path: Op[] = [];
   let at = top;
   for (let s = topSeq; s > seq; s--) {
     const op = log.ops.get(at);
-    if (!op || op.seq !== s) return undefined;
+    if (!op || op.seq !== s || op.author !== author) return undefined;
     path.push(op);
     at = op.prev;
   }

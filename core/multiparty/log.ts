@@ -26,21 +26,22 @@ export class OpLog {
   readonly opSignatures = new Map<Hex, Hex>();
   /** `${author}:${seq}:${head}` → the head with its smallest valid signature */
   readonly heads = new Map<string, SignedHead>();
-  /** hashes some authenticated item commits to (prev of a logged op, a head's head) */
-  private readonly covered = new Set<Hex>();
+  /** `${author}:${hash}` of ops an authenticated item of that same author commits to (a logged op's
+   *  prev, a head's head): only the author's own signature speaks for the author's ops */
+  private readonly covered = new Set<string>();
 
   constructor(readonly config: ChannelConfig) {}
 
-  /** True when `hash` is authenticated by something in the log though the op may not be here yet. */
-  covers(hash: Hex): boolean {
-    return this.covered.has(hash);
+  /** True when something `author` signed commits to `hash`, though the op may not be here yet. */
+  covers(author: string, hash: Hex): boolean {
+    return this.covered.has(`${author.toLowerCase()}:${hash.toLowerCase()}`);
   }
 
   /** Adds a validated op already authenticated; returns false if it was there. */
   private put(id: Hex, op: Op): boolean {
     if (this.ops.has(id)) return false;
     this.ops.set(id, op);
-    if (op.prev !== ZERO_HASH) this.covered.add(op.prev);
+    if (op.prev !== ZERO_HASH) this.covered.add(`${op.author}:${op.prev}`);
     return true;
   }
 
@@ -78,7 +79,7 @@ export class OpLog {
     const op = validateOp(raw, this.config);
     const id = hashOp(op);
     if (this.ops.has(id)) return { id, added: false };
-    if (!this.covered.has(id)) return undefined;
+    if (!this.covers(op.author, id)) return undefined;
     return { id, added: this.put(id, op) };
   }
 
@@ -94,7 +95,7 @@ export class OpLog {
         seq: head.seq,
       });
     this.heads.set(key, head);
-    this.covered.add(head.head);
+    this.covered.add(`${head.author}:${head.head}`);
     return !known;
   }
 
@@ -113,7 +114,7 @@ export class OpLog {
     for (const [key, head] of other.heads) {
       const known = this.heads.get(key);
       if (!known || head.signature < known.signature) this.heads.set(key, head);
-      this.covered.add(head.head);
+      this.covered.add(`${head.author}:${head.head}`);
     }
     return this;
   }

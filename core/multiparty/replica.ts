@@ -93,7 +93,7 @@ export class Replica {
     while (moved) {
       moved = false;
       for (const [id, op] of this.buffer) {
-        if (!this.log.covers(id) && !this.log.ops.has(id)) continue;
+        if (!this.log.covers(op.author, id) && !this.log.ops.has(id)) continue;
         this.log.addCoveredOp(op);
         this.buffer.delete(id);
         this.bufferedPerAuthor.set(op.author, this.bufferedPerAuthor.get(op.author)! - 1);

@@ -26,7 +26,7 @@ describe("seed 001's merge rule (negative control)", () => {
     const [run] = result.counterexample!;
     const { reference, finals } = playRun(3, run, (r) => r.stateHash());
     expect(finals).toEqual([reference, reference, reference]);
-  });
+  }, 60_000);
 
   // The smallest story: Bob pays Alice 10 while Alice, not having seen it, pays Carol 10.
   const { config, keys, keyOf } = testChannel(3);

@@ -173,6 +173,18 @@ describe("signed heads: one signature covers the chain below it", () => {
     expect(replica.receive({ type: "op", op: { ...op.op, amount: 99n } as Op })).toBe("buffered");
     expect(replica.log.ops.size).toBe(0);
   });
+
+  it("one author's signature never vouches for another's op: a prev pointing at a made-up op of B admits nothing", () => {
+    const w = new Writer(config, keyOf);
+    const madeUp = opBy(B);
+    const madeUpId = hashOp(madeUp);
+    const pointing = w.write(A, { kind: "withdraw", token: X, amount: 1n }, [], { seq: 1, prev: madeUpId });
+    const replica = new Replica(config, deposits);
+    replica.receive(pointing.message);
+    replica.receive({ type: "head", head: w.head(pointing) });
+    expect(replica.receive({ type: "op", op: madeUp })).toBe("buffered");
+    expect(replica.log.ops.has(madeUpId)).toBe(false);
+  });
 });
 
 describe("equivocation: two ops at one author and seq", () => {

@@ -57,7 +57,7 @@ describe("op, head and domain encodings", () => {
         expect(verifyOpSignature(config.domain, op, ours)).toBe(true);
         expect(verifyOpSignature(config.domain, { ...op, author: keys[3]!.address }, ours)).toBe(false);
       }),
-      { numRuns: 20 },
+      { numRuns: 10 },
     );
   });
 
