@@ -11,6 +11,8 @@ import superjson from "superjson";
 import { createPublicClient, createWalletClient, http, parseUnits, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { toBaseUnits } from "../core/money";
+import type { MarketSummary } from "../app/_trade/market";
+import type { OrderResultDto } from "../server/services/order-wire";
 import { signState, toAbiState, type ChannelState } from "../core/channel";
 import { hardhatTestAccount } from "../core/chain/hardhat-test-accounts";
 import { custodyAbi, demoTokenAbi } from "../contracts/generated";
@@ -173,12 +175,7 @@ export async function ensureActiveChannel(
     address: dep.custody,
     abi: custodyAbi,
     functionName: "depositAndOpen",
-    args: [
-      account.address,
-      open.nonce,
-      toAbiState(s),
-      { trader: traderSig, exchange: open.exchangeSignature },
-    ],
+    args: [account.address, open.nonce, toAbiState(s), { trader: traderSig, exchange: open.exchangeSignature }],
   });
   const receipt = await reader.waitForTransactionReceipt({ hash });
   expect(receipt.status).toBe("success");
@@ -209,17 +206,14 @@ export async function exchangeBalances(page: Page): Promise<Record<string, { ava
   return Object.fromEntries(rows.map((r) => [r.asset, { available: units(r.available), locked: units(r.locked) }]));
 }
 
-export interface MarketRow {
-  symbol: string;
-  tickSize: bigint;
-  lotSize: bigint;
-  takerFeePips: number;
-  makerFeePips: number;
-  base: { symbol: string; decimals: number };
-  quote: { symbol: string; decimals: number };
-  lastPrice: bigint | null;
-  markPrice: bigint | null;
-  indexPrice: bigint | null;
+/** A market as markets.list sends it: the app's one market shape (whole-token amounts with their symbol). */
+export type MarketRow = MarketSummary;
+
+/** The market's reference price for a test to trade at (mark, else index), in quote base units per whole token. */
+export function referencePrice(m: MarketRow): bigint {
+  const p = m.markPrice ?? m.indexPrice;
+  if (p === null) throw new Error(`${m.symbol} has neither a mark nor an index price`);
+  return toBaseUnits(p.value, m.quote.decimals);
 }
 
 export async function market(page: Page, symbol: string): Promise<MarketRow> {
@@ -229,10 +223,7 @@ export async function market(page: Page, symbol: string): Promise<MarketRow> {
 
 /** Place an order through the API (for the counterparty whose clicks are not what a test is about). */
 export async function placeOrder(page: Page, input: Record<string, unknown>) {
-  return api(page).mutation<{ orderId: number; status: string; filledSize: bigint; remainingSize: bigint }>(
-    "orders.place",
-    { idempotencyKey: `e2e:${crypto.randomUUID()}`, ...input },
-  );
+  return api(page).mutation<OrderResultDto>("orders.place", { idempotencyKey: `e2e:${crypto.randomUUID()}`, ...input });
 }
 
 /** The admin (test account #0) moves a market's index price: `price` in whole quote units per whole base token. */

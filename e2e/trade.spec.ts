@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { formatAmount } from "../app/_components/format";
+import { feeForNotional } from "../core/fees";
 import { toBaseUnits } from "../core/money";
 import {
   adminOverridePrice,
@@ -14,6 +15,7 @@ import {
   exchangeBalances,
   market,
   placeOrder,
+  referencePrice,
   traderSession,
 } from "./fixtures";
 
@@ -67,8 +69,8 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   const q = m.quote.decimals;
   const size = WHOLE(m.base.decimals); // 1 WETH
   const notional = 3_000n * WHOLE(q);
-  const takerFee = (notional * BigInt(m.takerFeePips) + 999_999n) / 1_000_000n; // rounded up, as the exchange charges
-  const makerFee = (notional * BigInt(m.makerFeePips) + 999_999n) / 1_000_000n;
+  const takerFee = feeForNotional(notional, BigInt(m.takerFeePips)); // rounded up, as the exchange charges
+  const makerFee = feeForNotional(notional, BigInt(m.makerFeePips));
   const aBefore = await exchangeBalances(a.page);
   const bBefore = await exchangeBalances(b.page);
   expect(bBefore.USDC!.available).toBe(20_000n * WHOLE(q));
@@ -87,6 +89,8 @@ test("flow 3 — A rests a limit sell, B market-buys: both see the fill, balance
   await expect(b.page.getByTestId("book-ask").first()).toContainText("3,000.00");
   await fillOrderForm(b.page, { side: "Buy", type: "Market", size: "1" });
   await expect(b.page.getByTestId("worst-price")).toHaveText("3,030.00"); // 1 % slippage bound
+  // the form's fee preview is core's, so it is what the fill will charge
+  await expect(b.page.getByTestId("fee-estimate")).toHaveText(`${formatAmount(takerFee, q, { maxFraction: q })} USDC`);
   await b.page.getByTestId("place-order").click();
 
   // both see the fill: a toast each, the trade in the market's tape, the fill with its fee
@@ -163,7 +167,7 @@ test("flow 4 — perp long with TP and SL: the admin moves the mark through the 
   await ensureActiveChannel(b.page, b.privateKey, { USDC: "20000" });
   const m = await market(a.page, "ETH-PERP");
   const q = WHOLE(m.quote.decimals);
-  const p0 = ((m.markPrice ?? m.indexPrice)! / q) * q; // whole USDC, on the tick
+  const p0 = (referencePrice(m) / q) * q; // whole USDC, on the tick
   const at = (bps: bigint) => ((p0 * bps) / 10_000n / q) * q;
   const whole = (v: bigint) => (v / q).toString();
   const half = WHOLE(m.base.decimals) / 2n;
@@ -235,7 +239,7 @@ test("flow 5 — liquidation when the mark moves against a leveraged long", asyn
   await ensureActiveChannel(b.page, b.privateKey, { USDC: "20000" });
   const m = await market(a.page, "ETH-PERP");
   const q = WHOLE(m.quote.decimals);
-  const p1 = ((m.markPrice ?? m.indexPrice)! / q) * q;
+  const p1 = (referencePrice(m) / q) * q;
   const size = 40n * WHOLE(m.base.decimals);
 
   await placeOrder(a.page, { market: "ETH-PERP", side: "sell", type: "limit", size, price: p1 });

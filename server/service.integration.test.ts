@@ -358,10 +358,22 @@ describe(`the exchange service end to end through the API (${serverUrl ? "Postgr
       worstPrice: usd(3010n),
     } as const;
     const buy = await B.api.orders.place.mutate(buyInput);
-    expect(buy).toMatchObject({
+    expect(buy).toEqual({
+      v: 1,
+      seq: expect.any(BigInt),
+      orderId: expect.any(Number),
+      market: "ETH-PERP",
       status: "filled",
-      filledSize: ETH,
-      fills: [{ price: usd(3000n), size: ETH, feeQuote: 1_500_000n }],
+      doneReason: "filled",
+      filledSize: { value: "1", symbol: "WETH" },
+      remainingSize: { value: "0", symbol: "WETH" },
+      fills: [
+        {
+          price: { value: "3000", symbol: "USDC" },
+          size: { value: "1", symbol: "WETH" },
+          fee: { value: "1.5", symbol: "USDC" },
+        },
+      ],
     });
     expect(await B.api.orders.place.mutate(buyInput)).toEqual(buy); // a retry with the key: the first answer, nothing placed twice
 

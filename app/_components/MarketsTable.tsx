@@ -2,12 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../_trpc/client";
-import { changeBps, formatBps, formatCompact, formatPips, formatPrice } from "./format";
-
-type MarketSummary = inferRouterOutputs<AppRouter>["markets"]["list"][number];
+import { baseUnits, change24hBps, pxT, type MarketSummary } from "../_trade/market";
+import { formatBps, formatCompact, formatPips } from "./format";
 
 /** Every market with its live figures (last price, 24 h change and volume); a row opens its trade screen. */
 export function MarketsTable({ markets: initial }: { markets: MarketSummary[] }) {
@@ -33,8 +30,7 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
         <tbody>
           {markets.map((m) => {
             const price = m.lastPrice ?? m.markPrice;
-            const ch =
-              m.lastPrice != null && m.change24h != null ? changeBps(m.lastPrice - m.change24h, m.lastPrice) : null;
+            const ch = change24hBps(m);
             return (
               <tr
                 key={m.symbol}
@@ -49,7 +45,7 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
                   <span className="badge">{m.kind === "PERP" ? "Perp" : "Spot"}</span>
                 </td>
                 <td className="r num" data-testid="market-last">
-                  {price != null ? formatPrice(price, m.quote.decimals, m.tickSize) : "—"}
+                  {pxT(m, price)}
                   {m.lastPrice == null && price != null && (
                     <span className="muted" title="No trade yet: mark price">
                       {" "}
@@ -63,12 +59,8 @@ export function MarketsTable({ markets: initial }: { markets: MarketSummary[] })
                 >
                   {ch !== null ? formatBps(ch, { signed: true }) : "—"}
                 </td>
-                <td
-                  className="r num"
-                  data-testid="market-volume"
-                  title={`${m.volume24h} base units of ${m.base.symbol}`}
-                >
-                  {formatCompact(m.volume24h, m.base.decimals)} {m.base.symbol}
+                <td className="r num" data-testid="market-volume" title={`${m.volume24h.value} ${m.volume24h.symbol}`}>
+                  {formatCompact(baseUnits(m, m.volume24h), m.base.decimals)} {m.volume24h.symbol}
                 </td>
                 <td className="r num hide-phone">{m.kind === "PERP" ? `${m.maxLeverage}×` : "—"}</td>
                 <td className="r num hide-phone">

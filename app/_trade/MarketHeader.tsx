@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { formatBps, formatCompact, formatPips } from "../_components/format";
-import { change24hBps, px, type MarketSummary } from "./market";
+import { baseUnits, change24hBps, pxT, type MarketSummary } from "./market";
 
 /** The market's name (with a switcher to the others) and its live figures. */
 export function MarketHeader({ market, markets }: { market: MarketSummary; markets: MarketSummary[] }) {
@@ -24,7 +24,7 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
         <div className="stat main">
           <span className="label">{market.kind === "PERP" ? "Perpetual" : "Spot"}</span>
           <span className={`num big ${ch !== null && ch < 0n ? "down" : "up"}`} data-testid="last-price">
-            {px(market, market.lastPrice ?? market.markPrice)}
+            {pxT(market, market.lastPrice ?? market.markPrice)}
           </span>
         </div>
         {market.kind === "PERP" && (
@@ -32,12 +32,12 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
             <div className="stat">
               <span className="label">Mark</span>
               <span className="num" data-testid="mark-price">
-                {px(market, market.markPrice)}
+                {pxT(market, market.markPrice)}
               </span>
             </div>
             <div className="stat">
               <span className="label">Index</span>
-              <span className="num">{px(market, market.indexPrice)}</span>
+              <span className="num">{pxT(market, market.indexPrice)}</span>
             </div>
           </>
         )}
@@ -49,8 +49,8 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
         </div>
         <div className="stat">
           <span className="label">24h volume</span>
-          <span className="num" title={`${market.volume24h.toString()} ${market.base.symbol} base units`}>
-            {formatCompact(market.volume24h, market.base.decimals)} {market.base.symbol}
+          <span className="num" title={`${market.volume24h.value} ${market.volume24h.symbol}`}>
+            {formatCompact(baseUnits(market, market.volume24h), market.base.decimals)} {market.volume24h.symbol}
           </span>
         </div>
         <div className="stat hide-phone">

@@ -2,8 +2,7 @@
 import { useMemo, useState } from "react";
 import { SkeletonRows } from "../_components/Skeleton";
 import { ErrorMessage } from "../_components/ErrorMessage";
-import { formatPrice } from "../_components/format";
-import { px, sz, type MarketSummary } from "./market";
+import { px, sz, tickUnits, type Level, type MarketSummary } from "./market";
 import { groupLevels, type BookState } from "./useMarketData";
 
 const ROWS = 9;
@@ -18,12 +17,13 @@ export function OrderBook({
   book: BookState;
   onPickPrice: (price: bigint) => void;
 }) {
-  const groupings = useMemo(() => [1n, 10n, 100n, 1000n].map((k) => market.tickSize * k), [market.tickSize]);
+  const tick = tickUnits(market);
+  const groupings = useMemo(() => [1n, 10n, 100n, 1000n].map((k) => tick * k), [tick]);
   const [grouping, setGrouping] = useState(groupings[0]!);
   const { asks, bids, maxCum } = useMemo(() => {
     const a = groupLevels(book.asks, grouping, "ask").slice(0, ROWS);
     const b = groupLevels(book.bids, grouping, "bid").slice(0, ROWS);
-    const cum = (rows: [bigint, bigint][]) => {
+    const cum = (rows: Level[]) => {
       let c = 0n;
       return rows.map(([p, s]) => [p, s, (c += s)] as [bigint, bigint, bigint]);
     };
@@ -66,7 +66,7 @@ export function OrderBook({
           >
             {groupings.map((g) => (
               <option key={g.toString()} value={g.toString()}>
-                {formatPrice(g, market.quote.decimals, market.tickSize)}
+                {px(market, g)}
               </option>
             ))}
           </select>

@@ -7,30 +7,37 @@
  * co-signed (one wallet prompt for all fills since the last order, not one per fill).
  *
  * Over 400 lines: one form whose fields depend on each other (type, side, leverage, slippage,
- * TP/SL); issue 21 moves its margin preview into core, which is where it gets shorter.
+ * TP/SL). Its value, fee and margin preview come from core with the engine's rounding
+ * (order-preview.ts) and are shown by OrderSummary.tsx.
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useState } from "react";
 import { useCoSignLatest } from "../_channel/useCoSign";
 import { ErrorMessage } from "../_components/ErrorMessage";
-import { formatAmount, formatBps, formatPips, parseAmount } from "../_components/format";
+import { formatAmount, formatBps, parseAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import {
+  baseUnits,
+  lotUnits,
+  minNotionalUnits,
   newIdempotencyKey,
   notional,
+  priceDecimals,
   px,
   quoteAmt,
+  quoteUnits,
+  quoteUnitsOrNull,
   sz,
-  sizeDecimals,
+  szT,
+  tickUnits,
+  slippageBound,
   toLot,
-  toTick,
   type MarketSummary,
   type Position,
-  baseUnits,
-  quoteUnits,
 } from "./market";
-import { toBaseUnits } from "@/core/money";
+import { previewOrder } from "./order-preview";
+import { OrderSummary } from "./OrderSummary";
 import type { BookState } from "./useMarketData";
 
 type OrderType = "limit" | "market" | "stop";
@@ -66,7 +73,8 @@ export function OrderForm({
   const place = useMutation(trpc.orders.place.mutationOptions());
   const isPerp = market.kind === "PERP";
   const qd = market.quote.decimals;
-  const priceDecimals = useMemo(() => sizeDecimals({ lotSize: market.tickSize, base: market.quote }), [market]);
+  const tick = tickUnits(market);
+  const lot = lotUnits(market);
 
   const [side, setSide] = useState<Side>("buy");
   const [type, setType] = useState<OrderType>("limit");
@@ -87,14 +95,15 @@ export function OrderForm({
 
   useEffect(() => {
     if (picked) {
-      setPriceText(formatAmount(picked.price, qd, { maxFraction: priceDecimals, group: false }));
+      setPriceText(formatAmount(picked.price, qd, { maxFraction: priceDecimals(market), group: false }));
       if (type === "market") setType("limit");
     }
   }, [picked]);
 
   const bestAsk = book.asks[0]?.[0] ?? null;
   const bestBid = book.bids[0]?.[0] ?? null;
-  const refPrice = (side === "buy" ? bestAsk : bestBid) ?? market.markPrice ?? market.lastPrice ?? null;
+  const refPrice =
+    (side === "buy" ? bestAsk : bestBid) ?? quoteUnitsOrNull(market, market.markPrice ?? market.lastPrice);
   const price = parseAmount(priceText, qd);
   const trigger = parseAmount(triggerText, qd);
   const size = parseAmount(sizeText, market.base.decimals);
@@ -102,51 +111,42 @@ export function OrderForm({
   const sl = parseAmount(slText, qd);
   const usesLimitPrice = type === "limit" || (type === "stop" && stopAsLimit);
   const execPrice = usesLimitPrice ? price : type === "stop" ? trigger : refPrice;
-  const worstPrice =
-    refPrice === null
-      ? null
-      : side === "buy"
-        ? toTick((refPrice * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up")
-        : toTick((refPrice * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
-  const stopWorst =
-    trigger === null
-      ? null
-      : side === "buy"
-        ? toTick((trigger * (10_000n + slippageBps)) / 10_000n, market.tickSize, "up")
-        : toTick((trigger * (10_000n - slippageBps)) / 10_000n, market.tickSize, "down");
+  const worstPrice = refPrice === null ? null : slippageBound(market, refPrice, side, slippageBps);
+  const stopWorst = trigger === null ? null : slippageBound(market, trigger, side, slippageBps);
 
-  const avail = (asset: MarketSummary["base"]) => {
-    const b = balances.data?.find((x) => x.asset === asset.symbol);
-    return b ? toBaseUnits(b.available.value, asset.decimals) : 0n;
-  };
+  const available = (symbol: string) => balances.data?.find((x) => x.asset === symbol)?.available ?? null;
+  const quoteBalance = available(market.quote.symbol);
+  const baseBalance = available(market.base.symbol);
+  const quoteHeld = quoteBalance ? quoteUnits(market, quoteBalance) : 0n;
   const position = positions.find((p) => p.market === market.symbol);
   const positionSize = position ? baseUnits(market, position.size) : null;
   // perpetuals settle in cash: the balance goes negative when buying; equity adds the positions at the mark
   const perpEquity =
-    avail(market.quote) +
+    quoteHeld +
     positions.reduce((sum, p) => {
       const pm = markets.find((x) => x.symbol === p.market);
       return pm && pm.quote.symbol === market.quote.symbol
         ? sum + notional(pm, baseUnits(pm, p.size), quoteUnits(pm, p.markPrice ?? p.entryPrice))
         : sum;
     }, 0n);
-  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : avail(market.quote);
-  const baseAvail = avail(market.base);
+  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : quoteHeld;
+  const baseAvail = baseBalance ? baseUnits(market, baseBalance) : 0n;
   // the most the buttons size to: spot buys spend quote, spot sells spend base, perps use collateral × leverage
   const maxSize = useMemo(() => {
     if (!execPrice || execPrice <= 0n) return isPerp ? null : side === "sell" ? baseAvail : null;
     const scale = 10n ** BigInt(market.base.decimals);
-    if (isPerp) return toLot((quoteAvail * BigInt(leverage) * scale) / execPrice, market.lotSize);
-    return side === "buy" ? toLot((quoteAvail * scale) / execPrice, market.lotSize) : toLot(baseAvail, market.lotSize);
-  }, [execPrice, isPerp, side, quoteAvail, baseAvail, leverage, market]);
+    if (isPerp) return toLot((quoteAvail * BigInt(leverage) * scale) / execPrice, lot);
+    return side === "buy" ? toLot((quoteAvail * scale) / execPrice, lot) : toLot(baseAvail, lot);
+  }, [execPrice, isPerp, side, quoteAvail, baseAvail, leverage, market, lot]);
 
-  const value = size !== null && execPrice ? notional(market, size, execPrice) : null;
-  const fee =
-    value !== null
-      ? (value * BigInt(type === "limit" && postOnly ? market.makerFeePips : market.takerFeePips) + 999_999n) /
-        1_000_000n
+  const maker = type === "limit" && postOnly;
+  // the price the engine checks margin at: the limit, or the worst price of a market order
+  const boundPrice = usesLimitPrice ? price : type === "market" ? worstPrice : stopWorst;
+  const preview =
+    size !== null && size % lot === 0n && execPrice
+      ? previewOrder(market, { side, sizeBase: size, execPrice, boundPrice, maker, reduceOnly: isPerp && reduceOnly })
       : null;
-  const margin = value !== null && isPerp ? (value * BigInt(market.initialMarginBps) + 9_999n) / 10_000n : null;
+  const value = preview?.value ?? null;
   const pnlAt = (exit: bigint | null) =>
     exit === null || size === null || !execPrice
       ? null
@@ -156,15 +156,17 @@ export function OrderForm({
 
   const problems: string[] = [];
   if (sizeText && size === null) problems.push(`Size: a number with at most ${market.base.decimals} decimals.`);
-  else if (size !== null && size % market.lotSize !== 0n)
-    problems.push(`Size must be a multiple of ${sz(market, market.lotSize)} ${market.base.symbol}.`);
+  else if (size !== null && size % lot !== 0n)
+    problems.push(`Size must be a multiple of ${szT(market, market.lotSize)} ${market.base.symbol}.`);
   if (usesLimitPrice && priceText && price === null) problems.push("Price: a number.");
-  else if (usesLimitPrice && price !== null && price % market.tickSize !== 0n)
-    problems.push(`Price must be a multiple of the tick ${px(market, market.tickSize)}.`);
-  if (type === "stop" && triggerText && (trigger === null || trigger % market.tickSize !== 0n))
-    problems.push(`Trigger must be a multiple of the tick ${px(market, market.tickSize)}.`);
-  if (value !== null && value > 0n && value < market.minNotional)
-    problems.push(`Order value below the minimum of ${quoteAmt(market, market.minNotional)} ${market.quote.symbol}.`);
+  else if (usesLimitPrice && price !== null && price % tick !== 0n)
+    problems.push(`Price must be a multiple of the tick ${px(market, tick)}.`);
+  if (type === "stop" && triggerText && (trigger === null || trigger % tick !== 0n))
+    problems.push(`Trigger must be a multiple of the tick ${px(market, tick)}.`);
+  if (value !== null && value > 0n && value < minNotionalUnits(market))
+    problems.push(
+      `Order value below the minimum of ${quoteAmt(market, minNotionalUnits(market))} ${market.quote.symbol}.`,
+    );
   if (withTpSl && tp !== null && execPrice && (side === "buy" ? tp <= execPrice : tp >= execPrice))
     problems.push(`Take-profit must be ${side === "buy" ? "above" : "below"} the entry price.`);
   if (withTpSl && sl !== null && execPrice && (side === "buy" ? sl >= execPrice : sl <= execPrice))
@@ -223,8 +225,8 @@ export function OrderForm({
         toast.success("Stop order placed", `${what} when the mark reaches ${px(market, trigger)}.`);
       else if (r.status === "cancelled" || r.status === "expired")
         toast.warn(
-          r.filledSize > 0n ? "Order partly filled" : "Order not filled",
-          `${what}: ${r.doneReason ?? r.status}. Filled ${sz(market, r.filledSize)} of ${sz(market, size)}.`,
+          baseUnits(market, r.filledSize) > 0n ? "Order partly filled" : "Order not filled",
+          `${what}: ${r.doneReason ?? r.status}. Filled ${szT(market, r.filledSize)} of ${sz(market, size)}.`,
         );
       // fills are announced by the account feed (also those that happen later)
       setSizeText("");
@@ -343,9 +345,7 @@ export function OrderForm({
               disabled={!maxSize}
               onClick={() =>
                 maxSize &&
-                setSizeText(
-                  formatAmount(toLot((maxSize * p) / 100n, market.lotSize), market.base.decimals, { group: false }),
-                )
+                setSizeText(formatAmount(toLot((maxSize * p) / 100n, lot), market.base.decimals, { group: false }))
               }
             >
               {p.toString()}%
@@ -455,26 +455,12 @@ export function OrderForm({
           </div>
         )}
 
-        <dl className="summary">
-          <dt>Order value</dt>
-          <dd className="num">{value !== null ? `${quoteAmt(market, value)} ${market.quote.symbol}` : "—"}</dd>
-          {isPerp && (
-            <>
-              <dt>Margin required</dt>
-              <dd className="num">{margin !== null ? `${quoteAmt(market, margin)} ${market.quote.symbol}` : "—"}</dd>
-            </>
-          )}
-          <dt>Est. fee ({formatPips(type === "limit" && postOnly ? market.makerFeePips : market.takerFeePips)})</dt>
-          <dd className="num">
-            {fee !== null ? `${formatAmount(fee, qd, { maxFraction: qd })} ${market.quote.symbol}` : "—"}
-          </dd>
-          {isPerp && positionSize !== null && (
-            <>
-              <dt>Position</dt>
-              <dd className={`num ${positionSize > 0n ? "up" : "down"}`}>{sz(market, positionSize)}</dd>
-            </>
-          )}
-        </dl>
+        <OrderSummary
+          market={market}
+          preview={preview}
+          feePips={maker ? market.makerFeePips : market.takerFeePips}
+          positionSize={positionSize}
+        />
 
         {problems.map((p) => (
           <p key={p} className="error-text field-problem" role="alert">

@@ -13,7 +13,8 @@ import {
   quoteAmt,
   quoteUnits,
   sz,
-  toTick,
+  szT,
+  slippageBound,
   type MarketSummary,
   type Position,
 } from "./market";
@@ -105,9 +106,7 @@ function PositionRow({
 
   async function close() {
     const mark = markPrice ?? entryPrice;
-    const worst = long
-      ? toTick((mark * (10_000n - CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "down")
-      : toTick((mark * (10_000n + CLOSE_SLIPPAGE_BPS)) / 10_000n, m.tickSize, "up");
+    const worst = slippageBound(m, mark, long ? "sell" : "buy", CLOSE_SLIPPAGE_BPS);
     setClosing(true);
     try {
       const r = await signed(() =>
@@ -121,10 +120,10 @@ function PositionRow({
           reduceOnly: true,
         }),
       );
-      if (r.remainingSize > 0n)
+      if (baseUnits(m, r.remainingSize) > 0n)
         toast.warn(
           "Position partly closed",
-          `${sz(m, r.filledSize)} of ${sz(m, abs)} ${m.base.symbol} closed: the book had no more liquidity within 5% of the mark.`,
+          `${szT(m, r.filledSize)} of ${sz(m, abs)} ${m.base.symbol} closed: the book had no more liquidity within 5% of the mark.`,
         );
       else toast.success("Position closed", `${m.symbol}: ${sz(m, abs)} ${m.base.symbol} at market.`);
     } catch (e) {

@@ -3,12 +3,12 @@
  * Candles (OHLC from fills) with volume, drawn with Recharts: each candle is a Bar over
  * [low, high] whose custom shape draws the wick and the open→close body. The frame has a fixed
  * height whether it shows a skeleton, a message or the chart, so nothing below it moves.
- * Prices become JS numbers here only to place pixels; labels are formatted from the bigints.
+ * The wire sends each candle as a tuple of whole-token decimal strings (server/services/market-wire.ts);
+ * they become JS numbers here only to place pixels and label the axis and tooltip, never for money.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatUnits } from "viem";
 import { ErrorMessage } from "../_components/ErrorMessage";
 import { useTRPC } from "../_trpc/client";
 import type { MarketSummary } from "./market";
@@ -30,6 +30,9 @@ interface Point {
   close: number;
   range: [number, number];
   volume: number;
+  /** the exact figures for the tooltip */
+  ohlc: string;
+  volumeText: string;
 }
 
 interface CandleShapeProps {
@@ -68,19 +71,18 @@ export function PriceChart({ market }: { market: MarketSummary }) {
   });
   const data = useMemo<Point[]>(
     () =>
-      (q.data ?? []).map((c) => {
-        const n = (v: bigint) => Number(formatUnits(v, market.quote.decimals));
-        return {
-          t: Number(c.timeMs),
-          open: n(c.open),
-          high: n(c.high),
-          low: n(c.low),
-          close: n(c.close),
-          range: [n(c.low), n(c.high)],
-          volume: Number(formatUnits(c.volume, market.base.decimals)),
-        };
-      }),
-    [q.data, market],
+      (q.data?.candles ?? []).map(([t, open, high, low, close, volume]) => ({
+        t,
+        open: Number(open),
+        high: Number(high),
+        low: Number(low),
+        close: Number(close),
+        range: [Number(low), Number(high)],
+        volume: Number(volume),
+        ohlc: `O ${open} H ${high} L ${low} C ${close}`,
+        volumeText: volume,
+      })),
+    [q.data],
   );
   const fmtTime = (t: number) =>
     new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
@@ -129,9 +131,7 @@ export function PriceChart({ market }: { market: MarketSummary }) {
                 labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
                 formatter={(_v, name, item) => {
                   const p = (item as { payload: Point }).payload;
-                  return name === "range"
-                    ? [`O ${p.open} H ${p.high} L ${p.low} C ${p.close}`, market.symbol]
-                    : [p.volume, `Volume (${market.base.symbol})`];
+                  return name === "range" ? [p.ohlc, market.symbol] : [p.volumeText, `Volume (${market.base.symbol})`];
                 }}
               />
               <Bar

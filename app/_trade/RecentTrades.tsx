@@ -2,7 +2,7 @@
 import { ErrorMessage } from "../_components/ErrorMessage";
 import { SkeletonRows } from "../_components/Skeleton";
 import { formatTime } from "../_components/format";
-import { px, sz, type MarketSummary, type Trade } from "./market";
+import { pxT, szT, type MarketSummary, type Trade } from "./market";
 
 /** The market's latest fills, newest first, coloured by the taker's side. */
 export function RecentTrades({
@@ -34,8 +34,8 @@ export function RecentTrades({
         <div className="trades-body">
           {trades.map((t) => (
             <div key={t.id} className="trade-row" data-testid="trade-row">
-              <span className={`num ${t.takerSide === "buy" ? "up" : "down"}`}>{px(market, t.price)}</span>
-              <span className="num r">{sz(market, t.size)}</span>
+              <span className={`num ${t.takerSide === "buy" ? "up" : "down"}`}>{pxT(market, t.price)}</span>
+              <span className="num r">{szT(market, t.size)}</span>
               <span className="num r muted">{formatTime(Number(t.timeMs))}</span>
             </div>
           ))}

@@ -43,7 +43,7 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
   const positions = useQuery({ ...trpc.account.positions.queryOptions(), enabled: !!me.data });
   const all = markets.data ?? initialMarkets;
   const market = all.find((m) => m.symbol === symbol)!;
-  const book = useBook(symbol);
+  const book = useBook(market);
   const trades = useTrades(symbol);
   const [picked, setPicked] = useState<PickedPrice | null>(null);
   useAccountFeed();

@@ -8,25 +8,28 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useRef, useState } from "react";
 import { useTRPC } from "../_trpc/client";
-import type { Trade } from "./market";
+import { levelUnits, type Level, type MarketSummary, type Trade, type WireLevel } from "./market";
 
 export interface BookState {
-  /** [price per whole token, size base units], best first */
-  bids: [bigint, bigint][];
-  asks: [bigint, bigint][];
+  /** [price per whole token, size] in base units, best first */
+  bids: Level[];
+  asks: Level[];
   seq: bigint;
   ready: boolean;
   error: unknown;
 }
 
-function applyLevels(side: Map<bigint, bigint>, rows: [bigint, bigint][]) {
-  for (const [p, s] of rows) {
+/** Apply wire levels (decimal strings, size "0" removes the level) to one side kept in base units. */
+function applyLevels(m: MarketSummary, side: Map<bigint, bigint>, rows: WireLevel[]) {
+  for (const row of rows) {
+    const [p, s] = levelUnits(m, row);
     if (s === 0n) side.delete(p);
     else side.set(p, s);
   }
 }
 
-export function useBook(market: string): BookState {
+export function useBook(m: MarketSummary): BookState {
+  const market = m.symbol;
   const trpc = useTRPC();
   const levels = useRef({ bids: new Map<bigint, bigint>(), asks: new Map<bigint, bigint>(), seq: 0n });
   const [version, setVersion] = useState(0);
@@ -42,8 +45,8 @@ export function useBook(market: string): BookState {
             l.bids.clear();
             l.asks.clear();
           }
-          applyLevels(l.bids, u.bids);
-          applyLevels(l.asks, u.asks);
+          applyLevels(m, l.bids, u.bids);
+          applyLevels(m, l.asks, u.asks);
           l.seq = u.seq;
           setReady(true);
           setVersion((v) => v + 1);
@@ -60,7 +63,7 @@ export function useBook(market: string): BookState {
 }
 
 /** Group levels to a multiple of `step`: bids round down, asks up (never shows a better price than exists). */
-export function groupLevels(rows: [bigint, bigint][], step: bigint, side: "bid" | "ask"): [bigint, bigint][] {
+export function groupLevels(rows: Level[], step: bigint, side: "bid" | "ask"): Level[] {
   const out = new Map<bigint, bigint>();
   for (const [p, s] of rows) {
     const r = p % step;

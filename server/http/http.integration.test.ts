@@ -151,6 +151,16 @@ describe(`the app server's HTTP layer (${serverUrl ? "PostgreSQL" : "PGlite"}, l
     expect(a!.slice(1)).toEqual(b!.slice(1));
     expect(a!.slice(1)).toEqual(tr!.slice(1));
     expect(fanned[0]!.text()).toContain(`${a![1]}\nid: `);
+    // whole-token decimal strings, the symbols once on the envelope (server/services/market-wire.ts)
+    expect(superjson.deserialize(JSON.parse(a![1]!))).toMatchObject({
+      v: 1,
+      kind: "diff",
+      market: "WETH-USDC",
+      base: "WETH",
+      quote: "USDC",
+      bids: [["2000", "0.01"]],
+      asks: [],
+    });
 
     for (const s of [viaTrpc, ...fanned]) s.close();
     await until("the fan-out's subscribers gone", () => bookStreamSubscribers() === 0);

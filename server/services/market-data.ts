@@ -1,14 +1,28 @@
 /**
  * Public market data: the book from the engine's memory, trades and candles from the Trade
- * read model (one row per fill), 24 h figures for the market list. Prices per WHOLE base
- * token (quote base units), sizes in base units.
+ * read model (one row per fill), 24 h figures for the market list. Computed in base units
+ * (prices per WHOLE base token); answered as version-1 wire DTOs (market-wire.ts).
  */
 import type { EngineEvent } from "../../core/engine";
 import { ClearlineError } from "../../core/errors";
 import type { Db } from "../db";
 import { decimalToBigint } from "../db/decimal";
 import { priceFromPerLotDown } from "../engine/market-config";
+import type { BookUpdate } from "../engine/feed-hub";
 import type { EngineRuntime } from "../engine/runtime";
+import {
+  bookEnvelope,
+  candlesDto,
+  marketDto,
+  tradeDto,
+  wireLevels,
+  type BookDto,
+  type BookUpdateDto,
+  type CandlesDto,
+  type CandleUnits,
+  type MarketDto,
+  type TradeDto,
+} from "./market-wire";
 import { listMarkets, type MarketView } from "./markets";
 
 function marketOf(rt: EngineRuntime, symbol: string): MarketView {
@@ -17,20 +31,11 @@ function marketOf(rt: EngineRuntime, symbol: string): MarketView {
   return m;
 }
 
-export interface BookView {
-  market: string;
-  /** the journal seq the book reflects (at least) */
-  seq: bigint;
-  /** [price per whole token, size in base units], best first */
-  bids: [bigint, bigint][];
-  asks: [bigint, bigint][];
-}
-
 /**
  * Aggregated depth. `grouping` (a multiple of the tick, per whole token) merges levels: bids
  * round down to the group, asks up, so a grouped level never looks better than the book.
  */
-export function book(rt: EngineRuntime, symbol: string, depth: number, grouping?: bigint): BookView {
+export function book(rt: EngineRuntime, symbol: string, depth: number, grouping?: bigint): BookDto {
   const m = marketOf(rt, symbol);
   if (grouping !== undefined && (grouping <= 0n || grouping % m.tickSize !== 0n))
     throw new ClearlineError("INVALID_INPUT", `grouping must be a positive multiple of the tick ${m.tickSize}`, {
@@ -52,36 +57,40 @@ export function book(rt: EngineRuntime, symbol: string, depth: number, grouping?
     }
     return out.slice(0, depth);
   };
-  return { market: symbol, seq: raw.seq, bids: group(raw.d.bids, false), asks: group(raw.d.asks, true) };
+  return {
+    ...bookEnvelope(m),
+    seq: raw.seq,
+    bids: wireLevels(m, group(raw.d.bids, false)),
+    asks: wireLevels(m, group(raw.d.asks, true)),
+  };
 }
 
-export interface TradeView {
-  /** `${seq}:${idx}`, the feed's tracked id */
-  id: string;
-  seq: bigint;
-  market: string;
-  price: bigint;
-  size: bigint;
-  takerSide: "buy" | "sell";
-  timeMs: bigint;
+/** A feed-hub book update (per-lot prices) as subscribers see it: prices per whole token, decimal strings. */
+export function bookUpdateDto(m: MarketView, u: BookUpdate): BookUpdateDto {
+  const conv = (rows: [bigint, bigint][]) =>
+    wireLevels(
+      m,
+      rows.map(([perLot, size]) => [priceFromPerLotDown(m, perLot), size] as const),
+    );
+  return { ...bookEnvelope(m), kind: u.kind, seq: u.seq, timeMs: u.timeMs, bids: conv(u.bids), asks: conv(u.asks) };
 }
 
+/** A fill event of the live feed as a trade. */
 export function tradeFromEvent(
   m: MarketView,
   seq: bigint,
   idx: number,
   timeMs: bigint,
   e: Extract<EngineEvent, { type: "fill" }>,
-): TradeView {
-  return {
-    id: `${seq}:${idx}`,
+): TradeDto {
+  return tradeDto(m, {
     seq,
-    market: e.market,
+    idx,
     price: priceFromPerLotDown(m, e.pricePerLot),
     size: e.sizeBase,
     takerSide: e.takerSide,
     timeMs,
-  };
+  });
 }
 
 /** Recent trades, newest first; or, with `after`, the trades after that (seq, idx), oldest first (feed back-fill). */
@@ -90,7 +99,7 @@ export async function trades(
   db: Db,
   symbol: string,
   opts: { limit: number; after?: { seq: bigint; idx: number } },
-): Promise<TradeView[]> {
+): Promise<TradeDto[]> {
   const m = marketOf(rt, symbol);
   const after = opts.after;
   const rows = await db.trade.findMany({
@@ -102,27 +111,16 @@ export async function trades(
     take: opts.limit,
     select: { seq: true, idx: true, pricePerLot: true, sizeBase: true, takerSide: true, timeMs: true },
   });
-  return rows.map((r) => ({
-    id: `${r.seq}:${r.idx}`,
-    seq: r.seq,
-    market: symbol,
-    price: priceFromPerLotDown(m, decimalToBigint(r.pricePerLot)),
-    size: decimalToBigint(r.sizeBase),
-    takerSide: r.takerSide === "sell" ? "sell" : "buy",
-    timeMs: r.timeMs,
-  }));
-}
-
-export interface Candle {
-  /** bucket start, ms since epoch */
-  timeMs: bigint;
-  open: bigint;
-  high: bigint;
-  low: bigint;
-  close: bigint;
-  /** base units */
-  volume: bigint;
-  trades: number;
+  return rows.map((r) =>
+    tradeDto(m, {
+      seq: r.seq,
+      idx: r.idx,
+      price: priceFromPerLotDown(m, decimalToBigint(r.pricePerLot)),
+      size: decimalToBigint(r.sizeBase),
+      takerSide: r.takerSide === "sell" ? "sell" : "buy",
+      timeMs: r.timeMs,
+    }),
+  );
 }
 
 /** OHLCV from fills in buckets of `intervalSec`, oldest first, over [fromMs, toMs). */
@@ -133,7 +131,7 @@ export async function candles(
   intervalSec: number,
   fromMs: bigint,
   toMs: bigint,
-): Promise<Candle[]> {
+): Promise<CandlesDto> {
   const m = marketOf(rt, symbol);
   const interval = BigInt(intervalSec) * 1000n;
   const rows = await db.$queryRawUnsafe<
@@ -153,7 +151,7 @@ export async function candles(
     toMs.toString(),
   );
   const px = (s: string) => priceFromPerLotDown(m, BigInt(s));
-  return rows.map((r) => ({
+  const buckets = rows.map((r): CandleUnits => ({
     timeMs: BigInt(r.bucket),
     open: px(r.open),
     high: px(r.high),
@@ -162,20 +160,11 @@ export async function candles(
     volume: BigInt(r.volume),
     trades: Number(r.trades),
   }));
+  return candlesDto(m, intervalSec, buckets);
 }
 
-export interface MarketSummary extends MarketView {
-  lastPrice: bigint | null;
-  markPrice: bigint | null;
-  indexPrice: bigint | null;
-  /** last price minus the first trade price of the last 24 h (null without trades in that window) */
-  change24h: bigint | null;
-  /** base units traded in the last 24 h */
-  volume24h: bigint;
-}
-
-/** Every market with its prices and 24 h figures. */
-export async function marketSummaries(db: Db, rt: EngineRuntime | null, nowMs: number): Promise<MarketSummary[]> {
+/** Every market: the Market table's row with its prices and 24 h figures (one DTO, market-wire.ts). */
+export async function marketSummaries(db: Db, rt: EngineRuntime | null, nowMs: number): Promise<MarketDto[]> {
   const views = await listMarkets(db);
   const since = BigInt(nowMs) - 86_400_000n;
   const stats = await db.$queryRawUnsafe<{ market: string; open: string; volume: string }[]>(
@@ -189,13 +178,12 @@ export async function marketSummaries(db: Db, rt: EngineRuntime | null, nowMs: n
     const conv = (x: bigint | null) => (x === null ? null : priceFromPerLotDown(v, x));
     const s = byMarket.get(v.symbol);
     const last = conv(p.lastPerLot);
-    return {
-      ...v,
+    return marketDto(v, {
       lastPrice: last,
       markPrice: conv(p.markPerLot),
       indexPrice: conv(p.indexPerLot),
       change24h: s !== undefined && last !== null ? last - priceFromPerLotDown(v, BigInt(s.open)) : null,
       volume24h: s === undefined ? 0n : BigInt(s.volume),
-    };
+    });
   });
 }

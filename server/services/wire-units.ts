@@ -1,7 +1,7 @@
 /**
  * Amounts on the wire: whole-token decimal strings with their symbol (`{ value: "0.5", symbol: "WETH" }`).
  * Services compute in integer base units; this is the one place an asset's decimals turn them into
- * what the browser and API clients read (docs/adr/0007-wire-contract.md).
+ * what the browser and API clients read (docs/adr/0008-wire-contract.md).
  */
 import { z } from "zod";
 import type { AssetRef } from "../../core/market/config";
@@ -20,7 +20,12 @@ export type TokenAmount = z.infer<typeof tokenAmount>;
 
 /** Base units of `asset` as a wire amount (exact: every base unit is a digit of the fraction). */
 export function amountOf(units: bigint, asset: Pick<AssetRef, "symbol" | "decimals">): TokenAmount {
-  return { value: fromBaseUnits(units, asset.decimals), symbol: asset.symbol };
+  return { value: decimalOf(units, asset), symbol: asset.symbol };
+}
+
+/** The bare decimal string, for compact arrays whose envelope names the symbol once (book levels, candles). */
+export function decimalOf(units: bigint, asset: Pick<AssetRef, "decimals">): string {
+  return fromBaseUnits(units, asset.decimals);
 }
 
 /** A size in the market's base asset. */

@@ -118,7 +118,7 @@ describe(`ops console actions (${serverUrl ? "PostgreSQL server" : "PGlite"})`, 
       size: WETH,
       worstPrice: usd(2600n),
     });
-    expect(fill).toMatchObject({ status: "filled", filledSize: WETH });
+    expect(fill).toMatchObject({ status: "filled", filledSize: { value: "1", symbol: "WETH" } });
 
     const audit = await operator().admin.audit.list({ target: "WETH-USDC" });
     expect(audit.rows.map((r) => r.action)).toEqual(["market.resume", "market.halt"]);

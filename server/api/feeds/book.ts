@@ -1,21 +1,13 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { type BookUpdate } from "../../engine/feed-hub";
-import { priceFromPerLotDown } from "../../engine/market-config";
+import { bookUpdateDto } from "../../services/market-data";
+import { bookUpdateSchema, type BookUpdateDto } from "../../services/market-wire";
 import type { MarketView } from "../../services/markets";
 import { publicProcedure } from "../trpc";
-import { levels } from "../markets/schemas";
 import { closeOnAbort } from "./util";
 
-const bookUpdate = z.object({
-  kind: z.enum(["snapshot", "diff"]),
-  market: z.string(),
-  seq: z.bigint(),
-  timeMs: z.bigint(),
-  bids: levels,
-  asks: levels,
-});
-export type BookWire = z.infer<typeof bookUpdate>;
+export type BookWire = BookUpdateDto;
 
 export const bookInput = z.object({ market: z.string().min(1).max(32), lastEventId: z.string().max(40).nullish() });
 
@@ -25,13 +17,10 @@ export const bookInput = z.object({ market: z.string().min(1).max(32), lastEvent
  */
 const wire = new WeakMap<BookUpdate, BookWire>();
 
-/** A hub update as subscribers see it: prices per whole token instead of per lot (cached per update). */
-export function bookWire(m: Pick<MarketView, "lotSize" | "base">, u: BookUpdate): BookWire {
+/** A hub update as subscribers see it (market-wire.ts: whole-token decimal strings, cached per update). */
+export function bookWire(m: MarketView, u: BookUpdate): BookWire {
   let out = wire.get(u);
-  if (out === undefined) {
-    const conv = (rows: [bigint, bigint][]) => rows.map(([p, s]) => [priceFromPerLotDown(m, p), s] as [bigint, bigint]);
-    wire.set(u, (out = bookUpdate.parse({ ...u, bids: conv(u.bids), asks: conv(u.asks) })));
-  }
+  if (out === undefined) wire.set(u, (out = bookUpdateSchema.parse(bookUpdateDto(m, u))));
   return out;
 }
 
@@ -42,9 +31,10 @@ export function bookEventId(u: BookUpdate): string {
 
 /**
  * A market's book: a full snapshot first (also after every reconnect — a book is state, not a
- * log, so resuming means a new snapshot), then diffs batched every 100 ms ([price per whole
- * token, size]; size 0 removes the level). Ids are the journal seq the update reflects;
- * `timeMs` is the server's clock when the update was produced (clients can measure delivery).
+ * log, so resuming means a new snapshot), then diffs batched every 100 ms (`[price, size]`
+ * decimal strings with the symbols on the envelope; size "0" removes the level). Ids are the
+ * journal seq the update reflects; `timeMs` is the server's clock when the update was produced
+ * (clients can measure delivery).
  *
  * Over HTTP, server/http/book-stream.ts serves this same feed (same wire format, same
  * converter) and writes each update's bytes once for all subscribers; this procedure serves

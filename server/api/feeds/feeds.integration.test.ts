@@ -107,7 +107,12 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       size: WETH,
       price: usd(2000n),
     });
-    expect(bid).toMatchObject({ status: "resting", remainingSize: WETH, filledSize: 0n });
+    expect(bid).toMatchObject({
+      v: 1,
+      status: "resting",
+      remainingSize: { value: "1", symbol: "WETH" },
+      filledSize: { value: "0", symbol: "WETH" },
+    });
     expect(await alice.account.openOrders()).toContainEqual({
       orderId: bid.orderId,
       market: "WETH-USDC",
@@ -116,7 +121,8 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       size: { value: "1", symbol: "WETH" },
     });
     const book = await alice.markets.book({ market: "WETH-USDC", depth: 5 });
-    expect(book.bids[0]).toEqual([usd(2000n), WETH]);
+    expect(book).toMatchObject({ v: 1, market: "WETH-USDC", base: "WETH", quote: "USDC", asks: [] });
+    expect(book.bids[0]).toEqual(["2000", "1"]);
     // grouping by 10 USDC rounds bids down
     await alice.orders.place({
       idempotencyKey: key(),
@@ -127,8 +133,8 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       price: usd(1995n),
     });
     expect((await alice.markets.book({ market: "WETH-USDC", depth: 5, grouping: usd(10n) })).bids).toEqual([
-      [usd(2000n), WETH],
-      [usd(1990n), WETH],
+      ["2000", "1"],
+      ["1990", "1"],
     ]);
 
     const sell = await bob.orders.place({
@@ -139,8 +145,12 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       size: WETH / 2n,
       worstPrice: usd(1900n),
     });
-    expect(sell).toMatchObject({ status: "filled", filledSize: WETH / 2n });
-    expect(sell.fills[0]!.price).toBe(usd(2000n));
+    expect(sell).toMatchObject({ status: "filled", filledSize: { value: "0.5", symbol: "WETH" } });
+    expect(sell.fills[0]).toEqual({
+      price: { value: "2000", symbol: "USDC" },
+      size: { value: "0.5", symbol: "WETH" },
+      fee: { value: expect.stringMatching(/^\d+(\.\d+)?$/), symbol: "USDC" },
+    });
     const fills = await bob.account.fills({ limit: 10 });
     expect(fills.fills[0]).toMatchObject({
       market: "WETH-USDC",
@@ -150,22 +160,41 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
       size: { value: "0.5", symbol: "WETH" },
     });
     const trades = await bob.markets.trades({ market: "WETH-USDC", limit: 5 });
-    expect(trades[0]).toMatchObject({ price: usd(2000n), size: WETH / 2n, takerSide: "sell" });
+    expect(trades[0]).toMatchObject({
+      v: 1,
+      market: "WETH-USDC",
+      price: { value: "2000", symbol: "USDC" },
+      size: { value: "0.5", symbol: "WETH" },
+      takerSide: "sell",
+    });
+    // one market shape: the Market table's row in whole tokens, with its live figures
     const list = await bob.markets.list();
-    expect(list.find((m) => m.symbol === "WETH-USDC")).toMatchObject({
-      lastPrice: usd(2000n),
-      volume24h: WETH / 2n,
-      change24h: 0n,
+    expect(list.find((m) => m.symbol === "WETH-USDC")).toEqual({
+      v: 1,
+      symbol: "WETH-USDC",
+      kind: "SPOT",
+      status: "ACTIVE",
+      base: { symbol: "WETH", decimals: 18 },
+      quote: { symbol: "USDC", decimals: 6 },
+      tickSize: { value: "0.01", symbol: "USDC" },
+      lotSize: { value: "0.0001", symbol: "WETH" },
+      minNotional: { value: "10", symbol: "USDC" },
+      maxLeverage: 1,
+      initialMarginBps: 10_000,
+      maintenanceMarginBps: 10_000,
+      makerFeePips: 100,
+      takerFeePips: 500,
+      fundingIntervalSec: null,
+      fundingCapPips: null,
+      lastPrice: { value: "2000", symbol: "USDC" },
+      markPrice: null, // a spot market has no mark
+      indexPrice: null,
+      change24h: { value: "0", symbol: "USDC" },
+      volume24h: { value: "0.5", symbol: "WETH" },
     });
     const candles = await bob.markets.candles({ market: "WETH-USDC", intervalSec: 60 });
-    expect(candles.at(-1)).toMatchObject({
-      open: usd(2000n),
-      high: usd(2000n),
-      low: usd(2000n),
-      close: usd(2000n),
-      volume: WETH / 2n,
-      trades: 1,
-    });
+    expect(candles).toMatchObject({ v: 1, market: "WETH-USDC", intervalSec: 60, base: "WETH", quote: "USDC" });
+    expect(candles.candles.at(-1)).toEqual([expect.any(Number), "2000", "2000", "2000", "2000", "0.5", 1]);
     const balances = await alice.account.balances();
     expect(balances.find((b) => b.asset === "WETH")!.available).toEqual({ value: "100.5", symbol: "WETH" });
     const fees = await bob.account.fees({ limit: 10 });
@@ -253,20 +282,20 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     };
     // live subscription, first three trades
     const firstSub = await alice.feeds.trades({ market: "WETH-USDC" });
-    const firstRead = take<{ price: bigint }>(firstSub, 3);
+    const firstRead = take<{ price: { value: string } }>(firstSub, 3);
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 3; i++) await trade(i);
     const first = await firstRead;
-    expect(first.map((e) => e[1].price)).toEqual([usd(2100n), usd(2101n), usd(2102n)]);
+    expect(first.map((e) => e[1].price.value)).toEqual(["2100", "2101", "2102"]);
     // disconnected: five more happen
     for (let i = 3; i < 8; i++) await trade(i);
     // reconnect after the last id seen: back-fill from the database, then live
     const resumed = await alice.feeds.trades({ market: "WETH-USDC", lastEventId: first.at(-1)![0] });
-    const resumedRead = take<{ price: bigint }>(resumed, 7);
+    const resumedRead = take<{ price: { value: string } }>(resumed, 7);
     await new Promise((r) => setTimeout(r, 50));
     for (let i = 8; i < 10; i++) await trade(i);
     const second = await resumedRead;
-    expect(second.map((e) => e[1].price)).toEqual([3n, 4n, 5n, 6n, 7n, 8n, 9n].map((i) => usd(2100n + i)));
+    expect(second.map((e) => e[1].price.value)).toEqual([3, 4, 5, 6, 7, 8, 9].map((i) => `${2100 + i}`));
     const ids = [...first, ...second].map((e) => e[0]);
     expect(new Set(ids).size).toBe(ids.length);
 
@@ -300,7 +329,7 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
   it("feeds.book sends a snapshot, then 100 ms diffs with removed levels as size 0", async () => {
     const bob = createCaller(ctxFor(TRADERS[1]));
     const sub = await bob.feeds.book({ market: "BTC-PERP" });
-    const read = take<{ kind: string; bids: [bigint, bigint][]; asks: [bigint, bigint][] }>(sub, 3);
+    const read = take<{ kind: string; bids: [string, string][]; asks: [string, string][] }>(sub, 3);
     await new Promise((r) => setTimeout(r, 20));
     await rt.overrideMarkPrice("BTC-PERP", usd(60_000n), "test");
     const o = await bob.orders.place({
@@ -314,9 +343,10 @@ describe(`trading API and feeds (${serverUrl ? "PostgreSQL server" : "PGlite"})`
     await new Promise((r) => setTimeout(r, 250));
     await bob.orders.cancel({ idempotencyKey: key(), orderId: o.orderId });
     const [snap, add, remove] = await read;
-    expect(snap![1]).toMatchObject({ kind: "snapshot", bids: [], asks: [] });
-    expect(add![1]).toMatchObject({ kind: "diff", bids: [[usd(59_000n), 100_000n]], asks: [] });
-    expect(remove![1]).toMatchObject({ kind: "diff", bids: [[usd(59_000n), 0n]], asks: [] });
+    expect(snap![1]).toMatchObject({ v: 1, kind: "snapshot", market: "BTC-PERP", bids: [], asks: [] });
+    // whole-token decimal strings, the symbols once on the envelope; size "0" removes the level
+    expect(add![1]).toMatchObject({ kind: "diff", base: "WBTC", quote: "USDC", bids: [["59000", "0.001"]], asks: [] });
+    expect(remove![1]).toMatchObject({ kind: "diff", bids: [["59000", "0"]], asks: [] });
     // each update carries the server time it was produced (for delivery latency): in order, not in the future
     const times = [snap!, add!, remove!].map((e) => (e[1] as unknown as { timeMs: bigint }).timeMs);
     expect(times[0]! <= times[1]! && times[1]! <= times[2]! && times[2]! <= BigInt(Date.now())).toBe(true);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { book as bookService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
-import { levels } from "./schemas";
+import { bookSchema } from "./schemas";
 
-/** Aggregated order book: [price per whole token, size in base units], best first; optional price grouping (a multiple of the tick). */
+/** Aggregated order book: [price per whole token, size] decimal strings, best first; optional price grouping (a multiple of the tick, quote base units). */
 export const book = publicProcedure
   .input(
     z.object({
@@ -12,5 +12,5 @@ export const book = publicProcedure
       grouping: z.bigint().positive().optional(),
     }),
   )
-  .output(z.object({ market: z.string(), seq: z.bigint(), bids: levels, asks: levels }))
+  .output(bookSchema)
   .query(({ ctx, input }) => bookService(ctx.services.engine, input.market, input.depth, input.grouping));

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { candles as candlesService } from "../../services/market-data";
 import { publicProcedure } from "../trpc";
+import { candlesSchema } from "./schemas";
 
 export const CANDLE_INTERVALS_SEC = [60, 300, 900, 3600, 14_400, 86_400] as const;
 const MAX_CANDLES = 1_000;
 
-/** OHLCV candles from fills, oldest first; prices per whole token, volume in base units. Defaults to the last 500 intervals. */
+/** OHLCV candles from fills, oldest first, as compact tuples (market-wire.ts). Defaults to the last 500 intervals. */
 export const candles = publicProcedure
   .input(
     z
@@ -23,19 +24,7 @@ export const candles = publicProcedure
       })
       .refine((i) => i.fromMs === undefined || i.toMs === undefined || i.fromMs < i.toMs, "fromMs must be before toMs"),
   )
-  .output(
-    z.array(
-      z.object({
-        timeMs: z.bigint(),
-        open: z.bigint(),
-        high: z.bigint(),
-        low: z.bigint(),
-        close: z.bigint(),
-        volume: z.bigint(),
-        trades: z.number().int(),
-      }),
-    ),
-  )
+  .output(candlesSchema)
   .query(({ ctx, input }) => {
     const span = BigInt(input.intervalSec) * 1000n;
     const to = input.toMs ?? BigInt(Date.now()) + 1n;

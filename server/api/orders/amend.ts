@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amendOrder } from "../../services/orders";
+import { amendOrderWire } from "../../services/order-wire";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, orderId, orderResultSchema, positiveAmount, price } from "./schemas";
 
@@ -11,4 +11,4 @@ export const amend = orderProcedure("orders.amend")
       .refine((o) => o.price !== undefined || o.size !== undefined, { message: "give price or size" }),
   )
   .output(orderResultSchema)
-  .mutation(({ ctx, input }) => amendOrder(ctx.services.engine, ctx.session.address, input));
+  .mutation(({ ctx, input }) => amendOrderWire(ctx.services.engine, ctx.session.address, input));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { placeOrder } from "../../services/orders";
+import { placeOrderWire } from "../../services/order-wire";
 import { orderProcedure } from "../trpc";
 import { idempotencyKey, marketSymbol, orderResultSchema, positiveAmount, price } from "./schemas";
 
@@ -31,4 +31,4 @@ export const placeInput = z
 export const place = orderProcedure("orders.place")
   .input(placeInput)
   .output(orderResultSchema)
-  .mutation(({ ctx, input }) => placeOrder(ctx.services.engine, ctx.session.address, input));
+  .mutation(({ ctx, input }) => placeOrderWire(ctx.services.engine, ctx.session.address, input));

@@ -19,13 +19,5 @@ export const positiveAmount = z.bigint().positive().max(UINT256_MAX, "at most 2^
 export const price = z.bigint().positive().max(UINT256_MAX, "at most 2^256 - 1");
 export const orderId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const orderResultSchema = z.object({
-  seq: z.bigint(),
-  orderId: z.number().int(),
-  market: z.string(),
-  status: z.enum(["resting", "filled", "partiallyFilled", "cancelled", "expired", "triggerPending", "amended"]),
-  doneReason: z.string().nullable(),
-  filledSize: z.bigint(),
-  remainingSize: z.bigint(),
-  fills: z.array(z.object({ price: z.bigint(), size: z.bigint(), feeQuote: z.bigint() })),
-});
+/** Outputs: version-1 DTOs in whole-token amounts with their symbol (server/services/order-wire.ts). */
+export { cancelResultSchema, orderResultSchema, tpSlResultSchema } from "../../services/order-wire";

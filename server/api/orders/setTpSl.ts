@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { setTpSl as setTpSlService } from "../../services/orders";
+import { setTpSlWire } from "../../services/order-wire";
 import { orderProcedure } from "../trpc";
-import { idempotencyKey, marketSymbol, price } from "./schemas";
+import { idempotencyKey, marketSymbol, price, tpSlResultSchema } from "./schemas";
 
 /** Set or clear (null) a perpetual position's take-profit and stop-loss (one cancels the other). */
 export const setTpSl = orderProcedure("orders.setTpSl")
@@ -14,11 +14,5 @@ export const setTpSl = orderProcedure("orders.setTpSl")
       slippageBps: z.bigint().min(1n).max(5_000n).optional(),
     }),
   )
-  .output(
-    z.object({
-      seq: z.bigint(),
-      takeProfitOrderId: z.number().int().nullable(),
-      stopLossOrderId: z.number().int().nullable(),
-    }),
-  )
-  .mutation(({ ctx, input }) => setTpSlService(ctx.services.engine, ctx.session.address, input));
+  .output(tpSlResultSchema)
+  .mutation(({ ctx, input }) => setTpSlWire(ctx.services.engine, ctx.session.address, input));
