@@ -7,6 +7,7 @@ import {BrokerSignatures, SignedLock} from "../../../src/types/Broker.sol";
 import {BrokerStake} from "../../../src/libraries/BrokerStake.sol";
 import {Channel} from "../../../src/libraries/Channel.sol";
 import {CollateralLocks} from "../../../src/libraries/CollateralLocks.sol";
+import {Ledger} from "../../../src/libraries/Ledger.sol";
 import {Signatures} from "../../../src/libraries/Signatures.sol";
 import {BrokerFixture} from "../utils/BrokerFixture.sol";
 
@@ -139,7 +140,9 @@ contract BrokerChannelsTest is BrokerFixture {
         SignedLock memory lb = _lock("lb", b, a, address(usdc), 1_000e6);
         ChannelState memory state = s0;
         BrokerSignatures memory sigs = _cosign(state);
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(Ledger.CustodyInsufficientBalance.selector, a, address(usdc), available, available + 1)
+        );
         net.openChannel(a, b, 1, la, lb, state, sigs);
     }
 
@@ -267,6 +270,24 @@ contract BrokerChannelsTest is BrokerFixture {
         assertEq(custody.heldForBrokers(address(usdc)), 22_000e6, "new funding held");
         ChannelState memory v3 = _state(id, 3, Intent.OPERATE, _one(address(usdc), 12_000e6, 10_000e6));
         net.checkpoint(v3, _cosign(v3));
+    }
+
+    function test_separateSignerKeySignsStates() public {
+        uint256 signerKey = 0x5161;
+        vm.startPrank(c);
+        net.updateBroker(vm.addr(signerKey), "https://c.example/b2b");
+        net.stake(STAKE_4);
+        vm.stopPrank();
+        bytes32 id = net.channelIdOf(a, c, 1);
+        ChannelState memory s0 = _state(id, 0, Intent.INITIALIZE, _one(address(usdc), 1_000e6, 1_000e6));
+        SignedLock memory la = _lock("la", a, c, address(usdc), 1_000e6);
+        SignedLock memory lc = _lock("lc", c, a, address(usdc), 1_000e6);
+        bytes32 digest = net.hashState(s0);
+        // c's own address key is not its signer any more
+        vm.expectRevert(abi.encodeWithSelector(Signatures.SignatureInvalid.selector, vm.addr(signerKey), digest));
+        net.openChannel(a, c, 1, la, lc, s0, _signedBy(A_KEY, C_KEY, digest));
+        net.openChannel(a, c, 1, la, lc, s0, _signedBy(A_KEY, signerKey, digest));
+        assertEq(_usdcIn(c), 500_000e6 - 1_000e6, "c's collateral from c's account, not its signer's");
     }
 
     function test_stateSignedByOtherBrokerKeyReverts() public {
