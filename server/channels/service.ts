@@ -18,6 +18,7 @@ import { submitCoSignature } from "./cosign";
 import { engineCredit, engineDebit } from "./engine-ledger";
 import { StateIssuer } from "./issuance";
 import { prepareOpen } from "./opening";
+import type { OpeningPolicy } from "./opening-policy";
 import { releaseOpening, type ReleasedOpening } from "./opening-release";
 import { takeBack, type TakeBack } from "./reorg-takeback";
 import { channelStatus, depositInstructions, history, latestState, statesAfter } from "./reads";
@@ -50,6 +51,8 @@ export class ChannelService {
   readonly feed: StateFeed;
   /** the lock over the exchange's free custody balance (the admin fee withdrawal takes it too) */
   readonly coverageLock: CoverageLock;
+  /** the opening caps and TTL in force (the ops console's solvency view compares reservations with them) */
+  readonly openingPolicy: OpeningPolicy;
   /** resizes, closes and checkpoints sent once co-signed, and retried in the background (null without a submitter) */
   readonly submissions: PendingSubmissions | null;
   private readonly ctx: ChannelContext;
@@ -61,6 +64,7 @@ export class ChannelService {
     this.ctx = new ChannelContext(deps);
     this.feed = this.ctx.feed;
     this.coverageLock = this.ctx.coverageLock;
+    this.openingPolicy = this.ctx.openingPolicy;
     this.submissions = this.ctx.submissions;
     this.issuer = new StateIssuer(this.ctx);
     this.topUps = new TopUps(this.ctx);

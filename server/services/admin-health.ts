@@ -13,6 +13,7 @@ import { EXCHANGE_SUBJECT } from "../engine/journal-index";
 import { eachEntryOf } from "../engine/journal-read";
 import type { EngineRuntime, EngineRuntimeStatus } from "../engine/runtime";
 import { challenges, coverage, type CoverageRow } from "./admin-channels";
+import type { OpeningPolicy } from "../channels/opening-policy";
 import { reorgShortfalls, type ShortfallRow } from "./admin-openings";
 import { riskAccounts } from "./admin-risk";
 
@@ -41,7 +42,7 @@ export interface HealthDeps {
   engine: EngineRuntime;
   feeds: FeedHub;
   /** null: no channel service in this process */
-  channels: { feed: { totalSubscribers(): number } } | null;
+  channels: { feed: { totalSubscribers(): number }; openingPolicy: OpeningPolicy } | null;
   watcher: ChainWatcher | null;
   watchtower: Watchtower | null;
 }
@@ -163,6 +164,13 @@ export async function overview(deps: HealthDeps): Promise<OverviewView> {
     if (r.reorgShortfall > 0n)
       solvent.push(
         `${r.asset}: ${r.reorgShortfallCount} deposit(s) reorged out after they were traded; ${r.reorgShortfall} base units could not be taken back (accounts suspended)`,
+      );
+    const policy = deps.channels?.openingPolicy;
+    const openingsMay =
+      policy && r.exchangeAvailable !== null ? (r.exchangeAvailable * policy.reserveMaxBps) / 10_000n : null;
+    if (openingsMay !== null && r.openingChannels > 0 && r.reservedForOpenings >= openingsMay)
+      solvent.push(
+        `${r.asset}: ${r.openingChannels} unfunded opening(s) reserve ${r.reservedForOpenings} base units, all that openings may (${policy!.reserveMaxBps} bps of the free balance): new opens get no coverage until they expire or are released`,
       );
     if (r.unreserved !== null && r.exchangeAvailable !== null && r.exchangeAvailable > 0n && r.unreserved <= 0n)
       solvent.push(

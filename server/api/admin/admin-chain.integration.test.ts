@@ -16,6 +16,8 @@ import {
   createWalletClient,
   erc20Abi,
   http,
+  keccak256,
+  stringToHex,
   type Address,
   type Hex,
   type TypedDataDefinition,
@@ -373,6 +375,22 @@ describe(`ops console on-chain actions (${serverUrl ? "PostgreSQL server" : "PGl
     await expect(
       admin().admin.channels.releaseOpening({ channelId: pending.id, reason: "twice" }),
     ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    // a swarm of fresh addresses asking for absurd amounts: one opening gets 10 % of the free balance, all together
+    // stop at half, and the solvent verdict says new opens get nothing more
+    const swarm = [];
+    for (let i = 0; i < 6; i++) {
+      const address = privateKeyToAccount(keccak256(stringToHex(`swarm ${i}`))).address;
+      swarm.push(await services.channels.prepareOpen(address, [{ token: usdc, amount: 10n ** 30n }]));
+    }
+    const full = await operator().admin.overview();
+    const row = full.coverage.find((r) => r.asset === "USDC")!;
+    expect(row.reservedForOpenings).toBe(row.exchangeAvailable! / 2n);
+    expect(full.solvent.reasons).toContain(
+      `USDC: 6 unfunded opening(s) reserve ${row.reservedForOpenings} base units, all that openings may (5000 bps of the free balance): new opens get no coverage until they expire or are released`,
+    );
+    for (const open of swarm)
+      await admin().admin.channels.releaseOpening({ channelId: open.channelId, reason: "griefing swarm" });
+    expect(await usdcRow()).toMatchObject({ reservedForOpenings: 0n, openingChannels: 0 });
   });
 
   it("a deposit reorged out after it was traded (attack 20), end to end: the watcher reverts it, the engine takes back what is free, the account's orders are refused, the overview shows the shortfall", async () => {
