@@ -20,6 +20,7 @@ import {
   type Address,
   type Hex,
   type PublicClient,
+  type Transport,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
@@ -34,6 +35,8 @@ import { deployCustodyStack } from "./stack";
 
 export interface DeployLocalOptions {
   rpcUrl: string;
+  /** talk to the chain through this transport instead of HTTP to `rpcUrl` (tests: an in-process chain) */
+  transport?: Transport;
   /** default 3600 s: short enough for local demos of a challenge, see docs/PROTOCOL.md */
   challengePeriodSeconds?: number;
 }
@@ -70,7 +73,7 @@ export const LOCAL_BROKER_PARAMS = {
 
 export async function deployLocal(options: DeployLocalOptions): Promise<Deployment> {
   const challengePeriodSeconds = options.challengePeriodSeconds ?? DEFAULT_LOCAL_CHALLENGE_PERIOD_SECONDS;
-  const transport = http(options.rpcUrl);
+  const transport = options.transport ?? http(options.rpcUrl);
   const publicClient = createPublicClient({ transport });
   const chainId = await publicClient.getChainId();
   if (chainId !== LOCAL_CHAIN_ID) {
