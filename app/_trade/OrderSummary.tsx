@@ -1,5 +1,8 @@
 "use client";
-/** The order form's summary: value, margin (perpetuals), fee and the current position, from previewOrder. */
+/**
+ * The order form's summary, from previewOrder (core's arithmetic): value, initial margin and the
+ * equity the engine's pre-trade check asks for (perpetuals), the fee, the current position.
+ */
 import { formatAmount, formatPips } from "../_components/format";
 import { quoteAmt, sz, type MarketSummary } from "./market";
 import type { OrderPreview } from "./order-preview";
@@ -30,10 +33,14 @@ export function OrderSummary({
           <dd className="num" data-testid="margin-required">
             {q(margin?.initialMarginQuote)}
           </dd>
-          {margin !== null && margin.executionLossQuote > 0n && (
+          {margin !== null && (
             <>
-              <dt>Loss to the mark at your price</dt>
-              <dd className="num">{q(margin.executionLossQuote)}</dd>
+              <dt title="What the exchange checks your equity against: initial margin at the mark, the loss to the mark if the order fills entirely at its limit (or worst price), and the taker fee">
+                Equity needed
+              </dt>
+              <dd className="num" data-testid="equity-needed">
+                {q(margin.requiredQuote)}
+              </dd>
             </>
           )}
         </>

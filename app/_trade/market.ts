@@ -6,7 +6,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { toBaseUnits } from "@/core/money";
-import { formatAmount } from "../_components/format";
+import { changeBps, formatAmount } from "../_components/format";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 /** The one market shape (server/services/market-wire.ts): the Market table's row and its live figures. */
@@ -107,9 +107,7 @@ export function toLot(sizeBase: bigint, lot: bigint): bigint {
 export function change24hBps(m: MarketSummary): bigint | null {
   const last = quoteUnitsOrNull(m, m.lastPrice);
   const change = quoteUnitsOrNull(m, m.change24h);
-  if (last === null || change === null) return null;
-  const first = last - change;
-  return first > 0n ? (change * 10_000n) / first : null;
+  return last === null || change === null ? null : changeBps(last - change, last);
 }
 
 /** A fresh idempotency key per user action (8–64 of letters, digits, _ . : -). */
