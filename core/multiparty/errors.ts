@@ -17,6 +17,8 @@ export const MULTIPARTY_ERROR_REASONS = [
   "MULTIPARTY_SIGNATURE_INVALID",
   /** a replica's buffer of not-yet-authenticated ops is full for this author */
   "MULTIPARTY_BUFFER_FULL",
+  /** an op its author's own view already judges invalid: an honest writer does not sign it */
+  "MULTIPARTY_OP_INVALID",
   /** no balance leaf for this participant and token */
   "MULTIPARTY_NO_SUCH_LEAF",
 ] as const;
@@ -30,7 +32,7 @@ export class MultipartyError extends ClearlineError {
     details: ErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super("INVALID_INPUT", message, { reason, ...details }, options);
+    super("INVALID_INPUT", message, { ...details, reason }, options);
   }
 }
 

@@ -46,3 +46,4 @@ export {
   type Checkpoint,
 } from "./checkpoint";
 export { Replica, type ReceiveResult } from "./replica";
+export { Participant, type ParticipantOptions } from "./participant";
