@@ -4,6 +4,7 @@
  * fires the oldest crossed trigger first, as the list it replaced did; another account's order
  * is answered as a missing one.
  */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { EngineEvent, PlaceCommand } from "./events";
 import { Exchange } from "./exchange";
@@ -160,6 +161,45 @@ describe("firing triggers", () => {
     const mark = { type: "markPrice", market: M, indexPerLot: px(2700) } as const;
     expect(copy.apply(mark)).toEqual(ex.apply(mark));
     expect(copy.snapshot()).toEqual(ex.snapshot());
+  });
+
+  test("property: on a mark-priced market each mark fires exactly the pending stops it crosses, oldest first, as the linear scan did", () => {
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant("stop" as const),
+        who: fc.constantFrom("a", "b", "c"),
+        side: fc.constantFrom("buy" as const, "sell" as const),
+        at: fc.integer({ min: 2_700, max: 3_300 }),
+      }),
+      fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant("mark" as const), at: fc.integer({ min: 2_700, max: 3_300 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const ex = setup({ a: 100_000, b: 100_000, c: 100_000, mm: 1_000_000 });
+        // resting liquidity both ways, so fired stops trade and move positions
+        ex.apply(limit("mm", "buy", 200n, px(2_600)));
+        ex.apply(limit("mm", "sell", 200n, px(3_400)));
+        for (const s of steps) {
+          const pending = ex.snapshot().markets.find((m) => m.params.symbol === M)!.triggers;
+          if (s.kind === "stop") ex.apply(stop(s.who, s.side, 1n, px(s.at)));
+          else if (s.kind === "cancel" && pending.length > 0) {
+            const t = pending[s.pick % pending.length]!;
+            ex.apply({ type: "cancel", account: t.account, orderId: t.id });
+          } else if (s.kind === "mark") {
+            // the reference: the linear scan's answer for a fixed price — every crossed stop, by id
+            const price = px(s.at);
+            const expected = pending
+              .filter((t) => (t.side === "buy" ? price >= t.triggerPerLot : price <= t.triggerPerLot))
+              .map((t) => t.id);
+            const fired = ofType(ex.apply({ type: "markPrice", market: M, indexPerLot: price }), "triggered");
+            expect(fired.map((t) => t.orderId)).toEqual(expected);
+          }
+        }
+        expect(checkInvariants(ex.snapshot())).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   test("firing 10,000 stops behind 10,000 that do not fire costs O(N log N): one mark in under 800 ms (the linear rescan took 3.3 s)", () => {
