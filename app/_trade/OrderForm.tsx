@@ -36,7 +36,7 @@ import {
   type MarketSummary,
   type Position,
 } from "./market";
-import { previewOrder } from "./order-preview";
+import { pnlAt as positionPnl, previewOrder } from "./order-preview";
 import { OrderSummary } from "./OrderSummary";
 import type { BookState } from "./useMarketData";
 
@@ -148,11 +148,9 @@ export function OrderForm({
       : null;
   const value = preview?.value ?? null;
   const pnlAt = (exit: bigint | null) =>
-    exit === null || size === null || !execPrice
+    exit === null || preview === null || !execPrice
       ? null
-      : side === "buy"
-        ? notional(market, size, exit) - notional(market, size, execPrice)
-        : notional(market, size, execPrice) - notional(market, size, exit);
+      : positionPnl(market, side === "buy" ? size! : -size!, execPrice, exit);
 
   const problems: string[] = [];
   if (sizeText && size === null) problems.push(`Size: a number with at most ${market.base.decimals} decimals.`);

@@ -19,6 +19,7 @@ import {
   type Position,
 } from "./market";
 import { activeTriggers, Loadable, useSignedAction } from "./account-parts";
+import { pnlAt as positionPnl } from "./order-preview";
 
 const CLOSE_SLIPPAGE_BPS = 500n;
 
@@ -160,8 +161,7 @@ function PositionRow({
     }
   }
 
-  const pnlAt = (price: bigint | null) =>
-    price === null ? null : ((price - entryPrice) * size) / 10n ** BigInt(m.base.decimals);
+  const pnlAt = (price: bigint | null) => (price === null ? null : positionPnl(m, size, entryPrice, price));
   /** Estimated PnL if the position closed at the typed price, or nothing while the text is not a price. */
   const pnlHint = (text: string): string => {
     const pnl = pnlAt(parseAmount(text, m.quote.decimals));

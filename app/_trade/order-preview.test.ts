@@ -8,7 +8,7 @@ import {
   slippageBound,
   type MarketSummary,
 } from "./market";
-import { previewOrder } from "./order-preview";
+import { pnlAt, previewOrder } from "./order-preview";
 
 /** ETH-PERP as markets.list sends it (the seeded demo market). */
 const ETH_PERP: MarketSummary = {
@@ -100,5 +100,13 @@ describe("previewOrder", () => {
         reduceOnly: false,
       }).margin,
     ).toBeNull();
+  });
+});
+
+describe("pnlAt", () => {
+  test("lots × (exit − entry) per lot, signed by the side, before fees", () => {
+    expect(pnlAt(ETH_PERP, WETH / 2n, 3_000n * USDC, 3_100n * USDC)).toBe(50n * USDC);
+    expect(pnlAt(ETH_PERP, -WETH / 2n, 3_000n * USDC, 3_100n * USDC)).toBe(-50n * USDC);
+    expect(pnlAt(ETH_PERP, WETH / 1000n, 3_000_010_000n, 2_999_990_000n)).toBe(-20n); // 0.001 ETH × −0.02 USDC
   });
 });

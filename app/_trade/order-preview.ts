@@ -5,6 +5,7 @@
  */
 import { feeForNotional } from "@/core/fees";
 import { orderMarginPreview, type OrderMarginPreview } from "@/core/risk/order-preview";
+import { unrealizedPnl } from "@/core/risk/position";
 import { lotsOf, notional, perLotDown, quoteUnitsOrNull, type MarketSummary } from "./market";
 
 export interface OrderPreview {
@@ -16,6 +17,16 @@ export interface OrderPreview {
   fee: bigint;
   /** perpetuals with a mark: the margin check's figures for this order alone (at its limit or worst price) */
   margin: OrderMarginPreview | null;
+}
+
+/**
+ * PnL of a position of `sizeBase` (signed: negative is short; a multiple of the lot) entered at
+ * `entry` and closed at `exit` (per whole token), before fees, as the engine counts it:
+ * lots × exit per lot − lots × entry per lot (core's unrealizedPnl).
+ */
+export function pnlAt(m: MarketSummary, sizeBase: bigint, entry: bigint, exit: bigint): bigint {
+  const lots = lotsOf(m, sizeBase);
+  return unrealizedPnl({ lots, entryQuote: lots * perLotDown(m, entry) }, perLotDown(m, exit));
 }
 
 /**
