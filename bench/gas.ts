@@ -332,13 +332,21 @@ async function brokerGasRows(): Promise<BenchRow[]> {
     initiatorExpiresAt: 0n,
   });
   const preimage = keccak256(toHex("preimage"));
-  const lockLeg = await gasOf(legs(b, "lockLeg", [await terms(preimage, 5_000n)]));
-  const claimLeg = await gasOf(legs(anyone, "claimLeg", [sha256(preimage), preimage]));
+  const claimed = await terms(preimage, 5_000n);
+  const lockLeg = await gasOf(legs(b, "lockLeg", [claimed]));
+  const lockedBy = (t: Awaited<ReturnType<typeof terms>>) => ({
+    sender: B,
+    receiver: t.receiver,
+    token: t.token,
+    amount: t.amount,
+    expiresAt: t.expiresAt,
+  });
+  const claimLeg = await gasOf(legs(anyone, "claimLeg", [claimed.hashLock, lockedBy(claimed), preimage]));
   const refunded = await terms(keccak256(toHex("never revealed")), 5_000n);
   await gasOf(legs(b, "lockLeg", [refunded]));
   await connection.provider.request({ method: "evm_increaseTime", params: [3600] });
   await connection.provider.request({ method: "evm_mine", params: [] });
-  const refundLeg = await gasOf(legs(anyone, "refundLeg", [refunded.hashLock]));
+  const refundLeg = await gasOf(legs(anyone, "refundLeg", [refunded.hashLock, lockedBy(refunded)]));
 
   return [
     row("gas.broker_register", register, null, "registerBroker: signer + a 26-byte url"),
@@ -358,7 +366,7 @@ async function brokerGasRows(): Promise<BenchRow[]> {
       "USDC a→b and WETH b→a between custody accounts + post-settlement state; four signatures",
     ),
     row("gas.broker_close", closeB2b, null, "cooperative close: both shares back to custody accounts"),
-    row("gas.broker_lock_leg", lockLeg, null, "hash-time-locked leg from the sender's custody account"),
+    row("gas.broker_lock_leg", lockLeg, null, "one slot (the leg's hash) + a hold from the sender's custody account"),
     row(
       "gas.broker_claim_leg",
       claimLeg,

@@ -13,7 +13,7 @@ import {HashTimeLocks} from "./libraries/HashTimeLocks.sol";
 /// (docs/adr/0007-broker-network-modules.md), and because it shares no state with channels:
 /// only "is the sender a registered broker". Rules and timing: HashTimeLocks.
 contract BrokerLegs is IBrokerLegs {
-    using HashTimeLocks for mapping(bytes32 => HashTimeLocks.Leg);
+    using HashTimeLocks for mapping(bytes32 => bytes32);
 
     ICustody public immutable custody;
     IBrokerNetwork public immutable brokerNetwork;
@@ -21,7 +21,8 @@ contract BrokerLegs is IBrokerLegs {
     /// claim on the initiator's chain once the preimage is public.
     uint256 public immutable margin;
 
-    mapping(bytes32 hashLock => HashTimeLocks.Leg) private _legs;
+    /// hashLock → the locked leg's hash, or HashTimeLocks.CLAIMED / REFUNDED once finished.
+    mapping(bytes32 hashLock => bytes32) private _legs;
 
     constructor(address custody_, address brokerNetwork_, uint256 margin_) {
         if (custody_ == address(0) || ICustody(custody_).brokerLegs() != address(this)) {
@@ -48,20 +49,20 @@ contract BrokerLegs is IBrokerLegs {
 
     /// Anyone holding the preimage may claim, strictly before expiry; the receiver's custody
     /// account is credited. The event publishes the preimage for the leg on the other chain.
-    function claimLeg(bytes32 hashLock, bytes32 preimage) external {
-        HashTimeLocks.Leg memory leg_ = _legs.claim(hashLock, preimage);
-        custody.brokerRelease(leg_.receiver, leg_.token, leg_.amount);
-        emit LegClaimed(hashLock, preimage, leg_.receiver);
+    function claimLeg(bytes32 hashLock, HashTimeLocks.Leg calldata leg, bytes32 preimage) external {
+        _legs.claim(hashLock, leg, preimage);
+        custody.brokerRelease(leg.receiver, leg.token, leg.amount);
+        emit LegClaimed(hashLock, preimage, leg.receiver);
     }
 
     /// Anyone may return an expired leg to its sender's custody account, at or after expiry.
-    function refundLeg(bytes32 hashLock) external {
-        HashTimeLocks.Leg memory leg_ = _legs.refund(hashLock);
-        custody.brokerRelease(leg_.sender, leg_.token, leg_.amount);
-        emit LegRefunded(hashLock, leg_.sender);
+    function refundLeg(bytes32 hashLock, HashTimeLocks.Leg calldata leg) external {
+        _legs.refund(hashLock, leg);
+        custody.brokerRelease(leg.sender, leg.token, leg.amount);
+        emit LegRefunded(hashLock, leg.sender);
     }
 
-    function leg(bytes32 hashLock) external view returns (HashTimeLocks.Leg memory) {
-        return _legs[hashLock];
+    function legStatus(bytes32 hashLock) external view returns (HashTimeLocks.Status) {
+        return HashTimeLocks.statusOf(_legs[hashLock]);
     }
 }

@@ -23,9 +23,10 @@ interface IBrokerLegs {
     error LegsSenderNotBroker(address sender);
 
     function lockLeg(LegTerms calldata terms) external;
-    function claimLeg(bytes32 hashLock, bytes32 preimage) external;
-    function refundLeg(bytes32 hashLock) external;
+    /// `leg`: the leg as locked (sender, receiver, token, amount, expiresAt: all in LegLocked).
+    function claimLeg(bytes32 hashLock, HashTimeLocks.Leg calldata leg, bytes32 preimage) external;
+    function refundLeg(bytes32 hashLock, HashTimeLocks.Leg calldata leg) external;
 
-    function leg(bytes32 hashLock) external view returns (HashTimeLocks.Leg memory);
+    function legStatus(bytes32 hashLock) external view returns (HashTimeLocks.Status);
     function margin() external view returns (uint256);
 }

@@ -65,6 +65,18 @@ describe("hash-time-locked settlement across two chains", () => {
       args: [account, token],
     }) as Promise<bigint>;
   const now = async (c: Chain) => (await c.client.getBlock()).timestamp;
+  /** the leg as locked on chain `c`, read back from its LegLocked event (claim and refund take it) */
+  const lockedLeg = async (c: Chain, hashLock: Hex) => {
+    const [event] = await c.client.getContractEvents({
+      address: c.f.legs,
+      abi: brokerLegsAbi,
+      eventName: "LegLocked",
+      args: { hashLock },
+      fromBlock: 0n,
+    });
+    const { sender, receiver, token, amount, expiresAt } = event!.args;
+    return { sender: sender!, receiver: receiver!, token: token!, amount: amount!, expiresAt: expiresAt! };
+  };
 
   it("the chains are distinct", async () => {
     assert.equal(await one.client.getChainId(), 31337);
@@ -113,7 +125,7 @@ describe("hash-time-locked settlement across two chains", () => {
 
     // 3. a claims b's leg on chain two, publishing the preimage there
     const aWeth = await balance(two, BROKER_A.address, two.f.weth);
-    await legs(two, two.f.wallets.a, "claimLeg", [hashLock, preimage]);
+    await legs(two, two.f.wallets.a, "claimLeg", [hashLock, await lockedLeg(two, hashLock), preimage]);
     assert.equal(await balance(two, BROKER_A.address, two.f.weth), aWeth + 10n ** 18n);
 
     // 4. b learns the preimage from chain two's log and claims a's leg on chain one in time
@@ -126,7 +138,7 @@ describe("hash-time-locked settlement across two chains", () => {
     });
     await one.increaseTime(2n * MARGIN); // b is slow, but still inside its margin
     const bUsdc = await balance(one, BROKER_B.address, one.f.usdc);
-    await legs(one, one.f.wallets.b, "claimLeg", [hashLock, claimed!.args.preimage]);
+    await legs(one, one.f.wallets.b, "claimLeg", [hashLock, await lockedLeg(one, hashLock), claimed!.args.preimage]);
     assert.equal(await balance(one, BROKER_B.address, one.f.usdc), bUsdc + 5_000n);
 
     // the hash lock is spent on both chains
@@ -152,11 +164,12 @@ describe("hash-time-locked settlement across two chains", () => {
     ]);
     await one.increaseTime(expiresAt - (await now(one)) - 1n);
     assert.equal(await now(one), expiresAt - 1n);
-    assert.match(await refusal(one, BROKER_A.address, "refundLeg", [hashLock]), /HtlNotExpired/);
+    const leg = await lockedLeg(one, hashLock);
+    assert.match(await refusal(one, BROKER_A.address, "refundLeg", [hashLock, leg]), /HtlNotExpired/);
     await one.increaseTime(1n);
     assert.equal(await now(one), expiresAt);
     const aUsdc = await balance(one, BROKER_A.address, one.f.usdc);
-    await legs(one, one.f.wallets.b, "refundLeg", [hashLock]);
+    await legs(one, one.f.wallets.b, "refundLeg", [hashLock, leg]);
     assert.equal(await balance(one, BROKER_A.address, one.f.usdc), aUsdc + 700n, "refunded to the sender's custody");
   });
 });

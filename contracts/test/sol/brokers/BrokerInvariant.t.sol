@@ -6,6 +6,7 @@ import {BrokerNetwork} from "../../../src/BrokerNetwork.sol";
 import {IBrokerNetwork} from "../../../src/interfaces/IBrokerNetwork.sol";
 import {ChannelState, Intent} from "../../../src/types/ChannelState.sol";
 import {BrokerSignatures, LegTerms, SettlementLeg, SignedLock} from "../../../src/types/Broker.sol";
+import {HashTimeLocks} from "../../../src/libraries/HashTimeLocks.sol";
 import {DemoToken} from "../../../src/test/DemoToken.sol";
 import {BrokerFixture} from "../utils/BrokerFixture.sol";
 import {TestBase} from "../utils/Vm.sol";
@@ -26,8 +27,7 @@ contract BrokerHandler is BrokerFixture {
     struct TrackedLeg {
         bytes32 hashLock;
         bytes32 preimage;
-        uint64 expiresAt;
-        uint256 amount;
+        HashTimeLocks.Leg leg;
         bool open;
     }
 
@@ -224,7 +224,9 @@ contract BrokerHandler is BrokerFixture {
             LegTerms(sha256(abi.encodePacked(preimage)), bytes32(0), receiver, address(usdc), amount, expiresAt, 0);
         vm.prank(sender);
         try legs.lockLeg(terms) {
-            legList.push(TrackedLeg(terms.hashLock, preimage, expiresAt, amount, true));
+            legList.push(
+                TrackedLeg(terms.hashLock, preimage, HashTimeLocks.Leg(sender, receiver, address(usdc), amount, expiresAt), true)
+            );
             ghostLegUsdc += amount;
         } catch {}
     }
@@ -234,14 +236,14 @@ contract BrokerHandler is BrokerFixture {
         if (legList.length == 0) return;
         TrackedLeg storage l = legList[index % legList.length];
         if (!l.open) return;
-        if (claim && block.timestamp < l.expiresAt) {
-            legs.claimLeg(l.hashLock, l.preimage);
+        if (claim && block.timestamp < l.leg.expiresAt) {
+            legs.claimLeg(l.hashLock, l.leg, l.preimage);
         } else {
-            if (block.timestamp < l.expiresAt) vm.warp(l.expiresAt);
-            legs.refundLeg(l.hashLock);
+            if (block.timestamp < l.leg.expiresAt) vm.warp(l.leg.expiresAt);
+            legs.refundLeg(l.hashLock, l.leg);
         }
         l.open = false;
-        ghostLegUsdc -= l.amount;
+        ghostLegUsdc -= l.leg.amount;
     }
 
     function openChannelsOf(uint256 who) external view returns (uint256 count) {

@@ -102,15 +102,20 @@ contract BrokerSettlementTest is BrokerFixture {
         return LegTerms(sha256(abi.encodePacked(PREIMAGE)), bytes32("ch"), b, address(usdc), amount, expiresAt, initiatorExpiresAt);
     }
 
+    /// The leg `a` locked with `t`, as claim and refund take it back.
+    function _leg(LegTerms memory t) internal view returns (HashTimeLocks.Leg memory) {
+        return HashTimeLocks.Leg(a, t.receiver, t.token, t.amount, t.expiresAt);
+    }
+
     function test_lockThenClaimCreditsReceiver() public {
         LegTerms memory t = _terms(1_000e6, uint64(block.timestamp + 3 * MARGIN), 0);
         vm.prank(a);
         legs.lockLeg(t);
         assertEq(custody.heldForBrokers(address(usdc)), 1_000e6, "leg held in custody");
         uint256 bBefore = _usdcIn(b);
-        legs.claimLeg(t.hashLock, PREIMAGE);
+        legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
         assertEq(_usdcIn(b), bBefore + 1_000e6, "receiver credited");
-        assertTrue(legs.leg(t.hashLock).status == HashTimeLocks.Status.Claimed, "claimed");
+        assertTrue(legs.legStatus(t.hashLock) == HashTimeLocks.Status.Claimed, "claimed");
     }
 
     function test_attack_claimAtExpiryReverts() public {
@@ -122,8 +127,8 @@ contract BrokerSettlementTest is BrokerFixture {
         uint256 snapshotB = _usdcIn(b);
         vm.warp(expiry);
         vm.expectRevert(abi.encodeWithSelector(HashTimeLocks.HtlExpired.selector, t.hashLock, expiry, expiry));
-        legs.claimLeg(t.hashLock, PREIMAGE);
-        legs.refundLeg(t.hashLock); // at expiry the refund is open
+        legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
+        legs.refundLeg(t.hashLock, _leg(t)); // at expiry the refund is open
         assertEq(_usdcIn(b), snapshotB, "receiver got nothing");
     }
 
@@ -133,7 +138,7 @@ contract BrokerSettlementTest is BrokerFixture {
         vm.prank(a);
         legs.lockLeg(t);
         vm.warp(expiry - 1);
-        legs.claimLeg(t.hashLock, PREIMAGE);
+        legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
     }
 
     function test_attack_refundBeforeExpiryReverts() public {
@@ -143,27 +148,48 @@ contract BrokerSettlementTest is BrokerFixture {
         legs.lockLeg(t);
         vm.warp(expiry - 1);
         vm.expectRevert(abi.encodeWithSelector(HashTimeLocks.HtlNotExpired.selector, t.hashLock, expiry, expiry - 1));
-        legs.refundLeg(t.hashLock);
+        legs.refundLeg(t.hashLock, _leg(t));
         vm.warp(expiry);
         uint256 aBefore = _usdcIn(a);
-        legs.refundLeg(t.hashLock);
+        legs.refundLeg(t.hashLock, _leg(t));
         assertEq(_usdcIn(a), aBefore + 1_000e6, "sender refunded in custody");
         vm.expectRevert(
             abi.encodeWithSelector(HashTimeLocks.HtlNotLocked.selector, t.hashLock, HashTimeLocks.Status.Refunded)
         );
-        legs.claimLeg(t.hashLock, PREIMAGE);
+        legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
     }
 
     function test_attack_hashLockReusedReverts() public {
         LegTerms memory t = _terms(1_000e6, uint64(block.timestamp + 3 * MARGIN), 0);
         vm.prank(a);
         legs.lockLeg(t);
-        legs.claimLeg(t.hashLock, PREIMAGE);
+        legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
         vm.prank(a);
         vm.expectRevert(
             abi.encodeWithSelector(HashTimeLocks.HtlHashLockUsed.selector, t.hashLock, HashTimeLocks.Status.Claimed)
         );
         legs.lockLeg(t);
+    }
+
+    function test_attack_claimWithAlteredLegReverts() public {
+        LegTerms memory t = _terms(1_000e6, uint64(block.timestamp + 3 * MARGIN), 0);
+        vm.prank(a);
+        legs.lockLeg(t);
+        HashTimeLocks.Leg memory inflated = _leg(t);
+        inflated.amount = 2_000e6; // more than was locked
+        bytes32 locked = HashTimeLocks.hashLeg(_leg(t));
+        vm.expectRevert(
+            abi.encodeWithSelector(HashTimeLocks.HtlLegMismatch.selector, t.hashLock, locked, HashTimeLocks.hashLeg(inflated))
+        );
+        legs.claimLeg(t.hashLock, inflated, PREIMAGE);
+        HashTimeLocks.Leg memory redirected = _leg(t);
+        redirected.receiver = c;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                HashTimeLocks.HtlLegMismatch.selector, t.hashLock, locked, HashTimeLocks.hashLeg(redirected)
+            )
+        );
+        legs.claimLeg(t.hashLock, redirected, PREIMAGE);
     }
 
     function test_wrongPreimageReverts() public {
@@ -174,7 +200,7 @@ contract BrokerSettlementTest is BrokerFixture {
         vm.expectRevert(
             abi.encodeWithSelector(HashTimeLocks.HtlPreimageMismatch.selector, t.hashLock, sha256(abi.encodePacked(wrong)))
         );
-        legs.claimLeg(t.hashLock, wrong);
+        legs.claimLeg(t.hashLock, _leg(t), wrong);
     }
 
     function test_attack_responderExpiryWithoutMarginReverts() public {
@@ -220,12 +246,12 @@ contract BrokerSettlementTest is BrokerFixture {
         vm.warp(at);
         if (at < expiry) {
             vm.expectRevert(abi.encodeWithSelector(HashTimeLocks.HtlNotExpired.selector, t.hashLock, expiry, at));
-            legs.refundLeg(t.hashLock);
-            legs.claimLeg(t.hashLock, PREIMAGE);
+            legs.refundLeg(t.hashLock, _leg(t));
+            legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
         } else {
             vm.expectRevert(abi.encodeWithSelector(HashTimeLocks.HtlExpired.selector, t.hashLock, expiry, at));
-            legs.claimLeg(t.hashLock, PREIMAGE);
-            legs.refundLeg(t.hashLock);
+            legs.claimLeg(t.hashLock, _leg(t), PREIMAGE);
+            legs.refundLeg(t.hashLock, _leg(t));
         }
         assertEq(custody.heldForBrokers(address(usdc)), 0, "the leg went exactly one way");
     }
