@@ -29,6 +29,9 @@ describe.each([2, 5, 10] as const)("n = %i participants", (n) => {
           // merge of the partial logs (what each replica had before the resend) is a join
           const [a, b, c] = partial as [OpLog, OpLog, OpLog];
           const h = (log: OpLog) => `${log.digest()} ${stateHash(fold(log, scenario.deposits))}`;
+          // incomplete logs too (gaps, missing dependencies, forks seen from one side) fold as the reference does
+          for (const log of partial)
+            expect(stateHash(fold(log, scenario.deposits))).toBe(stateHash(referenceFold(log, scenario.deposits)));
           expect(h(mergeLogs(a, b))).toBe(h(mergeLogs(b, a)));
           expect(h(mergeLogs(mergeLogs(a, b), c))).toBe(h(mergeLogs(a, mergeLogs(b, c))));
           expect(h(mergeLogs(a, a))).toBe(h(a));
@@ -36,7 +39,8 @@ describe.each([2, 5, 10] as const)("n = %i participants", (n) => {
         }),
         { numRuns: RUNS[n] },
       );
-      expect(prefixesChecked).toBeGreaterThan(RUNS[n] * 3 * 10);
+      // at least every author's opening deposit reached every replica and was checked there
+      expect(prefixesChecked).toBeGreaterThanOrEqual(RUNS[n] * 3 * n);
     },
     TIMEOUT_MS,
   );

@@ -4,6 +4,7 @@
  */
 import { ClearlineError, type ErrorDetails } from "../errors";
 
+/** Why a multi-party input was refused. */
 export const MULTIPARTY_ERROR_REASONS = [
   /** channel config: participants unsorted, duplicated, too many or too few; matcher not one of them */
   "MULTIPARTY_CONFIG_INVALID",

@@ -33,6 +33,7 @@ interface Cumulative {
 
 const key = (a: string, b: string) => `${a}|${b}`;
 
+/** The fold's running sums and records (see the module doc). */
 export class Ledger {
   /** credits by author index → `${recipient}|${token}` → cumulative sums along the author's chain */
   private readonly credits: Map<string, Cumulative>[];
@@ -87,10 +88,12 @@ export class Ledger {
     return sum;
   }
 
+  /** Adds (or with a negative amount, takes) `amount` to what `owner` has locked in `token`. */
   addLocked(owner: Address, token: Address, amount: bigint): void {
     add(this.locked, key(owner, token), amount);
   }
 
+  /** Records a valid withdraw: the owner's cumulative withdrawn and the token's total. */
   addWithdrawn(owner: Address, token: Address, amount: bigint): void {
     add(this.withdrawn, key(owner, token), amount);
     this.withdrawnTotal.set(token, (this.withdrawnTotal.get(token) ?? 0n) + amount);

@@ -21,6 +21,7 @@ function addressOfKey(privateKey: Hex): string {
 
 const headKey = (h: SignedHead) => `${h.author}:${h.seq}:${h.head}`;
 
+/** A channel's authenticated ops, op signatures and signed heads, as a grow-only set. */
 export class OpLog {
   readonly ops = new Map<Hex, Op>();
   readonly opSignatures = new Map<Hex, Hex>();

@@ -21,6 +21,7 @@ export interface ParticipantOptions {
   headEvery?: number;
 }
 
+/** One participant's side of a channel: its key, its replica and its outbox. */
 export class Participant {
   readonly address: Address;
   readonly replica: Replica;

@@ -15,6 +15,7 @@ import type { ChannelConfig, KnownDeposits, Message, Op } from "./types";
 /** What receiving a message did. */
 export type ReceiveResult = "added" | "duplicate" | "buffered";
 
+/** A copy of one channel that takes messages in any order and folds them. */
 export class Replica {
   readonly config: ChannelConfig;
   readonly log: OpLog;

@@ -13,6 +13,7 @@ import type { Address, Hex } from "viem";
 import type { Ledger, LockRecord } from "./ledger";
 import type { ChannelConfig, KnownDeposits, Op, OpOf } from "./types";
 
+/** Why the fold judged an op invalid (it then has no effect). */
 export const INVALID_REASONS = [
   "deposit-unknown",
   "deposit-mismatch",

@@ -103,6 +103,7 @@ export const CHECKPOINT_TYPES = {
   ],
 } as const;
 
+/** EIP-712's own domain type, as the domain separator hashes it. */
 export const DOMAIN_TYPES = {
   EIP712Domain: [
     { name: "name", type: "string" },
