@@ -2,7 +2,7 @@
 /** Small building blocks of the ops console: figures, verdicts, the reason-gated action form. */
 import { useId, useState, type ReactNode } from "react";
 import { ErrorMessage } from "../../_components/ErrorMessage";
-import { formatAmount, formatDateTime, shortAddress } from "../../_components/format";
+import { formatAmount, formatDateTime, formatToken, shortAddress } from "../../_components/format";
 import { toast } from "../../_components/toast";
 
 export function Amount({
@@ -21,6 +21,24 @@ export function Amount({
     <span className={`num${value < 0n ? " neg" : ""}`} title={`${value} base units`}>
       {formatAmount(value, decimals, { maxFraction: max })}
       {unit ? ` ${unit}` : ""}
+    </span>
+  );
+}
+
+/** A wire amount (whole tokens with the symbol), exact in the tooltip. */
+export function Token({
+  t,
+  max = 2,
+  symbol = true,
+}: {
+  t: { value: string; symbol: string } | null | undefined;
+  max?: number;
+  symbol?: boolean;
+}) {
+  if (!t) return <span className="muted">—</span>;
+  return (
+    <span className={`num${t.value.startsWith("-") ? " neg" : ""}`} title={`${t.value} ${t.symbol}`}>
+      {formatToken(t, { maxFraction: max, symbol })}
     </span>
   );
 }

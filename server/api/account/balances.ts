@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { balances as balancesService } from "../../services/account";
-import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
+import { balanceSchema } from "./schemas";
 
 /** Per asset: available and locked (in orders). */
 export const balances = authedProcedure
-  .output(z.array(z.object({ asset: z.string(), available: tokenAmount, locked: tokenAmount, total: tokenAmount })))
+  .output(z.array(balanceSchema))
   .query(({ ctx }) => balancesService(ctx.services.engine, ctx.session.address));

@@ -1,19 +1,9 @@
 import { z } from "zod";
 import { openOrders as openOrdersService } from "../../services/account";
-import { tokenAmount } from "../../services/wire-units";
 import { authedProcedure } from "../trpc";
+import { openOrderSchema } from "./schemas";
 
 /** Resting orders (price per whole token, remaining size). */
 export const openOrders = authedProcedure
-  .output(
-    z.array(
-      z.object({
-        orderId: z.number().int(),
-        market: z.string(),
-        side: z.enum(["buy", "sell"]),
-        price: tokenAmount,
-        size: tokenAmount,
-      }),
-    ),
-  )
+  .output(z.array(openOrderSchema))
   .query(({ ctx }) => openOrdersService(ctx.services.engine, ctx.session.address));

@@ -1,10 +1,9 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatAmount } from "../../../_components/format";
 import { useTRPC } from "../../../_trpc/client";
 import { useConsoleRole } from "../../_ui/AdminShell";
-import { Addr, Amount, bps, Loading, Panel, ReasonAction, When } from "../../_ui/ui";
+import { Addr, bps, Loading, Panel, ReasonAction, Token, When } from "../../_ui/ui";
 
 export default function UsersPage() {
   const trpc = useTRPC();
@@ -79,8 +78,6 @@ function UserDetail({ address }: { address: string }) {
   const qc = useQueryClient();
   const { role } = useConsoleRole();
   const d = useQuery({ ...trpc.admin.users.detail.queryOptions({ address }), refetchInterval: 5_000 });
-  const markets = useQuery(trpc.admin.markets.list.queryOptions());
-  const meta = (symbol: string) => markets.data?.find((m) => m.symbol === symbol);
   const suspend = useMutation(trpc.admin.users.suspend.mutationOptions());
   const resume = useMutation(trpc.admin.users.resume.mutationOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.admin.users.pathKey() });
@@ -131,10 +128,10 @@ function UserDetail({ address }: { address: string }) {
                     <tr key={b.asset}>
                       <td>{b.asset}</td>
                       <td className="r">
-                        available <Amount value={b.available} decimals={b.decimals} max={6} />
+                        available <Token t={b.available} max={6} symbol={false} />
                       </td>
                       <td className="r">
-                        locked <Amount value={b.locked} decimals={b.decimals} max={6} />
+                        locked <Token t={b.locked} max={6} symbol={false} />
                       </td>
                     </tr>
                   ))}
@@ -147,20 +144,17 @@ function UserDetail({ address }: { address: string }) {
                 <table className="data dense">
                   <tbody>
                     {u.positions.map((p) => {
-                      const m = meta(p.market);
-                      const bd = m?.base.decimals ?? 0;
-                      const qd = m?.quote.decimals ?? 0;
                       return (
                         <tr key={p.market}>
                           <td>{p.market}</td>
                           <td className="r">
-                            size <Amount value={p.size} decimals={bd} max={4} unit={m?.base.symbol} />
+                            size <Token t={p.size} max={4} />
                           </td>
                           <td className="r">
-                            entry <span className="num">{formatAmount(p.entryPrice, qd, { maxFraction: 2 })}</span>
+                            entry <Token t={p.entryPrice} symbol={false} />
                           </td>
                           <td className="r">
-                            uPnL <Amount value={p.unrealizedPnlQuote} decimals={qd} />
+                            uPnL <Token t={p.unrealizedPnl} />
                           </td>
                           <td className="r">margin ratio {bps(p.marginRatioBps)}</td>
                         </tr>
@@ -181,15 +175,10 @@ function UserDetail({ address }: { address: string }) {
                         <td>{o.market}</td>
                         <td>{o.side}</td>
                         <td className="r">
-                          <Amount value={o.price} decimals={meta(o.market)?.quote.decimals ?? 0} />
+                          <Token t={o.price} symbol={false} />
                         </td>
                         <td className="r">
-                          <Amount
-                            value={o.size}
-                            decimals={meta(o.market)?.base.decimals ?? 0}
-                            max={6}
-                            unit={meta(o.market)?.base.symbol}
-                          />
+                          <Token t={o.size} max={6} />
                         </td>
                       </tr>
                     ))}

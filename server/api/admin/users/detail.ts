@@ -2,6 +2,7 @@ import { z } from "zod";
 import { userDetail } from "../../../services/admin-users";
 import { operatorProcedure } from "../../trpc";
 import { address, riskRow, role } from "../schemas";
+import { balanceSchema, openOrderSchema, positionSchema } from "../../account/schemas";
 
 /** One address: user row (roles, suspension), balances, positions, resting orders, margin, channels. */
 export const detail = operatorProcedure
@@ -18,30 +19,9 @@ export const detail = operatorProcedure
         })
         .nullable(),
       suspendedInEngine: z.boolean(),
-      balances: z.array(
-        z.object({ asset: z.string(), decimals: z.number(), available: z.bigint(), locked: z.bigint() }),
-      ),
-      positions: z.array(
-        z.object({
-          market: z.string(),
-          size: z.bigint(),
-          entryPrice: z.bigint(),
-          markPrice: z.bigint().nullable(),
-          liquidationPrice: z.bigint().nullable(),
-          unrealizedPnlQuote: z.bigint(),
-          realizedPnlQuote: z.bigint(),
-          marginRatioBps: z.bigint().nullable(),
-        }),
-      ),
-      orders: z.array(
-        z.object({
-          orderId: z.number(),
-          market: z.string(),
-          side: z.enum(["buy", "sell"]),
-          price: z.bigint(),
-          size: z.bigint(),
-        }),
-      ),
+      balances: z.array(balanceSchema),
+      positions: z.array(positionSchema),
+      orders: z.array(openOrderSchema),
       risk: z.array(riskRow),
       channels: z.array(
         z.object({
