@@ -3,9 +3,10 @@ pragma solidity 0.8.30;
 
 import {Intent} from "../types/ChannelState.sol";
 
-/// The lifecycle of one channel between a trader and the exchange, over its storage record.
-/// Pure bookkeeping: the custody contract verifies signatures and moves funds; this library
-/// decides whether a transition is allowed and records it.
+/// The lifecycle of one channel over its storage record: trader↔exchange channels in Custody,
+/// broker↔broker channels in BrokerNetwork (where `trader` holds broker a). Pure bookkeeping:
+/// the contract verifies signatures and moves funds; this library decides whether a
+/// transition is allowed and records it.
 ///
 ///   None ──open──▶ Active ──challenge──▶ Challenged ──(deadline passes)──conclude──▶ Closed
 ///                   ▲  │ checkpoint, resize      │ respond (newer state, before deadline)
