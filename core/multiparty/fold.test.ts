@@ -45,6 +45,18 @@ describe("deposits", () => {
     expect(s.totals).toEqual(reason ? [] : [{ token: X, deposited: 100n, withdrawn: 0n }]);
   });
 
+  it("known deposits may come with checksummed addresses and upper-case ids", () => {
+    const w = new Writer(config, keyOf);
+    const op = w.write(A, { kind: "deposit", token: X, amount: 100n, depositId: id(1) });
+    const shouting = new Map([
+      [
+        id(1).toUpperCase().replace("0X", "0x") as Hex,
+        { depositor: A.toUpperCase().replace("0X", "0x") as Address, token: X, amount: 100n },
+      ],
+    ]);
+    expect(status(w.fold(shouting), op)).toEqual({ state: "valid" });
+  });
+
   it("credits one on-chain deposit once, however often it is cited", () => {
     const { w, aIn } = setup();
     const again = w.write(A, { kind: "deposit", token: X, amount: 100n, depositId: id(1) });

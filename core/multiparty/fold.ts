@@ -12,7 +12,7 @@ import { Ledger } from "./ledger";
 import type { OpLog } from "./log";
 import { applyOp } from "./rules";
 import { refuse } from "./errors";
-import { MAX_UINT256, ZERO_HASH, type KnownDeposits, type Op } from "./types";
+import { MAX_UINT256, ZERO_HASH, type KnownDeposits, type OnChainDeposit, type Op } from "./types";
 import { buildState, type MultipartyState, type OpStatus } from "./state";
 
 interface Link {
@@ -54,9 +54,9 @@ function acceptedChain(log: OpLog, at: Map<number, Set<Hex>>, fork: number): Lin
 }
 
 /** Folds `log` into the channel state; `deposits` are the on-chain deposits known final. */
-export function fold(log: OpLog, deposits: KnownDeposits): MultipartyState {
+export function fold(log: OpLog, knownDeposits: KnownDeposits): MultipartyState {
   const { config } = log;
-  checkDeposits(deposits);
+  const deposits = normalizeDeposits(knownDeposits);
   const n = config.participants.length;
   const indexOf = new Map(config.participants.map((p, i) => [p, i] as const));
   const { fork, hashesAt } = findForks(log, indexOf, n);
@@ -124,16 +124,22 @@ export function fold(log: OpLog, deposits: KnownDeposits): MultipartyState {
   return buildState(config, ledger, evaluated, statuses, equivocations);
 }
 
-/** Known deposits must fit uint256 per token in sum (true of any real token), so no balance can overflow. */
-function checkDeposits(deposits: KnownDeposits): void {
+/**
+ * The deposits with lower-case ids and addresses; refused (MULTIPARTY_MALFORMED) if an amount is not
+ * positive or a token's deposits sum beyond uint256 (true of no real token), so no balance can overflow.
+ */
+function normalizeDeposits(deposits: KnownDeposits): KnownDeposits {
   const sums = new Map<string, bigint>();
+  const out = new Map<Hex, OnChainDeposit>();
   for (const [id, d] of deposits) {
     if (d.amount <= 0n) refuse("MULTIPARTY_MALFORMED", `on-chain deposit ${id} is not positive`, { id });
-    const token = d.token.toLowerCase();
+    const token = d.token.toLowerCase() as Address;
     const sum = (sums.get(token) ?? 0n) + d.amount;
     if (sum > MAX_UINT256) refuse("MULTIPARTY_MALFORMED", `on-chain deposits of ${token} exceed uint256`, { token });
     sums.set(token, sum);
+    out.set(id.toLowerCase() as Hex, { depositor: d.depositor.toLowerCase() as Address, token, amount: d.amount });
   }
+  return out;
 }
 
 function mergeClock(into: Int32Array, from: Int32Array): void {

@@ -149,8 +149,18 @@ export function buildScenario(n: number, steps: readonly Step[], headEvery: numb
       });
     } else if (a < 43) {
       const to = participants[(i + 1 + (step.y % (n - 1))) % n]!;
-      const amount = spend(freeOf(i, token));
-      if (amount > 0n) write(i, { kind: "transfer", to, token, amount });
+      if (step.bad) {
+        // the race the seed's rule gets wrong: `to` pays i, and i, not having seen it, spends it
+        const j = participants.indexOf(to);
+        const coin = freeOf(j, TOKENS[0]!) >= freeOf(j, TOKENS[1]!) ? TOKENS[0]! : TOKENS[1]!;
+        const credit = freeOf(j, coin) < step.amount ? freeOf(j, coin) : step.amount;
+        if (credit > 0n) write(j, { kind: "transfer", to: participants[i]!, token: coin, amount: credit });
+        const amount = freeOf(i, coin) + (credit > 1n ? credit / 2n : 1n);
+        write(i, { kind: "transfer", to, token: coin, amount });
+      } else {
+        const amount = spend(freeOf(i, token));
+        if (amount > 0n) write(i, { kind: "transfer", to, token, amount });
+      }
     } else if (a < 47) {
       const amount = spend(freeOf(i, token));
       if (amount > 0n) write(i, { kind: "withdraw", token, amount });
