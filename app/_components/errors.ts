@@ -43,6 +43,7 @@ export const HINTS: Record<ErrorCode, string | null> = {
   UNAUTHORIZED: "Sign in with your wallet (button at the top right) and try again.",
   FORBIDDEN: "This account is not allowed to do that. Sign in with another account.",
   RATE_LIMITED: "Too many requests: wait a few seconds and try again.",
+  PAYLOAD_TOO_LARGE: "The request is too large: send less at once.",
   CONFLICT: "Someone changed this at the same time: refresh and try again.",
   IDEMPOTENCY_KEY_REUSED: "This request was already sent with different contents; submit it again.",
   PRECONDITION_FAILED: "Your channel or account is not ready for this yet; check the channel screen.",

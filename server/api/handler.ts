@@ -7,6 +7,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { AppServices } from "./services";
 import { guardRequest, standInRequest } from "../auth/request-guard";
 import { createContext } from "./context";
+import { toTRPCError } from "./errors";
 import { appRouter } from "./root";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -21,7 +22,7 @@ export function createTrpcHandler(services: AppServices): (req: Request) => Prom
       req: guarded.ok ? guarded.req : standInRequest(req),
       router: appRouter,
       createContext: ({ req: accepted, resHeaders }) => {
-        if (!guarded.ok) throw guarded.error;
+        if (!guarded.ok) throw toTRPCError(guarded.error);
         return createContext(accepted.headers, resHeaders, services);
       },
       onError({ path, error }) {

@@ -5,9 +5,10 @@
  * send neither JSON nor our Origin; a cross-site fetch with JSON needs a CORS preflight we
  * never grant.
  */
-import { TRPCError } from "@trpc/server";
+import { ClearlineError } from "../../core/errors";
 
-export type GuardResult = { ok: true; req: Request } | { ok: false; error: TRPCError };
+/** A refusal is a ClearlineError like any other: the one error map gives it its HTTP status. */
+export type GuardResult = { ok: true; req: Request } | { ok: false; error: ClearlineError };
 
 /**
  * Requests whose body the server already read into memory, with its exact length (the app
@@ -33,8 +34,9 @@ export interface GuardOptions {
 export function headerRefusal(
   header: (name: string) => string | null | undefined,
   options: GuardOptions,
-): TRPCError | null {
-  const refuse = (code: TRPCError["code"], message: string) => new TRPCError({ code, message });
+): ClearlineError | null {
+  const refuse = (code: "FORBIDDEN", message: string, details: Record<string, string>) =>
+    new ClearlineError(code, message, details);
   const origin = header("origin") ?? null;
   const fetchSite = header("sec-fetch-site") ?? null;
   if (origin !== null) {
@@ -42,12 +44,14 @@ export function headerRefusal(
       return refuse(
         "FORBIDDEN",
         `Cross-site request refused: origin ${origin} may not call this API (only ${options.appOrigin}).`,
+        { header: "origin", got: origin, expected: options.appOrigin },
       );
     }
   } else if (fetchSite !== "same-origin") {
     return refuse(
       "FORBIDDEN",
       `Request refused: send an Origin header of ${options.appOrigin} (or Sec-Fetch-Site: same-origin) with every mutation.`,
+      { header: "origin", expected: options.appOrigin },
     );
   }
   const contentType = header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
@@ -55,6 +59,7 @@ export function headerRefusal(
     return refuse(
       "FORBIDDEN",
       `Request refused: mutations must be sent as content-type application/json (got ${contentType || "none"}).`,
+      { header: "content-type", got: contentType || "none", expected: "application/json" },
     );
   }
   const declared = Number(header("content-length") ?? "NaN");
@@ -62,11 +67,14 @@ export function headerRefusal(
   return null;
 }
 
-export function tooLargeError(options: GuardOptions): TRPCError {
-  return new TRPCError({
-    code: "PAYLOAD_TOO_LARGE",
-    message: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
-  });
+export function tooLargeError(options: GuardOptions): ClearlineError {
+  return new ClearlineError(
+    "PAYLOAD_TOO_LARGE",
+    `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
+    {
+      maxBodyBytes: options.maxBodyBytes,
+    },
+  );
 }
 
 export async function guardRequest(req: Request, options: GuardOptions): Promise<GuardResult> {

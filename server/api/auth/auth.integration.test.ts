@@ -426,6 +426,11 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
       null,
       /Cross-site request refused: origin https:\/\/evil\.example may not call this API/,
     );
+    // a guard refusal is a ClearlineError from the one map, with the header that failed
+    expect(formPost.error?.data.clearline).toEqual({
+      clearlineCode: "FORBIDDEN",
+      details: { header: "origin", got: "https://evil.example", expected: APP },
+    });
     // The multipart form variant (which tRPC would otherwise parse as FormData), and a JSON
     // post from another origin (a fetch that would need a CORS preflight).
     const multipart = new FormData();
@@ -508,6 +513,10 @@ describe(`sign-in with Ethereum and sessions (${serverUrl ? "PostgreSQL" : "PGli
     const oversized = await mutate(handler, "auth.signIn", big);
     expect(oversized.status).toBe(413);
     expectRefused(oversized, "PAYLOAD_TOO_LARGE", null, /Request body too large: the limit is 65536 bytes/);
+    expect(oversized.error?.data.clearline).toEqual({
+      clearlineCode: "PAYLOAD_TOO_LARGE",
+      details: { maxBodyBytes: 65_536 },
+    });
     const bytes = new TextEncoder().encode(JSON.stringify(superjson.serialize(big)));
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
