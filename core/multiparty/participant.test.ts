@@ -82,6 +82,22 @@ describe("Participant: the seed's API over the fold", () => {
     expect(a.takeOutbox().map((msg) => msg.type === "op" && msg.op.kind)).toEqual(["deposit", "lock", "transfer"]);
   });
 
+  it("a restarted participant that syncs its own ops back continues its chain rather than forking it", () => {
+    const before = new Participant(config, deposits, alice.privateKey);
+    before.deposit(`0x${"a1".repeat(32)}`);
+    before.transfer(bob.address, X, 10n);
+    const sent = before.takeOutbox();
+    const after = new Participant(config, deposits, alice.privateKey);
+    after.syncWithPeers(sent);
+    after.transfer(bob.address, X, 5n);
+    const b = new Participant(config, deposits, bob.privateKey);
+    b.syncWithPeers([...sent, ...after.takeOutbox()]);
+    const state = b.getCurrentState();
+    expect(state.equivocations).toEqual([]);
+    expect(state.heads.find((h) => h.author === alice.address)?.count).toBe(3);
+    expect(state.balances.find((e) => e.participant === bob.address)?.free).toBe(15n);
+  });
+
   it("a key that is not a participant's cannot act for the channel", () => {
     expect(reason(() => new Participant(config, deposits, OUTSIDER.privateKey))).toBe("MULTIPARTY_NOT_PARTICIPANT");
   });

@@ -14,7 +14,7 @@ import { fold } from "./fold";
 import { Replica } from "./replica";
 import { signHead } from "./sign";
 import type { MultipartyState } from "./state";
-import { ZERO_HASH, type ChannelConfig, type KnownDeposits, type Message, type Op, type OpBody } from "./types";
+import { type ChannelConfig, type KnownDeposits, type Message, type Op, type OpBody } from "./types";
 
 export interface ParticipantOptions {
   /** sign a head every this many own ops instead of each op alone (0: each op alone) */
@@ -114,19 +114,13 @@ export class Participant {
 
   private write(body: OpBody): Hex {
     const { config } = this.replica;
-    const seq = this.last ? this.last.seq + 1 : 0;
-    const deps = this.replica
-      .state()
-      .heads.filter((h) => h.author !== this.address && h.count > 0)
-      .map((h) => h.head);
-    const op = {
-      channelId: config.channelId,
-      author: this.address,
-      seq,
-      prev: this.last?.id ?? ZERO_HASH,
-      deps,
-      ...body,
-    } as Op;
+    const heads = this.replica.state().heads;
+    // continue the own chain as the log has it: after a restart, syncing one's own ops back from
+    // peers first continues the chain instead of forking it (which would cut it for everyone)
+    const own = heads.find((h) => h.author === this.address)!;
+    const seq = own.count;
+    const deps = heads.filter((h) => h.author !== this.address && h.count > 0).map((h) => h.head);
+    const op = { channelId: config.channelId, author: this.address, seq, prev: own.head, deps, ...body } as Op;
     // judge it in this participant's own view before signing: what is valid here is valid everywhere
     const trial = this.replica.log.clone();
     const { id, signature } = trial.addOwnOp(op, this.privateKey);
