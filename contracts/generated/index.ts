@@ -4,3 +4,4 @@ export * from "./custody";
 export * from "./broker-network";
 export * from "./broker-legs";
 export * from "./demo-token";
+export * from "./evidence-entrypoint";
