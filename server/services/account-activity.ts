@@ -16,7 +16,6 @@ import { amountOf, baseAmount, quoteAmount, tokenAmount, type TokenAmount } from
 
 export const ACTIVITY_VERSION = 1 as const;
 
-
 const side = z.enum(["buy", "sell"]);
 const triggerKind = z.enum(["stop", "takeProfit", "stopLoss"]);
 
