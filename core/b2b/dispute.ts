@@ -128,7 +128,7 @@ function replayMatcher(
       const reason = judgeFill(orders.get(body.orderId), body, seen.has(id), inEvidence(digest));
       seen.add(id);
       if (reason) {
-        if (!found.fills.has(id)) found.excluded.set(id, reason);
+        if (!found.fills.has(id) && !found.excluded.has(id)) found.excluded.set(id, reason);
         continue;
       }
       const order = orders.get(body.orderId)!;

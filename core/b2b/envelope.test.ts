@@ -1,4 +1,5 @@
-import { hashTypedData } from "viem";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { hashTypedData, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { RpcKind } from "../clearing";
 import {
@@ -62,6 +63,16 @@ describe("envelope", () => {
     const tampered = wire().replace('"baseAmount":"100000000000000000"', '"baseAmount":"900000000000000000"');
     expect(tampered).not.toBe(wire());
     expect(refusal(tampered)).toBe("BAD_SIGNATURE");
+  });
+
+  it("refuses the high-s twin of a valid signature (malleability): BAD_SIGNATURE", () => {
+    const signed = signEnvelope(base, A.privateKey);
+    const n = secp256k1.Point.Fn.ORDER;
+    const s = BigInt("0x" + signed.signature.slice(66, 130));
+    const v = signed.signature.endsWith("1b") ? "1c" : "1b";
+    const twin = (signed.signature.slice(0, 66) + (n - s).toString(16).padStart(64, "0") + v) as Hex;
+    expect(refusal(encodeEnvelope(signed))).toBe("ok");
+    expect(refusal(encodeEnvelope({ ...signed, signature: twin }))).toBe("BAD_SIGNATURE");
   });
 
   it("refuses an envelope addressed to someone else or sent by another than the peer: WRONG_PEER", () => {
