@@ -81,7 +81,7 @@ contract EvidenceEntrypoint is EIP712 {
             if (batchId != count + 1) revert EvidenceBatchOutOfSequence(count + 1, batchId);
         }
         uint64 size = treeSize;
-        bytes32 root = count == 0 ? EvidenceMerkle.EMPTY_ROOT : _roots[count];
+        bytes32 root = headRoot();
         if (head.prevSize != size || head.prevRoot != root) {
             revert EvidenceHeadMismatch(size, root, head.prevSize, head.prevRoot);
         }
@@ -115,6 +115,12 @@ contract EvidenceEntrypoint is EIP712 {
     }
 
     // ── proofs against anchored heads ──────────────────────────────────────────────────
+
+    /// The root of the newest anchored head (EMPTY_ROOT before the first batch).
+    function headRoot() public view returns (bytes32) {
+        uint64 count = batchCount;
+        return count == 0 ? EvidenceMerkle.EMPTY_ROOT : _roots[count];
+    }
 
     /// The tree head anchored by `batchId` (0: the empty tree).
     function headOf(uint64 batchId) public view returns (uint64 size, bytes32 root) {

@@ -40,9 +40,10 @@ contract EvidenceMerkleHarness {
         return EvidenceMerkle.journalRowLeafHash(seq, commandHash, eventsHash);
     }
 
-    /// A state-changing wrapper so a transaction's gas can be measured (a view call has no receipt).
+    /// Sent as a transaction by the gas bench (a call has no receipt); reverts unless verified.
     function measureInclusion(bytes32 leaf, uint256 index, uint256 size, bytes32 root, bytes32[] calldata proof)
         external
+        pure
     {
         require(EvidenceMerkle.verifyInclusion(leaf, index, size, root, proof) == EvidenceMerkle.Refusal.None);
     }
