@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RpcKind } from "../clearing";
 import { A, B, CHAIN_ID, MALLORY, order } from "./keys.test-util";
-import { appendEntry, verifyLog, ZERO_HASH, type B2BLog, type LogEntry } from "./log";
+import { appendEntry, logHead, signEntry, verifyLog, ZERO_HASH, type B2BLog, type LogEntry } from "./log";
 import { conversation } from "./session.test-util";
 
 /** A's log of a conversation with B: orders out, notifications in, then `extra` more of each. */
@@ -49,6 +49,21 @@ describe("log", () => {
     const notMine = send(B, MALLORY, RpcKind.createRemoteOrder, order("x")).wire;
     expect(() => appendEntry(LOG, "received", notMine, A.privateKey)).toThrow(/not an envelope/);
     expect(() => appendEntry(LOG, "sent", LOG.entries[1]!.envelope, A.privateKey)).toThrow(/not an envelope/);
+  });
+
+  it("signEntry from a kept head builds the same log as appending, one entry at a time", () => {
+    const { wires } = buildLog();
+    let at = { nextIndex: 0n, head: ZERO_HASH as `0x${string}` };
+    const entries: LogEntry[] = [];
+    wires.forEach((w, i) => {
+      const { entry, next } = signEntry(A.address, CHAIN_ID, at, i % 2 === 0 ? "sent" : "received", w, A.privateKey);
+      entries.push(entry);
+      at = next;
+    });
+    const log = { owner: A.address, chainId: CHAIN_ID, entries };
+    const result = verifyLog(log);
+    expect(result.ok && result.head).toBe(at.head);
+    expect(logHead(log)).toEqual(at);
   });
 
   it("names each refusal: a forged entry, a swap, a removal, a fork spliced in", () => {

@@ -74,27 +74,52 @@ export function logEntryHash(
   );
 }
 
-/** The log with one more entry, signed by the owner; throws INVALID_INPUT if the envelope is not a valid one of the owner's. */
-export function appendEntry(log: B2BLog, direction: LogDirection, wire: string, ownerKey: Hex): B2BLog {
+/** Where a log ends: the next index and the last entryHash (ZERO_HASH before the first entry). */
+export interface LogHead {
+  nextIndex: bigint;
+  head: Hex;
+}
+
+/**
+ * The next entry after `at`, signed by the owner, and the new head: what a node appends to its
+ * stored log (constant work per entry). Throws INVALID_INPUT unless the envelope is valid and the
+ * owner's in that direction on the log's chain.
+ */
+export function signEntry(
+  owner: Address,
+  chainId: bigint,
+  at: LogHead,
+  direction: LogDirection,
+  wire: string,
+  ownerKey: Hex,
+): { entry: LogEntry; next: LogHead } {
   const decoded = decodeEnvelope(wire);
   const envelope = decoded.ok ? decoded.signed.envelope : undefined;
   const party = direction === "sent" ? envelope?.from : envelope?.to;
-  if (!decoded.ok || party !== log.owner.toLowerCase() || envelope?.chainId !== log.chainId)
+  if (!decoded.ok || party !== owner.toLowerCase() || envelope?.chainId !== chainId)
     throw new ClearlineError("INVALID_INPUT", "not an envelope this log's owner sent or received on its chain", {
       reason: "B2B_LOG_ENTRY_INVALID",
       direction,
     });
-  const last = log.entries[log.entries.length - 1];
-  const prevHash = last ? entryHashOf(log, last) : ZERO_HASH;
-  const unsigned = { index: BigInt(log.entries.length), prevHash, direction, envelope: wire, signature: "0x" as Hex };
-  const hash = logEntryHash(log.owner, log.chainId, unsigned, decoded);
-  return { ...log, entries: [...log.entries, { ...unsigned, signature: signDigest(hexToBytes(hash), ownerKey) }] };
+  const unsigned = { index: at.nextIndex, prevHash: at.head, direction, envelope: wire, signature: "0x" as Hex };
+  const hash = logEntryHash(owner, chainId, unsigned, decoded);
+  const entry = { ...unsigned, signature: signDigest(hexToBytes(hash), ownerKey) };
+  return { entry, next: { nextIndex: at.nextIndex + 1n, head: hash } };
 }
 
-function entryHashOf(log: B2BLog, entry: LogEntry): Hex {
-  const decoded = decodeEnvelope(entry.envelope);
+/** The head of a log as it stands (re-hashes the last entry; a node keeps the head instead). */
+export function logHead(log: B2BLog): LogHead {
+  const last = log.entries[log.entries.length - 1];
+  if (!last) return { nextIndex: 0n, head: ZERO_HASH };
+  const decoded = decodeEnvelope(last.envelope);
   if (!decoded.ok) throw new TypeError("log entry with an invalid envelope");
-  return logEntryHash(log.owner, log.chainId, entry, decoded);
+  return { nextIndex: BigInt(log.entries.length), head: logEntryHash(log.owner, log.chainId, last, decoded) };
+}
+
+/** A copy of the log with one more entry (convenient for tests and small logs; see signEntry). */
+export function appendEntry(log: B2BLog, direction: LogDirection, wire: string, ownerKey: Hex): B2BLog {
+  const { entry } = signEntry(log.owner, log.chainId, logHead(log), direction, wire, ownerKey);
+  return { ...log, entries: [...log.entries, entry] };
 }
 
 function indexRefusal(entries: readonly LogEntry[]): LogResult | undefined {
