@@ -184,6 +184,20 @@ describe("dispute decision", () => {
     expect(decision.trades).toContain(`${B.address}:t-5`);
   });
 
+  it("a broker that truncates its log hides later trades under bothLogs, not under eitherLog", () => {
+    // B cuts its log back to before t-2's fill: a valid, shorter log
+    const cut = LOG_B.entries.findIndex((e) => e.envelope.includes('"tradeId":"t-2"'));
+    const truncated = { ...LOG_B, entries: LOG_B.entries.slice(0, cut) };
+    const both = decideDispute(input([LOG_A, truncated]));
+    expect(both.refusedLogs).toEqual([]);
+    expect(both.trades).toEqual([]);
+    expect(both.guilty).toBeNull();
+    expect(both.shortfall).toEqual([]);
+    const either = decideDispute({ ...input([LOG_A, truncated]), evidence: "eitherLog" });
+    expect(either.trades).toEqual(decideDispute(input([LOG_A, LOG_B])).trades);
+    expect(either.guilty).toBe(B.address);
+  });
+
   it("refuses a reordered log: its owner is guilty whoever stopped signing", () => {
     const entries = [...LOG_B.entries];
     [entries[2], entries[3]] = [entries[3]!, entries[2]!];

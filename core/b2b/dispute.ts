@@ -9,8 +9,9 @@
  * Later: a match is stamped with the version of the latest co-signed state when it matched; a
  * state of version v covers exactly the matches stamped below v, so the replay takes those
  * stamped v or above. Orders are followed in the matcher's log order (create, amend, cancel, then
- * its fills): a fill beyond the order's remaining size or its limit is not counted. When one log
- * fails verification it is refused, its owner is guilty, and the valid log alone is the evidence.
+ * its fills; the other log after it for what only that one holds): a fill beyond the order's
+ * remaining size or its limit is not counted. When one log fails verification it is refused, its
+ * owner is guilty, and the valid log alone is the evidence.
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Address, Hex } from "viem";
@@ -49,6 +50,12 @@ export interface DisputeInput {
   logs: readonly B2BLog[];
   /** the broker that stopped co-signing (the one the dispute is against) */
   refusedBy: Address;
+  /**
+   * Which envelopes count: "bothLogs" (the default, BROKERS.md's rule) only those both valid logs
+   * hold; "eitherLog" any in a valid log — each envelope carries its author's signature, so one
+   * log is enough proof, and truncating one's own log then hides nothing (see README).
+   */
+  evidence?: "bothLogs" | "eitherLog";
 }
 
 /** Why a logged match was not replayed. */
@@ -87,6 +94,8 @@ interface OrderTerms {
 interface Findings {
   fills: Map<string, Fill>;
   excluded: Map<string, ExclusionReason>;
+  /** fills stamped before the state's version: already in it */
+  covered: Set<string>;
 }
 
 /** Follows the orders `initiator` placed with `matcher` in `walk`'s order and judges each fill. */
@@ -125,15 +134,26 @@ function replayMatcher(
       const body = envelope.body as NotifyOrderUpdate;
       if (body.update !== "fill") continue;
       const id = `${matcher}:${body.tradeId}`;
+      const decided = found.fills.has(id) || found.covered.has(id) || found.excluded.has(id);
+      if (decided && !seen.has(id)) {
+        // judged on an earlier walk: only keep this walk's order sizes in step
+        seen.add(id);
+        const order = orders.get(body.orderId);
+        if (order && !found.excluded.has(id)) order.remaining -= body.baseAmount;
+        continue;
+      }
       const reason = judgeFill(orders.get(body.orderId), body, seen.has(id), inEvidence(digest));
       seen.add(id);
       if (reason) {
-        if (!found.fills.has(id) && !found.excluded.has(id)) found.excluded.set(id, reason);
+        if (!decided) found.excluded.set(id, reason);
         continue;
       }
       const order = orders.get(body.orderId)!;
       order.remaining -= body.baseAmount;
-      if (body.stateVersion < fromVersion) continue; // covered by the co-signed state
+      if (body.stateVersion < fromVersion) {
+        found.covered.add(id); // the co-signed state already holds it
+        continue;
+      }
       const buyer = order.body.side === "buy" ? initiator : matcher;
       found.fills.set(id, {
         buyer,
@@ -213,25 +233,21 @@ export function decideDispute(input: DisputeInput): DisputeDecision {
   }
   if (verified.size === 0) invalid("B2B_DISPUTE_LOGS", "neither log verifies");
   const digests = [...verified.values()].map((entries) => new Set(entries.map((e) => e.accepted.digest)));
-  const inEvidence = (digest: Hex) => digests.every((set) => set.has(digest));
+  const inEvidence =
+    input.evidence === "eitherLog"
+      ? (digest: Hex) => digests.some((set) => set.has(digest))
+      : (digest: Hex) => digests.every((set) => set.has(digest));
 
-  const found: Findings = { fills: new Map(), excluded: new Map() };
+  const found: Findings = { fills: new Map(), excluded: new Map(), covered: new Set() };
+  // per matcher, its own log first (its order of events), then the other valid log for what only
+  // that one holds (under bothLogs such a match is out: MATCH_IN_ONE_LOG)
   for (const [matcher, initiator] of [
     [pair.a, pair.b],
     [pair.b, pair.a],
-  ] as const) {
-    const walk = verified.get(matcher) ?? verified.get(initiator)!;
-    replayMatcher(walk, inEvidence, initiator, matcher, state.version, found);
-  }
-  // matches only the log not walked holds
-  for (const entries of verified.values())
-    for (const { accepted } of entries) {
-      const { envelope } = accepted.signed;
-      const body = envelope.body as NotifyOrderUpdate;
-      if (envelope.kind !== RpcKind.notifyOrderUpdate || body.update !== "fill") continue;
-      const id = `${envelope.from}:${body.tradeId}`;
-      if (!found.fills.has(id) && !found.excluded.has(id) && (envelope.from === pair.a || envelope.from === pair.b))
-        if (!inEvidence(accepted.digest)) found.excluded.set(id, "MATCH_IN_ONE_LOG");
+  ] as const)
+    for (const owner of [matcher, initiator]) {
+      const walk = verified.get(owner);
+      if (walk) replayMatcher(walk, inEvidence, initiator, matcher, state.version, found);
     }
 
   const trades = [...found.fills.keys()].sort();
