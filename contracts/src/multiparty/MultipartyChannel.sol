@@ -76,11 +76,10 @@ contract MultipartyChannel is IMultipartyChannel, EIP712, ReentrancyGuard {
         if (amount == 0) revert MultipartyZeroAmount();
         if (token == address(0)) revert MultipartyTokenInvalid(token);
         MultipartyLifecycle.Data storage ch = _channels[channelId];
-        // checked before the pull too, so a refused deposit costs no token call
-        ch.requireStatus(channelId, MultipartyLifecycle.Status.Active);
+        ch.requireDepositor(channelId, msg.sender);
         // fee-on-transfer tokens: the deposit is what arrived, and the op must cite that amount
         uint256 received = TokenTransfers.pullToken(token, msg.sender, amount);
-        uint64 index = ch.recordDeposit(channelId, msg.sender, token, received);
+        uint64 index = ch.recordDeposit(channelId, token, received);
         depositId = depositIdOf(channelId, index);
         emit Deposited(channelId, depositId, msg.sender, token, received);
     }

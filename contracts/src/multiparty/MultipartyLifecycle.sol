@@ -174,13 +174,17 @@ library MultipartyLifecycle {
         if (amount == 0) revert MultipartyNothingToWithdraw(channelId, participant);
     }
 
-    /// Credits an on-chain deposit of `depositor`; returns its index in the channel.
-    function recordDeposit(Data storage self, bytes32 channelId, address depositor, address token, uint256 amount)
+    /// Reverts unless `depositor` may deposit now (a participant of an Active channel).
+    function requireDepositor(Data storage self, bytes32 channelId, address depositor) internal view {
+        requireStatus(self, channelId, Status.Active);
+        memberOf(self, channelId, depositor);
+    }
+
+    /// Credits an on-chain deposit (requireDepositor passed); returns its index in the channel.
+    function recordDeposit(Data storage self, bytes32 channelId, address token, uint256 amount)
         internal
         returns (uint64 index)
     {
-        requireStatus(self, channelId, Status.Active);
-        memberOf(self, channelId, depositor);
         TokenAccount storage account = self.tokens[token];
         if (account.deposited == 0) {
             if (self.tokenCount >= MAX_TOKENS) revert MultipartyTooManyTokens(channelId, token, MAX_TOKENS);
