@@ -4,4 +4,5 @@ export * from "./custody";
 export * from "./broker-network";
 export * from "./broker-legs";
 export * from "./demo-token";
+export * from "./multiparty-channel";
 export * from "./evidence-entrypoint";

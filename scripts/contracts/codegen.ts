@@ -25,6 +25,11 @@ const TARGETS = [
   { artifact: "contracts/src/BrokerLegs.sol/BrokerLegs.json", prefix: "brokerLegs", file: "broker-legs.ts" },
   { artifact: "contracts/src/test/DemoToken.sol/DemoToken.json", prefix: "demoToken", file: "demo-token.ts" },
   {
+    artifact: "contracts/src/multiparty/MultipartyChannel.sol/MultipartyChannel.json",
+    prefix: "multipartyChannel",
+    file: "multiparty-channel.ts",
+  },
+  {
     artifact: "contracts/src/evidence/EvidenceEntrypoint.sol/EvidenceEntrypoint.json",
     prefix: "evidenceEntrypoint",
     file: "evidence-entrypoint.ts",
