@@ -100,7 +100,7 @@ const input = (logs: B2BLog[]): DisputeInput => ({ ...cosigned(), logs, refusedB
 
 describe("dispute decision", () => {
   it("replays each trade after v held by both logs exactly once and nets it onto the state's liabilities", () => {
-    const decision = decideDispute(input([LOG_A, LOG_B]));
+    const decision = decideDispute({ ...input([LOG_A, LOG_B]), evidence: "bothLogs" });
     expect(decision.channelId).toBe(`0x${"ab".repeat(32)}`);
     expect(decision.fromVersion).toBe(V);
     expect(decision.trades).toEqual([`${A.address}:t-9`, `${B.address}:t-2`].sort());
@@ -122,8 +122,8 @@ describe("dispute decision", () => {
     expect(decision.refusedLogs).toEqual([]);
   });
 
-  it("does not count a trade whose match one log lacks, and a refuser who owes nothing new is not guilty", () => {
-    const decision = decideDispute({ ...input([LOG_A, LOG_B]), refusedBy: A.address });
+  it("under bothLogs, does not count a trade whose match one log lacks", () => {
+    const decision = decideDispute({ ...input([LOG_A, LOG_B]), refusedBy: A.address, evidence: "bothLogs" });
     expect(decision.trades).not.toContain(`${B.address}:t-5`);
     // A owes 1,049 USDC where it was owed 50: all 1,049 is beyond the state
     expect(decision.shortfall).toEqual([
@@ -138,12 +138,13 @@ describe("dispute decision", () => {
     expect(other).toEqual(one);
     expect(decisionHash(other)).toBe(decisionHash(one));
     expect(decisionHash(one)).toMatch(/^0x[0-9a-f]{64}$/);
-    // B's log without its last entry (t-5 was never delivered anyway) decides the same
+    // under bothLogs, B's log without its last entry (t-5 was never delivered anyway) decides the same
+    const strict = decideDispute({ ...input([LOG_A, LOG_B]), evidence: "bothLogs" });
     const truncated = { ...LOG_B, entries: LOG_B.entries.slice(0, -1) };
-    const same = decideDispute(input([LOG_A, truncated]));
-    expect(same.trades).toEqual(one.trades);
+    const same = decideDispute({ ...input([LOG_A, truncated]), evidence: "bothLogs" });
+    expect(same.trades).toEqual(strict.trades);
     expect(same.excluded).toHaveLength(1);
-    expect(decisionHash(same)).not.toBe(decisionHash(one));
+    expect(decisionHash(same)).not.toBe(decisionHash(strict));
   });
 
   it("refuses a log carrying a forged match: its owner is guilty, the forged trade is not counted", () => {
@@ -184,17 +185,18 @@ describe("dispute decision", () => {
     expect(decision.trades).toContain(`${B.address}:t-5`);
   });
 
-  it("a broker that truncates its log hides later trades under bothLogs, not under eitherLog", () => {
+  it("a broker that truncates its log hides later trades under bothLogs, not under eitherLog (the default)", () => {
     // B cuts its log back to before t-2's fill: a valid, shorter log
     const cut = LOG_B.entries.findIndex((e) => e.envelope.includes('"tradeId":"t-2"'));
     const truncated = { ...LOG_B, entries: LOG_B.entries.slice(0, cut) };
-    const both = decideDispute(input([LOG_A, truncated]));
+    const both = decideDispute({ ...input([LOG_A, truncated]), evidence: "bothLogs" });
     expect(both.refusedLogs).toEqual([]);
     expect(both.trades).toEqual([]);
     expect(both.guilty).toBeNull();
     expect(both.shortfall).toEqual([]);
-    const either = decideDispute({ ...input([LOG_A, truncated]), evidence: "eitherLog" });
-    expect(either.trades).toEqual(decideDispute(input([LOG_A, LOG_B])).trades);
+    // every trade both logs held before the cut still counts: A's log proves them
+    const either = decideDispute(input([LOG_A, truncated]));
+    expect(either.trades).toEqual(decideDispute({ ...input([LOG_A, LOG_B]), evidence: "bothLogs" }).trades);
     expect(either.guilty).toBe(B.address);
   });
 

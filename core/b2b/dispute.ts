@@ -51,9 +51,10 @@ export interface DisputeInput {
   /** the broker that stopped co-signing (the one the dispute is against) */
   refusedBy: Address;
   /**
-   * Which envelopes count: "bothLogs" (the default, BROKERS.md's rule) only those both valid logs
-   * hold; "eitherLog" any in a valid log — each envelope carries its author's signature, so one
-   * log is enough proof, and truncating one's own log then hides nothing (see README).
+   * Which envelopes count: "eitherLog" (the default) any in a valid log — each envelope carries
+   * its author's signature, so one log is enough proof, and truncating one's own log hides
+   * nothing; "bothLogs" only those both valid logs hold, which a broker defeats by cutting its
+   * own log short (see README).
    */
   evidence?: "bothLogs" | "eitherLog";
 }
@@ -234,7 +235,7 @@ export function decideDispute(input: DisputeInput): DisputeDecision {
   if (verified.size === 0) invalid("B2B_DISPUTE_LOGS", "neither log verifies");
   const digests = [...verified.values()].map((entries) => new Set(entries.map((e) => e.accepted.digest)));
   const inEvidence =
-    input.evidence === "eitherLog"
+    (input.evidence ?? "eitherLog") === "eitherLog"
       ? (digest: Hex) => digests.some((set) => set.has(digest))
       : (digest: Hex) => digests.every((set) => set.has(digest));
 
