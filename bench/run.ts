@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [group ...] [--json] [--quick]`: every group measures ours against a named
  * peer in the same run and prints one table (or one JSON object per row with --json).
- * Groups: engine, gas, service, web (none = all). Exit code 1 when a group cannot run.
+ * Groups: engine, gas, http, service, web (none = all). Exit code 1 when a group cannot run.
  * Rows that measure committed writes say in their durability column what a commit survives
  * (bench/lib/durability.ts); a row that could not be measured says "not run" and why.
  */
@@ -10,6 +10,8 @@ import type { BenchGroup, BenchRow } from "./types";
 const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   engine: async () => (await import("./engine")).engineBench,
   gas: async () => (await import("./gas")).gasBench,
+  // issue 14: our fetch bridge vs tRPC's node adapter, same router and services, one process
+  http: async () => (await import("./http-adapter")).httpAdapterBench,
   service: async () => {
     const [{ cryptoBench }, { journalBench }, { httpBench }, { sseBench }] = await Promise.all([
       import("./service-crypto"),
