@@ -1,77 +1,15 @@
 /**
  * The B2B app data hash: the Solidity library (B2BAppData.sol, through its test harness) equals
- * viem's hashStruct over random app data, with a types object written here from the struct
- * definition the TS side (core/clearing) uses. Run with `npx hardhat test nodejs`.
+ * viem's hashStruct over core/clearing's types, and core/clearing's own encoder, over random app
+ * data. Run with `npx hardhat test nodejs`.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
 import { artifacts, network } from "hardhat";
 import { encodeAbiParameters, getAddress, hashStruct, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { B2B_APP_DATA_TYPES, DEFAULT_THRESHOLDS, hashB2BAppData, type B2BAppData } from "../../../core/clearing";
 import type { Wallet } from "../../testing/brokers";
-
-const B2B_APP_DATA_TYPES = {
-  B2BAppData: [
-    { name: "thresholds", type: "Thresholds" },
-    { name: "bu", type: "Holding[]" },
-    { name: "oos", type: "OrderSummary[]" },
-    { name: "cl", type: "Collateral[]" },
-    { name: "liabilities", type: "Liability[]" },
-    { name: "marks", type: "Mark[]" },
-    { name: "rpc", type: "RpcCounter[]" },
-  ],
-  Thresholds: [
-    { name: "orangeBps", type: "uint16" },
-    { name: "redBps", type: "uint16" },
-    { name: "stopBps", type: "uint16" },
-  ],
-  Holding: [
-    { name: "host", type: "address" },
-    { name: "holder", type: "address" },
-    { name: "chainId", type: "uint64" },
-    { name: "token", type: "address" },
-    { name: "available", type: "uint256" },
-    { name: "locked", type: "uint256" },
-  ],
-  OrderSummary: [
-    { name: "host", type: "address" },
-    { name: "holder", type: "address" },
-    { name: "market", type: "bytes32" },
-    { name: "side", type: "uint8" },
-    { name: "avgBaseAmount", type: "uint256" },
-    { name: "minPrice", type: "uint256" },
-    { name: "maxPrice", type: "uint256" },
-    { name: "avgQuoteAmount", type: "uint256" },
-  ],
-  Collateral: [
-    { name: "broker", type: "address" },
-    { name: "chainId", type: "uint64" },
-    { name: "token", type: "address" },
-    { name: "available", type: "uint256" },
-    { name: "locked", type: "uint256" },
-  ],
-  Liability: [
-    { name: "chainId", type: "uint64" },
-    { name: "token", type: "address" },
-    { name: "debtor", type: "address" },
-    { name: "amount", type: "uint256" },
-  ],
-  Mark: [
-    { name: "chainId", type: "uint64" },
-    { name: "token", type: "address" },
-    { name: "usdPriceE18", type: "uint256" },
-    { name: "timestamp", type: "uint64" },
-  ],
-  RpcCounter: [
-    { name: "payer", type: "address" },
-    { name: "kind", type: "uint8" },
-    { name: "calls", type: "uint64" },
-    { name: "bytesTotal", type: "uint64" },
-    { name: "dbReads", type: "uint64" },
-    { name: "dbWrites", type: "uint64" },
-    { name: "feeAmount", type: "uint256" },
-  ],
-} as const;
 
 /** The same struct as an ABI tuple, for the harness's `abi.decode`. */
 interface AbiParam {
@@ -190,6 +128,30 @@ describe("B2B app data: Solidity B2BAppData = viem hashStruct", () => {
         assert.equal(await onChain(data), viemHash);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("core/clearing's encoder hashes valid app data as the contract does", async () => {
+    // core validates what it hashes: thresholds in order, a side 0/1, an RPC kind 0..5, min ≤ max price
+    const valid = arbAppData.map(
+      (d): B2BAppData =>
+        ({
+          ...d,
+          thresholds: DEFAULT_THRESHOLDS,
+          oos: d.oos.map((o) => ({
+            ...o,
+            side: o.side % 2,
+            minPrice: o.minPrice < o.maxPrice ? o.minPrice : o.maxPrice,
+            maxPrice: o.minPrice < o.maxPrice ? o.maxPrice : o.minPrice,
+          })),
+          rpc: d.rpc.map((r, i) => ({ ...r, kind: (r.kind + i) % 6 })),
+        }) as unknown as B2BAppData,
+    );
+    await fc.assert(
+      fc.asyncProperty(valid, async (data) => {
+        assert.equal(await onChain(data), hashB2BAppData(data));
+      }),
+      { numRuns: 40 },
     );
   });
 });
