@@ -17,6 +17,7 @@ import {
   Intent,
   signDigest,
   signState,
+  toAbiState,
   ZERO_HASH,
   type ChannelDomain,
   type ChannelState,
@@ -86,10 +87,6 @@ async function mined(hash: Promise<Hex>): Promise<bigint> {
   return receipt.blockNumber;
 }
 
-function abiState(s: ChannelState) {
-  return { ...s, version: Number(s.version), allocations: [...s.allocations] };
-}
-
 const cosign = (state: ChannelState): CoSignatures => ({
   trader: signState(domain, state, trader.privateKey),
   exchange: signState(domain, state, exchange.privateKey),
@@ -125,7 +122,7 @@ async function openChannel(nonce: bigint) {
       address: deployment.custody,
       abi: custodyAbi,
       functionName: "depositAndOpen",
-      args: [trader.address, nonce, abiState(v0), cosign(v0)],
+      args: [trader.address, nonce, toAbiState(v0), cosign(v0)],
     }),
   );
   return { id, v1, v2 };
@@ -144,7 +141,7 @@ function challenge(state: ChannelState) {
       address: deployment.custody,
       abi: custodyAbi,
       functionName: "challenge",
-      args: [abiState(state), cosign(state), trader.address, sig],
+      args: [toAbiState(state), cosign(state), trader.address, sig],
     }),
   );
 }
@@ -155,7 +152,7 @@ const conclude = (state: ChannelState) =>
       address: deployment.custody,
       abi: custodyAbi,
       functionName: "conclude",
-      args: [abiState(state)],
+      args: [toAbiState(state)],
     }),
   );
 
