@@ -10,6 +10,7 @@ import { channelId, hashStateStruct, Intent, type Allocation, type ChannelState 
 import { brokerLegsAbi, brokerNetworkAbi, custodyAbi, demoTokenAbi } from "../contracts/generated";
 import { deployBrokerFixture, registerAndStake } from "../contracts/testing/brokers";
 import { deployFixture, EXCHANGE, TRADER, toAbiState, type Wallet } from "../contracts/testing/fixture";
+import { multipartyGasRows } from "./gas-multiparty";
 import type { BenchGroup, BenchRow } from "./types";
 
 /** nitro-protocol's figures (statechannels gas benchmarks) as quoted in shared PERFORMANCE.md. */
@@ -248,6 +249,7 @@ export const gasBench: BenchGroup = async () => {
     row("gas.resize", resize, null, "partial withdrawal of one of two assets to the trader's wallet; four signatures"),
     row("gas.conclude", conclude, null, "after the challenge period: both sides credited in custody"),
     ...(await brokerGasRows()),
+    ...(await multipartyGasRows()),
   ];
 };
 
