@@ -1,6 +1,7 @@
 /**
  * Gas used by each custody operation, next to nitro-protocol's published figures
- * (shared PERFORMANCE.md row 8), and by each broker network operation (no peer figure). Gas is deterministic, so one run suffices; `quick` changes
+ * (shared PERFORMANCE.md row 8), by each broker network operation (no peer figure), and by on-chain
+ * evidence batches next to an OpenZeppelin MerkleProof anchor (bench/gas-evidence.ts). Gas is deterministic, so one run suffices; `quick` changes
  * nothing. Runs on Hardhat's in-process chain (network.create()).
  *
  *   npm run bench -- gas [--json]      or alone:   npx tsx bench/gas.ts [--json]
@@ -10,6 +11,7 @@ import { channelId, hashStateStruct, Intent, type Allocation, type ChannelState 
 import { brokerLegsAbi, brokerNetworkAbi, custodyAbi, demoTokenAbi } from "../contracts/generated";
 import { deployBrokerFixture, registerAndStake } from "../contracts/testing/brokers";
 import { deployFixture, EXCHANGE, TRADER, toAbiState, type Wallet } from "../contracts/testing/fixture";
+import { evidenceGasRows } from "./gas-evidence";
 import { multipartyGasRows } from "./gas-multiparty";
 import type { BenchGroup, BenchRow } from "./types";
 
@@ -249,6 +251,7 @@ export const gasBench: BenchGroup = async () => {
     row("gas.resize", resize, null, "partial withdrawal of one of two assets to the trader's wallet; four signatures"),
     row("gas.conclude", conclude, null, "after the challenge period: both sides credited in custody"),
     ...(await brokerGasRows()),
+    ...(await evidenceGasRows()),
     ...(await multipartyGasRows()),
   ];
 };

@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ICustody} from "../interfaces/ICustody.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Signatures} from "../libraries/Signatures.sol";
 import {AssetService} from "./AssetService.sol";
 import {PerpService} from "./PerpService.sol";
@@ -14,7 +16,7 @@ import {EvidenceMerkle} from "./EvidenceMerkle.sol";
 /// head proven (on-chain, RFC 9162 consistency) to extend the previous one, and each batch's
 /// events replayed by the Handlers into the Asset and Perp services, so the chain mirrors the
 /// engine and anyone can check it. A thin shell: rules in EvidenceHandlers and the services,
-/// proofs in EvidenceMerkle (docs/adr/0009-evidence-entrypoint.md says why one contract).
+/// proofs in EvidenceMerkle (docs/adr/0010-evidence-entrypoint.md says why one contract).
 contract EvidenceEntrypoint is EIP712 {
     using EvidenceHandlers for EvidenceHandlers.Services;
     using AssetService for AssetService.State;
@@ -39,18 +41,19 @@ contract EvidenceEntrypoint is EIP712 {
     /// Batches anchored so far (ids 1..batchCount) and the anchored tree's size: one slot.
     uint64 public batchCount;
     uint64 public treeSize;
-    mapping(uint256 batchId => bytes32) private _roots;
-    /// four uint64 tree sizes per slot: batch b at word b / 4, bits 64 × (b % 4)
-    mapping(uint256 word => uint256) private _sizes;
+    /// Every anchored root → its batch id << 64 | its tree size: one new slot per batch holds the
+    /// whole head (keyed by the root, so no second slot for the size; ADR 0010 has the figures).
+    mapping(bytes32 root => uint256) private _anchors;
     EvidenceHandlers.Services private _services;
 
-    event BatchAnchored(uint64 indexed batchId, uint64 size, bytes32 root, uint256 eventCount);
+    event BatchAnchored(uint64 indexed batchId, uint64 size, bytes32 root);
 
     error EvidenceBatchOutOfSequence(uint64 expected, uint64 batchId);
-    error EvidenceHeadMismatch(uint64 size, bytes32 root, uint64 prevSize, bytes32 prevRoot);
+    error EvidenceHeadMismatch(uint64 size, uint64 prevSize, bytes32 prevRoot);
     error EvidenceBatchEmpty(uint64 size, uint64 newSize);
     error EvidenceConsistencyRefused(EvidenceMerkle.Refusal refusal);
-    error EvidenceBatchUnknown(uint64 batchId);
+    error EvidenceRootNotAnchored(bytes32 root);
+    error EvidenceRootAlreadyAnchored(bytes32 root, uint64 batchId);
     error EvidenceZeroAddress();
 
     constructor(address custody_) EIP712("Clearline Evidence", "1") {
@@ -66,10 +69,21 @@ contract EvidenceEntrypoint is EIP712 {
         bytes calldata events,
         bytes calldata signature
     ) external {
-        Signatures.verify(exchange, hashBatch(head, events), signature);
+        _verifyExchange(hashBatch(head, events), signature);
         _extend(head, consistencyProof);
-        uint256 eventCount = _services.route(custody, head.batchId, events);
-        emit BatchAnchored(head.batchId, head.newSize, head.newRoot, eventCount);
+        _services.route(custody, head.batchId, events);
+        emit BatchAnchored(head.batchId, head.newSize, head.newRoot);
+    }
+
+    /// Signatures' rules (an EOA's 65-byte low-s signature, or ERC-1271), ecrecover first: an
+    /// ECDSA signature recovering to the exchange is valid whatever its code, and trying it
+    /// first skips the EXTCODESIZE SignatureChecker starts with (2,600 gas per batch).
+    function _verifyExchange(bytes32 digest, bytes calldata signature) private view {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err == ECDSA.RecoverError.NoError && recovered == exchange) return;
+        if (!SignatureChecker.isValidERC1271SignatureNowCalldata(exchange, digest, signature)) {
+            revert Signatures.SignatureInvalid(exchange, digest);
+        }
     }
 
     /// Checks that `head` is the next batch and extends the anchored tree, then records it.
@@ -81,20 +95,24 @@ contract EvidenceEntrypoint is EIP712 {
             if (batchId != count + 1) revert EvidenceBatchOutOfSequence(count + 1, batchId);
         }
         uint64 size = treeSize;
-        bytes32 root = headRoot();
-        if (head.prevSize != size || head.prevRoot != root) {
-            revert EvidenceHeadMismatch(size, root, head.prevSize, head.prevRoot);
-        }
+        bytes32 prevRoot = head.prevRoot;
+        // the stored head: (size, the root anchored by batch `count` at that size)
+        bool isHead = count == 0
+            ? prevRoot == EvidenceMerkle.EMPTY_ROOT
+            : _anchors[prevRoot] == (uint256(count) << 64 | size);
+        if (head.prevSize != size || !isHead) revert EvidenceHeadMismatch(size, head.prevSize, prevRoot);
         uint64 newSize = head.newSize;
         if (newSize <= size) revert EvidenceBatchEmpty(size, newSize);
         bytes32 newRoot = head.newRoot;
-        EvidenceMerkle.Refusal refusal = EvidenceMerkle.verifyConsistency(size, newSize, root, newRoot, consistencyProof);
+        EvidenceMerkle.Refusal refusal = EvidenceMerkle.verifyConsistency(size, newSize, prevRoot, newRoot, consistencyProof);
         if (refusal != EvidenceMerkle.Refusal.None) revert EvidenceConsistencyRefused(refusal);
+        // a root names one tree: proven consistent with a smaller one, it cannot be anchored yet
+        // (except by a keccak256 collision); checked so an anchor is never overwritten
+        uint256 anchored = _anchors[newRoot];
+        if (anchored != 0) revert EvidenceRootAlreadyAnchored(newRoot, uint64(anchored >> 64));
         batchCount = batchId;
         treeSize = newSize;
-        _roots[batchId] = newRoot;
-        // batch ids fit 64 bits; shift = 64 × (id % 4) < 256
-        _sizes[batchId >> 2] |= uint256(newSize) << ((batchId & 3) << 6);
+        _anchors[newRoot] = uint256(batchId) << 64 | newSize;
     }
 
     /// The EIP-712 digest the exchange signs for a batch.
@@ -116,38 +134,32 @@ contract EvidenceEntrypoint is EIP712 {
 
     // ── proofs against anchored heads ──────────────────────────────────────────────────
 
-    /// The root of the newest anchored head (EMPTY_ROOT before the first batch).
-    function headRoot() public view returns (bytes32) {
-        uint64 count = batchCount;
-        return count == 0 ? EvidenceMerkle.EMPTY_ROOT : _roots[count];
+    /// The batch that anchored `root` and the size of its tree (batch 0, size 0: the empty tree).
+    function anchorOf(bytes32 root) public view returns (uint64 batchId, uint64 size) {
+        if (root == EvidenceMerkle.EMPTY_ROOT) return (0, 0);
+        uint256 anchored = _anchors[root];
+        if (anchored == 0) revert EvidenceRootNotAnchored(root);
+        return (uint64(anchored >> 64), uint64(anchored));
     }
 
-    /// The tree head anchored by `batchId` (0: the empty tree).
-    function headOf(uint64 batchId) public view returns (uint64 size, bytes32 root) {
-        if (batchId > batchCount) revert EvidenceBatchUnknown(batchId);
-        if (batchId == 0) return (0, EvidenceMerkle.EMPTY_ROOT);
-        size = uint64(_sizes[batchId >> 2] >> ((batchId & 3) << 6));
-        root = _roots[batchId];
-    }
-
-    /// Why (or None if not) `proof` fails to put `leafHash` at `index` of the tree batch
-    /// `batchId` anchored; size and root come from storage, never from the caller.
-    function inclusionRefusal(uint64 batchId, bytes32 leafHash, uint256 index, bytes32[] calldata proof)
+    /// Why (or None if not) `proof` fails to put `leafHash` at `index` of the anchored tree whose
+    /// root is `root`; the size comes from storage, never from the caller.
+    function inclusionRefusal(bytes32 root, bytes32 leafHash, uint256 index, bytes32[] calldata proof)
         public
         view
         returns (EvidenceMerkle.Refusal)
     {
-        (uint64 size, bytes32 root) = headOf(batchId);
+        (, uint64 size) = anchorOf(root);
         return EvidenceMerkle.verifyInclusion(leafHash, index, size, root, proof);
     }
 
-    /// Whether `leafHash` is leaf `index` of the tree batch `batchId` anchored.
-    function verifyInclusion(uint64 batchId, bytes32 leafHash, uint256 index, bytes32[] calldata proof)
+    /// Whether `leafHash` is leaf `index` of the anchored tree whose root is `root` (reverts if none is).
+    function verifyInclusion(bytes32 root, bytes32 leafHash, uint256 index, bytes32[] calldata proof)
         external
         view
         returns (bool)
     {
-        return inclusionRefusal(batchId, leafHash, index, proof) == EvidenceMerkle.Refusal.None;
+        return inclusionRefusal(root, leafHash, index, proof) == EvidenceMerkle.Refusal.None;
     }
 
     // ── the services' state ───────────────────────────────────────────────────────────

@@ -44,19 +44,20 @@ library EvidenceHandlers {
     {
         uint256 offset;
         uint256 length = events.length;
-        // Σ lots per market over the batch's matches (every fill has two sides): a bitmap of the
-        // markets touched and their sums, in memory only when the batch has matches
+        // per market over the batch's matches, in memory only when the batch has matches: Σ lots
+        // (every fill has two sides, so it must end at 0) at [m], Σ fees (credited to the fee
+        // account once per market, not once per match) at [256 + m], and a bitmap of the markets
         uint256 touched;
-        int256[] memory net;
+        int256[] memory sums;
         while (offset < length) {
             uint8 kind = C.u8(events, offset);
             if (kind == C.MATCH) {
                 C.require_(events, index, offset, C.MATCH_LENGTH);
-                if (net.length == 0) net = new int256[](256);
+                if (sums.length == 0) sums = new int256[](512);
                 uint8 market = C.u8(events, offset + 21);
-                net[market] += C.i64(events, offset + 22);
+                sums[market] += C.i64(events, offset + 22);
                 touched |= uint256(1) << market;
-                _match(s, events, batchId, index, offset);
+                if (_match(s, events, batchId, index, offset)) sums[256 + uint256(market)] += C.i128(events, offset + 62);
                 offset += C.MATCH_LENGTH;
             } else if (kind == C.MARK_PRICE) {
                 C.require_(events, index, offset, C.MARK_PRICE_LENGTH);
@@ -94,15 +95,21 @@ library EvidenceHandlers {
         while (touched != 0) {
             uint8 m = PerpService.lowestBit(touched);
             touched &= touched - 1; // touched != 0: clears the lowest set bit
-            if (net[m] != 0) revert EvidenceMatchNotBalanced(m, net[m]);
+            if (sums[m] != 0) revert EvidenceMatchNotBalanced(m, sums[m]);
+            int256 fees = sums[256 + uint256(m)];
+            if (fees != 0) {
+                s.assets.change(s.assets.protocolAccount(AssetService.ROLE_FEES), s.perps.quoteOf(m), fees);
+            }
         }
     }
 
     /// account, market, lots, cost, realized PnL, fee, funding: the position moves by (lots, cost),
-    /// the quote balance by realizedPnl − cost − fee + funding (the cash the fills moved), and the
-    /// fee account takes the fee (a negative fee is a maker rebate it pays).
+    /// the quote balance by realizedPnl − cost − fee + funding (the cash the fills moved); the fee
+    /// account takes the fee at the end of the batch (a negative fee is a maker rebate it pays).
+    /// Answers whether the match was applied.
     function _match(Services storage s, bytes calldata events, uint64 batchId, uint256 index, uint256 offset)
         private
+        returns (bool)
     {
         address account = C.addr(events, offset + 1);
         uint8 market = C.u8(events, offset + 21);
@@ -110,20 +117,19 @@ library EvidenceHandlers {
         address quote = s.perps.quoteOf(market);
         if (s.perps.flagged[account] && _grows(s.perps.positions[account][market].lots, lots)) {
             emit EvidenceEventRefused(batchId, index, C.MATCH, RefusalReason.AccountFlagged);
-            return;
+            return false;
         }
         s.perps.trade(account, market, lots, C.i128(events, offset + 30));
         _settle(s, account, quote, events, offset);
+        return true;
     }
 
-    /// The match's cash: realizedPnl − cost − fee + funding to the account, the fee to the fee account.
+    /// The match's cash to the account: realizedPnl − cost − fee + funding.
     function _settle(Services storage s, address account, address quote, bytes calldata events, uint256 offset)
         private
     {
-        int256 fee = C.i128(events, offset + 62);
         int256 cash = int256(C.i128(events, offset + 46)) - C.i128(events, offset + 30);
-        s.assets.change(account, quote, cash - fee + C.i128(events, offset + 78));
-        if (fee != 0) s.assets.change(s.assets.protocolAccount(AssetService.ROLE_FEES), quote, fee);
+        s.assets.change(account, quote, cash - C.i128(events, offset + 62) + C.i128(events, offset + 78));
     }
 
     /// account, token, amount, channelId, then the channel's funding list as custody hashed it.

@@ -162,15 +162,35 @@ library EvidenceMerkle {
         return Refusal.None;
     }
 
-    // ── bits (x ≤ 2^53, so every loop runs at most 54 times) ──────────────────────────
+    // ── bits (sizes ≤ 2^53, so a popCount or trailingZeros loop runs at most 54 times) ───
 
+    /// Number of bits needed to write `x` (0 for 0): Go's bits.Len64, by binary search.
     function _bitLength(uint256 x) private pure returns (uint256 n) {
-        while (x != 0) {
-            x >>= 1;
-            // unchecked: n counts the bits of a 256-bit word, at most 256
-            unchecked {
-                ++n;
-            }
+        assembly ("memory-safe") {
+            // each step: if x has bits at or above 2^k, shift them down and count k
+            let f := shl(7, gt(x, 0xffffffffffffffffffffffffffffffff))
+            x := shr(f, x)
+            n := f
+            f := shl(6, gt(x, 0xffffffffffffffff))
+            x := shr(f, x)
+            n := or(n, f)
+            f := shl(5, gt(x, 0xffffffff))
+            x := shr(f, x)
+            n := or(n, f)
+            f := shl(4, gt(x, 0xffff))
+            x := shr(f, x)
+            n := or(n, f)
+            f := shl(3, gt(x, 0xff))
+            x := shr(f, x)
+            n := or(n, f)
+            f := shl(2, gt(x, 0xf))
+            x := shr(f, x)
+            n := or(n, f)
+            f := shl(1, gt(x, 0x3))
+            x := shr(f, x)
+            n := or(n, f)
+            // x is now 0..3: its own bit length is 0, 1, 2, 2
+            n := add(n, add(gt(x, 0), gt(x, 1)))
         }
     }
 
@@ -184,14 +204,12 @@ library EvidenceMerkle {
         }
     }
 
-    function _trailingZeros(uint256 x) private pure returns (uint256 n) {
+    /// Trailing zero bits of `x` (0 for 0): the bit length of its lowest set bit, minus one.
+    function _trailingZeros(uint256 x) private pure returns (uint256) {
         if (x == 0) return 0;
-        while (x & 1 == 0) {
-            x >>= 1;
-            // unchecked: x != 0, so at most 255 zeros
-            unchecked {
-                ++n;
-            }
+        // unchecked: x != 0, so its lowest set bit has a bit length ≥ 1 (and ~x + 1 is x's two's complement)
+        unchecked {
+            return _bitLength(x & (~x + 1)) - 1;
         }
     }
 

@@ -115,18 +115,22 @@ describe("Evidence contracts (viem, in-process Hardhat chain)", () => {
     assert.equal(await read<bigint>("batchCount", []), 4n);
     const sizes = [1, 4, 8, 17];
     for (let b = 0; b < sizes.length; b++) {
-      const [size, root] = await read<[bigint, Hex]>("headOf", [BigInt(b + 1)]);
-      assert.equal(size, BigInt(sizes[b]!));
-      assert.equal(root, hashToHex(anchorer.log.rootAt(sizes[b]!)));
-      for (let i = 0; i < sizes[b]!; i++) {
-        const proof = anchorer.log.inclusionProof(i, sizes[b]!).map(hashToHex);
+      const size = sizes[b]!;
+      const root = hashToHex(anchorer.log.rootAt(size));
+      assert.deepEqual(await read<[bigint, bigint]>("anchorOf", [root]), [BigInt(b + 1), BigInt(size)]);
+      for (let i = 0; i < size; i++) {
+        const proof = anchorer.log.inclusionProof(i, size).map(hashToHex);
         const leaf = hashToHex(anchorer.log.leafHashAt(i));
-        assert.equal(await read<boolean>("verifyInclusion", [BigInt(b + 1), leaf, BigInt(i), proof]), true);
+        assert.equal(await read<boolean>("verifyInclusion", [root, leaf, BigInt(i), proof]), true);
       }
     }
-    // the proof of leaf 3 in the 17-leaf tree is refused against batch 2's 4-leaf head (size from storage)
+    // the proof of leaf 3 in the 17-leaf tree is refused against batch 2's 4-leaf root (size from storage)
     const late = anchorer.log.inclusionProof(3, 17).map(hashToHex);
-    assert.equal(await read<boolean>("verifyInclusion", [2n, hashToHex(anchorer.log.leafHashAt(3)), 3n, late]), false);
+    const root4 = hashToHex(anchorer.log.rootAt(4));
+    assert.equal(
+      await read<boolean>("verifyInclusion", [root4, hashToHex(anchorer.log.leafHashAt(3)), 3n, late]),
+      false,
+    );
     const [config, mark] = await read<[{ quote: Address }, bigint]>("marketOf", [0]);
     assert.equal(config.quote, f.usdc);
     assert.equal(mark, BigInt(3_000_000 + 9)); // the last batch's mark, set at seq 9

@@ -18,21 +18,25 @@ contract EvidenceAnchorTest is EvidenceFixture {
         _anchor(_mark(M, 102e6));
         assertEq(entry.batchCount(), 3, "batches");
         assertEq(entry.treeSize(), 3, "size");
-        (uint64 size, bytes32 root) = entry.headOf(2);
-        assertEq(size, 2, "batch 2 size");
-        assertEq(root, Ref.root(Ref.prefix(journal, 2)), "batch 2 root");
         bytes32[] memory all = journal;
         for (uint64 b = 1; b <= 3; ++b) {
             bytes32[] memory upTo = Ref.prefix(all, b);
+            bytes32 root = Ref.root(upTo);
+            (uint64 batchId, uint64 size) = entry.anchorOf(root);
+            assertEq(batchId, b, "batch of the root");
+            assertEq(size, b, "size of the root");
             for (uint256 i; i < b; ++i) {
-                assertTrue(entry.verifyInclusion(b, all[i], i, Ref.inclusionProof(upTo, i)), "leaf in batch");
+                assertTrue(entry.verifyInclusion(root, all[i], i, Ref.inclusionProof(upTo, i)), "leaf in batch");
             }
         }
-        // a proof valid for batch 3's tree is refused against batch 2's (size and root are the contract's)
+        // a proof valid for batch 3's tree is refused against batch 2's root (the size is the contract's)
+        bytes32 root2 = Ref.root(Ref.prefix(all, 2));
         bytes32[] memory proof3 = Ref.inclusionProof(all, 2);
-        assertTrue(!entry.verifyInclusion(2, all[2], 2, proof3), "leaf past the batch");
-        vm.expectRevert(abi.encodeWithSelector(EvidenceEntrypoint.EvidenceBatchUnknown.selector, uint64(4)));
-        entry.verifyInclusion(4, all[0], 0, proof3);
+        assertTrue(!entry.verifyInclusion(root2, all[2], 2, proof3), "leaf past the batch");
+        // and a root nobody anchored is no root
+        bytes32 stranger = keccak256("never anchored");
+        vm.expectRevert(abi.encodeWithSelector(EvidenceEntrypoint.EvidenceRootNotAnchored.selector, stranger));
+        entry.verifyInclusion(stranger, all[0], 0, proof3);
     }
 
     function test_batchOutOfSequenceRefused() public {
@@ -53,12 +57,17 @@ contract EvidenceAnchorTest is EvidenceFixture {
         _setupMarket();
         bytes memory events = _mark(M, 99e6);
         (EvidenceEntrypoint.BatchHead memory head, bytes32[] memory proof,) = _batch(events, EXCHANGE_KEY);
-        bytes32 stored = head.prevRoot;
         head.prevRoot = keccak256("another past");
         bytes memory sig = _sign(EXCHANGE_KEY, entry.hashBatch(head, events));
-        vm.expectRevert(
-            abi.encodeWithSelector(EvidenceEntrypoint.EvidenceHeadMismatch.selector, 1, stored, 1, head.prevRoot)
-        );
+        vm.expectRevert(abi.encodeWithSelector(EvidenceEntrypoint.EvidenceHeadMismatch.selector, 1, 1, head.prevRoot));
+        entry.anchor(head, proof, events, sig);
+        journal.pop();
+        // nor a stored root of an older batch
+        _anchor(_mark(M, 98e6));
+        (head, proof,) = _batch(events, EXCHANGE_KEY);
+        head.prevRoot = Ref.root(Ref.prefix(journal, 1));
+        sig = _sign(EXCHANGE_KEY, entry.hashBatch(head, events));
+        vm.expectRevert(abi.encodeWithSelector(EvidenceEntrypoint.EvidenceHeadMismatch.selector, 2, 2, head.prevRoot));
         entry.anchor(head, proof, events, sig);
     }
 
@@ -84,13 +93,14 @@ contract EvidenceAnchorTest is EvidenceFixture {
         _setupMarket();
         for (uint256 i = 1; i < batchCount; ++i) _anchor(_mark(M, uint128(100e6 + i)));
         changed = changed % journal.length;
+        bytes32 anchoredRoot = Ref.root(journal);
         journal[changed] = keccak256(abi.encode("rewritten", changed));
         bytes memory events = _mark(M, 77e6);
         uint256 oldSize = journal.length;
         journal.push(keccak256("next"));
         bytes32[] memory leaves = journal;
         EvidenceEntrypoint.BatchHead memory head = EvidenceEntrypoint.BatchHead(
-            batches + 1, uint64(oldSize), entry.headRoot(), uint64(leaves.length), Ref.root(leaves)
+            batches + 1, uint64(oldSize), anchoredRoot, uint64(leaves.length), Ref.root(leaves)
         );
         bytes32[] memory proof = Ref.consistencyProof(leaves, oldSize);
         bytes memory sig = _sign(EXCHANGE_KEY, entry.hashBatch(head, events));
@@ -107,8 +117,8 @@ contract EvidenceAnchorTest is EvidenceFixture {
     function test_batchMustGrowTheLog() public {
         _setupMarket();
         bytes memory events = _mark(M, 99e6);
-        EvidenceEntrypoint.BatchHead memory head =
-            EvidenceEntrypoint.BatchHead(2, 1, entry.headRoot(), 1, entry.headRoot());
+        bytes32 root = Ref.root(journal);
+        EvidenceEntrypoint.BatchHead memory head = EvidenceEntrypoint.BatchHead(2, 1, root, 1, root);
         bytes memory sig = _sign(EXCHANGE_KEY, entry.hashBatch(head, events));
         vm.expectRevert(abi.encodeWithSelector(EvidenceEntrypoint.EvidenceBatchEmpty.selector, 1, 1));
         entry.anchor(head, new bytes32[](0), events, sig);
