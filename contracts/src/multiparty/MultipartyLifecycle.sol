@@ -159,7 +159,8 @@ library MultipartyLifecycle {
         Status status = self.status;
         Member storage member = memberOf(self, channelId, participant);
         if (status == Status.Opening) {
-            if (!member.bonded) revert MultipartyNothingToWithdraw(channelId, participant);
+            // a zero bond counts as posted from the start and is never taken back
+            if (!member.bonded || member.bond == 0) revert MultipartyNothingToWithdraw(channelId, participant);
             member.bonded = false;
             ++self.unbonded;
             return member.bond;

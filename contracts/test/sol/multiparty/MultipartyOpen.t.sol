@@ -51,6 +51,21 @@ contract MultipartyOpenTest is MultipartyFixture {
         assertEq(mp.channel(id).unbonded, 2, "both bonds missing again");
     }
 
+    function test_aZeroBondIsPostedFromTheStartAndCannotBeTakenBack() public {
+        OpenParams memory params = _params(2, 0, BOND);
+        params.bonds[1] = 0;
+        bytes32 id = mp.open(params);
+        assertEq(mp.channel(id).unbonded, 1, "only the nonzero bond is missing");
+        vm.prank(participants[1]);
+        vm.expectRevert(
+            abi.encodeWithSelector(MultipartyLifecycle.MultipartyNothingToWithdraw.selector, id, participants[1])
+        );
+        mp.withdrawBond(id);
+        vm.prank(participants[0]);
+        mp.postBond(id);
+        assertEq(uint256(mp.channel(id).status), uint256(MultipartyLifecycle.Status.Active), "active");
+    }
+
     function test_zeroBondsOpenActive() public {
         bytes32 id = mp.open(_params(2, 0, 0));
         assertEq(uint256(mp.channel(id).status), uint256(MultipartyLifecycle.Status.Active), "active at once");
