@@ -33,6 +33,14 @@ export interface BrokerDeployment {
   htlMarginSeconds: number;
 }
 
+/** On-chain evidence (docs/PROTOCOL.md, "Evidence"): where the exchange anchors its journal. */
+export interface EvidenceDeployment {
+  /** EvidenceEntrypoint over `custody`; batches signed by `exchange`; EIP-712 domain "Clearline Evidence" "1" */
+  entrypoint: Address;
+  /** block of its deployment: where the anchoring loop and watchers start scanning BatchAnchored */
+  deployBlock: number;
+}
+
 export interface Deployment {
   chainId: number;
   /** hash of block 0: tells one local chain from a restarted one with the same chain id */
@@ -46,6 +54,8 @@ export interface Deployment {
   tokens: Record<DemoTokenSymbol, DeployedToken>;
   /** absent in deployments made before the broker network existed */
   brokers?: BrokerDeployment;
+  /** absent in deployments made before on-chain evidence existed */
+  evidence?: EvidenceDeployment;
 }
 
 const address = z
@@ -83,6 +93,12 @@ export const deploymentSchema = z.object({
       arbiter: address,
       challengePeriodSeconds: z.number().int().positive(),
       htlMarginSeconds: z.number().int().positive(),
+    })
+    .optional(),
+  evidence: z
+    .object({
+      entrypoint: address,
+      deployBlock: z.number().int().nonnegative(),
     })
     .optional(),
 }) satisfies z.ZodType<Deployment, unknown>;

@@ -9,7 +9,8 @@
  * test account, and a large custody deposit for the exchange so it can cover traders' profits.
  * The broker network: a demo network token (CLN, 18 decimals) minted to the demo brokers
  * (accounts 6 and 7), account 8 as the clearing service's lock signer and account 9 as its
- * arbiter. Test accounts only: refuses any chain but the local one.
+ * arbiter. The EvidenceEntrypoint over the custody (the `evidence` entry), batches signed by the
+ * exchange. Test accounts only: refuses any chain but the local one.
  */
 import {
   createPublicClient,
@@ -29,7 +30,13 @@ import {
   LOCAL_ROLES,
   hardhatTestAccount,
 } from "../../core/chain/hardhat-test-accounts";
-import { custodyAbi, demoTokenAbi, demoTokenBytecode } from "../generated";
+import {
+  custodyAbi,
+  demoTokenAbi,
+  demoTokenBytecode,
+  evidenceEntrypointAbi,
+  evidenceEntrypointBytecode,
+} from "../generated";
 import { DEMO_TOKEN_SYMBOLS, type DemoTokenSymbol, type Deployment } from "./deployment";
 import { deployCustodyStack } from "./stack";
 
@@ -143,6 +150,20 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
     },
   );
   const custody = stack.custody;
+  // on-chain evidence over this custody: the exchange (account 1) signs the batches
+  const evidenceReceipt = await publicClient.waitForTransactionReceipt({
+    hash: await deployer.deployContract({
+      abi: evidenceEntrypointAbi,
+      bytecode: evidenceEntrypointBytecode,
+      args: [custody],
+    }),
+  });
+  if (evidenceReceipt.status !== "success" || !evidenceReceipt.contractAddress)
+    throw new Error("EvidenceEntrypoint deployment failed");
+  const evidence = {
+    entrypoint: getAddress(evidenceReceipt.contractAddress),
+    deployBlock: Number(evidenceReceipt.blockNumber),
+  };
 
   // Mints: one batch from the deployer with consecutive nonces, then wait for all of them.
   let nonce = await publicClient.getTransactionCount({ address: deployer.account.address, blockTag: "pending" });
@@ -225,6 +246,7 @@ export async function deployLocal(options: DeployLocalOptions): Promise<Deployme
       challengePeriodSeconds,
       htlMarginSeconds: Number(LOCAL_BROKER_PARAMS.htlMarginSeconds),
     },
+    evidence,
   };
 }
 

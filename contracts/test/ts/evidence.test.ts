@@ -9,8 +9,10 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
 import { network } from "hardhat";
-import { hashTypedData, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, custom, hashTypedData, type Address, type Hex, type PublicClient } from "viem";
 import { evidenceFixture, hashToHex, journalLeafBytes, leafHash } from "../../../core/evidence";
+import { parseDeployment } from "../../deploy/deployment";
+import { deployLocal } from "../../deploy/local";
 import { evidenceEntrypointAbi } from "../../generated";
 import { Anchorer, batchTypedData, concatEvents, deployEvidence, evidenceEvent } from "../../testing/evidence";
 import { deployFixture, EXCHANGE, type Fixture, type Wallet } from "../../testing/fixture";
@@ -134,5 +136,22 @@ describe("Evidence contracts (viem, in-process Hardhat chain)", () => {
     const [config, mark] = await read<[{ quote: Address }, bigint]>("marketOf", [0]);
     assert.equal(config.quote, f.usdc);
     assert.equal(mark, BigInt(3_000_000 + 9)); // the last batch's mark, set at seq 9
+  });
+
+  it("the dev deployment's optional evidence entry: an entrypoint over its custody, signed by its exchange", async () => {
+    const connection = await network.create();
+    const transport = custom(connection.provider);
+    const deployment = parseDeployment(
+      JSON.parse(JSON.stringify(await deployLocal({ rpcUrl: "http://in-process.invalid", transport }))),
+    );
+    const evidence = deployment.evidence!;
+    assert.ok(evidence, "the deployment names the evidence entrypoint");
+    const client = createPublicClient({ transport });
+    const at = (functionName: string) =>
+      client.readContract({ address: evidence.entrypoint, abi: evidenceEntrypointAbi, functionName } as never);
+    assert.equal(await at("custody"), deployment.custody);
+    assert.equal(await at("exchange"), deployment.exchange);
+    assert.equal(await at("batchCount"), 0n);
+    assert.ok(evidence.deployBlock >= deployment.deployBlock);
   });
 });
