@@ -69,6 +69,8 @@ export const HINTS: Record<ErrorCode, string | null> = {
   AMEND_NO_CHANGE: "Change the price or the size before amending.",
   MARK_PRICE_UNAVAILABLE: "The market has no mark price yet; try again in a moment.",
   TRIGGER_PRICE_INVALID: "Take-profit must be on the profitable side of the price and stop-loss on the losing side.",
+  STOP_WRONG_SIDE:
+    "A buy stop triggers above the current price and a sell stop below it; move the trigger, or use a limit or market order to trade now.",
   NO_POSITION: "You have no position in this market.",
   CHANNEL_NOT_FOUND: "Open a channel first on the channel screen.",
   CHANNEL_SIGNATURE_INVALID: "The signature did not match: sign again with the connected wallet.",

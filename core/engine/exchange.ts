@@ -196,6 +196,36 @@ export class Exchange {
     return out.sort((a, b) => a.orderId - b.orderId);
   }
 
+  /** An account's pending triggers (stops, take-profits, stop-losses), oldest first; TP/SL have no side or size (they close the position). */
+  triggerOrders(account: string): {
+    orderId: number;
+    market: string;
+    kind: "stop" | "takeProfit" | "stopLoss";
+    side: "buy" | "sell" | null;
+    orderKind: "limit" | "market";
+    triggerPerLot: bigint;
+    pricePerLot: bigint | null;
+    sizeBase: bigint | null;
+    reduceOnly: boolean;
+  }[] {
+    const out = [];
+    for (const t of this.st.triggers.values()) {
+      if (t.account !== account) continue;
+      out.push({
+        orderId: t.id,
+        market: t.market,
+        kind: t.kind,
+        side: t.side,
+        orderKind: t.orderKind,
+        triggerPerLot: t.triggerPerLot,
+        pricePerLot: t.orderKind === "limit" ? t.pricePerLot : t.worstPricePerLot,
+        sizeBase: t.sizeBase,
+        reduceOnly: t.reduceOnly,
+      });
+    }
+    return out.sort((a, b) => a.orderId - b.orderId);
+  }
+
   /** A resting order's owner, side, price and remaining size, or null. */
   restingOrder(
     orderId: number,
@@ -210,6 +240,16 @@ export class Exchange {
       pricePerLot: o.pricePerLot,
       sizeBase: o.lots * m.lotSizeBase,
     };
+  }
+
+  /** Open interest of a perpetual: the long lots over every account (= the short lots). */
+  openInterestLots(market: string): bigint {
+    let lots = 0n;
+    for (const a of this.st.accounts.values()) {
+      const l = a.legs.get(market)?.position.lots ?? 0n;
+      if (l > 0n) lots += l;
+    }
+    return lots;
   }
 
   /** Number of resting orders in a market. */

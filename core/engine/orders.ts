@@ -113,6 +113,25 @@ function checkStop(
   return null;
 }
 
+/**
+ * A stop must wait for the price to move to its trigger: a buy stop above the market's trigger
+ * price, a sell stop below it. One already crossed would fire at once as a market order the
+ * trader did not mean to send, so it is refused (no reference price yet: accepted).
+ */
+function stopOnWrongSide(market: MarketState, side: SideIndex, triggerPerLot: bigint): Rejection | null {
+  const p = market.params;
+  const source = p.triggerSource === "last" ? "last" : "mark";
+  const price = source === "last" ? market.lastPerLot : market.markPerLot;
+  if (price === null) return null;
+  const crossed = side === BUY ? price >= triggerPerLot : price <= triggerPerLot;
+  if (!crossed) return null;
+  return rejection(
+    "STOP_WRONG_SIDE",
+    `a ${side === BUY ? "buy" : "sell"} stop must trigger ${side === BUY ? "above" : "below"} the ${source} price`,
+    { market: p.symbol, side: side === BUY ? "buy" : "sell", trigger: triggerPerLot, price, source },
+  );
+}
+
 /** Spot: lock what the order may spend (buy: quote with fees; sell: base), or say why not. */
 export function lockFunds(st: EngineState, order: Order, lots: bigint, pricePerLot: bigint): Rejection | null {
   const leg = order.leg;
@@ -178,10 +197,7 @@ export function checkMargin(
     return rejection(
       "INSUFFICIENT_MARGIN",
       `equity ${eq} does not cover initial margin ${required} plus ${loss + fee} of price loss and fee`,
-      {
-        equity: eq,
-        required: required + loss + fee,
-      },
+      { market: m.params.symbol, equity: eq, required: required + loss + fee },
     );
   return null;
 }
@@ -261,6 +277,8 @@ function checkAndPlace(st: EngineState, cmd: PlaceCommand, orderId: number, orig
       });
     if (tp !== null || sl !== null)
       return rejection("ORDER_INVALID", "a stop order cannot carry take-profit / stop-loss", { kind });
+    const wrongSide = stopOnWrongSide(market, side, trig);
+    if (wrongSide !== null) return wrongSide;
     const account = st.accounts.get(cmd.account);
     if (account === undefined)
       return rejection("INSUFFICIENT_BALANCE", "unknown account has no funds", { account: cmd.account, available: 0n });

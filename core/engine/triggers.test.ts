@@ -247,3 +247,43 @@ describe("order ids reveal nothing", () => {
     expect(ofType(r, "rejected")[0]).toMatchObject({ code: "SIZE_OUT_OF_RANGE", details: { field: "sizeBase" } });
   });
 });
+
+describe("a stop on the wrong side of the trigger price is refused (issue 21)", () => {
+  test.each([
+    // side, trigger (USDC/ETH) against a mark of 3000: refused or accepted
+    ["buy", 2900, true],
+    ["buy", 3000, true],
+    ["buy", 3100, false],
+    ["sell", 3100, true],
+    ["sell", 3000, true],
+    ["sell", 2900, false],
+  ] as const)("%s stop at %s (mark 3000): refused %s", (side, trigger, refused) => {
+    const ex = setup({ alice: 10_000 });
+    const events = ex.apply(stop("alice", side, 1n, px(trigger)));
+    const rejected = ofType(events, "rejected")[0];
+    if (refused) {
+      expect(rejected).toMatchObject({ code: "STOP_WRONG_SIDE", details: { trigger: px(trigger), price: px(3000) } });
+      expect(ofType(events, "triggerAccepted")).toEqual([]);
+      expect(ofType(events, "triggered")).toEqual([]);
+    } else {
+      expect(rejected).toBeUndefined();
+      expect(ofType(events, "triggerAccepted")).toHaveLength(1);
+    }
+  });
+
+  test("without a reference price yet (spot, no trade) a stop is accepted", () => {
+    const ex = Exchange.create([ETH_PERP, WETH_USDC]);
+    ex.apply({ type: "deposit", account: "alice", asset: "USDC", amount: USDC(10_000) });
+    const events = ex.apply({
+      type: "place",
+      account: "alice",
+      market: "WETH-USDC",
+      side: "buy",
+      kind: "stopLimit",
+      sizeBase: LOT,
+      triggerPerLot: px(3000),
+      pricePerLot: px(3000),
+    });
+    expect(ofType(events, "rejected")).toEqual([]);
+  });
+});

@@ -37,6 +37,8 @@ export const ENGINE_ERROR_CODES = [
   "MARK_PRICE_UNAVAILABLE",
   "FUNDING_NOT_DUE",
   "TRIGGER_PRICE_INVALID",
+  /** a stop whose trigger the market's price has already crossed (it would fire at once) */
+  "STOP_WRONG_SIDE",
   /** an account already has as many pending stop orders as it may */
   "TOO_MANY_TRIGGERS",
   "NO_POSITION",
