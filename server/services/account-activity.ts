@@ -12,6 +12,7 @@ import type { EngineEvent } from "../../core/engine";
 import { ClearlineError } from "../../core/errors";
 import type { MarketView } from "../../core/market/view";
 import { priceFromPerLotDown } from "../engine/market-config";
+import { humanMessage } from "./order-messages";
 import { amountOf, baseAmount, quoteAmount, tokenAmount, type TokenAmount } from "./wire-units";
 
 export const ACTIVITY_VERSION = 1 as const;
@@ -322,8 +323,12 @@ export function toActivity(
       return { kind: e.type, amount: asset(e.asset, e.amountQuote) };
     case "insurance":
       return e.account === account ? { kind: "insuranceCover", amount: asset(e.asset, e.deltaQuote) } : null;
-    case "rejected":
-      return { kind: e.type, orderId: e.orderId, command: e.command, code: e.code, message: e.message };
+    case "rejected": {
+      // worded in whole tokens when the refusal names its market (order-messages.ts)
+      const m = typeof e.details.market === "string" ? units.market(e.details.market) : null;
+      const message = (m && humanMessage(e.code, e.details, m)) ?? e.message;
+      return { kind: e.type, orderId: e.orderId, command: e.command, code: e.code, message };
+    }
     case "marketAdded":
     case "marketUpdated":
     case "markPrice":

@@ -136,6 +136,42 @@ export function openOrders(rt: EngineRuntime, account: string): OpenOrderView[] 
   });
 }
 
+export interface TriggerOrderView {
+  orderId: number;
+  market: string;
+  type: "stopMarket" | "stopLimit" | "takeProfit" | "stopLoss";
+  /** null for a take-profit / stop-loss: it closes the whole position, whichever side it is */
+  side: "buy" | "sell" | null;
+  /** per whole token, rounded down */
+  trigger: TokenAmount;
+  /** the limit (stop-limit) or worst price (stop-market, slippage bound) of the order it places */
+  price: TokenAmount | null;
+  /** null: the whole position */
+  size: TokenAmount | null;
+  reduceOnly: boolean;
+  status: "pending";
+}
+
+/** Pending stop, take-profit and stop-loss orders (they are not on the book until they fire). */
+export function triggerOrders(rt: EngineRuntime, account: string): TriggerOrderView[] {
+  const rows = rt.read((ex) => ex.triggerOrders(account));
+  return rows.map((t) => {
+    const m = marketOf(rt, t.market);
+    const price = (perLot: bigint | null) => (perLot === null ? null : quoteAmount(m, priceFromPerLotDown(m, perLot)));
+    return {
+      orderId: t.orderId,
+      market: t.market,
+      type: t.kind === "stop" ? (t.orderKind === "limit" ? "stopLimit" : "stopMarket") : t.kind,
+      side: t.side,
+      trigger: price(t.triggerPerLot)!,
+      price: t.kind === "stop" ? price(t.pricePerLot) : null,
+      size: t.sizeBase === null ? null : baseAmount(m, t.sizeBase),
+      reduceOnly: t.reduceOnly,
+      status: "pending",
+    };
+  });
+}
+
 export interface Page {
   /** only rows with a seq below this (the previous page's nextBefore) */
   before?: bigint;

@@ -23,6 +23,7 @@ import {
   type PlaceOrderParams,
   type SetTpSlParams,
 } from "./orders";
+import { inWholeTokens } from "./order-messages";
 import { baseAmount, quoteAmount, tokenAmount } from "./wire-units";
 
 export const ORDER_WIRE_VERSION = 1 as const;
@@ -81,11 +82,21 @@ function wire(rt: EngineRuntime, r: OrderResult): OrderResultDto {
 }
 
 export async function placeOrderWire(rt: EngineRuntime, account: string, p: PlaceOrderParams) {
-  return wire(rt, await placeOrder(rt, account, p));
+  try {
+    return wire(rt, await placeOrder(rt, account, p));
+  } catch (error) {
+    return inWholeTokens(error, rt.market(p.market));
+  }
 }
 
 export async function amendOrderWire(rt: EngineRuntime, account: string, p: AmendOrderParams) {
-  return wire(rt, await amendOrder(rt, account, p));
+  try {
+    return wire(rt, await amendOrder(rt, account, p));
+  } catch (error) {
+    // only the caller's own order names its market (another's is answered as missing)
+    const resting = rt.read((ex) => ex.restingOrder(p.orderId));
+    return inWholeTokens(error, resting !== null && resting.account === account ? rt.market(resting.market) : null);
+  }
 }
 
 export async function cancelOrderWire(rt: EngineRuntime, account: string, p: CancelOrderParams) {
@@ -93,5 +104,9 @@ export async function cancelOrderWire(rt: EngineRuntime, account: string, p: Can
 }
 
 export async function setTpSlWire(rt: EngineRuntime, account: string, p: SetTpSlParams) {
-  return { v: ORDER_WIRE_VERSION, ...(await setTpSl(rt, account, p)) };
+  try {
+    return { v: ORDER_WIRE_VERSION, ...(await setTpSl(rt, account, p)) };
+  } catch (error) {
+    return inWholeTokens(error, rt.market(p.market));
+  }
 }

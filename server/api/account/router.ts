@@ -6,5 +6,17 @@ import { funding } from "./funding";
 import { history } from "./history";
 import { openOrders } from "./openOrders";
 import { positions } from "./positions";
+import { summary } from "./summary";
+import { triggerOrders } from "./triggerOrders";
 
-export const accountRouter = createTRPCRouter({ balances, positions, openOrders, fills, fees, funding, history });
+export const accountRouter = createTRPCRouter({
+  balances,
+  positions,
+  openOrders,
+  triggerOrders,
+  summary,
+  fills,
+  fees,
+  funding,
+  history,
+});

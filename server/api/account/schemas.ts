@@ -35,3 +35,16 @@ export const openOrderSchema = z.object({
   price: tokenAmount,
   size: tokenAmount,
 });
+
+/** A pending trigger order: stop (market or limit once triggered), take-profit or stop-loss. */
+export const triggerOrderSchema = z.object({
+  orderId: z.number().int(),
+  market: z.string(),
+  type: z.enum(["stopMarket", "stopLimit", "takeProfit", "stopLoss"]),
+  side: z.enum(["buy", "sell"]).nullable(),
+  trigger: tokenAmount,
+  price: tokenAmount.nullable(),
+  size: tokenAmount.nullable(),
+  reduceOnly: z.boolean(),
+  status: z.literal("pending"),
+});
