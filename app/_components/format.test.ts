@@ -7,6 +7,7 @@ import {
   formatPips,
   formatPrice,
   parseAmount,
+  readAmount,
   stepDecimals,
 } from "./format";
 
@@ -47,9 +48,46 @@ test("compact volumes, bps and pips", () => {
 });
 
 test("parseAmount never rounds: too many decimals is refused", () => {
-  expect(parseAmount("1,234.5", 6)).toBe(1_234_500_000n);
+  expect(parseAmount("1234.5", 6)).toBe(1_234_500_000n);
   expect(parseAmount("0.1234567", 6)).toBeNull();
   expect(parseAmount("abc", 6)).toBeNull();
   expect(parseAmount("", 6)).toBeNull();
   expect(parseAmount(".5", 2)).toBe(50n);
+});
+
+describe("readAmount is strict (issue 21: '0,5' was read as 5)", () => {
+  test.each([
+    ["0,5", 18],
+    ["1,234.5", 6],
+    ["1,5", 6],
+    ["1.234,5", 6],
+    ["0.5.1", 6],
+    ["-1", 6],
+    ["1e3", 6],
+    ["½", 6],
+    ["0x10", 6],
+    [" ", 6],
+    ["0.0000001", 6],
+  ])("%j is refused, never guessed", (text, decimals) => {
+    const r = readAmount(text, decimals);
+    expect(r.ok).toBe(false);
+    expect(parseAmount(text, decimals)).toBeNull();
+  });
+
+  test("a comma gets a reason that says to use a point", () => {
+    expect(readAmount("0,5", 18)).toEqual({
+      ok: false,
+      reason: "Use a point for decimals (0.5), and no thousands separators.",
+    });
+  });
+
+  test.each([
+    ["0.5", 18, 5n * 10n ** 17n],
+    [" 3000.25 ", 6, 3_000_250_000n],
+    ["5", 6, 5_000_000n],
+    [".5", 2, 50n],
+    ["5.", 2, 500n],
+  ] as const)("%j at %s decimals reads %s", (text, decimals, value) => {
+    expect(readAmount(text, decimals)).toEqual({ ok: true, value });
+  });
 });

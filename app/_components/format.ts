@@ -100,20 +100,34 @@ export function changeBps(fromBase: bigint | null | undefined, toBase: bigint | 
   return ((toBase - fromBase) * 10_000n) / fromBase;
 }
 
+/** What a typed amount reads as: base units, or why it cannot be read (one sentence for the form). */
+export type AmountReading = { ok: true; value: bigint } | { ok: false; reason: string };
+
 /**
- * Parse what a user typed into base units; null when it is not a number with at most `decimals`
- * digits after the point (never rounds silently).
+ * Read what a user typed into base units, strictly: digits with at most one "." and at most
+ * `decimals` digits after it. A comma is refused, never guessed: "0,5" is a half in much of the
+ * world and 5 to a parser that drops separators, and "1,234" is either (issue 21). Never rounds.
  */
-export function parseAmount(input: string, decimals: number): bigint | null {
-  const s = input.trim().replace(/,/g, "");
-  if (!/^\d*\.?\d*$/.test(s) || s === "" || s === ".") return null;
+export function readAmount(input: string, decimals: number): AmountReading {
+  const s = input.trim();
+  if (s === "") return { ok: false, reason: "Enter a number." };
+  if (s.includes(",")) return { ok: false, reason: "Use a point for decimals (0.5), and no thousands separators." };
+  if (!/^\d*\.?\d*$/.test(s) || s === ".")
+    return { ok: false, reason: "Enter a plain number such as 0.5 (digits and one point)." };
   const frac = s.split(".")[1] ?? "";
-  if (frac.length > decimals) return null;
+  if (frac.length > decimals)
+    return { ok: false, reason: `At most ${decimals} digit${decimals === 1 ? "" : "s"} after the point.` };
   try {
-    return parseUnits(s, decimals);
+    return { ok: true, value: parseUnits(s, decimals) };
   } catch {
-    return null;
+    return { ok: false, reason: "Enter a plain number such as 0.5." };
   }
+}
+
+/** `readAmount`'s value, or null when the text is not an amount (see readAmount for why). */
+export function parseAmount(input: string, decimals: number): bigint | null {
+  const r = readAmount(input, decimals);
+  return r.ok ? r.value : null;
 }
 
 /** 0x1234…abcd */
