@@ -202,7 +202,9 @@ contract MultipartyChannel is IMultipartyChannel, EIP712, ReentrancyGuard {
     }
 
     function claimed(bytes32 channelId, address participant, address token) external view returns (bool) {
-        return _channels[channelId].claimed[participant][token];
+        MultipartyLifecycle.Data storage ch = _channels[channelId];
+        uint8 index1 = ch.tokens[token].index1;
+        return index1 != 0 && ch.members[participant].claimed & (1 << (index1 - 1)) != 0;
     }
 
     function checkpointDigest(Checkpoint calldata checkpoint) external view returns (bytes32) {

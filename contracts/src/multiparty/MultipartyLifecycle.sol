@@ -26,20 +26,25 @@ library MultipartyLifecycle {
     uint256 internal constant MAX_TOKENS = 16;
     uint256 internal constant MAX_CHALLENGE_PERIOD = 365 days;
 
-    /// One participant of one channel (two slots).
+    /// One participant of one channel (two slots; the first is written at opening, so the
+    /// claim flags in it cost a warm update instead of a fresh slot per claim).
     struct Member {
         uint8 index1; // position in participants + 1; 0: not a participant
         bool bonded; // its bond is held (posted and neither released nor slashed)
         bool challenged; // it has used its one challenge
         bool slashed;
+        uint16 claimed; // bit i: its balance of the token with index1 i + 1 is paid (MAX_TOKENS ≤ 16)
         uint128 bond; // the bond the channel requires of it
         uint128 compensation; // its share of others' slashed bonds, paid with its bond after finalization
     }
 
-    /// What one token of one channel holds: deposits credited on chain and claims paid.
+    /// What one token of one channel holds: deposits credited on chain and claims paid. `paid`
+    /// shares its slot with the token's index, written at the first deposit, so the first claim
+    /// updates a slot instead of creating one.
     struct TokenAccount {
-        uint256 deposited;
-        uint256 paid;
+        uint256 deposited; // < 2^248 (recordDeposit), so paid ≤ deposited fits
+        uint248 paid;
+        uint8 index1; // 1 + the order of its first deposit among the channel's tokens; 0: none
     }
 
     struct Data {
@@ -58,7 +63,6 @@ library MultipartyLifecycle {
         address[] participants;
         mapping(address participant => Member) members;
         mapping(address token => TokenAccount) tokens;
-        mapping(address participant => mapping(address token => bool)) claimed;
     }
 
     error MultipartyParticipantCountInvalid(uint256 count);
@@ -75,6 +79,7 @@ library MultipartyLifecycle {
     error MultipartyAlreadyBonded(bytes32 channelId, address participant);
     error MultipartyNothingToWithdraw(bytes32 channelId, address participant);
     error MultipartyTooManyTokens(bytes32 channelId, address token, uint256 maxTokens);
+    error MultipartyDepositsTooLarge(bytes32 channelId, address token, uint256 deposited);
     error MultipartySignatureInvalid(bytes32 channelId, uint256 index);
     error MultipartyDuplicateSigner(bytes32 channelId, address signer);
     error MultipartyBelowThreshold(bytes32 channelId, uint256 signers, uint256 threshold);
@@ -187,11 +192,15 @@ library MultipartyLifecycle {
         returns (uint64 index)
     {
         TokenAccount storage account = self.tokens[token];
-        if (account.deposited == 0) {
-            if (self.tokenCount >= MAX_TOKENS) revert MultipartyTooManyTokens(channelId, token, MAX_TOKENS);
-            ++self.tokenCount;
+        if (account.index1 == 0) {
+            uint8 count = self.tokenCount;
+            if (count >= MAX_TOKENS) revert MultipartyTooManyTokens(channelId, token, MAX_TOKENS);
+            account.index1 = ++count;
+            self.tokenCount = count;
         }
-        account.deposited += amount;
+        uint256 deposited = account.deposited + amount;
+        if (deposited > type(uint248).max) revert MultipartyDepositsTooLarge(channelId, token, deposited);
+        account.deposited = deposited;
         index = self.depositCount++;
     }
 

@@ -26,19 +26,24 @@ library MultipartyPayouts {
         bytes32[] calldata proof
     ) internal returns (uint256 amount) {
         self.requireStatus(channelId, MultipartyLifecycle.Status.Finalized);
-        self.memberOf(channelId, leaf.participant);
-        mapping(address => bool) storage claimedBy = self.claimed[leaf.participant];
-        if (claimedBy[leaf.token]) revert MultipartyAlreadyClaimed(channelId, leaf.participant, leaf.token);
+        MultipartyLifecycle.Member storage member = self.memberOf(channelId, leaf.participant);
+        MultipartyLifecycle.TokenAccount storage account = self.tokens[leaf.token];
+        amount = leaf.free + leaf.locked + leaf.withdrawn;
+        uint8 index1 = account.index1;
+        // a token never deposited into this channel has nothing to pay
+        if (index1 == 0) revert MultipartyClaimExceedsDeposits(channelId, leaf.token, 0, amount);
+        uint16 bit = uint16(1 << (index1 - 1));
+        uint16 claimedMask = member.claimed;
+        if (claimedMask & bit != 0) revert MultipartyAlreadyClaimed(channelId, leaf.participant, leaf.token);
         bytes32 node = MultipartyHashing.balanceLeaf(channelId, leaf);
         if (!MerkleProof.verifyCalldata(proof, self.balancesRoot, node)) revert MultipartyProofInvalid(channelId, node);
-        claimedBy[leaf.token] = true;
-        amount = leaf.free + leaf.locked + leaf.withdrawn;
-        MultipartyLifecycle.TokenAccount storage account = self.tokens[leaf.token];
+        member.claimed = claimedMask | bit;
         uint256 paid = account.paid;
         // deposited ≥ paid always: paid only grows here, by at most what is available
         uint256 available = account.deposited - paid;
         if (amount > available) revert MultipartyClaimExceedsDeposits(channelId, leaf.token, available, amount);
-        account.paid = paid + amount;
+        // ≤ deposited < 2^248
+        account.paid = uint248(paid + amount);
     }
 
     /// Takes `offender`'s bond (if still held) and shares it equally among the other

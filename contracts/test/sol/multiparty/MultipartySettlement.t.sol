@@ -69,6 +69,21 @@ contract MultipartySettlementTest is MultipartyFixture {
         mp.claim(id, v1Leaves[2], proof);
     }
 
+    function test_aLeafOfATokenNeverDepositedPaysNothing() public {
+        BalanceLeaf[] memory leaves = new BalanceLeaf[](2);
+        leaves[0] = _leaf(0, usdc, 1_000e6, 0, 0);
+        leaves[1] = _leaf(1, weth, 5e18, 0, 0);
+        _settle(id, 3, leaves, _totals1(usdc, 1_000e6, 0));
+        _claim(id, leaves, 0);
+        assertTrue(mp.claimed(id, participants[0], address(usdc)), "usdc claimed");
+        assertTrue(!mp.claimed(id, participants[0], address(weth)), "weth not claimed");
+        bytes32[] memory proof = _proof(_leafHashes(id, leaves), 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(MultipartyPayouts.MultipartyClaimExceedsDeposits.selector, id, address(weth), 0, 5e18)
+        );
+        mp.claim(id, leaves[1], proof);
+    }
+
     function test_inflatedLeafIsRefused() public {
         _settle(id, 3, v1Leaves, _totals1(usdc, 1_000e6, 0));
         BalanceLeaf memory inflated = v1Leaves[2];
