@@ -5,7 +5,7 @@
  * consistency proof, no event execution) — and an inclusion proof verified on-chain by each.
  * The journal already holds ~100k entries, so consistency proofs have their realistic length.
  */
-import { getAddress, keccak256, toHex, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { getAddress, keccak256, toHex, type Abi, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { channelId, Intent, signState, toAbiState, type ChannelState } from "../core/channel";
 import { HARDHAT_TEST_ACCOUNTS, LOCAL_ROLES } from "../core/chain/hardhat-test-accounts";

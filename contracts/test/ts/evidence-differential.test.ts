@@ -32,7 +32,7 @@ const USD = 1_000_000n;
 const EIGHT_HOURS = 8 * 3600 * 1000;
 
 /** What the generator draws; resolved against the engine's current mark when applied. */
-type Intent =
+type Step =
   | { kind: "deposit"; trader: number; usd: bigint }
   | { kind: "withdraw"; trader: number; usd: bigint }
   | { kind: "limit"; trader: number; market: number; buy: boolean; lots: bigint; ticksFromMark: bigint }
@@ -41,7 +41,7 @@ type Intent =
   | { kind: "funding"; market: number }
   | { kind: "cancel"; trader: number; orderId: number };
 
-const arbIntent: fc.Arbitrary<Intent> = fc.oneof(
+const arbStep: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("deposit" as const), trader: fc.nat(2), usd: fc.bigInt(1n, 5_000n) }),
   fc.record({ kind: fc.constant("withdraw" as const), trader: fc.nat(2), usd: fc.bigInt(1n, 50n) }),
   {
@@ -115,7 +115,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
     }
   }
 
-  function resolve(ex: Exchange, intent: Intent, timeMs: number): Command {
+  function resolve(ex: Exchange, intent: Step, timeMs: number): Command {
     const account = TRADERS[intent.kind === "mark" || intent.kind === "funding" ? 0 : intent.trader]!;
     if (intent.kind === "deposit") return { type: "deposit", account, asset: "USDC", amount: intent.usd * USD };
     if (intent.kind === "withdraw") return { type: "withdraw", account, asset: "USDC", amount: intent.usd * USD };
@@ -142,7 +142,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
     return { type: "place", account, market: market.symbol, side, kind: "limit", sizeBase, pricePerLot };
   }
 
-  async function run(intents: Intent[], batchSizes: number[]) {
+  async function run(intents: Step[], batchSizes: number[]) {
     await openChannels();
     const entrypoint = await deployEvidence(publicClient, f.wallets.deployer, f.custody);
     const anchorer = new Anchorer(publicClient, f.wallets.other, entrypoint, EXCHANGE.privateKey, chainId);
@@ -213,7 +213,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
   }
 
   it("a scripted stream: trades, a withdrawal, marks and funding keep the services equal to the engine", async () => {
-    const intents: Intent[] = [
+    const intents: Step[] = [
       { kind: "limit", trader: 0, market: 0, buy: true, lots: 5n, ticksFromMark: 0n },
       { kind: "market", trader: 1, market: 0, buy: false, lots: 3n },
       { kind: "withdraw", trader: 0, usd: 20n },
@@ -235,7 +235,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
     sent.clear();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(arbIntent, { minLength: 5, maxLength: 40 }),
+        fc.array(arbStep, { minLength: 5, maxLength: 40 }),
         fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 40, maxLength: 40 }),
         async (intents, batchSizes) => {
           await run(intents, batchSizes);
