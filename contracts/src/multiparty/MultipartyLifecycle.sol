@@ -212,7 +212,7 @@ library MultipartyLifecycle {
     {
         uint256 seen; // bit i: participant i signed
         for (uint256 i = 0; i < signatures.length; ++i) {
-            (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signatures[i]);
+            (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecoverCalldata(digest, signatures[i]);
             if (error != ECDSA.RecoverError.NoError) revert MultipartySignatureInvalid(channelId, i);
             uint256 bit = 1 << (memberOf(self, channelId, signer).index1 - 1);
             if (seen & bit != 0) revert MultipartyDuplicateSigner(channelId, signer);
