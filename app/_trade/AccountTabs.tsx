@@ -11,6 +11,7 @@ import type { MarketSummary } from "./market";
 import { Fills, Funding, OrderHistory, Balances } from "./HistoryTabs";
 import { OpenOrders } from "./OrdersTab";
 import { Positions } from "./PositionsTab";
+import { CancelAll, TriggerOrdersTable } from "./TriggerOrders";
 
 type Tab = "positions" | "orders" | "history" | "fills" | "funding" | "balances";
 
@@ -21,11 +22,13 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
   const [tab, setTab] = useState<Tab>("positions");
   const positions = useQuery({ ...trpc.account.positions.queryOptions(), enabled: signedIn, refetchInterval: 5_000 });
   const orders = useQuery({ ...trpc.account.openOrders.queryOptions(), enabled: signedIn });
+  const triggers = useQuery({ ...trpc.account.triggerOrders.queryOptions(), enabled: signedIn });
+  const pendingCount = (orders.data?.length ?? 0) + (triggers.data?.length ?? 0);
   const byMarket = new Map(markets.map((m) => [m.symbol, m]));
 
   const tabs: [Tab, string][] = [
     ["positions", `Positions${positions.data?.length ? ` (${positions.data.length})` : ""}`],
-    ["orders", `Open orders${orders.data?.length ? ` (${orders.data.length})` : ""}`],
+    ["orders", `Open orders${pendingCount ? ` (${pendingCount})` : ""}`],
     ["history", "Order history"],
     ["fills", "Fills"],
     ["funding", "Funding"],
@@ -56,7 +59,13 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
         ) : tab === "positions" ? (
           <Positions q={positions} byMarket={byMarket} />
         ) : tab === "orders" ? (
-          <OpenOrders q={orders} byMarket={byMarket} />
+          <>
+            <div className="tab-actions">
+              <CancelAll orderIds={[...(orders.data ?? []), ...(triggers.data ?? [])].map((o) => o.orderId)} />
+            </div>
+            <OpenOrders q={orders} byMarket={byMarket} />
+            <TriggerOrdersTable rows={triggers.data ?? []} byMarket={byMarket} />
+          </>
         ) : tab === "history" ? (
           <OrderHistory byMarket={byMarket} />
         ) : tab === "fills" ? (

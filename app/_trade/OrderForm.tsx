@@ -6,43 +6,43 @@
  * the estimated PnL at each. Before sending, the latest exchange-signed channel state is
  * co-signed (one wallet prompt for all fills since the last order, not one per fill).
  *
- * Over 400 lines: one form whose fields depend on each other (type, side, leverage, slippage,
- * TP/SL). Its value, fee and margin preview come from core with the engine's rounding
- * (order-preview.ts) and are shown by OrderSummary.tsx.
+ * Fields are read strictly and checked outside React (order-checks.ts); an order far from the
+ * mark or above the notional threshold asks for a second click; a refusal shows once (inline and
+ * one toast) and clears when any input changes. The value, fee and margin preview come from core
+ * with the engine's rounding (order-preview.ts, shown by OrderSummary.tsx); the leverage slider
+ * sizes the % buttons to what the engine's margin check accepts (core's maxOrderLots).
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useState } from "react";
 import { useCoSignLatest } from "../_channel/useCoSign";
 import { ErrorMessage } from "../_components/ErrorMessage";
-import { formatAmount, formatBps, parseAmount } from "../_components/format";
+import { formatAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import {
   baseUnits,
   lotUnits,
-  minNotionalUnits,
   newIdempotencyKey,
-  notional,
   priceDecimals,
   px,
   quoteAmt,
   quoteUnits,
   quoteUnitsOrNull,
   sz,
-  szT,
-  tickUnits,
   slippageBound,
   toLot,
   type MarketSummary,
   type Position,
 } from "./market";
+import { confirmationReason, field, orderProblems, perpMaxSize, spotMaxSize, valueOf } from "./order-checks";
+import { AmountField, LeverageSlider, LimitOptions, SizeButtons, SlippageChips, TpSlFields } from "./OrderFormExtras";
+import { announcePlaced } from "./order-toasts";
 import { pnlAt as positionPnl, previewOrder } from "./order-preview";
 import { OrderSummary } from "./OrderSummary";
 import type { BookState } from "./useMarketData";
 
 type OrderType = "limit" | "market" | "stop";
 type Side = "buy" | "sell";
-const SLIPPAGES_BPS = [10n, 50n, 100n, 300n];
 
 export interface PickedPrice {
   price: bigint;
@@ -54,26 +54,22 @@ export function OrderForm({
   market,
   book,
   positions,
-  markets,
   picked,
 }: {
   market: MarketSummary;
   book: BookState;
-  /** every open perpetual position (cross margin: all of them count toward equity) */
+  /** every open perpetual position */
   positions: Position[];
-  /** every market, to value positions in their own units */
-  markets: MarketSummary[];
   picked: PickedPrice | null;
 }) {
   const trpc = useTRPC();
   const id = useId();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const balances = useQuery({ ...trpc.account.balances.queryOptions(), enabled: !!me.data });
+  const summary = useQuery({ ...trpc.account.summary.queryOptions(), enabled: !!me.data, refetchInterval: 5_000 });
   const coSign = useCoSignLatest();
   const place = useMutation(trpc.orders.place.mutationOptions());
   const isPerp = market.kind === "PERP";
   const qd = market.quote.decimals;
-  const tick = tickUnits(market);
   const lot = lotUnits(market);
 
   const [side, setSide] = useState<Side>("buy");
@@ -92,6 +88,29 @@ export function OrderForm({
   const [slText, setSlText] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [stage, setStage] = useState<"idle" | "cosign" | "place">("idle");
+  /** the reason shown while an order waits for its second click */
+  const [confirming, setConfirming] = useState<string | null>(null);
+
+  // a refusal or a pending confirmation is about the inputs it was given: any change clears it
+  useEffect(() => {
+    setError(null);
+    setConfirming(null);
+  }, [
+    side,
+    type,
+    priceText,
+    triggerText,
+    stopAsLimit,
+    sizeText,
+    tif,
+    postOnly,
+    reduceOnly,
+    slippageBps,
+    withTpSl,
+    tpText,
+    slText,
+    market.symbol,
+  ]);
 
   useEffect(() => {
     if (picked) {
@@ -104,40 +123,49 @@ export function OrderForm({
   const bestBid = book.bids[0]?.[0] ?? null;
   const refPrice =
     (side === "buy" ? bestAsk : bestBid) ?? quoteUnitsOrNull(market, market.markPrice ?? market.lastPrice);
-  const price = parseAmount(priceText, qd);
-  const trigger = parseAmount(triggerText, qd);
-  const size = parseAmount(sizeText, market.base.decimals);
-  const tp = parseAmount(tpText, qd);
-  const sl = parseAmount(slText, qd);
   const usesLimitPrice = type === "limit" || (type === "stop" && stopAsLimit);
+  const fields = {
+    size: field(sizeText, market.base.decimals),
+    price: usesLimitPrice ? field(priceText, qd) : null,
+    trigger: type === "stop" ? field(triggerText, qd) : null,
+    takeProfit: isPerp && withTpSl ? field(tpText, qd) : null,
+    stopLoss: isPerp && withTpSl ? field(slText, qd) : null,
+  };
+  const price = fields.price ? valueOf(fields.price) : null;
+  const trigger = fields.trigger ? valueOf(fields.trigger) : null;
+  const size = valueOf(fields.size);
+  const tp = fields.takeProfit ? valueOf(fields.takeProfit) : null;
+  const sl = fields.stopLoss ? valueOf(fields.stopLoss) : null;
   const execPrice = usesLimitPrice ? price : type === "stop" ? trigger : refPrice;
   const worstPrice = refPrice === null ? null : slippageBound(market, refPrice, side, slippageBps);
   const stopWorst = trigger === null ? null : slippageBound(market, trigger, side, slippageBps);
+  const mark = quoteUnitsOrNull(market, market.markPrice ?? market.lastPrice);
 
-  const available = (symbol: string) => balances.data?.find((x) => x.asset === symbol)?.available ?? null;
-  const quoteBalance = available(market.quote.symbol);
-  const baseBalance = available(market.base.symbol);
-  const quoteHeld = quoteBalance ? quoteUnits(market, quoteBalance) : 0n;
+  // what the trader may use: a perpetual's free collateral (account.summary), a spot asset's withdrawable amount
+  const s = summary.data;
+  const freeCollateral = s?.margin.find((x) => x.asset === market.quote.symbol)?.freeCollateral ?? null;
+  const usable = (symbol: string) => s?.withdrawable.find((x) => x.symbol === symbol) ?? null;
+  const quoteUsable = usable(market.quote.symbol);
+  const baseUsable = usable(market.base.symbol);
+  const quoteAvail = isPerp
+    ? freeCollateral
+      ? quoteUnits(market, freeCollateral)
+      : 0n
+    : quoteUsable
+      ? quoteUnits(market, quoteUsable)
+      : 0n;
+  const baseAvail = baseUsable ? baseUnits(market, baseUsable) : 0n;
   const position = positions.find((p) => p.market === market.symbol);
   const positionSize = position ? baseUnits(market, position.size) : null;
-  // perpetuals settle in cash: the balance goes negative when buying; equity adds the positions at the mark
-  const perpEquity =
-    quoteHeld +
-    positions.reduce((sum, p) => {
-      const pm = markets.find((x) => x.symbol === p.market);
-      return pm && pm.quote.symbol === market.quote.symbol
-        ? sum + notional(pm, baseUnits(pm, p.size), quoteUnits(pm, p.markPrice ?? p.entryPrice))
-        : sum;
-    }, 0n);
-  const quoteAvail = isPerp ? (perpEquity > 0n ? perpEquity : 0n) : quoteHeld;
-  const baseAvail = baseBalance ? baseUnits(market, baseBalance) : 0n;
-  // the most the buttons size to: spot buys spend quote, spot sells spend base, perps use collateral × leverage
+  // the most the % buttons size to; on a perpetual what the engine's margin check accepts at this leverage
+  const sizingPrice = usesLimitPrice ? price : type === "market" ? worstPrice : (stopWorst ?? trigger);
   const maxSize = useMemo(() => {
-    if (!execPrice || execPrice <= 0n) return isPerp ? null : side === "sell" ? baseAvail : null;
-    const scale = 10n ** BigInt(market.base.decimals);
-    if (isPerp) return toLot((quoteAvail * BigInt(leverage) * scale) / execPrice, lot);
-    return side === "buy" ? toLot((quoteAvail * scale) / execPrice, lot) : toLot(baseAvail, lot);
-  }, [execPrice, isPerp, side, quoteAvail, baseAvail, leverage, market, lot]);
+    if (isPerp)
+      return sizingPrice && mark
+        ? perpMaxSize(market, { side, freeCollateral: quoteAvail, price: sizingPrice, mark, leverage })
+        : null;
+    return spotMaxSize(market, { side, quoteAvailable: quoteAvail, baseAvailable: baseAvail, price: execPrice });
+  }, [isPerp, sizingPrice, mark, market, side, quoteAvail, leverage, baseAvail, execPrice]);
 
   const maker = type === "limit" && postOnly;
   // the price the engine checks margin at: the limit, or the worst price of a market order
@@ -152,23 +180,12 @@ export function OrderForm({
       ? null
       : positionPnl(market, side === "buy" ? size! : -size!, execPrice, exit);
 
-  const problems: string[] = [];
-  if (sizeText && size === null) problems.push(`Size: a number with at most ${market.base.decimals} decimals.`);
-  else if (size !== null && size % lot !== 0n)
-    problems.push(`Size must be a multiple of ${szT(market, market.lotSize)} ${market.base.symbol}.`);
-  if (usesLimitPrice && priceText && price === null) problems.push("Price: a number.");
-  else if (usesLimitPrice && price !== null && price % tick !== 0n)
-    problems.push(`Price must be a multiple of the tick ${px(market, tick)}.`);
-  if (type === "stop" && triggerText && (trigger === null || trigger % tick !== 0n))
-    problems.push(`Trigger must be a multiple of the tick ${px(market, tick)}.`);
-  if (value !== null && value > 0n && value < minNotionalUnits(market))
-    problems.push(
-      `Order value below the minimum of ${quoteAmt(market, minNotionalUnits(market))} ${market.quote.symbol}.`,
-    );
-  if (withTpSl && tp !== null && execPrice && (side === "buy" ? tp <= execPrice : tp >= execPrice))
-    problems.push(`Take-profit must be ${side === "buy" ? "above" : "below"} the entry price.`);
-  if (withTpSl && sl !== null && execPrice && (side === "buy" ? sl >= execPrice : sl <= execPrice))
-    problems.push(`Stop-loss must be ${side === "buy" ? "below" : "above"} the entry price.`);
+  const problems = orderProblems(market, { side, ...fields, execPrice, value });
+  const confirmReason = confirmationReason(market, {
+    price: type === "market" ? null : usesLimitPrice ? price : trigger,
+    reference: mark,
+    value,
+  });
 
   const ready =
     !!me.data &&
@@ -185,12 +202,20 @@ export function OrderForm({
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!ready || size === null) return;
+    if (confirmReason !== null && confirming !== confirmReason) {
+      setConfirming(confirmReason);
+      return;
+    }
+    setConfirming(null);
     setError(null);
+    let step: "cosign" | "place" = "place";
     try {
       if (coSign.pending.count > 0) {
+        step = "cosign";
         setStage("cosign");
         await coSign.coSignLatest();
       }
+      step = "place";
       setStage("place");
       const common = {
         idempotencyKey: newIdempotencyKey("ord"),
@@ -216,21 +241,13 @@ export function OrderForm({
               ? { ...common, type: "stopLimit" as const, triggerPrice: trigger!, price: price! }
               : { ...common, type: "stopMarket" as const, triggerPrice: trigger!, worstPrice: stopWorst! };
       const r = await place.mutateAsync(input);
-      const what = `${side === "buy" ? (isPerp ? "Long" : "Buy") : isPerp ? "Short" : "Sell"} ${sz(market, size)} ${market.base.symbol}`;
-      if (r.status === "resting")
-        toast.success("Order placed", `${what} at ${px(market, price)} rests on the book (order #${r.orderId}).`);
-      else if (r.status === "triggerPending")
-        toast.success("Stop order placed", `${what} when the mark reaches ${px(market, trigger)}.`);
-      else if (r.status === "cancelled" || r.status === "expired")
-        toast.warn(
-          baseUnits(market, r.filledSize) > 0n ? "Order partly filled" : "Order not filled",
-          `${what}: ${r.doneReason ?? r.status}. Filled ${szT(market, r.filledSize)} of ${sz(market, size)}.`,
-        );
+      announcePlaced(market, r, { side, size, price, trigger });
       // fills are announced by the account feed (also those that happen later)
       setSizeText("");
     } catch (err) {
+      // one toast per refusal (the account feed does not repeat a refusal of the trader's own order)
       setError(err);
-      toast.fromError(stage === "cosign" ? "Co-signing failed" : "Order not placed", err);
+      toast.fromError(step === "cosign" ? "Co-signing failed" : "Order not placed", err);
     } finally {
       setStage("idle");
     }
@@ -273,7 +290,7 @@ export function OrderForm({
 
       <form onSubmit={submit} className="form-grid" noValidate>
         <p className="avail muted">
-          {isPerp ? "Equity" : "Available"}{" "}
+          {isPerp ? "Free collateral" : "Available"}{" "}
           <span className="num" data-testid="available">
             {me.data
               ? isPerp || side === "buy"
@@ -284,17 +301,13 @@ export function OrderForm({
         </p>
 
         {type === "stop" && (
-          <label className="field">
-            <span>Trigger price (mark)</span>
-            <input
-              inputMode="decimal"
-              autoComplete="off"
-              value={triggerText}
-              onChange={(e) => setTriggerText(e.target.value)}
-              placeholder="0.00"
-            />
-            <span className="unit">{market.quote.symbol}</span>
-          </label>
+          <AmountField
+            label={isPerp ? "Trigger price (mark)" : "Trigger price (last)"}
+            value={triggerText}
+            onChange={setTriggerText}
+            placeholder="0.00"
+            unit={market.quote.symbol}
+          />
         )}
         {type === "stop" && (
           <label className="check">
@@ -303,17 +316,15 @@ export function OrderForm({
           </label>
         )}
         {usesLimitPrice && (
-          <label className="field">
-            <span>Price</span>
-            <input
-              inputMode="decimal"
-              autoComplete="off"
-              value={priceText}
-              onChange={(e) => setPriceText(e.target.value)}
-              placeholder={refPrice ? px(market, refPrice).replace(/,/g, "") : "0.00"}
-            />
-            <span className="unit">{market.quote.symbol}</span>
-          </label>
+          <AmountField
+            label="Price"
+            value={priceText}
+            onChange={setPriceText}
+            placeholder={
+              refPrice ? formatAmount(refPrice, qd, { maxFraction: priceDecimals(market), group: false }) : "0.00"
+            }
+            unit={market.quote.symbol}
+          />
         )}
         {type === "market" && (
           <p className="muted est">
@@ -324,89 +335,16 @@ export function OrderForm({
           </p>
         )}
 
-        <label className="field">
-          <span>Size</span>
-          <input
-            inputMode="decimal"
-            autoComplete="off"
-            value={sizeText}
-            onChange={(e) => setSizeText(e.target.value)}
-            placeholder="0.0"
-          />
-          <span className="unit">{market.base.symbol}</span>
-        </label>
-        <div className="pct-row" role="group" aria-label="Size as a share of what you can trade">
-          {[25n, 50n, 75n, 100n].map((p) => (
-            <button
-              key={p.toString()}
-              type="button"
-              disabled={!maxSize}
-              onClick={() =>
-                maxSize &&
-                setSizeText(formatAmount(toLot((maxSize * p) / 100n, lot), market.base.decimals, { group: false }))
-              }
-            >
-              {p.toString()}%
-            </button>
-          ))}
-        </div>
+        <AmountField label="Size" value={sizeText} onChange={setSizeText} placeholder="0.0" unit={market.base.symbol} />
+        <SizeButtons
+          maxSize={maxSize}
+          onPick={(sizeBase) => setSizeText(formatAmount(toLot(sizeBase, lot), market.base.decimals, { group: false }))}
+        />
+        {isPerp && <LeverageSlider market={market} leverage={leverage} setLeverage={setLeverage} />}
 
-        {isPerp && (
-          <label className="field-range">
-            <span>
-              Leverage <strong className="num">{leverage}×</strong>
-              <span className="muted">
-                {" "}
-                (sizes the % buttons; margin is cross, {formatBps(BigInt(market.initialMarginBps))} initial)
-              </span>
-            </span>
-            <input
-              type="range"
-              min={1}
-              max={market.maxLeverage}
-              value={leverage}
-              onChange={(e) => setLeverage(Number(e.target.value))}
-              aria-label="Leverage"
-            />
-          </label>
-        )}
-
-        {type === "limit" && (
-          <div className="opts">
-            <label className="inline-select">
-              <span>Time in force</span>
-              <select value={tif} onChange={(e) => setTif(e.target.value as typeof tif)}>
-                <option value="GTC">GTC (rests)</option>
-                <option value="IOC">IOC (fill now, cancel rest)</option>
-                <option value="FOK">FOK (all now or nothing)</option>
-              </select>
-            </label>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={postOnly && tif === "GTC"}
-                disabled={tif !== "GTC"}
-                onChange={(e) => setPostOnly(e.target.checked)}
-              />{" "}
-              Post-only
-            </label>
-          </div>
-        )}
+        {type === "limit" && <LimitOptions tif={tif} setTif={setTif} postOnly={postOnly} setPostOnly={setPostOnly} />}
         {(type === "market" || (type === "stop" && !stopAsLimit)) && (
-          <div className="opts" role="group" aria-label="Slippage">
-            <span className="muted">Slippage</span>
-            {SLIPPAGES_BPS.map((b) => (
-              <button
-                key={b.toString()}
-                type="button"
-                className="chip"
-                aria-pressed={slippageBps === b}
-                onClick={() => setSlippageBps(b)}
-              >
-                {formatBps(b)}
-              </button>
-            ))}
-          </div>
+          <SlippageChips value={slippageBps} onChange={setSlippageBps} />
         )}
         {isPerp && (
           <div className="opts">
@@ -420,37 +358,14 @@ export function OrderForm({
           </div>
         )}
         {isPerp && withTpSl && (
-          <div className="tpsl">
-            <label className="field">
-              <span>Take profit</span>
-              <input
-                inputMode="decimal"
-                autoComplete="off"
-                value={tpText}
-                onChange={(e) => setTpText(e.target.value)}
-                placeholder="price"
-              />
-              <span className={`unit num ${(pnlAt(tp) ?? 0n) >= 0n ? "up" : "down"}`} data-testid="tp-pnl">
-                {pnlAt(tp) !== null ? `${quoteAmt(market, pnlAt(tp)!, true)}` : market.quote.symbol}
-              </span>
-            </label>
-            <label className="field">
-              <span>Stop loss</span>
-              <input
-                inputMode="decimal"
-                autoComplete="off"
-                value={slText}
-                onChange={(e) => setSlText(e.target.value)}
-                placeholder="price"
-              />
-              <span className={`unit num ${(pnlAt(sl) ?? 0n) >= 0n ? "up" : "down"}`} data-testid="sl-pnl">
-                {pnlAt(sl) !== null ? `${quoteAmt(market, pnlAt(sl)!, true)}` : market.quote.symbol}
-              </span>
-            </label>
-            <p className="muted est">
-              Estimated PnL at each price for the whole size, before fees. One cancels the other.
-            </p>
-          </div>
+          <TpSlFields
+            market={market}
+            tpText={tpText}
+            setTpText={setTpText}
+            slText={slText}
+            setSlText={setSlText}
+            pnlAt={(which) => pnlAt(which === "tp" ? tp : sl)}
+          />
         )}
 
         <OrderSummary
@@ -466,6 +381,11 @@ export function OrderForm({
           </p>
         ))}
         {error ? <ErrorMessage error={error} compact /> : null}
+        {confirming && (
+          <p className="confirm-note" role="alert" data-testid="order-confirm">
+            {confirming} Press the button again to send it.
+          </p>
+        )}
         {coSign.pending.count > 0 && !busy && (
           <p className="muted est">
             Placing this order first co-signs the latest channel state (one wallet signature).
@@ -481,7 +401,9 @@ export function OrderForm({
                 ? "Co-sign in your wallet…"
                 : stage === "place"
                   ? "Placing…"
-                  : `${sideLabel} ${market.base.symbol}`}
+                  : confirming
+                    ? `Confirm: ${sideLabel} ${market.base.symbol}`
+                    : `${sideLabel} ${market.base.symbol}`}
         </button>
       </form>
     </section>

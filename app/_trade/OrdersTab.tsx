@@ -2,7 +2,7 @@
 /** The open-orders tab: cancel and amend (co-signing the latest state first). */
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatAmount, parseAmount } from "../_components/format";
+import { formatAmount, readAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import {
@@ -73,12 +73,15 @@ function OrderRow({ o, m }: { o: OpenOrder; m: MarketSummary }) {
   }
   async function doAmend(e: React.FormEvent) {
     e.preventDefault();
-    const price = parseAmount(priceText, m.quote.decimals);
-    const size = parseAmount(sizeText, m.base.decimals);
-    if (price === null || size === null) {
-      toast.error("Order not amended", "Enter the new price and size as numbers.");
+    // strict, as the order form: "0,5" is refused with its reason, never read as 5
+    const pr = readAmount(priceText, m.quote.decimals);
+    const sr = readAmount(sizeText, m.base.decimals);
+    if (!pr.ok || !sr.ok) {
+      toast.error("Order not amended", !pr.ok ? `Price: ${pr.reason}` : `Size: ${(sr as { reason: string }).reason}`);
       return;
     }
+    const price = pr.value;
+    const size = sr.value;
     try {
       await signed(() =>
         amend.mutateAsync({

@@ -2,7 +2,7 @@
 /** The positions tab: each position with its margin, PnL and liquidation price; edit TP/SL and close (co-signing the latest state first). */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatAmount, formatBps, formatToken, parseAmount } from "../_components/format";
+import { formatAmount, formatBps, formatToken, parseAmount, readAmount } from "../_components/format";
 import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import {
@@ -136,12 +136,16 @@ function PositionRow({
 
   async function saveTpSl(e: React.FormEvent) {
     e.preventDefault();
-    const tpv = tpText.trim() ? parseAmount(tpText, m.quote.decimals) : null;
-    const slv = slText.trim() ? parseAmount(slText, m.quote.decimals) : null;
-    if ((tpText.trim() && tpv === null) || (slText.trim() && slv === null)) {
-      toast.error("TP/SL not saved", "Enter prices as numbers, or leave a field empty to remove it.");
+    // strict, as the order form: "0,5" is refused with its reason, never read as 5
+    const tpr = tpText.trim() ? readAmount(tpText, m.quote.decimals) : null;
+    const slr = slText.trim() ? readAmount(slText, m.quote.decimals) : null;
+    if ((tpr && !tpr.ok) || (slr && !slr.ok)) {
+      const bad = tpr && !tpr.ok ? `Take-profit: ${tpr.reason}` : slr && !slr.ok ? `Stop-loss: ${slr.reason}` : "";
+      toast.error("TP/SL not saved", `${bad} Leave a field empty to remove it.`);
       return;
     }
+    const tpv = tpr?.ok ? tpr.value : null;
+    const slv = slr?.ok ? slr.value : null;
     try {
       await signed(() =>
         setTpSl.mutateAsync({

@@ -8,6 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { useTRPC } from "../_trpc/client";
+import { AccountSummary } from "./AccountSummary";
 import { AccountTabs } from "./AccountTabs";
 import { MarketHeader } from "./MarketHeader";
 import type { MarketSummary } from "./market";
@@ -66,7 +67,8 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
           <RecentTrades market={market} trades={trades.trades} ready={trades.ready} error={trades.error} />
         </div>
         <div className="area-form">
-          <OrderForm market={market} book={book} positions={positions.data ?? []} markets={all} picked={picked} />
+          <OrderForm market={market} book={book} positions={positions.data ?? []} picked={picked} />
+          <AccountSummary settlement={market.quote.symbol} />
         </div>
         <div className="area-account">
           <AccountTabs markets={all} current={market} />

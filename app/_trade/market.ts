@@ -14,6 +14,7 @@ export type MarketSummary = Outputs["markets"]["list"][number];
 export type Trade = Outputs["markets"]["trades"][number];
 export type Position = Outputs["account"]["positions"][number];
 export type OpenOrder = Outputs["account"]["openOrders"][number];
+export type TriggerOrder = Outputs["account"]["triggerOrders"][number];
 export type Fill = Outputs["account"]["fills"]["fills"][number];
 export type HistoryRow = Outputs["account"]["history"]["rows"][number];
 export type Activity = HistoryRow["activity"];

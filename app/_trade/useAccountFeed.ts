@@ -1,7 +1,10 @@
 "use client";
 /**
  * The signed-in trader's own events (feeds.account): refreshes the account panels (coalesced,
- * at most every 150 ms) and raises toasts for fills, TP/SL and stop triggers and liquidations.
+ * at most every 150 ms) and raises toasts for fills, liquidations and every outcome of a trigger
+ * (fired, then filled, expired unfilled or refused; removed with its position or by its OCO
+ * partner). A refusal of the trader's own order is not repeated here: the form that sent it
+ * already said so (one toast per refusal).
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
@@ -31,6 +34,8 @@ export function useAccountFeed() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const markets = useQuery(trpc.markets.list.queryOptions());
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** ids of triggers that fired: the orders they placed carry the same id */
+  const fired = useRef(new Set<number>());
   const address = me.data?.address ?? null;
 
   const refresh = () => {
@@ -58,10 +63,23 @@ export function useAccountFeed() {
               break;
             }
             case "triggered":
+              fired.current.add(a.orderId);
               toast.info(
                 `${TRIGGER_NAME[a.triggerKind]} triggered on ${a.market}`,
-                `Trigger ${m ? pxT(m, a.trigger) : a.trigger.value} ${a.trigger.symbol}; closing at market.`,
+                `Trigger ${m ? pxT(m, a.trigger) : a.trigger.value} ${a.trigger.symbol} reached (price ${m ? pxT(m, a.price) : a.price.value}); its order is sent.`,
               );
+              break;
+            case "orderDone":
+              if (fired.current.has(a.orderId) && a.reason !== "filled") {
+                fired.current.delete(a.orderId);
+                const filledAny = !/^0(\.0*)?$/.test(a.filled.value);
+                toast.warn(
+                  a.reason === "expired"
+                    ? `Triggered order ${filledAny ? "partly filled" : "expired unfilled"} on ${a.market}`
+                    : `Triggered order ended on ${a.market}`,
+                  `Order #${a.orderId}: ${a.reason}; filled ${formatToken(a.filled)}, ${formatToken(a.remaining)} not filled (no liquidity within its price bound).`,
+                );
+              } else if (a.reason === "filled") fired.current.delete(a.orderId);
               break;
             case "triggerCancelled":
               if (a.reason === "oco")
@@ -69,6 +87,14 @@ export function useAccountFeed() {
                   `Protective order cancelled on ${a.market}`,
                   "Its take-profit / stop-loss partner fired first (one cancels the other).",
                 );
+              else if (a.reason === "positionClosed")
+                toast.info(
+                  `Trigger order #${a.orderId} removed on ${a.market}`,
+                  "The position it protected is closed.",
+                );
+              else if (a.reason === "liquidation")
+                toast.warn(`Trigger order #${a.orderId} removed on ${a.market}`, "The position was liquidated.");
+              // "cancelled" and "replaced" are the trader's own actions, announced where they were taken
               break;
             case "liquidationStarted":
               toast.warn(
@@ -77,7 +103,9 @@ export function useAccountFeed() {
               );
               break;
             case "rejected":
-              toast.error("Order rejected by the engine", a.message);
+              // only a triggered order's refusal: the trader's own orders were answered by the form
+              if (a.orderId !== null && fired.current.delete(a.orderId))
+                toast.error("Triggered order refused", a.message);
               break;
           }
         },
