@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { formatBps, formatCompact, formatPips } from "../_components/format";
 import { baseUnits, change24hBps, pxT, type MarketSummary } from "./market";
+import { PerpStats } from "./PerpStats";
 
 /** The market's name (with a switcher to the others) and its live figures. */
 export function MarketHeader({ market, markets }: { market: MarketSummary; markets: MarketSummary[] }) {
@@ -35,10 +36,11 @@ export function MarketHeader({ market, markets }: { market: MarketSummary; marke
                 {pxT(market, market.markPrice)}
               </span>
             </div>
-            <div className="stat">
+            <div className="stat hide-phone">
               <span className="label">Index</span>
               <span className="num">{pxT(market, market.indexPrice)}</span>
             </div>
+            <PerpStats market={market} />
           </>
         )}
         <div className="stat">

@@ -5,10 +5,11 @@
  * height whether it shows a skeleton, a message or the chart, so nothing below it moves.
  * The wire sends each candle as a tuple of whole-token decimal strings (server/services/market-wire.ts);
  * they become JS numbers here only to place pixels and label the axis and tooltip, never for money.
+ * Lines mark the mark price, the position's entry and liquidation price and the trader's orders.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, CartesianGrid, ComposedChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ErrorMessage } from "../_components/ErrorMessage";
 import { useTRPC } from "../_trpc/client";
 import type { MarketSummary } from "./market";
@@ -62,7 +63,24 @@ function CandleShape({ x = 0, y = 0, width = 0, height = 0, payload }: CandleSha
   );
 }
 
-export function PriceChart({ market }: { market: MarketSummary }) {
+/** A horizontal line over the candles: the mark, the position's entry and liquidation, the trader's orders. */
+export interface ChartLine {
+  /** whole-token decimal string (a wire value) */
+  price: string;
+  label: string;
+  kind: "mark" | "entry" | "liquidation" | "buy" | "sell" | "trigger";
+}
+
+const LINE_COLOR: Record<ChartLine["kind"], string> = {
+  mark: "var(--accent)",
+  entry: "var(--text)",
+  liquidation: "var(--warn)",
+  buy: "var(--buy)",
+  sell: "var(--sell)",
+  trigger: "var(--muted)",
+};
+
+export function PriceChart({ market, lines = [] }: { market: MarketSummary; lines?: ChartLine[] }) {
   const trpc = useTRPC();
   const [intervalSec, setIntervalSec] = useState<number>(60);
   const q = useQuery({
@@ -142,6 +160,18 @@ export function PriceChart({ market }: { market: MarketSummary }) {
                 maxBarSize={14}
               />
               <Bar yAxisId="p" dataKey="range" shape={<CandleShape />} isAnimationActive={false} maxBarSize={14} />
+              {lines.map((l) => (
+                <ReferenceLine
+                  key={`${l.kind}-${l.label}-${l.price}`}
+                  yAxisId="p"
+                  y={Number(l.price)}
+                  stroke={LINE_COLOR[l.kind]}
+                  strokeDasharray={l.kind === "mark" ? undefined : "4 3"}
+                  // the liquidation price may be far away: drawn only when it is in view
+                  ifOverflow={l.kind === "liquidation" ? "hidden" : "extendDomain"}
+                  label={{ value: l.label, position: "insideLeft", fill: LINE_COLOR[l.kind], fontSize: 10 }}
+                />
+              ))}
             </ComposedChart>
           </ResponsiveContainer>
         )}

@@ -17,6 +17,7 @@ import { OrderForm, type PickedPrice } from "./OrderForm";
 import { RecentTrades } from "./RecentTrades";
 import { useAccountFeed } from "./useAccountFeed";
 import { useBook, useTrades } from "./useMarketData";
+import { chartLines } from "./chart-lines";
 
 // Recharts is the heaviest piece: load it after the rest so the book and form paint first.
 const PriceChart = dynamic(() => import("./PriceChart").then((m) => m.PriceChart), {
@@ -47,6 +48,9 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
   const book = useBook(market);
   const trades = useTrades(symbol);
   const [picked, setPicked] = useState<PickedPrice | null>(null);
+  const orders = useQuery({ ...trpc.account.openOrders.queryOptions(), enabled: !!me.data });
+  const triggers = useQuery({ ...trpc.account.triggerOrders.queryOptions(), enabled: !!me.data });
+  const lines = chartLines(market, positions.data ?? [], orders.data ?? [], triggers.data ?? []);
   useAccountFeed();
 
   return (
@@ -54,7 +58,7 @@ export function TradeScreen({ symbol, initialMarkets }: { symbol: string; initia
       <MarketHeader market={market} markets={all} />
       <div className="trade-grid">
         <div className="area-chart">
-          <PriceChart market={market} />
+          <PriceChart market={market} lines={lines} />
         </div>
         <div className="area-book">
           <OrderBook
