@@ -2,16 +2,19 @@
  * Engine → evidence events: turns what core/engine's Exchange did over a batch of commands into
  * the batch's evidence events (contracts/testing/evidence.ts), as the server's anchoring loop
  * will. Fills and funding become one net Orders Match per (account, market) per segment — a
- * segment ends before each withdrawal, so the contract checks free collateral against the same
- * positions the engine did. Covers perpetual markets, deposits, withdrawals, marks, funding;
- * liquidations (and spot markets) are not converted yet and throw, so a test never passes by
- * leaving them out.
+ * segment ends before each withdrawal and each flag, so the contract checks free collateral and
+ * margin against the same positions the engine did. Covers perpetual markets, deposits,
+ * withdrawals, marks, funding, and a liquidation that closes through the book (Flag, the closing
+ * matches, the liquidation fees seized to the insurance fund, released). Spot markets, ADL,
+ * bankruptcy cover and the exchange's backstop are not converted yet and throw, so a test never
+ * passes by leaving them out; funding dust paid by the insurance fund is left out and noted
+ * (`insuranceMirrored` turns false).
  */
 import type { Address, Hex } from "viem";
 import type { Command, EngineEvent } from "../../core/engine/events";
 import type { Exchange } from "../../core/engine/exchange";
 import type { MarketConfig } from "../../core/market/config";
-import { FEE_ACCOUNT } from "../../core/engine/state";
+import { FEE_ACCOUNT, INSURANCE_ACCOUNT } from "../../core/engine/state";
 import { EVIDENCE_ROLE, evidenceEvent, type FundingPair } from "./evidence";
 
 export interface MirrorSetup {
@@ -45,6 +48,10 @@ export class EvidenceMirror {
   private readonly last = new Map<string, Snapshot>();
   private pending = new Map<string, Pending>();
   private out: Hex[] = [];
+  /** liquidation fees per account being liquidated, seized to the insurance fund when it ends */
+  private readonly liquidationFees = new Map<string, bigint>();
+  /** false once the engine moved insurance funds this converter does not mirror (funding dust) */
+  insuranceMirrored = true;
 
   constructor(
     private readonly setup: MirrorSetup,
@@ -53,7 +60,10 @@ export class EvidenceMirror {
 
   /** Protocol accounts, once before anything else. */
   protocolEvents(): Hex[] {
-    return [evidenceEvent.setProtocolAccount(EVIDENCE_ROLE.fees, this.address(FEE_ACCOUNT))];
+    return [
+      evidenceEvent.setProtocolAccount(EVIDENCE_ROLE.fees, this.address(FEE_ACCOUNT)),
+      evidenceEvent.setProtocolAccount(EVIDENCE_ROLE.insurance, this.address(INSURANCE_ACCOUNT)),
+    ];
   }
 
   private address(account: string): Address {
@@ -103,8 +113,11 @@ export class EvidenceMirror {
           break;
         case "fill":
           this.pendingOf(e.maker, e.market).fee += e.makerFeeQuote;
-          this.pendingOf(e.taker, e.market).fee += e.takerFeeQuote;
-          if (e.liquidation) throw new Error("liquidation fills are not mirrored yet");
+          if (e.liquidation) {
+            // the liquidated account is the taker; its fee goes to the insurance fund, by a Seize
+            this.pendingOf(e.taker, e.market);
+            this.liquidationFees.set(e.taker, (this.liquidationFees.get(e.taker) ?? 0n) + e.takerFeeQuote);
+          } else this.pendingOf(e.taker, e.market).fee += e.takerFeeQuote;
           break;
         case "fundingPayment":
           this.pendingOf(e.account, e.market).funding += e.amountQuote;
@@ -114,6 +127,22 @@ export class EvidenceMirror {
           if (e.reason === "withdraw") this.withdraw(e.account, e.asset, -e.deltaAvailable);
           break;
         case "liquidationStarted":
+          this.flush();
+          this.out.push(evidenceEvent.flag(this.address(e.account), this.token(e.asset)));
+          break;
+        case "liquidationFinished": {
+          this.flush();
+          const fees = this.liquidationFees.get(e.account) ?? 0n;
+          this.liquidationFees.delete(e.account);
+          this.out.push(
+            evidenceEvent.seize(this.address(e.account), this.token(e.asset), fees, EVIDENCE_ROLE.insurance, true),
+          );
+          break;
+        }
+        case "insurance":
+          if (e.reason === "bankruptcyCover") throw new Error("bankruptcy cover is not mirrored yet");
+          if (e.reason === "fundingDust") this.insuranceMirrored = false;
+          break;
         case "adl":
         case "backstop":
         case "marketUpdated":

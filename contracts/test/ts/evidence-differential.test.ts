@@ -17,7 +17,7 @@ import { journalLeafBytes } from "../../../core/evidence";
 import { Exchange } from "../../../core/engine/exchange";
 import type { Command } from "../../../core/engine/events";
 import { BTC_PERP, ETH_PERP } from "../../../core/engine/fixtures";
-import { FEE_ACCOUNT } from "../../../core/engine/state";
+import { FEE_ACCOUNT, INSURANCE_ACCOUNT } from "../../../core/engine/state";
 import { custodyAbi, evidenceEntrypointAbi } from "../../generated";
 import { Anchorer, concatEvents, deployEvidence, EVIDENCE_KIND } from "../../testing/evidence";
 import { EvidenceMirror } from "../../testing/evidence-mirror";
@@ -39,7 +39,9 @@ type Step =
   | { kind: "market"; trader: number; market: number; buy: boolean; lots: bigint }
   | { kind: "mark"; market: number; bps: bigint }
   | { kind: "funding"; market: number }
-  | { kind: "cancel"; trader: number; orderId: number };
+  | { kind: "cancel"; trader: number; orderId: number }
+  /** a command as written (scripted scenarios) */
+  | { kind: "command"; command: Command };
 
 const arbStep: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("deposit" as const), trader: fc.nat(2), usd: fc.bigInt(1n, 5_000n) }),
@@ -116,6 +118,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
   }
 
   function resolve(ex: Exchange, intent: Step, timeMs: number): Command {
+    if (intent.kind === "command") return intent.command;
     const account = TRADERS[intent.kind === "mark" || intent.kind === "funding" ? 0 : intent.trader]!;
     if (intent.kind === "deposit") return { type: "deposit", account, asset: "USDC", amount: intent.usd * USD };
     if (intent.kind === "withdraw") return { type: "withdraw", account, asset: "USDC", amount: intent.usd * USD };
@@ -148,6 +151,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
     const anchorer = new Anchorer(publicClient, f.wallets.other, entrypoint, EXCHANGE.privateKey, chainId);
     const ex = Exchange.create();
     const accounts = new Map<string, Address>([[FEE_ACCOUNT, "0x000000000000000000000000000000000000fee5"]]);
+    accounts.set(INSURANCE_ACCOUNT, "0x000000000000000000000000000000000000a5a5");
     TRADERS.forEach((t, i) => accounts.set(t, TRADER_KEYS[i]!.address));
     const mirror = new EvidenceMirror({ accounts, tokens: new Map([["USDC", f.usdc]]), channels }, ex);
     const read = <T>(functionName: string, args: readonly unknown[]) =>
@@ -172,9 +176,10 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
       await anchorer.anchor(entries, concatEvents(events));
       // the services equal the engine at the batch boundary
       for (const [name, address] of accounts) {
+        if (name === INSURANCE_ACCOUNT && !mirror.insuranceMirrored) continue;
         const b = ex.balance(name, "USDC");
         assert.equal(await read<bigint>("collateralOf", [address, f.usdc]), b.available + b.locked, `${name}'s USDC`);
-        if (name === FEE_ACCOUNT) continue;
+        if (name === FEE_ACCOUNT || name === INSURANCE_ACCOUNT) continue;
         for (const market of MARKETS) {
           const p = ex.position(name, market.symbol);
           const [lots, entry] = await read<[bigint, bigint]>("positionOf", [
@@ -229,6 +234,34 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
     assert.ok((sent.get(EVIDENCE_KIND.match) ?? 0) >= 4, `matches sent: ${JSON.stringify([...sent])}`);
     assert.equal(sent.get(EVIDENCE_KIND.withdraw), 1, "the withdrawal sent");
     assert.equal(sent.get(EVIDENCE_KIND.markPrice), 4, "marks sent");
+  });
+
+  it("a liquidation through the book: flag re-checked on-chain, the closing match, the fee seized to insurance", async () => {
+    const L = ETH_PERP.lotSizeBase;
+    const limit = (account: string, side: "buy" | "sell", lots: bigint, pricePerLot: bigint): Step => ({
+      kind: "command",
+      command: {
+        type: "place",
+        account,
+        market: ETH_PERP.symbol,
+        side,
+        kind: "limit",
+        sizeBase: lots * L,
+        pricePerLot,
+      },
+    });
+    const steps: Step[] = [
+      { kind: "withdraw", trader: 0, usd: 9_900n }, // alice keeps 100 USDC
+      limit("carol", "sell", 300n, 3_000_000n),
+      limit("alice", "buy", 300n, 3_000_000n), // 900 USDC of ETH on 100: 9x
+      limit("bob", "buy", 400n, 2_750_000n), // the bid alice's liquidation sells into
+      limit("carol", "sell", 10n, 2_800_000n),
+      { kind: "command", command: { type: "markPrice", market: ETH_PERP.symbol, indexPerLot: 2_760_000n } },
+    ];
+    sent.clear();
+    await run(steps, [1, 2, 2, 1]);
+    assert.equal(sent.get(EVIDENCE_KIND.flag), 1, "alice flagged");
+    assert.equal(sent.get(EVIDENCE_KIND.seize), 1, "her liquidation fee seized and the flag released");
   });
 
   it("random command streams: after every batch the on-chain services equal the engine", async () => {
