@@ -13,6 +13,7 @@ import { sendCall } from "./initiator";
 import type { Receiver } from "./receiver";
 
 const OPS_MAX_BYTES = 16_384;
+const DRAIN_LIMIT = 1 << 20;
 
 function reply(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
@@ -20,20 +21,22 @@ function reply(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-/** Reads the body up to `max` bytes; null when it is longer (the rest is not read). */
+/**
+ * Reads the body up to `max` bytes; null when it is longer. The excess is drained (so the caller
+ * gets its refusal) up to DRAIN_LIMIT bytes, beyond which the connection is cut.
+ */
 function readText(req: http.IncomingMessage, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > max) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(c);
+      if (size > DRAIN_LIMIT) req.destroy();
+      else if (size <= max) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(size > max ? null : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
+    req.on("close", () => resolve(null));
   });
 }
 
