@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 /// The compact encoding of a batch's events: one `bytes` of records back to back, each a kind
 /// byte and that kind's fields, packed big-endian (abi.encodePacked widths), no padding, no
-/// lengths except Deposit's funding count. Mirrored by core/evidence/events.ts... see
-/// docs/PROTOCOL.md "Evidence" for the table. Readers check the record fits before reading:
+/// lengths except Deposit's funding count. The TS encoder is contracts/testing/evidence.ts
+/// (`evidenceEvent`); docs/PROTOCOL.md "Evidence" has the table. Readers check the record fits before reading:
 /// calldataload past the end answers zeros, which must never pass for data.
 library EvidenceCodec {
     uint8 internal constant OPEN_MARKET = 1; //     market u8, quote address, initialBps u16, maintenanceBps u16
@@ -32,7 +32,7 @@ library EvidenceCodec {
     error EvidenceEventKindUnknown(uint256 index, uint8 kind);
 
     /// The record at `offset` must have `needed` bytes.
-    function require_(bytes calldata events, uint256 index, uint256 offset, uint256 needed) internal pure {
+    function checkFits(bytes calldata events, uint256 index, uint256 offset, uint256 needed) internal pure {
         // checked addition: offset and needed are below 2^64 in any real calldata
         if (offset + needed > events.length) revert EvidenceEventTruncated(index, offset, needed, events.length);
     }

@@ -5,6 +5,7 @@ import {ICustody} from "../interfaces/ICustody.sol";
 import {Channel} from "../libraries/Channel.sol";
 import {AssetService} from "./AssetService.sol";
 import {PerpService} from "./PerpService.sol";
+import {EvidenceBits} from "./EvidenceBits.sol";
 import {EvidenceCodec as C} from "./EvidenceCodec.sol";
 
 /// One handler per event kind: decode the record at `offset`, apply the rules, update the Asset
@@ -52,7 +53,7 @@ library EvidenceHandlers {
         while (offset < length) {
             uint8 kind = C.u8(events, offset);
             if (kind == C.MATCH) {
-                C.require_(events, index, offset, C.MATCH_LENGTH);
+                C.checkFits(events, index, offset, C.MATCH_LENGTH);
                 if (sums.length == 0) sums = new int256[](512);
                 uint8 market = C.u8(events, offset + 21);
                 sums[market] += C.i64(events, offset + 22);
@@ -60,7 +61,7 @@ library EvidenceHandlers {
                 if (_match(s, events, batchId, index, offset)) sums[256 + uint256(market)] += C.i128(events, offset + 62);
                 offset += C.MATCH_LENGTH;
             } else if (kind == C.MARK_PRICE) {
-                C.require_(events, index, offset, C.MARK_PRICE_LENGTH);
+                C.checkFits(events, index, offset, C.MARK_PRICE_LENGTH);
                 s.perps.setMark(C.u8(events, offset + 1), C.u128(events, offset + 2));
                 offset += C.MARK_PRICE_LENGTH;
             } else if (kind == C.DEPOSIT) {
@@ -72,7 +73,7 @@ library EvidenceHandlers {
             } else if (kind == C.SEIZE) {
                 offset = _seize(s, events, index, offset);
             } else if (kind == C.OPEN_MARKET) {
-                C.require_(events, index, offset, C.OPEN_MARKET_LENGTH);
+                C.checkFits(events, index, offset, C.OPEN_MARKET_LENGTH);
                 s.perps.openMarket(
                     C.u8(events, offset + 1),
                     C.addr(events, offset + 2),
@@ -81,7 +82,7 @@ library EvidenceHandlers {
                 );
                 offset += C.OPEN_MARKET_LENGTH;
             } else if (kind == C.SET_PROTOCOL_ACCOUNT) {
-                C.require_(events, index, offset, C.SET_PROTOCOL_ACCOUNT_LENGTH);
+                C.checkFits(events, index, offset, C.SET_PROTOCOL_ACCOUNT_LENGTH);
                 s.assets.setProtocolAccount(C.u8(events, offset + 1), C.addr(events, offset + 2));
                 offset += C.SET_PROTOCOL_ACCOUNT_LENGTH;
             } else {
@@ -93,7 +94,7 @@ library EvidenceHandlers {
             }
         }
         while (touched != 0) {
-            uint8 m = PerpService.lowestBit(touched);
+            uint8 m = uint8(EvidenceBits.lowestBit(touched));
             touched &= touched - 1; // touched != 0: clears the lowest set bit
             if (sums[m] != 0) revert EvidenceMatchNotBalanced(m, sums[m]);
             int256 fees = sums[256 + uint256(m)];
@@ -141,10 +142,10 @@ library EvidenceHandlers {
         uint256 index,
         uint256 offset
     ) private returns (uint256 next) {
-        C.require_(events, index, offset, C.DEPOSIT_LENGTH);
+        C.checkFits(events, index, offset, C.DEPOSIT_LENGTH);
         uint256 pairs = C.u8(events, offset + 89);
         next = offset + C.DEPOSIT_LENGTH + pairs * C.FUNDING_PAIR_LENGTH;
-        C.require_(events, index, offset, next - offset);
+        C.checkFits(events, index, offset, next - offset);
         RefusalReason reason = _depositRefusal(custody, events, offset, pairs);
         if (reason != RefusalReason.None) {
             emit EvidenceEventRefused(batchId, index, C.DEPOSIT, reason);
@@ -180,7 +181,7 @@ library EvidenceHandlers {
         uint256 index,
         uint256 offset
     ) private returns (uint256) {
-        C.require_(events, index, offset, C.WITHDRAW_LENGTH);
+        C.checkFits(events, index, offset, C.WITHDRAW_LENGTH);
         RefusalReason reason = _withdrawRefusal(s, custody, events, offset);
         if (reason != RefusalReason.None) {
             emit EvidenceEventRefused(batchId, index, C.WITHDRAW, reason);
@@ -209,7 +210,7 @@ library EvidenceHandlers {
         private
         returns (uint256)
     {
-        C.require_(events, index, offset, C.FLAG_LENGTH);
+        C.checkFits(events, index, offset, C.FLAG_LENGTH);
         address account = C.addr(events, offset + 1);
         address quote = C.addr(events, offset + 21);
         s.perps.flag(account, quote, s.assets.balanceOf(account, quote));
@@ -222,7 +223,7 @@ library EvidenceHandlers {
         private
         returns (uint256)
     {
-        C.require_(events, index, offset, C.SEIZE_LENGTH);
+        C.checkFits(events, index, offset, C.SEIZE_LENGTH);
         address account = C.addr(events, offset + 1);
         if (!s.perps.flagged[account]) revert EvidenceSeizeNotFlagged(account);
         address token = C.addr(events, offset + 21);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {EvidenceBits} from "./EvidenceBits.sol";
+
 /// RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency) proof verification over keccak256,
 /// mirroring core/evidence/verify.ts step by step and refusal by refusal: sizes are checked
 /// first (whole numbers up to 2^53 − 1, core's MAX_TREE_SIZE), then the proof's length (at most
@@ -164,34 +166,8 @@ library EvidenceMerkle {
 
     // ── bits (sizes ≤ 2^53, so a popCount or trailingZeros loop runs at most 54 times) ───
 
-    /// Number of bits needed to write `x` (0 for 0): Go's bits.Len64, by binary search.
-    function _bitLength(uint256 x) private pure returns (uint256 n) {
-        assembly ("memory-safe") {
-            // each step: if x has bits at or above 2^k, shift them down and count k
-            let f := shl(7, gt(x, 0xffffffffffffffffffffffffffffffff))
-            x := shr(f, x)
-            n := f
-            f := shl(6, gt(x, 0xffffffffffffffff))
-            x := shr(f, x)
-            n := or(n, f)
-            f := shl(5, gt(x, 0xffffffff))
-            x := shr(f, x)
-            n := or(n, f)
-            f := shl(4, gt(x, 0xffff))
-            x := shr(f, x)
-            n := or(n, f)
-            f := shl(3, gt(x, 0xff))
-            x := shr(f, x)
-            n := or(n, f)
-            f := shl(2, gt(x, 0xf))
-            x := shr(f, x)
-            n := or(n, f)
-            f := shl(1, gt(x, 0x3))
-            x := shr(f, x)
-            n := or(n, f)
-            // x is now 0..3: its own bit length is 0, 1, 2, 2
-            n := add(n, add(gt(x, 0), gt(x, 1)))
-        }
+    function _bitLength(uint256 x) private pure returns (uint256) {
+        return EvidenceBits.bitLength(x);
     }
 
     function _popCount(uint256 x) private pure returns (uint256 n) {
@@ -204,13 +180,9 @@ library EvidenceMerkle {
         }
     }
 
-    /// Trailing zero bits of `x` (0 for 0): the bit length of its lowest set bit, minus one.
+    /// Trailing zero bits of `x` (0 for 0).
     function _trailingZeros(uint256 x) private pure returns (uint256) {
-        if (x == 0) return 0;
-        // unchecked: x != 0, so its lowest set bit has a bit length ≥ 1 (and ~x + 1 is x's two's complement)
-        unchecked {
-            return _bitLength(x & (~x + 1)) - 1;
-        }
+        return EvidenceBits.lowestBit(x);
     }
 
     function _isPowerOfTwo(uint256 x) private pure returns (bool) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {EvidenceBits} from "./EvidenceBits.sol";
+
 /// Perpetual markets, marks, positions and liquidation flags, with the engine's margin rules
 /// (core/risk/margin.ts) over them: equity = balance + Σ lots × mark; maintenance = Σ
 /// ⌈|lots| × mark × maintenanceBps / 10⁴⌉; initial likewise at the market's initial rate;
@@ -96,7 +98,7 @@ library PerpService {
         equity = balance;
         uint256 bits = self.openMarkets[account];
         while (bits != 0) {
-            uint8 m = lowestBit(bits);
+            uint8 m = uint8(EvidenceBits.lowestBit(bits));
             bits &= bits - 1; // bits != 0: clears the lowest set bit
             Market storage market = self.markets[m];
             if (market.quote != quote) continue;
@@ -154,18 +156,6 @@ library PerpService {
         // unchecked: BPS ≠ 0, and product / BPS + 1 cannot overflow after a checked product
         unchecked {
             return product / BPS + (product % BPS == 0 ? 0 : 1);
-        }
-    }
-
-    /// Index of the lowest set bit of `bits` (≠ 0).
-    function lowestBit(uint256 bits) internal pure returns (uint8 index) {
-        uint256 isolated = bits & (~bits + 1); // the lowest set bit alone (two's complement)
-        while (isolated > 1) {
-            isolated >>= 1;
-            // unchecked: at most 255 shifts
-            unchecked {
-                ++index;
-            }
         }
     }
 }

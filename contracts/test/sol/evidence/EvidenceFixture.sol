@@ -150,10 +150,20 @@ abstract contract EvidenceFixture is CustodyFixture {
         if (a != b) revert AssertionFailedSigned(message, a, b);
     }
 
-    /// How many EvidenceEventRefused logs the recorded logs hold.
-    function _refusals() internal returns (uint256 n) {
+    /// The (event index, reason) of every EvidenceEventRefused in the recorded logs, in order.
+    function _refusals() internal returns (uint256[] memory indexes, uint256[] memory reasons) {
         VmLogs.Log[] memory recorded = logs.getRecordedLogs();
         bytes32 topic = keccak256("EvidenceEventRefused(uint64,uint256,uint8,uint8)");
+        uint256 n;
         for (uint256 i; i < recorded.length; ++i) if (recorded[i].topics[0] == topic) ++n;
+        indexes = new uint256[](n);
+        reasons = new uint256[](n);
+        n = 0;
+        for (uint256 i; i < recorded.length; ++i) {
+            if (recorded[i].topics[0] != topic) continue;
+            (uint256 index,, uint8 reason) = abi.decode(recorded[i].data, (uint256, uint8, uint8));
+            indexes[n] = index;
+            reasons[n++] = reason;
+        }
     }
 }

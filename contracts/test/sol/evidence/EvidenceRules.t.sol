@@ -64,7 +64,12 @@ contract EvidenceRulesTest is EvidenceFixture {
                 _deposit(trader, 7e6, traderChannel, 1_500e6) // fine
             )
         );
-        assertEq(_refusals(), 3, "three refusals");
+        (uint256[] memory indexes, uint256[] memory reasons) = _refusals();
+        assertEq(indexes.length, 3, "three refusals");
+        for (uint256 i; i < 3; ++i) assertEq(indexes[i], i, "the first three events");
+        assertEq(reasons[0], uint256(EvidenceHandlers.RefusalReason.ChannelUnknown), "someone else's channel");
+        assertEq(reasons[1], uint256(EvidenceHandlers.RefusalReason.FundingMismatch), "funding not custody's");
+        assertEq(reasons[2], uint256(EvidenceHandlers.RefusalReason.AmountAboveFunding), "above the funding");
         assertEq(uint256(_collateral(trader)), 1_007e6, "only the backed deposit");
     }
 
@@ -75,7 +80,10 @@ contract EvidenceRulesTest is EvidenceFixture {
         assertEq(free, 501e6, "free collateral");
         logs.recordLogs();
         _anchor(bytes.concat(_withdraw(other, 502e6, otherChannel), _withdraw(other, 501e6, otherChannel)));
-        assertEq(_refusals(), 1, "one refusal");
+        (uint256[] memory indexes, uint256[] memory reasons) = _refusals();
+        assertEq(indexes.length, 1, "one refusal");
+        assertEq(indexes[0], 0, "the first withdrawal");
+        assertEq(reasons[0], uint256(EvidenceHandlers.RefusalReason.AboveFreeCollateral), "reason");
         assertEq(uint256(_collateral(other)), 5_500e6, "the second withdrawal applied");
     }
 
@@ -112,7 +120,10 @@ contract EvidenceRulesTest is EvidenceFixture {
                 _match(other, 10, 1_000e6, 160e6, 0, 0)
             )
         );
-        assertEq(_refusals(), 1, "the growing match refused");
+        (uint256[] memory indexes, uint256[] memory reasons) = _refusals();
+        assertEq(indexes.length, 1, "the growing match refused");
+        assertEq(indexes[0], 0, "the first match");
+        assertEq(reasons[0], uint256(EvidenceHandlers.RefusalReason.AccountFlagged), "reason");
         (int64 lots,) = entry.positionOf(trader, M);
         assertEq(uint256(int256(lots)), 40, "reduced only");
         _anchor(_seize(trader, 100e6, true));
