@@ -141,7 +141,10 @@ export class Anchorer {
     private readonly chainId: number,
   ) {}
 
-  /** The head and proof of the next batch over `entries` (journal leaf bytes), signed over `events`. */
+  /**
+   * The head and proof of the next batch over `entries` (journal leaf bytes), signed over `events`.
+   * Appends the entries to the log: a batch that then reverts leaves the log ahead of the chain.
+   */
   async prepare(entries: readonly Uint8Array[], events: Hex) {
     const prevSize = this.log.size;
     const prevRoot = hashToHex(this.log.root());
