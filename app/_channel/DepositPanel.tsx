@@ -122,6 +122,7 @@ export function DepositPanel({
         exchangeSignature = prepared.exchangeSignature as Hex;
         nonce = prepared.nonce;
         approvals = prepared.depositAndOpen.approvals.map((a) => ({ token: a.token as Address, amount: a.amount }));
+        await queryClient.invalidateQueries({ queryKey: trpc.account.channelPresence.queryKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.channel.status.queryKey() });
       }
       setStep("sign");

@@ -26,9 +26,12 @@ export function useChannel() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
   const signedIn = !!me.data;
+  // asked first, so a trader without a channel gets no 404 from channel.status (issue 21)
+  const presence = useQuery({ ...trpc.account.channelPresence.queryOptions(), enabled: signedIn });
+  const hasChannel = presence.data?.hasChannel ?? false;
   const status = useQuery({
     ...trpc.channel.status.queryOptions(),
-    enabled: signedIn,
+    enabled: signedIn && hasChannel,
     retry: (n, e) => clearlineCodeOf(e) !== "CHANNEL_NOT_FOUND" && n < 2,
     refetchInterval: (q) => {
       const s = q.state.data;
@@ -43,8 +46,8 @@ export function useChannel() {
   const lastNoChannel = useRef(false);
   if (status.isSuccess) lastNoChannel.current = false;
   else if (status.error) lastNoChannel.current = clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND";
-  const noChannel = status.error
-    ? clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND"
-    : status.isPending && lastNoChannel.current;
+  const noChannel =
+    presence.data?.hasChannel === false ||
+    (status.error ? clearlineCodeOf(status.error) === "CHANNEL_NOT_FOUND" : status.isPending && lastNoChannel.current);
   return { me, signedIn, status, noChannel, channel: signedIn && !noChannel ? (status.data ?? null) : null };
 }

@@ -97,9 +97,11 @@ export function useCoSignLatest(): CoSignLatest {
   const me = useQuery(trpc.auth.me.queryOptions());
   const signedIn = !!me.data;
   const latestKey = trpc.channel.latestState.queryKey();
+  const presence = useQuery({ ...trpc.account.channelPresence.queryOptions(), enabled: signedIn });
   const latestQuery = useQuery({
     ...trpc.channel.latestState.queryOptions(),
-    enabled: signedIn,
+    // a trader without a channel is not asked (no 404 in the console)
+    enabled: signedIn && presence.data?.hasChannel === true,
     retry: (n, e) => clearlineCodeOf(e) !== "CHANNEL_NOT_FOUND" && n < 2,
   });
   const [error, setError] = useState<string | null>(null);

@@ -92,7 +92,6 @@ export function TpSlFields({
           value={tpText}
           onChange={(e) => setTpText(e.target.value)}
           placeholder="price"
-          aria-label="Take-profit price"
         />
         {pnl("tp", "tp-pnl")}
       </label>
@@ -104,7 +103,6 @@ export function TpSlFields({
           value={slText}
           onChange={(e) => setSlText(e.target.value)}
           placeholder="price"
-          aria-label="Stop-loss price"
         />
         {pnl("sl", "sl-pnl")}
       </label>

@@ -1,11 +1,19 @@
 "use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useTRPC } from "../_trpc/client";
 import { usePublicConfig } from "./public-config";
 
-/** Connect an injected wallet discovered through EIP-6963; shows the address and a one-click network switch. */
+/**
+ * Connect an injected wallet discovered through EIP-6963; shows the address and a one-click
+ * network switch. Disconnecting also ends the session: a shared computer is not left signed in.
+ */
 export function WalletButton() {
   const cfg = usePublicConfig();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions());
   const connection = useConnection();
   const connectors = useConnectors();
   const connect = useConnect();
@@ -29,7 +37,16 @@ export function WalletButton() {
         <span className="num" data-testid="wallet-address" title={connection.address}>
           {connection.address.slice(0, 6)}…{connection.address.slice(-4)}
         </span>
-        <button onClick={() => disconnect.mutate()}>Disconnect</button>
+        <button
+          onClick={async () => {
+            disconnect.mutate();
+            await signOut.mutateAsync().catch(() => undefined);
+            queryClient.removeQueries({ queryKey: trpc.account.pathKey() });
+            await queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+          }}
+        >
+          Disconnect
+        </button>
       </div>
     );
   }

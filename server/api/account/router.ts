@@ -1,5 +1,6 @@
 import { createTRPCRouter } from "../trpc";
 import { balances } from "./balances";
+import { channelPresence } from "./channelPresence";
 import { fees } from "./fees";
 import { fills } from "./fills";
 import { funding } from "./funding";
@@ -15,6 +16,7 @@ export const accountRouter = createTRPCRouter({
   openOrders,
   triggerOrders,
   summary,
+  channelPresence,
   fills,
   fees,
   funding,

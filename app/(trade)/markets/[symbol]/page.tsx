@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { serverCaller } from "../../../_trpc/server";
 import { TradeScreen } from "../../../_trade/TradeScreen";
 
@@ -27,17 +28,7 @@ export default async function MarketPage({ params }: { params: Promise<{ symbol:
       </main>
     );
   }
-  if (!markets.some((m) => m.symbol === symbol)) {
-    return (
-      <main className="page">
-        <p className="error-box" role="alert">
-          <span className="error-text">There is no market {symbol}.</span>{" "}
-          <span className="muted">
-            Pick one from the <Link href="/">markets list</Link>.
-          </span>
-        </p>
-      </main>
-    );
-  }
+  // an unknown market is an unknown page: the styled 404 (app/not-found.tsx) offers the ways on
+  if (!markets.some((m) => m.symbol === symbol)) notFound();
   return <TradeScreen symbol={symbol} initialMarkets={markets} />;
 }
