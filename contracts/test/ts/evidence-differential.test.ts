@@ -13,7 +13,7 @@ import { network } from "hardhat";
 import { type Address, type Hex, type PublicClient } from "viem";
 import { channelId, Intent, signState, toAbiState, type ChannelState } from "../../../core/channel";
 import { HARDHAT_TEST_ACCOUNTS, LOCAL_ROLES } from "../../../core/chain/hardhat-test-accounts";
-import { journalLeafBytes } from "../../../core/evidence";
+import { hashToHex, journalRowLeaf, journalRowLeafHash, type JournalRow } from "../../../core/evidence";
 import { Exchange } from "../../../core/engine/exchange";
 import type { Command } from "../../../core/engine/events";
 import { BTC_PERP, ETH_PERP } from "../../../core/engine/fixtures";
@@ -163,12 +163,17 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
       } as never) as Promise<T>;
     let seq = 0n;
     let timeMs = 0;
+    // the journal as rows of (seq, command text, events text), committed as the server's rows are
+    const rows: JournalRow[] = [];
+    const text = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
     const anchorBatch = async (commands: Command[], leading: Hex[] = []) => {
       const entries: Uint8Array[] = [];
       for (const command of commands) {
-        mirror.add(command, ex.apply(command));
-        const text = JSON.stringify(command, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-        entries.push(journalLeafBytes(++seq, new TextEncoder().encode(text)));
+        const engineEvents = ex.apply(command);
+        mirror.add(command, engineEvents);
+        const row = { seq: ++seq, command: text(command), events: text(engineEvents) };
+        rows.push(row);
+        entries.push(journalRowLeaf(row));
       }
       const events = [...leading, ...mirror.takeBatch()];
       for (const e of events)
@@ -214,7 +219,7 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
       // resolve each command against the marks as the previous ones left them
       await anchorBatch(commands);
     }
-    return Number(await read<bigint>("batchCount", []));
+    return { batches: Number(await read<bigint>("batchCount", [])), rows, anchorer, read };
   }
 
   it("a scripted stream: trades, a withdrawal, marks and funding keep the services equal to the engine", async () => {
@@ -230,7 +235,17 @@ describe("Evidence ↔ engine (differential, in-process chain)", () => {
       { kind: "mark", market: 0, bps: -50n },
     ];
     sent.clear();
-    assert.equal(await run(intents, [2, 1, 3, 3]), 5);
+    const { batches, rows, anchorer, read } = await run(intents, [2, 1, 3, 3]);
+    assert.equal(batches, 5);
+    // a trader proves a fill: its journal row is a leaf of the anchored tree, checked on-chain
+    const row = rows.find((r) => String(r.events).includes('"type":"fill"'))!;
+    const index = Number(row.seq) - 1;
+    const root = hashToHex(anchorer.log.root());
+    const proof = anchorer.log.inclusionProof(index).map(hashToHex);
+    const leaf = hashToHex(journalRowLeafHash(row));
+    assert.equal(await read<boolean>("verifyInclusion", [root, leaf, BigInt(index), proof]), true);
+    const altered = hashToHex(journalRowLeafHash({ ...row, events: String(row.events).replace('"fill"', '"fills"') }));
+    assert.equal(await read<boolean>("verifyInclusion", [root, altered, BigInt(index), proof]), false);
     assert.ok((sent.get(EVIDENCE_KIND.match) ?? 0) >= 4, `matches sent: ${JSON.stringify([...sent])}`);
     assert.equal(sent.get(EVIDENCE_KIND.withdraw), 1, "the withdrawal sent");
     assert.equal(sent.get(EVIDENCE_KIND.markPrice), 4, "marks sent");
