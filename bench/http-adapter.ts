@@ -174,6 +174,7 @@ export const httpAdapterBench: BenchGroup = async (options: BenchOptions): Promi
     { appRouter },
     { headerRefusal, tooLargeError },
     { RateLimiter, rateLimitsFrom },
+    { CallMemory },
     { hashSessionToken, newSessionToken },
     { createMigratedTestDatabase },
     { seedMarkets, startQuietRuntime },
@@ -194,6 +195,7 @@ export const httpAdapterBench: BenchGroup = async (options: BenchOptions): Promi
     import("../server/api/root"),
     import("../server/auth/request-guard"),
     import("../server/auth/rate-limit"),
+    import("../server/auth/call-memory"),
     import("../server/auth/session-token"),
     import("../server/db/testing"),
     import("../server/engine/testing"),
@@ -228,6 +230,7 @@ export const httpAdapterBench: BenchGroup = async (options: BenchOptions): Promi
       maxBodyBytes: 65_536,
       adminAddress: getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"),
       limiter: new RateLimiter(),
+      calls: new CallMemory(),
       limits: rateLimitsFrom({ signInPerMinute: 1_000_000, ordersPerSecond: 1_000_000 }),
     } as unknown as AuthDeps;
     const services = engineOnlyServices(t.handle, () => runtime, auth);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ClearlineError } from "../../core/errors";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import { CallMemory } from "../auth/call-memory";
 import type { DatabaseHandle } from "../db";
 import type { EngineRuntime } from "../engine/runtime";
 import { appRouter } from "./root";
@@ -21,6 +22,7 @@ const BOB = getAddress("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
 const ctxFor = contextsOver(() =>
   engineOnlyServices({} as DatabaseHandle, () => ({}) as EngineRuntime, {
     limiter: new RateLimiter(),
+    calls: new CallMemory(),
     limits: rateLimitsFrom({ signInPerMinute: 10_000, ordersPerSecond: 10_000 }),
     now: () => new Date(),
   } as AuthDeps),

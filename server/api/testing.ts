@@ -4,6 +4,7 @@ import { ClearlineError } from "../../core/errors";
 import type { AppServices } from "./services";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import { CallMemory } from "../auth/call-memory";
 import type { DatabaseHandle } from "../db";
 import { FeedHub } from "../engine/feed-hub";
 import type { EngineRuntime } from "../engine/runtime";
@@ -22,6 +23,7 @@ export function engineOnlyServices(
   auth: AuthDeps = {
     db: handle.db,
     limiter: new RateLimiter(),
+    calls: new CallMemory(),
     limits: rateLimitsFrom({ signInPerMinute: 10_000, ordersPerSecond: 10_000 }),
     now: () => new Date(),
   } as AuthDeps,

@@ -17,7 +17,6 @@ import type { Session } from "../auth/session";
 import type { Context, Role } from "./context";
 import type { ConfiguredRateLimits, RateLimit } from "../auth/rate-limit";
 import { publicDetails, toTRPCError, type ClearlineErrorData } from "./errors";
-import { callMemoryOf } from "./idempotent-calls";
 import { apiTransformer } from "./input-transformer";
 
 const t = initTRPC.context<Context>().create({
@@ -189,7 +188,7 @@ export function rateLimited(name: string, limit: RateLimit | keyof ConfiguredRat
 
 /**
  * A mutation that takes an optional `idempotencyKey` in its input and runs once per key and
- * body for the caller (server/api/idempotent-calls.ts); for procedures outside the engine's
+ * body for the caller (server/auth/call-memory.ts); for procedures outside the engine's
  * journal, whose keys the runtime keeps. Put it before .input(); the input schema declares the key.
  */
 export function idempotent(procedure: string) {
@@ -199,11 +198,8 @@ export function idempotent(procedure: string) {
     if (typeof key !== "string") return next();
     const { idempotencyKey: _key, ...body } = raw!;
     const owner = ctx.session ? `user:${ctx.session.userId}` : `ip:${ctx.ip}`;
-    return callMemoryOf(ctx.services.auth).once(
-      { owner, procedure, key },
-      body,
-      ctx.services.auth.now().getTime(),
-      () => next(),
+    return ctx.services.auth.calls.once({ owner, procedure, key }, body, ctx.services.auth.now().getTime(), () =>
+      next(),
     );
   });
 }

@@ -6,6 +6,7 @@
 import { getAddress, type Address, type PublicClient } from "viem";
 import type { Db } from "../db";
 import type { Env } from "../env";
+import { CallMemory } from "./call-memory";
 import { RateLimiter, rateLimitsFrom, type ConfiguredRateLimits } from "./rate-limit";
 
 export interface AuthDeps {
@@ -25,6 +26,8 @@ export interface AuthDeps {
   adminAddress: Address;
   limiter: RateLimiter;
   limits: ConfiguredRateLimits;
+  /** idempotency keys of the mutations outside the engine's journal (the channel procedures) */
+  calls: CallMemory;
   /** TRUSTED_PROXIES: addresses of the reverse proxies in front of the server (server/api/context.ts clientIp) */
   trustedProxies?: readonly string[];
 }
@@ -44,6 +47,7 @@ export function authDepsFrom(e: Env, parts: { db: Db; chainId: number; publicCli
     adminAddress: getAddress(e.adminAddress),
     limiter: new RateLimiter(),
     limits: rateLimitsFrom(e.rateLimits),
+    calls: new CallMemory(),
     trustedProxies: e.trustedProxies,
   };
 }

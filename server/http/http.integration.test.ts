@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { createTrpcHandler } from "../api/handler";
 import { engineOnlyServices } from "../api/testing";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import { CallMemory } from "../auth/call-memory";
 import type { AuthDeps } from "../auth/deps";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import type { EngineRuntime } from "../engine/runtime";
@@ -42,6 +43,7 @@ function deps(): AuthDeps {
     maxBodyBytes: 1024,
     adminAddress: TRADERS[0]!,
     limiter: new RateLimiter(),
+    calls: new CallMemory(),
     limits: rateLimitsFrom({ signInPerMinute: 1000, ordersPerSecond: 1000 }),
   } as unknown as AuthDeps;
 }

@@ -9,6 +9,7 @@ import type { Address } from "viem";
 import { engineOnlyServices } from "../api/testing";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import { CallMemory } from "../auth/call-memory";
 import { hashSessionToken, newSessionToken } from "../auth/session-token";
 import { createMigratedTestDatabase, type TestDatabase } from "../db/testing";
 import type { EngineRuntime } from "../engine/runtime";
@@ -55,6 +56,7 @@ export async function startApiHarness(serverUrl: string): Promise<ApiHarness> {
         maxBodyBytes: 65_536,
         adminAddress: TRADERS[0],
         limiter: new RateLimiter(),
+        calls: new CallMemory(),
         limits: rateLimitsFrom({ signInPerMinute: 100_000, ordersPerSecond: 100_000 }),
         ...overrides,
       } as unknown as AuthDeps;

@@ -10,6 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "../../contracts/deploy/deployment";
 import type { AuthDeps } from "../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../auth/rate-limit";
+import { CallMemory } from "../auth/call-memory";
 import { latestCoSignedSource, type AppServices, type ChainParts } from "../app-services";
 import { channelMarketsOf, channelServiceDeps } from "../channels/deps";
 import { listMarkets } from "../services/markets";
@@ -145,6 +146,7 @@ export async function startTestServices(o: TestServicesOptions): Promise<TestSer
     maxBodyBytes: 65_536,
     adminAddress: getAddress(o.adminAddress),
     limiter: new RateLimiter(),
+    calls: new CallMemory(),
     limits: rateLimitsFrom({ signInPerMinute: 1000, ordersPerSecond: 1000 }),
   };
 

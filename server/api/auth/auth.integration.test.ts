@@ -18,6 +18,7 @@ import { compileContracts, REPO_ROOT } from "../../../scripts/contracts/codegen"
 import { startLocalChain, type ChainHandle } from "../../../scripts/stack/chain";
 import type { AuthDeps } from "../../auth/deps";
 import { RateLimiter, rateLimitsFrom } from "../../auth/rate-limit";
+import { CallMemory } from "../../auth/call-memory";
 import { hashSessionToken } from "../../auth/session-token";
 import { createMigratedTestDatabase, type TestDatabase } from "../../db/testing";
 import { createContext } from "../context";
@@ -51,6 +52,7 @@ function deps(overrides: Partial<AuthDeps> = {}): AuthDeps {
     maxBodyBytes: 65_536,
     adminAddress: admin.address,
     limiter: new RateLimiter(),
+    calls: new CallMemory(),
     // generous, so only the test about limits meets them
     limits: rateLimitsFrom({ signInPerMinute: 1000, ordersPerSecond: 1000 }),
     ...overrides,

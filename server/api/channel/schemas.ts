@@ -85,7 +85,7 @@ export const pendingRequestSchema = z.object({
   toSign: z.array(z.object({ state: stateSchema, exchangeSignature: hex, typedData: typedDataSchema })),
 });
 
-/** Optional on channel mutations (server/api/idempotent-calls.ts): a retry with it runs once. */
+/** Optional on channel mutations (server/auth/call-memory.ts): a retry with it runs once. */
 export const idempotencyKeyInput = z
   .string()
   .regex(IDEMPOTENCY_KEY_PATTERN, "idempotencyKey: 8-64 letters, digits, _ . : -")

@@ -9,9 +9,10 @@
  * Kept in process memory for KEEP_MS, at most MAX_KEYS keys (the oldest forgotten first): a
  * retry after a restart runs again, and the channel service's own state (one pending request
  * per channel, versions only growing) then refuses or repeats it. Durable keys would need a table.
+ * One memory per server, built with its auth dependencies (server/auth/deps.ts).
  */
 import { ClearlineError } from "../../core/errors";
-import { requestHash } from "../services/idempotency";
+import { requestHash } from "../engine/request-hash";
 
 const KEEP_MS = 24 * 3600 * 1000;
 const MAX_KEYS = 100_000;
@@ -61,16 +62,4 @@ export class CallMemory {
       this.entries.delete(id);
     }
   }
-}
-
-const memories = new WeakMap<object, CallMemory>();
-
-/** The memory of one server (keyed by its auth dependencies: a test's throwaway server has its own). */
-export function callMemoryOf(owner: object): CallMemory {
-  let m = memories.get(owner);
-  if (m === undefined) {
-    m = new CallMemory();
-    memories.set(owner, m);
-  }
-  return m;
 }
