@@ -84,8 +84,11 @@ const schema = z
     BROKER_RATE_BURST: uintText(1_000_000n, 1n).prefault("400"),
     /** per-counterparty cap of unpaid fees (settlement stablecoin base units; default $1,000) */
     BROKER_MAX_UNPAID_FEES: uintText(2n ** 128n).prefault("1000000000"),
-    /** how far an envelope's sentAtMs may be from this node's clock */
-    BROKER_MAX_SKEW_MS: uintText(3_600_000n).prefault("30000"),
+    /**
+     * how far an envelope's sentAtMs may be from this node's clock; also how long a peer may be
+     * unreachable before its queued envelopes arrive STALE (docs/BROKER-NODE.md, Not built yet)
+     */
+    BROKER_MAX_SKEW_MS: uintText(3_600_000n, 1_000n).prefault("300000"),
     /**
      * what each peer may trade with on this node's book until the B2B channel's collateral backs
      * it: SYMBOL:baseUnits, credited once per peer (a journaled deposit)

@@ -121,7 +121,7 @@ describe("a node refuses bad envelopes and changes nothing", () => {
         ["from a stranger", wireOf(OUTSIDER, B.address, seq, k, VALID[k]), 401, "WRONG_PEER"],
         ["to another broker", wireOf(C, A.address, seq, k, VALID[k]), 401, "WRONG_PEER"],
         ["another chain", wireOf(C, B.address, seq, k, VALID[k], { chainId: 1n }), 401, "WRONG_CHAIN"],
-        ["stale", wireOf(C, B.address, seq, k, VALID[k], { sentAtMs: BigInt(Date.now() - 120_000) }), 400, "STALE"],
+        ["stale", wireOf(C, B.address, seq, k, VALID[k], { sentAtMs: BigInt(Date.now() - 600_000) }), 400, "STALE"],
         ["out of order", wireOf(C, B.address, seq + 1n, k, VALID[k]), 409, "OUT_OF_ORDER"],
       ];
       if (seq > 1n) bad.push(["replayed seq", wireOf(C, B.address, seq - 1n, k, VALID[k]), 409, "REPLAYED"]);
