@@ -376,7 +376,7 @@ export function OrderForm({
         />
 
         {problems.map((p) => (
-          <p key={p} className="error-text field-problem" role="alert">
+          <p key={p} className="error-text field-problem" role="alert" data-testid="field-problem">
             {p}
           </p>
         ))}

@@ -31,7 +31,7 @@ describe("order refusals in whole tokens (issue 21: 'needs 1000000000000000000 W
     [
       "INSUFFICIENT_BALANCE",
       { asset: "USDC", available: 0n, required: 3_001_500_000n },
-      "This order needs 3001.5 USDC available; you have 0 USDC.",
+      "This order needs 3,001.5 USDC available; you have 0 USDC.",
     ],
     [
       "INSUFFICIENT_MARGIN",
@@ -44,6 +44,11 @@ describe("order refusals in whole tokens (issue 21: 'needs 1000000000000000000 W
       "The order's value 0.3 USDC is below the minimum of 1 USDC.",
     ],
     [
+      "INSUFFICIENT_MARGIN",
+      { market: "WETH-USDC", equity: 20_000_000_000n, required: 15_200_246_996_010n },
+      "This order needs 15,200,246.99601 USDC of margin, fee and price gap; your account value is 20,000 USDC.",
+    ],
+    [
       "SIZE_NOT_ON_LOT",
       { size: 15n * 10n ** 14n, lot: 10n ** 15n },
       "Size 0.0015 WETH is not a multiple of the lot 0.001 WETH.",
@@ -52,7 +57,7 @@ describe("order refusals in whole tokens (issue 21: 'needs 1000000000000000000 W
       // per-lot prices (0.001 WETH lots): 2900 USDC/WETH is 2.9 USDC per lot
       "STOP_WRONG_SIDE",
       { side: "buy", trigger: 2_900_000n, price: 3_000_000n, source: "mark" },
-      "A buy stop at 2900 USDC per WETH would fire at once: the mark price is 3000 USDC per WETH. A buy stop must be above it.",
+      "A buy stop at 2,900 USDC per WETH would fire at once: the mark price is 3,000 USDC per WETH. A buy stop must be above it.",
     ],
   ])("%s %o", (code, details, message) => {
     expect(humanMessage(code, details, WETH_USDC)).toBe(message);

@@ -11,13 +11,20 @@ import { amountOf } from "./wire-units";
 
 type Units = (value: bigint) => string;
 
+/** A wire decimal with thousands separators ("15200246.99601" → "15,200,246.99601"); exact, never rounded. */
+function grouped(decimal: string): string {
+  const [int, frac] = decimal.split(".");
+  const g = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? g : `${g}.${frac}`;
+}
+
 const big = (v: ErrorDetails[string] | undefined): bigint | null =>
   typeof v === "bigint" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? BigInt(v) : null;
 
 /** The refusal's message in whole tokens, or null to keep the engine's. */
 export function humanMessage(code: string, details: ErrorDetails, m: MarketView): string | null {
-  const quote: Units = (v) => `${amountOf(v, m.quote).value} ${m.quote.symbol}`;
-  const base: Units = (v) => `${amountOf(v, m.base).value} ${m.base.symbol}`;
+  const quote: Units = (v) => `${grouped(amountOf(v, m.quote).value)} ${m.quote.symbol}`;
+  const base: Units = (v) => `${grouped(amountOf(v, m.base).value)} ${m.base.symbol}`;
   const perLot: Units = (v) => `${quote(priceFromPerLotDown(m, v))} per ${m.base.symbol}`;
   const d = (k: string) => big(details[k]);
   switch (code) {

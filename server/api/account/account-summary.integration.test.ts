@@ -123,7 +123,7 @@ describe(`account summary, trigger orders, perp stats (${serverUrl ? "PostgreSQL
     });
     await expect(refusal).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { code: "STOP_WRONG_SIDE" } });
     await expect(refusal).rejects.toThrow(
-      /A buy stop at 2900 USDC per \S+ would fire at once: the mark price is 3000 USDC/,
+      /A buy stop at 2,900 USDC per \S+ would fire at once: the mark price is 3,000 USDC/,
     );
     expect(await alice.account.triggerOrders()).toEqual([]);
   });
@@ -139,7 +139,7 @@ describe(`account summary, trigger orders, perp stats (${serverUrl ? "PostgreSQL
       price: usd(2990n),
     });
     await expect(refusal).rejects.toMatchObject({ cause: { code: "INSUFFICIENT_MARGIN" } });
-    await expect(refusal).rejects.toThrow(/needs [\d.]+ USDC of margin/);
+    await expect(refusal).rejects.toThrow(/needs [\d.,]+ USDC of margin/);
     await expect(refusal).rejects.not.toThrow(/\d{10,}/);
   });
 
