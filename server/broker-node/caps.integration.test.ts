@@ -6,7 +6,20 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { RpcKind } from "../../core/clearing";
-import { A, B, C, post, seqs, sleep, spawnNode, status, tempDir, wireOf, type NodeProcess } from "./nodes.test-util";
+import {
+  A,
+  B,
+  C,
+  post,
+  seqs,
+  sleep,
+  spawnNode,
+  status,
+  tempDir,
+  wireOf,
+  type NodeProcess,
+  removeDir,
+} from "./nodes.test-util";
 
 const notice = (i: number) => ({ orderId: `x-${i}`, update: "accepted" as const, remainingBase: 1n });
 const peers = [
@@ -16,12 +29,14 @@ const peers = [
 
 describe("per-counterparty caps", () => {
   let b: NodeProcess | undefined;
+  let dir: string | undefined;
   afterEach(async () => {
     await b?.stop();
+    await removeDir(dir);
   });
 
   it("refuses past the burst, then admits again as the bucket refills", async () => {
-    const dir = await tempDir();
+    dir = await tempDir();
     b = await spawnNode({
       id: "b",
       account: B.index,
@@ -44,7 +59,7 @@ describe("per-counterparty caps", () => {
   });
 
   it("refuses a peer whose unpaid fees reached the cap", async () => {
-    const dir = await tempDir();
+    dir = await tempDir();
     // one notice costs 100 per call + ~60 bytes + 100 per write: the third reaches 600
     b = await spawnNode({
       id: "b",

@@ -21,6 +21,7 @@ import {
   sleep,
   spawnNode,
   status,
+  removeDir,
   tempDir,
   waitFor,
   wireOf,
@@ -65,6 +66,7 @@ describe("a broker node killed mid-stream", () => {
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
+    await removeDir(dir);
   });
 
   it("continues its log and lastSeq after a restart, refuses a replay, applies nothing twice", async () => {

@@ -29,6 +29,10 @@ export async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), "broker-node-"));
 }
 
+export async function removeDir(dir: string | undefined): Promise<void> {
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+}
+
 export interface NodeProcess {
   url: string;
   output: () => string;

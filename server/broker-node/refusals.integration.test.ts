@@ -17,6 +17,7 @@ import {
   sleep,
   spawnNode,
   status,
+  removeDir,
   tempDir,
   wireOf,
   type NodeProcess,
@@ -74,6 +75,7 @@ describe("a node refuses bad envelopes and changes nothing", () => {
 
   afterAll(async () => {
     await b?.stop();
+    await removeDir(dir);
   });
 
   const snapshot = async () => {

@@ -6,7 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareMeters, decodeEnvelope, verifyLog } from "../../core/b2b";
 import { RpcKind } from "../../core/clearing";
-import { A, B, ops, readNode, seqs, spawnNode, status, tempDir, waitFor, type NodeProcess } from "./nodes.test-util";
+import {
+  A,
+  B,
+  ops,
+  readNode,
+  seqs,
+  spawnNode,
+  status,
+  tempDir,
+  waitFor,
+  type NodeProcess,
+  removeDir,
+} from "./nodes.test-util";
 
 const PORT_A = 8900;
 const PORT_B = 8901;
@@ -43,6 +55,7 @@ describe("two broker nodes", () => {
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
+    await removeDir(dir);
   });
 
   it("A's remote order matches B's resting order; both logs record it, verify, and the meters agree", async () => {
