@@ -63,7 +63,11 @@ export function AccountTabs({ markets, current }: { markets: MarketSummary[]; cu
             <div className="tab-actions">
               <CancelAll orderIds={[...(orders.data ?? []), ...(triggers.data ?? [])].map((o) => o.orderId)} />
             </div>
-            <OpenOrders q={orders} byMarket={byMarket} />
+            <OpenOrders
+              q={orders}
+              byMarket={byMarket}
+              empty={triggers.data?.length ? "No resting orders on the book." : "No open orders."}
+            />
             <TriggerOrdersTable rows={triggers.data ?? []} byMarket={byMarket} />
           </>
         ) : tab === "history" ? (

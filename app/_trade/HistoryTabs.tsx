@@ -188,9 +188,16 @@ export function Funding({ current }: { current: MarketSummary }) {
 }
 
 /** Balances in the exchange (the channel's money): available and locked in orders. */
+/**
+ * Per asset: the cash balance (a perpetual long's purchase is a debit, so it may be below zero
+ * while the position is worth more), what open orders hold, and what may be withdrawn now
+ * (account.summary: never negative). "Available to trade" is the free collateral in the form.
+ */
 export function Balances() {
   const trpc = useTRPC();
   const q = useQuery(trpc.account.balances.queryOptions());
+  const summary = useQuery(trpc.account.summary.queryOptions());
+  const withdrawable = (asset: string) => summary.data?.withdrawable.find((w) => w.symbol === asset) ?? null;
   return (
     <Loadable q={q} empty="No balance yet: deposit on the channel screen to start trading.">
       {(rows) => (
@@ -198,22 +205,29 @@ export function Balances() {
           <thead>
             <tr>
               <th>Asset</th>
-              <th className="r">Available</th>
+              <th className="r" title="Deposits, fills, fees and funding; a long's purchase is a debit">
+                Cash balance
+              </th>
               <th className="r">In orders</th>
-              <th className="r">Total</th>
+              <th className="r">Withdrawable</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((b) => (
-              <tr key={b.asset} data-testid={`exchange-balance-${b.asset}`}>
-                <td>{b.asset}</td>
-                <td className="r num" data-testid="available">
-                  {formatToken(b.available, { symbol: false })}
-                </td>
-                <td className="r num">{formatToken(b.locked, { symbol: false })}</td>
-                <td className="r num">{formatToken(b.total, { symbol: false })}</td>
-              </tr>
-            ))}
+            {rows.map((b) => {
+              const w = withdrawable(b.asset);
+              return (
+                <tr key={b.asset} data-testid={`exchange-balance-${b.asset}`}>
+                  <td>{b.asset}</td>
+                  <td className="r num" data-testid="available">
+                    {formatToken(b.available, { symbol: false })}
+                  </td>
+                  <td className="r num">{formatToken(b.locked, { symbol: false })}</td>
+                  <td className="r num" data-testid="withdrawable">
+                    {w ? formatToken(w, { symbol: false }) : "—"}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

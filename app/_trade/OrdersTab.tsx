@@ -21,12 +21,14 @@ import { Loadable, useSignedAction } from "./account-parts";
 export function OpenOrders({
   q,
   byMarket,
+  empty = "No open orders.",
 }: {
   q: { data?: OpenOrder[]; error: unknown; isPending: boolean; refetch: () => unknown };
   byMarket: Map<string, MarketSummary>;
+  empty?: string;
 }) {
   return (
-    <Loadable q={q} empty="No open orders.">
+    <Loadable q={q} empty={empty}>
       {(rows) => (
         <table className="data dense" data-testid="open-orders">
           <thead>

@@ -102,6 +102,13 @@ export function PriceChart({ market, lines = [] }: { market: MarketSummary; line
       })),
     [q.data],
   );
+  // no trades yet: an empty frame over the last 30 intervals, so the mark and the trader's lines still show
+  const frame = useMemo<Point[]>(() => {
+    if (data.length > 0 || lines.length === 0) return data;
+    const now = Date.now();
+    return [now - 30 * intervalSec * 1000, now].map((t) => ({ t }) as Point);
+  }, [data, lines.length, intervalSec]);
+  const prices = lines.map((l) => Number(l.price));
   const fmtTime = (t: number) =>
     new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
 
@@ -127,21 +134,21 @@ export function PriceChart({ market, lines = [] }: { market: MarketSummary; line
           <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />
         ) : !q.data ? (
           <span className="skeleton chart-skeleton" aria-label="Loading the chart" role="status" />
-        ) : data.length === 0 ? (
+        ) : data.length === 0 && lines.length === 0 ? (
           <p className="muted chart-empty">No trades in this window yet: the chart starts with the first trade.</p>
         ) : (
           <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 300 }}>
-            <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <ComposedChart data={frame} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--border)" vertical={false} />
               <XAxis dataKey="t" tickFormatter={fmtTime} stroke="var(--muted)" fontSize={11} minTickGap={40} />
               <YAxis
                 yAxisId="p"
                 orientation="right"
-                domain={["auto", "auto"]}
+                domain={data.length === 0 ? [Math.min(...prices) * 0.99, Math.max(...prices) * 1.01] : ["auto", "auto"]}
                 stroke="var(--muted)"
                 fontSize={11}
                 width={64}
-                tickFormatter={(v: number) => v.toLocaleString()}
+                tickFormatter={(v: number) => v.toLocaleString(undefined, { maximumFractionDigits: 2 })}
               />
               <YAxis yAxisId="v" hide domain={[0, (max: number) => max * 4]} />
               <Tooltip
@@ -174,6 +181,9 @@ export function PriceChart({ market, lines = [] }: { market: MarketSummary; line
               ))}
             </ComposedChart>
           </ResponsiveContainer>
+        )}
+        {q.data && data.length === 0 && lines.length > 0 && (
+          <p className="muted chart-note">No trades in this window yet: candles start with the first trade.</p>
         )}
       </div>
     </section>
