@@ -116,7 +116,7 @@ describe("perpMaxSize: the leverage slider at 100 % sizes what the engine accept
     markBandBps: 500n,
     triggerSource: "mark",
   };
-  test.each([1, 5, 10, 20])("at %s× a buy 1 %% through the mark is accepted", (leverage) => {
+  test.each([1, 5, 10, 20])("at %s× a buy 1 percent through the mark is accepted", (leverage) => {
     const ex = Exchange.create([config]);
     ex.apply({ type: "deposit", account: "alice", asset: "USDC", amount: 1_000n * USDC });
     ex.apply({ type: "markPrice", market: "ETH-PERP", indexPerLot: 3_000_000n }); // 3000 USDC per WETH
@@ -136,4 +136,37 @@ describe("perpMaxSize: the leverage slider at 100 % sizes what the engine accept
     });
     expect(events.find((e) => e.type === "rejected")).toBeUndefined();
   });
+
+  test.each([
+    [3_015_000n, 2_970n],
+    [2_985_000n, 2_970n],
+    [3_015_000n, 3_030n],
+    [2_985_000n, 3_030n],
+  ])(
+    "the 20× size is still accepted when the mark has moved to %s per lot (±0.5 %%) by the time a buy at %s arrives",
+    (moved, limitWhole) => {
+      const ex = Exchange.create([config]);
+      ex.apply({ type: "deposit", account: "alice", asset: "USDC", amount: 20_000n * USDC });
+      ex.apply({ type: "markPrice", market: "ETH-PERP", indexPerLot: 3_000_000n });
+      // sized at a form mark of 3000, a limit 1 % below it
+      const size = perpMaxSize(ETH_PERP, {
+        side: "buy",
+        freeCollateral: 20_000n * USDC,
+        price: limitWhole * USDC,
+        mark: 3_000n * USDC,
+        leverage: 20,
+      });
+      ex.apply({ type: "markPrice", market: "ETH-PERP", indexPerLot: moved });
+      const events = ex.apply({
+        type: "place",
+        account: "alice",
+        market: "ETH-PERP",
+        side: "buy",
+        kind: "limit",
+        sizeBase: size,
+        pricePerLot: limitWhole * 1_000n,
+      });
+      expect(events.find((e) => e.type === "rejected")).toBeUndefined();
+    },
+  );
 });

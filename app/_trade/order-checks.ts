@@ -110,26 +110,38 @@ export function confirmationReason(
 }
 
 /**
+ * How far the mark may rise between sizing an order and the engine checking it (the form's mark
+ * is a few seconds old; margin is taken at the mark of the moment): the 100 % size is computed
+ * at a mark this much worse, either way, so it is still accepted then.
+ */
+export const MARK_BUFFER_BPS = 50n;
+
+/**
  * The size (base units, on the lot) the 100 % button gives on a perpetual: free collateral ×
- * leverage of notional, never more than the engine's margin check accepts at that price.
+ * leverage of notional, never more than the engine's margin check accepts at that price with
+ * the mark up to MARK_BUFFER_BPS away either way.
  */
 export function perpMaxSize(
   m: MarketSummary,
   o: { side: "buy" | "sell"; freeCollateral: bigint; price: bigint; mark: bigint; leverage: number },
 ): bigint {
-  const lots = maxOrderLots({
-    freeCollateralQuote: o.freeCollateral,
-    isBuy: o.side === "buy",
-    limitPerLot: perLotDown(m, o.price),
-    markPerLot: perLotDown(m, o.mark),
-    leverageX: BigInt(o.leverage),
-    params: {
-      initialMarginBps: BigInt(m.initialMarginBps),
-      maxLeverage: BigInt(m.maxLeverage),
-      takerFeePips: BigInt(m.takerFeePips),
-    },
-  });
-  return lots * lotUnits(m);
+  const at = (mark: bigint) =>
+    maxOrderLots({
+      freeCollateralQuote: o.freeCollateral,
+      isBuy: o.side === "buy",
+      limitPerLot: perLotDown(m, o.price),
+      markPerLot: perLotDown(m, mark),
+      leverageX: BigInt(o.leverage),
+      params: {
+        initialMarginBps: BigInt(m.initialMarginBps),
+        maxLeverage: BigInt(m.maxLeverage),
+        takerFeePips: BigInt(m.takerFeePips),
+      },
+    });
+  // a higher mark raises the margin, a lower one the loss of an order through it: the worse of both
+  const up = at((o.mark * (10_000n + MARK_BUFFER_BPS) + 9_999n) / 10_000n);
+  const down = at((o.mark * (10_000n - MARK_BUFFER_BPS)) / 10_000n);
+  return (up < down ? up : down) * lotUnits(m);
 }
 
 /** A spot order's largest size: buys spend quote at the price, sells spend the base held. */
