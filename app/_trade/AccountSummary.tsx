@@ -5,6 +5,7 @@
  * free collateral, withdrawable per asset and cross leverage. Never a negative "available".
  */
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { formatAmount, formatToken } from "../_components/format";
 import { useTRPC } from "../_trpc/client";
 
@@ -21,6 +22,10 @@ export function AccountSummary({ settlement }: { settlement: string }) {
   const money = (t: { value: string; symbol: string } | undefined, signed = false) =>
     t ? formatToken(t, { maxFraction: 2, minFraction: 2, signed }) : "—";
   const upnlNegative = m?.unrealizedPnl.value.startsWith("-") ?? false;
+  const empty =
+    q.data !== undefined &&
+    q.data.withdrawable.every((w) => /^0(\.0*)?$/.test(w.value)) &&
+    !m?.marginUsed.value.match(/[1-9]/);
   return (
     <section className="panel account-summary" aria-labelledby="acct-title" data-testid="account-summary">
       <div className="panel-head">
@@ -53,6 +58,11 @@ export function AccountSummary({ settlement }: { settlement: string }) {
           ))}
         </dd>
       </dl>
+      {empty && (
+        <p className="muted est" data-testid="no-funds">
+          No funds yet: <Link href="/channel">open a channel</Link> with a deposit to start trading.
+        </p>
+      )}
     </section>
   );
 }

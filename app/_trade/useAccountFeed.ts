@@ -13,8 +13,6 @@ import { toast } from "../_components/toast";
 import { useTRPC } from "../_trpc/client";
 import { activityToast } from "./activity-toasts";
 
-export { describeFillForToast } from "./activity-toasts";
-
 export function useAccountFeed() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
