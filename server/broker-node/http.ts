@@ -3,6 +3,7 @@
  *   POST /b2b        one envelope's wire text per request (core/b2b canonical JSON, ≤ MAX_WIRE_BYTES);
  *                    200 {accepted, seq} once it and its effect are durable, else 400/401/402/409/429
  *                    {refusal, message[, expectedSeq]} and nothing changed
+ *   GET  /b2b/stream a peer's envelopes from this node as server-sent events (stream.ts)
  *   GET  /b2b/status public: the node's address, chain, log length and head, each peer's seqs
  *   POST /ops/send   loopback only: {peer, kind, body} — this node starts a call (initiator.ts)
  */
@@ -11,6 +12,7 @@ import { MAX_WIRE_BYTES } from "../../core/b2b";
 import type { NodeContext } from "./context";
 import { sendCall } from "./initiator";
 import type { Receiver } from "./receiver";
+import type { StreamHub } from "./stream";
 
 const OPS_MAX_BYTES = 16_384;
 const DRAIN_LIMIT = 1 << 20;
@@ -42,7 +44,7 @@ function readText(req: http.IncomingMessage, max: number): Promise<string | null
 
 const isLoopback = (a: string | undefined) => a === "127.0.0.1" || a === "::1" || a === "::ffff:127.0.0.1";
 
-export function b2bListener(ctx: NodeContext, receiver: Receiver): http.RequestListener {
+export function b2bListener(ctx: NodeContext, receiver: Receiver, streams: StreamHub): http.RequestListener {
   return (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://node");
@@ -52,6 +54,11 @@ export function b2bListener(ctx: NodeContext, receiver: Receiver): http.RequestL
           return reply(res, 400, { refusal: "OVERSIZED", message: `more than ${MAX_WIRE_BYTES} bytes` });
         const result = await receiver.receive(wire);
         return reply(res, result.status, result.body);
+      }
+      if (req.method === "GET" && url.pathname === "/b2b/stream") {
+        const auth = streams.authenticate(url);
+        if (!auth.ok) return reply(res, auth.status, { refusal: auth.refusal, message: auth.message });
+        return streams.serve(req, res, auth.peer, auth.after);
       }
       if (req.method === "GET" && url.pathname === "/b2b/status") return reply(res, 200, status(ctx));
       if (req.method === "POST" && url.pathname === "/ops/send") {

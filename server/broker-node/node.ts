@@ -6,7 +6,7 @@
  * delivers the outbox and (optionally) runs the bot. `stop()` undoes it in reverse.
  *
  *   database ─▶ migrations ─▶ markets ─▶ engine runtime ─▶ recovery ─▶ ledger ─▶ credits
- *            ─▶ publisher, receiver, outbox ─▶ HTTP ─▶ bot
+ *            ─▶ publisher, receiver, outbox, streams ─▶ HTTP ─▶ bot
  */
 import http from "node:http";
 import type { Address } from "viem";
@@ -25,6 +25,7 @@ import { Publisher } from "./publisher";
 import { Receiver } from "./receiver";
 import { ensurePeers, loadLedgerState, openHostedOrders } from "./store";
 import { startBot } from "./bot";
+import { StreamHub } from "./stream";
 
 export interface RunningNode {
   url: string;
@@ -59,6 +60,7 @@ export async function startBrokerNode(
   for (const o of await openHostedOrders(db)) if (o.engineOrderId !== null) hosted.set(o.engineOrderId, o);
 
   let outbox: Outbox | null = null;
+  let streams: StreamHub | null = null;
   const context: NodeContext = {
     config,
     db,
@@ -67,7 +69,10 @@ export async function startBrokerNode(
     lock: new SerialLock(),
     hosted,
     nowMs: () => BigInt(Date.now()),
-    wake: (peer: Address) => outbox?.wake(peer),
+    wake: (peer: Address) => {
+      outbox?.wake(peer);
+      streams?.wake(peer);
+    },
     fatal,
   };
   await creditAccounts(engine, config);
@@ -75,8 +80,9 @@ export async function startBrokerNode(
   const unsubscribe = engine.onCommitted((batch) => context.lock.run(() => publisher.publish(batch)));
   const receiver = new Receiver(context, publisher);
   outbox = new Outbox(db, config.peers, log);
+  streams = new StreamHub(context);
 
-  const server = http.createServer(b2bListener(context, receiver));
+  const server = http.createServer(b2bListener(context, receiver, streams));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -96,6 +102,7 @@ export async function startBrokerNode(
     context,
     async stop() {
       await bot?.stop();
+      streams?.stop();
       server.close();
       server.closeAllConnections();
       outbox?.stop();
