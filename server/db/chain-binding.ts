@@ -10,8 +10,12 @@
  */
 import type { Db } from "../db";
 
-/** Tables a chain reset leaves alone: Prisma's migration history and the append-only audit trail. */
-export const KEEP_ON_CHAIN_RESET: readonly string[] = ["_prisma_migrations", "AuditLog"];
+/**
+ * Tables a chain reset leaves alone: Prisma's migration history and the two append-only records
+ * the database itself refuses to truncate — the audit trail and a broker node's signed B2B log
+ * (dispute evidence must outlive the chain it was about).
+ */
+export const KEEP_ON_CHAIN_RESET: readonly string[] = ["_prisma_migrations", "AuditLog", "B2BLogEntry"];
 
 export interface ChainIdentity {
   chainId: bigint | number;
