@@ -67,7 +67,9 @@ export async function startApiHarness(serverUrl: string): Promise<ApiHarness> {
       servers.push(server);
     },
     async signedIn(address) {
-      const user = await t.handle.db.user.upsert({ where: { address }, create: { address }, update: {} });
+      // concurrent sign-ins of one new user: an upsert reads then inserts and races on PostgreSQL
+      await t.handle.db.user.createMany({ data: [{ address }], skipDuplicates: true });
+      const user = await t.handle.db.user.findUniqueOrThrow({ where: { address } });
       const token = newSessionToken();
       await t.handle.db.session.create({
         data: {
