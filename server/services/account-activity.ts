@@ -158,6 +158,13 @@ export interface ActivityUnits {
   markets(): MarketView[];
 }
 
+/** A market the journal names is in the catalogue (markets are never removed): an INTERNAL error otherwise. */
+export function marketOf(units: Pick<ActivityUnits, "market">, symbol: string): MarketView {
+  const m = units.market(symbol);
+  if (!m) throw new ClearlineError("INTERNAL", `market ${symbol} is in the journal but not in the catalogue`);
+  return m;
+}
+
 /** Decimals per asset symbol, from every market's base and quote. */
 export function assetDecimals(units: ActivityUnits): Map<string, number> {
   const out = new Map<string, number>();
@@ -186,19 +193,13 @@ export function toActivity(
   units: ActivityUnits,
   decimals: ReadonlyMap<string, number>,
 ): Activity | null {
-  const market = (symbol: string) => {
-    const m = units.market(symbol);
-    if (!m) throw new ClearlineError("INTERNAL", `market ${symbol} is in the journal but not in the catalogue`);
-    return m;
-  };
+  const market = (symbol: string) => marketOf(units, symbol);
   const asset = (symbol: string, amount: bigint): TokenAmount => {
     const d = decimals.get(symbol);
     if (d === undefined) throw new ClearlineError("INTERNAL", `asset ${symbol} is in the journal but in no market`);
     return amountOf(amount, { symbol, decimals: d });
   };
-  const base = baseAmount;
-  const quote = quoteAmount;
-  const price = (m: MarketView, perLot: bigint) => quote(m, priceFromPerLotDown(m, perLot));
+  const price = (m: MarketView, perLot: bigint) => quoteAmount(m, priceFromPerLotDown(m, perLot));
 
   switch (e.type) {
     case "orderAccepted": {
@@ -210,7 +211,7 @@ export function toActivity(
         side: e.side,
         orderKind: e.kind,
         price: e.pricePerLot === null ? null : price(m, e.pricePerLot),
-        size: base(m, e.sizeBase),
+        size: baseAmount(m, e.sizeBase),
         tif: e.tif,
         postOnly: e.postOnly,
         reduceOnly: e.reduceOnly,
@@ -225,8 +226,8 @@ export function toActivity(
         market: e.market,
         orderId: e.orderId,
         reason: e.reason,
-        filled: base(m, e.filledBase),
-        remaining: base(m, e.remainingBase),
+        filled: baseAmount(m, e.filledBase),
+        remaining: baseAmount(m, e.remainingBase),
       };
     }
     case "orderAmended": {
@@ -237,7 +238,7 @@ export function toActivity(
         market: e.market,
         orderId,
         price: price(m, e.pricePerLot),
-        size: base(m, e.sizeBase),
+        size: baseAmount(m, e.sizeBase),
         keptPriority,
       };
     }
@@ -252,9 +253,9 @@ export function toActivity(
         side: taker ? e.takerSide : e.takerSide === "buy" ? "sell" : "buy",
         role: taker ? "taker" : "maker",
         price: price(m, e.pricePerLot),
-        size: base(m, e.sizeBase),
-        notional: quote(m, e.notionalQuote),
-        fee: quote(m, taker ? e.takerFeeQuote : e.makerFeeQuote),
+        size: baseAmount(m, e.sizeBase),
+        notional: quoteAmount(m, e.notionalQuote),
+        fee: quoteAmount(m, taker ? e.takerFeeQuote : e.makerFeeQuote),
         liquidation: e.liquidation,
       };
     }
@@ -272,13 +273,13 @@ export function toActivity(
       return {
         kind: e.type,
         market: e.market,
-        size: base(m, e.sizeBase),
-        entry: quote(m, e.entryQuote),
-        realizedPnl: quote(m, e.realizedPnlQuote),
+        size: baseAmount(m, e.sizeBase),
+        entry: quoteAmount(m, e.entryQuote),
+        realizedPnl: quoteAmount(m, e.realizedPnlQuote),
       };
     }
     case "fundingPayment":
-      return { kind: e.type, market: e.market, amount: quote(market(e.market), e.amountQuote) };
+      return { kind: e.type, market: e.market, amount: quoteAmount(market(e.market), e.amountQuote) };
     case "triggerAccepted":
       return {
         kind: e.type,
@@ -315,7 +316,7 @@ export function toActivity(
         kind: e.type,
         market: e.market,
         yourSide: e.account === account ? "liquidated" : "deleveraged", // the event's account is the liquidated leg
-        size: base(m, e.sizeBase),
+        size: baseAmount(m, e.sizeBase),
         price: price(m, e.pricePerLot),
       };
     }

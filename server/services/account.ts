@@ -12,18 +12,9 @@ import type { EventType } from "../engine/journal-index";
 import { eachEntryOf, entriesOf, eventsOf, type StoredEntry } from "../engine/journal-read";
 import { priceFromPerLotDown } from "../engine/market-config";
 import type { EngineRuntime } from "../engine/runtime";
-import { ClearlineError } from "../../core/errors";
 import type { AssetRef } from "../../core/market/config";
-import type { MarketView } from "../../core/market/view";
-import { assetDecimals, toActivityRow, type ActivityKind, type ActivityRow } from "./account-activity";
+import { assetDecimals, marketOf, toActivityRow, type ActivityKind, type ActivityRow } from "./account-activity";
 import { amountOf, baseAmount, quoteAmount, type TokenAmount } from "./wire-units";
-
-/** A market the journal names is in the catalogue (markets are never removed). */
-function marketOf(rt: EngineRuntime, symbol: string): MarketView {
-  const m = rt.market(symbol);
-  if (!m) throw new ClearlineError("INTERNAL", `market ${symbol} is in the engine but not in the catalogue`);
-  return m;
-}
 
 export interface BalanceView {
   asset: string;
